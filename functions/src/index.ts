@@ -1,0 +1,4 @@
+// Entry point: exports only. Function names are deployment identities — never rename casually.
+import "./setup.js";
+
+export { health } from "./http/health.js";

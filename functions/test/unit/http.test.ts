@@ -1,0 +1,73 @@
+import { expect } from "chai";
+import express from "express";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { endpoint } from "../../src/lib/http.js";
+import { HttpError } from "../../src/lib/errors.js";
+
+describe("endpoint", () => {
+  let server: Server;
+  let base: string;
+
+  before(async () => {
+    const app = express();
+    app.use(express.json());
+    app.all(
+      "/ok",
+      endpoint(["POST"], (request) => Promise.resolve({ echo: (request.body as { x?: number }).x })),
+    );
+    app.all(
+      "/denied",
+      endpoint(["GET"], () => {
+        throw new HttpError("UNAUTHENTICATED", "Sign in.", {
+          headers: { "WWW-Authenticate": 'Bearer realm="lifeline"' },
+        });
+      }),
+    );
+    app.all(
+      "/bug",
+      endpoint(["GET"], () => Promise.reject(new Error("secret detail"))),
+    );
+    await new Promise<void>((resolve) => {
+      server = app.listen(0, "127.0.0.1", resolve);
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("returns the handler's result as JSON", async () => {
+    const response = await fetch(`${base}/ok`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ x: 7 }),
+    });
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({ echo: 7 });
+  });
+
+  it("rejects other methods with 405, an Allow header and a machine-readable body", async () => {
+    const response = await fetch(`${base}/ok`);
+    expect(response.status).to.equal(405);
+    expect(response.headers.get("allow")).to.equal("POST");
+    const body = (await response.json()) as { error: { status: string } };
+    expect(body.error.status).to.equal("METHOD_NOT_ALLOWED");
+  });
+
+  it("maps an HttpError to its status, headers and body", async () => {
+    const response = await fetch(`${base}/denied`);
+    expect(response.status).to.equal(401);
+    expect(response.headers.get("www-authenticate")).to.equal('Bearer realm="lifeline"');
+    expect(await response.json()).to.deep.equal({
+      error: { status: "UNAUTHENTICATED", message: "Sign in." },
+    });
+  });
+
+  it("answers an unexpected failure with a generic 500 that hides the cause", async () => {
+    const response = await fetch(`${base}/bug`);
+    expect(response.status).to.equal(500);
+    const text = await response.text();
+    expect(text).not.to.contain("secret detail");
+    expect(JSON.parse(text)).to.deep.equal({ error: { status: "INTERNAL", message: "Internal error." } });
+  });
+});
