@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm test`: every check a change must pass, in the order that fails fastest.
+// Static checks first, then unit tests, then the emulator's own suites (each test file starts its own
+// emulator), then the product suites inside `firebase emulators:exec` on the demo project.
+// `--official` runs the emulator-suite step on the official emulators (Java 21 and a network needed).
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const official = process.argv.includes("--official");
+const mocha = "node_modules/.bin/mocha";
+const failures = [];
+
+function step(name, command, args, options = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  const result = spawnSync(command, args, { stdio: "inherit", ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = result.status === 0;
+  console.log(`${ok ? "✔" : "✘"} ${name} (${seconds} s)`);
+  if (!ok) {
+    failures.push(name);
+    if (options.fatal !== false) finish();
+  }
+}
+
+function finish() {
+  if (failures.length > 0) {
+    console.error(`\nFailed: ${failures.join(", ")}`);
+    process.exit(1);
+  }
+  console.log("\nAll checks passed.");
+  process.exit(0);
+}
+
+step("build", "node_modules/.bin/tsc", ["-b"]);
+step("type-check tests", "node_modules/.bin/tsc", ["-p", "tsconfig.test.json"]);
+step("lint", "node_modules/.bin/eslint", [".", "--max-warnings", "0"]);
+step("unit tests", mocha, ["--config", ".mocharc.unit.yaml"]);
+if (!official) {
+  step("emulator conformance", mocha, ["--config", ".mocharc.emulator.yaml"]);
+  if (existsSync("scripts/ensure-chromium.mjs")) {
+    step("chromium", "node", ["scripts/ensure-chromium.mjs"]);
+  }
+  if (existsSync(".mocharc.browser.yaml")) {
+    step("browser tests", mocha, ["--config", ".mocharc.browser.yaml"]);
+  }
+}
+const emulators = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.emulators.yaml`];
+if (official) emulators.push("--official");
+step("emulator-suite tests (firebase emulators:exec)", "node", emulators);
+finish();
