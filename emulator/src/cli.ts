@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * `rtdb-emulator`: starts the emulator from the command line. Accepts the flags firebase-tools
+ * passes to the database emulator it launches (spec §12.4), so it can stand in for the JAR:
+ *   --host <h> --port <p> --functions_emulator_host <h> --functions_emulator_port <p>
+ *   --single_project_mode <mode>
+ * plus `--rules <file>` (rules for every namespace without rules of its own). Unknown flags, with
+ * or without a value, are ignored. Exits 0 on SIGINT/SIGTERM without waiting for clients.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startServer, type ServerOptions } from "./server.js";
+
+/** Parses `--name value`, `--name=value` and bare `--name` (value "true"). */
+export function parseArguments(argv: readonly string[]): ReadonlyMap<string, string> {
+  const flags = new Map<string, string>();
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index] ?? "";
+    if (!argument.startsWith("-")) continue;
+    const name = argument.replace(/^-+/, "");
+    const equals = name.indexOf("=");
+    if (equals >= 0) {
+      flags.set(name.slice(0, equals), name.slice(equals + 1));
+      continue;
+    }
+    const next = argv[index + 1];
+    if (next !== undefined && !next.startsWith("--")) {
+      flags.set(name, next);
+      index++;
+    } else {
+      flags.set(name, "true");
+    }
+  }
+  return flags;
+}
+
+function portFlag(flags: ReadonlyMap<string, string>, name: string): number | undefined {
+  const text = flags.get(name);
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${name}: not a port: ${text}`);
+  return port;
+}
+
+export function serverOptionsFromArguments(argv: readonly string[]): ServerOptions {
+  const flags = parseArguments(argv);
+  const functionsHost = flags.get("functions_emulator_host");
+  const functionsPort = portFlag(flags, "functions_emulator_port");
+  const rulesFile = flags.get("rules");
+  const singleProjectMode = flags.get("single_project_mode");
+  return {
+    host: flags.get("host") ?? "127.0.0.1",
+    port: portFlag(flags, "port") ?? 9000,
+    ...(functionsPort === undefined
+      ? {}
+      : { functionsEmulator: { host: functionsHost ?? "127.0.0.1", port: functionsPort } }),
+    ...(rulesFile === undefined ? {} : { rulesFile }),
+    ...(singleProjectMode === undefined ? {} : { singleProjectMode }),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = serverOptionsFromArguments(process.argv.slice(2));
+  const server = await startServer(options);
+  process.stdout.write(`rtdb-emulator: listening on ${server.url}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // Exit even if a client keeps a connection half-open.
+    setTimeout(() => process.exit(0), 1000).unref();
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`rtdb-emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

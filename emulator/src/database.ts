@@ -1,0 +1,546 @@
+/**
+ * The database engine (spec §4–§6, §11, §13): one lazily created namespace per database name, each
+ * with its tree, rules and listeners. Writes commit synchronously, push to every affected listener
+ * before returning (so a session can send the writer's `ok` after the pushes), then emit a
+ * CommitEvent for triggers.
+ *
+ * Trees are immutable and share structure, so a write costs O(depth + size of the written value),
+ * pushes are found through a path trie of listeners, and nothing ever copies the whole tree.
+ */
+import { hashNode } from "./hash.js";
+import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
+import { applyQuery, queryVariables } from "./query.js";
+import { Ruleset } from "./rules/index.js";
+import { resolveServerValues } from "./servervalues.js";
+import { byteSize, normalize, setAt } from "./tree.js";
+import {
+  PRIORITY_KEY,
+  getAt,
+  isObjectNode,
+  type Node,
+  type ObjectNode,
+} from "./tree.js";
+import type {
+  AuthContext,
+  CommitEvent,
+  Engine,
+  QuerySpec,
+  ReadRequest,
+  ReadResult,
+  WriteRequest,
+  WriteResult,
+} from "./types.js";
+
+export const OPEN_RULES = '{"rules":{".read":true,".write":true}}';
+
+/** Production's limit for a single SDK write; REST imports lift it with `writeSizeLimit=unlimited`. */
+export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
+
+export interface DatabaseOptions {
+  /** Rules text for every namespace that never had rules set (CLI `--rules`); default: open rules. */
+  readonly defaultRules?: string;
+  readonly maxWriteBytes?: number;
+  /** Clock for `now` and `.sv` timestamps (tests). */
+  readonly clock?: () => number;
+}
+
+/** The body of a data push (`a:"d"` or `a:"m"`, spec §3.3); `p` has no leading slash. */
+export interface PushBody {
+  readonly p: string;
+  readonly d: unknown;
+  readonly t?: number;
+}
+
+/** Where a listener's pushes go; implemented by a session. */
+export interface ListenerSink {
+  push(action: "d" | "m", body: PushBody): void;
+  /** The listen was revoked by a rules change (the listener is already removed). */
+  revoked(): void;
+}
+
+export interface ListenRequest {
+  readonly namespace: string;
+  readonly path: readonly string[];
+  /** Null for a default listen; a tagged listen filters by this query. */
+  readonly query: QuerySpec | null;
+  readonly tag?: number;
+  /** The listener's current auth: sessions re-authenticate while listens stay registered. */
+  readonly auth: () => AuthContext;
+  readonly sink: ListenerSink;
+}
+
+export interface ListenerHandle {
+  readonly namespace: string;
+  readonly path: readonly string[];
+  readonly query: QuerySpec | null;
+  readonly tag: number | undefined;
+}
+
+export type ListenResult =
+  | { readonly status: "ok"; readonly handle: ListenerHandle; readonly data: Node }
+  | { readonly status: "permission_denied" };
+
+class Listener implements ListenerHandle {
+  active = true;
+  constructor(
+    readonly namespace: string,
+    readonly path: readonly string[],
+    readonly query: QuerySpec | null,
+    readonly tag: number | undefined,
+    readonly auth: () => AuthContext,
+    readonly sink: ListenerSink,
+    /** The last window sent to a tagged listener; identical results are not pushed again. */
+    public lastResult: Node,
+  ) {}
+}
+
+/** Listeners indexed by path, so a write finds its ancestors' and descendants' listeners directly. */
+class ListenerTrie {
+  readonly here = new Set<Listener>();
+  readonly children = new Map<string, ListenerTrie>();
+
+  add(path: readonly string[], listener: Listener): void {
+    let node: ListenerTrie = this;
+    for (const key of path) {
+      let next = node.children.get(key);
+      if (next === undefined) {
+        next = new ListenerTrie();
+        node.children.set(key, next);
+      }
+      node = next;
+    }
+    node.here.add(listener);
+  }
+
+  remove(path: readonly string[], listener: Listener): void {
+    const trail: ListenerTrie[] = [this];
+    let node: ListenerTrie = this;
+    for (const key of path) {
+      const next = node.children.get(key);
+      if (next === undefined) return;
+      trail.push(next);
+      node = next;
+    }
+    node.here.delete(listener);
+    for (let depth = path.length; depth > 0; depth--) {
+      const current = trail[depth];
+      const parent = trail[depth - 1];
+      const key = path[depth - 1];
+      if (current === undefined || parent === undefined || key === undefined) break;
+      if (current.here.size > 0 || current.children.size > 0) break;
+      parent.children.delete(key);
+    }
+  }
+
+  /** Adds every listener at, above or below `changed` to `into`, remembering the changed path. */
+  collect(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
+    let node: ListenerTrie = this;
+    for (const key of changed) {
+      node.addAll(changed, into);
+      const next = node.children.get(key);
+      if (next === undefined) return;
+      node = next;
+    }
+    node.addSubtree(changed, into);
+  }
+
+  private addAll(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
+    for (const listener of this.here) {
+      const paths = into.get(listener);
+      if (paths === undefined) into.set(listener, [changed]);
+      else paths.push(changed);
+    }
+  }
+
+  private addSubtree(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
+    this.addAll(changed, into);
+    for (const next of this.children.values()) next.addSubtree(changed, into);
+  }
+
+  *all(): Generator<Listener> {
+    yield* this.here;
+    for (const next of this.children.values()) yield* next.all();
+  }
+}
+
+interface NamespaceState {
+  readonly name: string;
+  root: Node;
+  rules: Ruleset;
+  /** The text set through `setRules`; undefined while the namespace uses the default rules. */
+  rulesSource: string | undefined;
+  readonly listeners: ListenerTrie;
+}
+
+/** A write resolved and applied to a working root, not yet committed. */
+interface PreparedWrite {
+  readonly newRoot: Node;
+  /** The locations whose values were replaced (what rules check and listeners hear about). */
+  readonly changed: readonly (readonly string[])[];
+  readonly value: Node;
+}
+
+type Failure = Exclude<WriteResult, { status: "ok" }>;
+
+function isFailure(result: PreparedWrite | Failure): result is Failure {
+  return "status" in result;
+}
+
+class InvalidWriteError extends Error {}
+
+function parseRelativePath(relative: string): string[] {
+  const segments = parsePath(relative);
+  if (segments.length === 0) throw new InvalidWriteError("Update paths must not be empty");
+  return segments;
+}
+
+/** Structural equality that short-circuits on shared subtrees (the common case between commits). */
+function sameNode(a: Node, b: Node): boolean {
+  if (a === b) return true;
+  if (!isObjectNode(a) || !isObjectNode(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!sameNode(a[key] ?? null, b[key] ?? null)) return false;
+  }
+  return true;
+}
+
+export class Database implements Engine {
+  private readonly spaces = new Map<string, NamespaceState>();
+  private readonly commitListeners = new Set<(event: CommitEvent) => void>();
+  private readonly defaultRulesSource: string;
+  private readonly defaultRules: Ruleset;
+  private readonly maxWriteBytes: number;
+  private readonly clock: () => number;
+
+  constructor(options: DatabaseOptions = {}) {
+    this.defaultRulesSource = options.defaultRules ?? OPEN_RULES;
+    this.defaultRules = Ruleset.parse(this.defaultRulesSource);
+    this.maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  namespaces(): string[] {
+    return [...this.spaces.keys()];
+  }
+
+  /** The committed root of a namespace (export format). */
+  root(namespace: string): Node {
+    return this.space(namespace).root;
+  }
+
+  getRules(namespace: string): string {
+    return this.space(namespace).rulesSource ?? this.defaultRulesSource;
+  }
+
+  setRules(namespace: string, source: string): void {
+    const rules = Ruleset.parse(source);
+    const space = this.space(namespace);
+    space.rules = rules;
+    space.rulesSource = source;
+    this.revalidate([...space.listeners.all()]);
+  }
+
+  onCommit(listener: (event: CommitEvent) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  read(request: ReadRequest): ReadResult {
+    const space = this.space(request.namespace);
+    if (!this.mayRead(space, request.path, request.query, request.auth)) {
+      return { status: "permission_denied" };
+    }
+    const node = getAt(space.root, request.path);
+    return { status: "ok", node: request.query === null ? node : applyQuery(node, request.query) };
+  }
+
+  write(request: WriteRequest): WriteResult {
+    const space = this.space(request.namespace);
+    if (request.hash !== undefined && request.operation.kind === "set") {
+      if (hashNode(getAt(space.root, request.path)) !== request.hash) return { status: "datastale" };
+    }
+    const now = this.clock();
+    const prepared = this.prepare(space.root, request, now);
+    if (isFailure(prepared)) return prepared;
+    if (!this.mayWrite(space, prepared, request.auth, now)) return { status: "permission_denied" };
+    this.commit(space, space.root, prepared.newRoot, prepared.changed, request.auth, request.fireTriggers ?? true);
+    return { status: "ok", value: prepared.value };
+  }
+
+  /**
+   * Checks a write without committing it: onDisconnect operations are authorised when registered
+   * (spec §6.6) and applied later without a second check.
+   */
+  authorizeWrite(request: WriteRequest): WriteResult {
+    const space = this.space(request.namespace);
+    const now = this.clock();
+    const prepared = this.prepare(space.root, request, now);
+    if (isFailure(prepared)) return prepared;
+    if (!this.mayWrite(space, prepared, request.auth, now)) return { status: "permission_denied" };
+    return { status: "ok", value: prepared.value };
+  }
+
+  /**
+   * Applies already-authorised writes in order, with one `now` for all of them and no rules check
+   * (a disconnected client's onDisconnect queue). Writes of one namespace and auth commit together.
+   */
+  applyAuthorized(requests: readonly WriteRequest[]): void {
+    const now = this.clock();
+    let index = 0;
+    while (index < requests.length) {
+      const first = requests[index];
+      if (first === undefined) break;
+      const space = this.space(first.namespace);
+      const before = space.root;
+      let working = before;
+      const changed: (readonly string[])[] = [];
+      while (index < requests.length) {
+        const request = requests[index];
+        if (request === undefined || request.namespace !== first.namespace || request.auth !== first.auth) break;
+        index++;
+        const prepared = this.prepare(working, request, now);
+        if (isFailure(prepared)) continue;
+        working = prepared.newRoot;
+        changed.push(...prepared.changed);
+      }
+      if (changed.length > 0) this.commit(space, before, working, changed, first.auth, true);
+    }
+  }
+
+  /**
+   * Registers a listen after checking `.read` (with the query's variables for tagged listens) and
+   * returns the data to send first. The caller pushes `data`, then acknowledges.
+   */
+  listen(request: ListenRequest): ListenResult {
+    const space = this.space(request.namespace);
+    if (!this.mayRead(space, request.path, request.query, request.auth())) {
+      return { status: "permission_denied" };
+    }
+    const node = getAt(space.root, request.path);
+    const data = request.query === null ? node : applyQuery(node, request.query);
+    const listener = new Listener(
+      request.namespace,
+      request.path,
+      request.query,
+      request.tag,
+      request.auth,
+      request.sink,
+      data,
+    );
+    space.listeners.add(request.path, listener);
+    return { status: "ok", handle: listener, data };
+  }
+
+  unlisten(handle: ListenerHandle): void {
+    if (!(handle instanceof Listener) || !handle.active) return;
+    handle.active = false;
+    this.space(handle.namespace).listeners.remove(handle.path, handle);
+  }
+
+  /** Re-evaluates `.read` for these listeners (after an auth or rules change) and revokes the denied. */
+  revalidate(handles: Iterable<ListenerHandle>): void {
+    for (const handle of handles) {
+      if (!(handle instanceof Listener) || !handle.active) continue;
+      const space = this.space(handle.namespace);
+      if (this.mayRead(space, handle.path, handle.query, handle.auth())) continue;
+      this.unlisten(handle);
+      try {
+        handle.sink.revoked();
+      } catch (error) {
+        console.error("rtdb-emulator: listener revocation failed", error);
+      }
+    }
+  }
+
+  private space(name: string): NamespaceState {
+    let space = this.spaces.get(name);
+    if (space === undefined) {
+      space = {
+        name,
+        root: null,
+        rules: this.defaultRules,
+        rulesSource: undefined,
+        listeners: new ListenerTrie(),
+      };
+      this.spaces.set(name, space);
+    }
+    return space;
+  }
+
+  private mayRead(
+    space: NamespaceState,
+    path: readonly string[],
+    query: QuerySpec | null,
+    auth: AuthContext,
+  ): boolean {
+    if (auth.admin) return true;
+    return space.rules.canRead({
+      path,
+      root: space.root,
+      auth: auth.variable,
+      now: this.clock(),
+      query: queryVariables(query),
+    });
+  }
+
+  private mayWrite(space: NamespaceState, prepared: PreparedWrite, auth: AuthContext, now: number): boolean {
+    if (auth.admin) return true;
+    return space.rules.canWrite({
+      root: space.root,
+      newRoot: prepared.newRoot,
+      paths: prepared.changed,
+      auth: auth.variable,
+      now,
+    });
+  }
+
+  /** Resolves server values, normalises and applies a write to `root`, without committing. */
+  private prepare(root: Node, request: WriteRequest, now: number): PreparedWrite | Failure {
+    try {
+      const operation = request.operation;
+      if (operation.kind === "set") {
+        const existing = getAt(root, request.path);
+        const resolved = resolveServerValues(operation.value, (relative) => getAt(existing, relative), now);
+        const value = normalize(resolved);
+        this.checkSize(value, request);
+        const applied = this.applySet(root, request.path, value);
+        return { newRoot: applied.root, changed: [applied.changed], value };
+      }
+      const entries = Object.entries(operation.values).map(([relative, raw]) => ({
+        relative,
+        path: [...request.path, ...parseRelativePath(relative)],
+        raw,
+      }));
+      // Sorted with a separator below every key character, an ancestor lands right before its descendants.
+      const sorted = entries.map((entry) => ({ entry, key: entry.path.join("\u0000") }));
+      sorted.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      for (let index = 1; index < sorted.length; index++) {
+        const previous = sorted[index - 1]?.entry;
+        const current = sorted[index]?.entry;
+        if (previous !== undefined && current !== undefined && isAncestorOrSelf(previous.path, current.path)) {
+          throw new InvalidWriteError(
+            `Path "${previous.relative}" is an ancestor of "${current.relative}" in the same update`,
+          );
+        }
+      }
+      let working = root;
+      const changed: (readonly string[])[] = [];
+      const written: Record<string, Node> = {};
+      for (const entry of entries) {
+        const existing = getAt(root, entry.path);
+        const resolved = resolveServerValues(entry.raw, (relative) => getAt(existing, relative), now);
+        const value = normalize(resolved);
+        written[entry.relative] = value;
+        const applied = this.applySet(working, entry.path, value);
+        working = applied.root;
+        changed.push(applied.changed);
+      }
+      const value: ObjectNode = written;
+      this.checkSize(value, request);
+      return { newRoot: working, changed, value };
+    } catch (error) {
+      return { status: "invalid", message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private checkSize(value: Node, request: WriteRequest): void {
+    if (request.unlimitedSize === true) return;
+    if (byteSize(value) > this.maxWriteBytes) {
+      throw new InvalidWriteError(`Write too large: over ${this.maxWriteBytes} bytes`);
+    }
+  }
+
+  /** Sets `value` at `path`; a path ending in `.priority` changes its parent (§4). */
+  private applySet(root: Node, path: readonly string[], value: Node): { root: Node; changed: readonly string[] } {
+    const changed = path[path.length - 1] === PRIORITY_KEY ? path.slice(0, -1) : path;
+    return { root: setAt(root, path, value), changed };
+  }
+
+  private commit(
+    space: NamespaceState,
+    before: Node,
+    after: Node,
+    changed: readonly (readonly string[])[],
+    auth: AuthContext,
+    fireTriggers: boolean,
+  ): void {
+    space.root = after;
+    this.notify(space, before, after, changed);
+    const event: CommitEvent = { namespace: space.name, before, after, auth, fireTriggers };
+    for (const listener of this.commitListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("rtdb-emulator: commit listener failed", error);
+      }
+    }
+  }
+
+  /** Pushes a commit to every listener at, above or below a changed path (spec §5.3). */
+  private notify(
+    space: NamespaceState,
+    before: Node,
+    after: Node,
+    changed: readonly (readonly string[])[],
+  ): void {
+    const affected = new Map<Listener, (readonly string[])[]>();
+    for (const path of changed) space.listeners.collect(path, affected);
+    for (const [listener, paths] of affected) {
+      if (!listener.active) continue;
+      try {
+        if (listener.query === null) this.pushDefault(listener, before, after, paths);
+        else this.pushTagged(listener, after);
+      } catch (error) {
+        console.error("rtdb-emulator: push failed", error);
+      }
+    }
+  }
+
+  private pushDefault(
+    listener: Listener,
+    before: Node,
+    after: Node,
+    paths: readonly (readonly string[])[],
+  ): void {
+    const location = listener.path;
+    const coversListen = paths.some((path) => path.length <= location.length);
+    if (coversListen) {
+      const node = getAt(after, location);
+      if (node === getAt(before, location)) return;
+      listener.sink.push("d", { p: formatPath(location), d: node });
+      return;
+    }
+    const outermost = paths.filter(
+      (path, index) =>
+        !paths.some(
+          (other, otherIndex) =>
+            otherIndex !== index &&
+            isAncestorOrSelf(other, path) &&
+            (other.length < path.length || otherIndex < index),
+        ),
+    );
+    const only = outermost[0];
+    if (outermost.length === 1 && only !== undefined) {
+      listener.sink.push("d", { p: formatPath(only), d: getAt(after, only) });
+      return;
+    }
+    const merge: Record<string, Node> = {};
+    for (const path of outermost) merge[formatPath(path.slice(location.length))] = getAt(after, path);
+    listener.sink.push("m", { p: formatPath(location), d: merge });
+  }
+
+  private pushTagged(listener: Listener, after: Node): void {
+    if (listener.query === null) return;
+    const result = applyQuery(getAt(after, listener.path), listener.query);
+    if (sameNode(result, listener.lastResult)) return;
+    listener.lastResult = result;
+    const body: PushBody =
+      listener.tag === undefined
+        ? { p: formatPath(listener.path), d: result }
+        : { p: formatPath(listener.path), d: result, t: listener.tag };
+    listener.sink.push("d", body);
+  }
+}
