@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// The one way this repository runs the Firebase emulator suite:
+//
+//   node scripts/emulators.mjs exec "<command>" [--only …] [--project demo-x] [--config f.json] [--official]
+//   node scripts/emulators.mjs start [--only …] [--project demo-x] [--config f.json] [--official]
+//
+// Any other flag is passed to `firebase emulators:<exec|start>` unchanged.
+//
+// firebase-tools 15 runs its database and Firestore emulators as `java -jar <downloaded JAR>` and
+// refuses Java < 21. This script makes it run ours instead (spec §12.4 option A): a `java` shim
+// (scripts/java-shim/java) goes first on PATH for the firebase process only, and
+// DATABASE_EMULATOR_BINARY_PATH / FIRESTORE_EMULATOR_BINARY_PATH name placeholder files that the shim
+// recognises and runs on Node. firebase-tools still does everything else itself: ports, rules from
+// firebase.json, trigger registration, the Hub, exported *_EMULATOR_HOST variables, shutdown.
+// `--official` skips all of that, for machines with Java 21 and a network.
+//
+// Both modes pin one Realtime Database namespace, `<project>-default-rtdb` (the one firebase.json
+// rules load into and client `getDatabase()` uses), for the functions' Admin SDK (DATABASE_URL) and
+// for the command run by `exec` (FIREBASE_CONFIG). See scripts/README.md, "One namespace".
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const SHIM_DIR = join(REPO_ROOT, "scripts", "java-shim");
+const DEFAULT_PROJECT = "demo-lifeline";
+
+/**
+ * Splits our arguments from firebase's. Returns { mode, command, official, project, config,
+ * passthrough }; `project` and `config` are undefined when not given. Throws on bad usage.
+ */
+export function parseArgs(argv) {
+  const [mode, ...rest] = argv;
+  if (mode !== "exec" && mode !== "start") {
+    throw new Error(`usage: emulators.mjs <exec "<command>"|start> [firebase flags…] [--official]`);
+  }
+  let command;
+  if (mode === "exec") {
+    command = rest.shift();
+    if (command === undefined || command.startsWith("-")) {
+      throw new Error(`usage: emulators.mjs exec "<command>" [firebase flags…] [--official]`);
+    }
+  }
+  let official = false;
+  let project;
+  let config;
+  const passthrough = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] ?? "";
+    const [name, inlineValue] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+    const takeValue = () => {
+      if (inlineValue !== undefined) return inlineValue;
+      const value = rest[i + 1];
+      if (value === undefined) throw new Error(`${name} needs a value`);
+      i++;
+      return value;
+    };
+    if (name === "--official") official = true;
+    else if (name === "--project" || name === "-P") project = takeValue();
+    else if (name === "--config" || name === "-c") config = takeValue();
+    else passthrough.push(arg);
+  }
+  return { mode, command, official, project, config, passthrough };
+}
+
+/** The project id: --project, else the config directory's .firebaserc default, else demo-lifeline. */
+export function resolveProject(project, configPath) {
+  if (project !== undefined) return project;
+  const rcPath = join(dirname(configPath), ".firebaserc");
+  if (existsSync(rcPath)) {
+    const rc = JSON.parse(readFileSync(rcPath, "utf8"));
+    const fromRc = rc?.projects?.default;
+    if (typeof fromRc === "string" && fromRc !== "") return fromRc;
+  }
+  return DEFAULT_PROJECT;
+}
+
+/** The namespace firebase.json rules load into, and the URL every Admin SDK should use for it. */
+export function defaultDatabaseUrl(project) {
+  return `https://${project}-default-rtdb.firebaseio.com`;
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules" || entry === "lib") continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** True when `output` is missing or older than anything under `inputs`. */
+export function isStale(output, inputs) {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return inputs.some((input) => newestMtime(input) > built);
+}
+
+/** The emulators named by --only (without `:target` suffixes), or undefined when all run. */
+export function onlyEmulators(passthrough) {
+  for (let i = 0; i < passthrough.length; i++) {
+    const arg = passthrough[i] ?? "";
+    const value = arg.startsWith("--only=")
+      ? arg.slice(7)
+      : arg === "--only"
+        ? passthrough[i + 1]
+        : undefined;
+    if (value !== undefined) return new Set(value.split(",").map((name) => name.split(":")[0]));
+  }
+  return undefined;
+}
+
+/** TypeScript projects this run needs built: our emulator, and each functions source with a tsconfig. */
+function projectsToBuild(configPath, official, only) {
+  const projects = [];
+  const runs = (name) => only === undefined || only.has(name);
+  if (!official && runs("database")) {
+    const emulatorDir = join(REPO_ROOT, "emulator");
+    projects.push({
+      dir: emulatorDir,
+      output: join(emulatorDir, "lib", "cli.js"),
+      inputs: [join(emulatorDir, "src"), join(emulatorDir, "tsconfig.json")],
+    });
+  }
+  const firebaseJson = JSON.parse(readFileSync(configPath, "utf8"));
+  const functionsConfig = firebaseJson.functions;
+  const functionsEntries = Array.isArray(functionsConfig)
+    ? functionsConfig
+    : functionsConfig
+      ? [functionsConfig]
+      : [];
+  for (const entry of runs("functions") ? functionsEntries : []) {
+    const dir = resolve(dirname(configPath), entry.source ?? "functions");
+    if (!existsSync(join(dir, "tsconfig.json"))) continue;
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    projects.push({
+      dir,
+      output: join(dir, pkg.main ?? "lib/index.js"),
+      inputs: [join(dir, "src"), join(dir, "tsconfig.json")],
+    });
+  }
+  return projects;
+}
+
+function buildIfStale(projects) {
+  const stale = projects.filter((p) => isStale(p.output, p.inputs));
+  if (stale.length === 0) return;
+  const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+  console.error(`emulators: building ${stale.map((p) => p.dir).join(", ")}`);
+  const result = spawnSync(process.execPath, [tsc, "-b", ...stale.map((p) => p.dir)], {
+    stdio: "inherit",
+    cwd: REPO_ROOT,
+  });
+  if (result.status !== 0) {
+    throw new Error(`tsc -b failed (exit ${result.status ?? result.signal})`);
+  }
+  for (const p of stale) {
+    if (!existsSync(p.output)) throw new Error(`build finished but ${p.output} is missing`);
+  }
+}
+
+/**
+ * Writes the placeholder "JARs" firebase-tools is pointed at. firebase-tools chmods them, so they
+ * live in a directory this user owns rather than in the checkout.
+ */
+export function preparePlaceholders() {
+  const uid = typeof process.getuid === "function" ? process.getuid() : "user";
+  const dir = join(tmpdir(), `lifeline-emulators-${uid}`);
+  mkdirSync(dir, { recursive: true });
+  const note = (name) =>
+    `Placeholder for the ${name} emulator JAR. scripts/java-shim/java runs our Node emulator ` +
+    `when firebase-tools asks for "java -jar <this file>".\n`;
+  const database = join(dir, "database-emulator.jar");
+  const firestore = join(dir, "firestore-emulator.jar");
+  writeFileSync(database, note("Realtime Database"));
+  writeFileSync(firestore, note("Firestore"));
+  return { database, firestore };
+}
+
+/** The environment for `firebase emulators:*`. */
+export function emulatorEnv(baseEnv, { project, official }) {
+  const env = { ...baseEnv };
+  env.DATABASE_URL ??= defaultDatabaseUrl(project);
+  // Only read by the command `emulators:exec` runs: firebase-tools would otherwise give it
+  // databaseURL https://<project>.firebaseio.com, i.e. a different namespace.
+  env.FIREBASE_CONFIG ??= JSON.stringify({
+    projectId: project,
+    databaseURL: env.DATABASE_URL,
+    storageBucket: `${project}.appspot.com`,
+  });
+  if (!official) {
+    const placeholders = preparePlaceholders();
+    env.PATH = `${SHIM_DIR}${delimiter}${baseEnv.PATH ?? ""}`;
+    env.DATABASE_EMULATOR_BINARY_PATH = placeholders.database;
+    env.FIRESTORE_EMULATOR_BINARY_PATH = placeholders.firestore;
+    env.LIFELINE_NODE = process.execPath;
+  }
+  return env;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const configPath = resolve(args.config ?? join(REPO_ROOT, "firebase.json"));
+  if (!existsSync(configPath)) throw new Error(`no Firebase config at ${configPath}`);
+  const project = resolveProject(args.project, configPath);
+  const only = onlyEmulators(args.passthrough);
+  buildIfStale(projectsToBuild(configPath, args.official, only));
+  if (!args.official && (only === undefined || only.has("firestore"))) {
+    console.error(
+      "emulators: Firestore runs on @firestore-emulator/server: gRPC clients only, security rules " +
+        "NOT enforced, no Firestore triggers (npm run test:official for those).",
+    );
+  }
+
+  const firebaseArgs = [`emulators:${args.mode}`];
+  if (args.command !== undefined) firebaseArgs.push(args.command);
+  firebaseArgs.push("--project", project, "--config", configPath, ...args.passthrough);
+  const firebase = join(REPO_ROOT, "node_modules", ".bin", "firebase");
+  const child = spawn(firebase, firebaseArgs, {
+    stdio: "inherit",
+    env: emulatorEnv(process.env, { project, official: args.official }),
+  });
+  // A terminal Ctrl-C reaches both processes; firebase-tools ignores a repeat within 100 ms.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on("error", (error) => {
+    console.error(`emulators: could not run ${firebase}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error) => {
+    console.error(`emulators: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
