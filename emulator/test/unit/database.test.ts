@@ -1,0 +1,273 @@
+import { expect } from "chai";
+import { Database, type ListenerSink, type PushBody } from "../../src/database.js";
+import { parseWireQuery } from "../../src/query.js";
+import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/types.js";
+
+const NS = "unit";
+const alice: AuthContext = { admin: false, variable: { uid: "alice", provider: "custom", token: {} } };
+const SIGNED_IN_RULES = '{"rules":{".read":"auth != null",".write":"auth != null"}}';
+
+interface Recorded {
+  readonly action: "d" | "m" | "revoked";
+  readonly body?: PushBody;
+}
+
+function recorder(): { sink: ListenerSink; pushes: Recorded[] } {
+  const pushes: Recorded[] = [];
+  return {
+    pushes,
+    sink: {
+      push: (action, body) => pushes.push({ action, body }),
+      revoked: () => pushes.push({ action: "revoked" }),
+    },
+  };
+}
+
+function set(database: Database, path: string[], value: unknown, auth: AuthContext = ADMIN) {
+  return database.write({ namespace: NS, path, operation: { kind: "set", value }, auth });
+}
+
+function update(database: Database, path: string[], values: Record<string, unknown>, auth = ADMIN) {
+  return database.write({ namespace: NS, path, operation: { kind: "update", values }, auth });
+}
+
+function listen(database: Database, path: string[], auth: AuthContext = ADMIN) {
+  const { sink, pushes } = recorder();
+  const result = database.listen({ namespace: NS, path, query: null, auth: () => auth, sink });
+  return { result, pushes };
+}
+
+describe("Database", () => {
+  describe("write", () => {
+    it("commits a set and returns the normalised value", () => {
+      const database = new Database();
+      const result = set(database, ["a"], { b: 1, c: null, d: {} });
+      expect(result).to.deep.equal({ status: "ok", value: { b: 1 } });
+      expect(database.root(NS)).to.deep.equal({ a: { b: 1 } });
+    });
+
+    it("applies a multi-path update atomically, deleting null entries", () => {
+      const database = new Database();
+      set(database, ["items"], { a: 1, b: 2 });
+      expect(update(database, ["items"], { a: null, "c/d": 3 }).status).to.equal("ok");
+      expect(database.root(NS)).to.deep.equal({ items: { b: 2, c: { d: 3 } } });
+    });
+
+    it("rejects an update whose paths overlap and writes nothing", () => {
+      const database = new Database();
+      const result = update(database, [], { a: 1, "a/b": 2 });
+      expect(result.status).to.equal("invalid");
+      expect(database.root(NS)).to.equal(null);
+    });
+
+    it("sets the priority of the parent for a path ending in .priority", () => {
+      const database = new Database();
+      set(database, ["p"], { x: 1 });
+      set(database, ["p", ".priority"], 5);
+      expect(database.root(NS)).to.deep.equal({ p: { x: 1, ".priority": 5 } });
+    });
+
+    it("resolves timestamps and increments with one now for the whole write", () => {
+      const database = new Database({ clock: () => 1234 });
+      set(database, ["n"], 5);
+      set(database, [], { n: { ".sv": { increment: 2 } }, t: { ".sv": "timestamp" }, u: { ".sv": "timestamp" } });
+      expect(database.root(NS)).to.deep.equal({ n: 7, t: 1234, u: 1234 });
+    });
+
+    it("answers datastale when the transaction hash does not match, without writing", () => {
+      const database = new Database();
+      set(database, ["counter"], 1);
+      const stale = database.write({
+        namespace: NS,
+        path: ["counter"],
+        operation: { kind: "set", value: 2 },
+        auth: ADMIN,
+        hash: "",
+      });
+      expect(stale.status).to.equal("datastale");
+      expect(database.root(NS)).to.deep.equal({ counter: 1 });
+    });
+
+    it("commits a transaction whose hash matches the current value", () => {
+      const database = new Database();
+      const empty = database.write({
+        namespace: NS,
+        path: ["counter"],
+        operation: { kind: "set", value: 1 },
+        auth: ADMIN,
+        hash: "",
+      });
+      expect(empty.status).to.equal("ok");
+      expect(database.root(NS)).to.deep.equal({ counter: 1 });
+    });
+
+    it("denies a user write the rules refuse and lets admin bypass them", () => {
+      const database = new Database({ defaultRules: SIGNED_IN_RULES });
+      expect(set(database, ["x"], 1, UNAUTHENTICATED).status).to.equal("permission_denied");
+      expect(database.root(NS)).to.equal(null);
+      expect(set(database, ["x"], 1, alice).status).to.equal("ok");
+      expect(set(database, ["y"], 1, ADMIN).status).to.equal("ok");
+    });
+
+    it("rejects invalid data and writes over the size limit", () => {
+      const database = new Database({ maxWriteBytes: 100 });
+      expect(set(database, ["a"], { "bad.key": 1 }).status).to.equal("invalid");
+      expect(set(database, ["a"], "x".repeat(200)).status).to.equal("invalid");
+      const unlimited = database.write({
+        namespace: NS,
+        path: ["a"],
+        operation: { kind: "set", value: "x".repeat(200) },
+        auth: ADMIN,
+        unlimitedSize: true,
+      });
+      expect(unlimited.status).to.equal("ok");
+    });
+
+    it("emits one CommitEvent per write with the roots before and after", () => {
+      const database = new Database();
+      const events: CommitEvent[] = [];
+      database.onCommit((event) => events.push(event));
+      set(database, ["a"], 1);
+      set(database, ["a"], 2, UNAUTHENTICATED);
+      expect(events).to.have.length(2);
+      expect(events[1]).to.deep.include({ namespace: NS, before: { a: 1 }, after: { a: 2 }, fireTriggers: true });
+    });
+
+    it("keeps namespaces apart", () => {
+      const database = new Database();
+      database.write({ namespace: "one", path: ["a"], operation: { kind: "set", value: 1 }, auth: ADMIN });
+      expect(database.root("two")).to.equal(null);
+      expect(database.namespaces()).to.include.members(["one", "two"]);
+    });
+  });
+
+  describe("read", () => {
+    it("returns the value at a path, query-filtered, and denies what the rules refuse", () => {
+      const database = new Database({ defaultRules: SIGNED_IN_RULES });
+      set(database, ["items"], { a: { n: 3 }, b: { n: 1 }, c: { n: 2 } });
+      const query = parseWireQuery({ l: 2, vf: "l", i: "n" });
+      expect(database.read({ namespace: NS, path: ["items"], query, auth: alice })).to.deep.equal({
+        status: "ok",
+        node: { b: { n: 1 }, c: { n: 2 } },
+      });
+      expect(database.read({ namespace: NS, path: ["items"], query: null, auth: UNAUTHENTICATED })).to.deep.equal(
+        { status: "permission_denied" },
+      );
+    });
+  });
+
+  describe("listen", () => {
+    it("returns the current data and pushes a set below the listen at the written path", () => {
+      const database = new Database();
+      set(database, ["room", "a"], 1);
+      const { result, pushes } = listen(database, ["room"]);
+      expect(result.status === "ok" && result.data).to.deep.equal({ a: 1 });
+      set(database, ["room", "b", "c"], 2);
+      expect(pushes).to.deep.equal([{ action: "d", body: { p: "room/b/c", d: 2 } }]);
+    });
+
+    it("pushes the listened location when a write replaces an ancestor", () => {
+      const database = new Database();
+      const { pushes } = listen(database, ["room", "a"]);
+      set(database, ["room"], { a: { x: 1 }, b: 2 });
+      expect(pushes).to.deep.equal([{ action: "d", body: { p: "room/a", d: { x: 1 } } }]);
+    });
+
+    it("does not push to listeners of unrelated or unchanged locations", () => {
+      const database = new Database();
+      set(database, ["room", "a"], 1);
+      const sibling = listen(database, ["other"]);
+      const unchanged = listen(database, ["room", "a"]);
+      set(database, ["room", "b"], 2);
+      update(database, [], { "x/y": 1 });
+      expect(sibling.pushes).to.deep.equal([]);
+      expect(unchanged.pushes).to.deep.equal([]);
+    });
+
+    it("pushes a merge for a multi-path update below the listen, with null deletes", () => {
+      const database = new Database();
+      set(database, ["items"], { a: 1, b: 2 });
+      const { pushes } = listen(database, ["items"]);
+      update(database, ["items"], { a: null, "c/d": 3 });
+      expect(pushes).to.deep.equal([{ action: "m", body: { p: "items", d: { a: null, "c/d": 3 } } }]);
+    });
+
+    it("pushes a tagged listen's recomputed window with its tag, and nothing when it is unchanged", () => {
+      const database = new Database();
+      set(database, ["q"], { b: { n: 1 }, c: { n: 2 }, d: { n: 5 } });
+      const { sink, pushes } = recorder();
+      const query = parseWireQuery({ l: 2, vf: "l", i: "n" });
+      const result = database.listen({ namespace: NS, path: ["q"], query, tag: 7, auth: () => ADMIN, sink });
+      expect(result.status === "ok" && result.data).to.deep.equal({ b: { n: 1 }, c: { n: 2 } });
+      set(database, ["q", "d", "n"], 6);
+      expect(pushes).to.deep.equal([]);
+      set(database, ["q", "f"], { n: 0 });
+      expect(pushes).to.deep.equal([{ action: "d", body: { p: "q", d: { b: { n: 1 }, f: { n: 0 } }, t: 7 } }]);
+    });
+
+    it("stops pushing after unlisten", () => {
+      const database = new Database();
+      const { result, pushes } = listen(database, ["a"]);
+      if (result.status !== "ok") throw new Error("listen failed");
+      database.unlisten(result.handle);
+      set(database, ["a"], 1);
+      expect(pushes).to.deep.equal([]);
+    });
+
+    it("pushes to listeners before the write returns", () => {
+      const database = new Database();
+      const { pushes } = listen(database, ["a"]);
+      const result = set(database, ["a"], 1);
+      expect(result.status).to.equal("ok");
+      expect(pushes).to.have.length(1);
+    });
+
+    it("denies a listen the rules refuse", () => {
+      const database = new Database({ defaultRules: SIGNED_IN_RULES });
+      expect(listen(database, ["a"], UNAUTHENTICATED).result.status).to.equal("permission_denied");
+      expect(listen(database, ["a"], alice).result.status).to.equal("ok");
+    });
+  });
+
+  describe("setRules", () => {
+    it("revokes listens the new rules deny and keeps the others", () => {
+      const database = new Database();
+      const user = listen(database, ["a"], alice);
+      const guest = listen(database, ["a"], UNAUTHENTICATED);
+      database.setRules(NS, SIGNED_IN_RULES);
+      expect(guest.pushes).to.deep.equal([{ action: "revoked" }]);
+      expect(user.pushes).to.deep.equal([]);
+      set(database, ["a"], 1);
+      expect(guest.pushes).to.have.length(1);
+      expect(user.pushes).to.have.length(1);
+    });
+
+    it("stores the text and returns open rules for an untouched namespace", () => {
+      const database = new Database();
+      expect(JSON.parse(database.getRules("fresh"))).to.deep.equal({ rules: { ".read": true, ".write": true } });
+      database.setRules("fresh", SIGNED_IN_RULES);
+      expect(database.getRules("fresh")).to.equal(SIGNED_IN_RULES);
+    });
+  });
+
+  describe("authorizeWrite and applyAuthorized", () => {
+    it("checks rules at registration and applies later with server values resolved then", () => {
+      let now = 1;
+      const database = new Database({ defaultRules: SIGNED_IN_RULES, clock: () => now });
+      const request = {
+        namespace: NS,
+        path: ["presence", "alice"],
+        operation: { kind: "set" as const, value: { at: { ".sv": "timestamp" } } },
+        auth: alice,
+      };
+      expect(database.authorizeWrite(request).status).to.equal("ok");
+      expect(database.authorizeWrite({ ...request, auth: UNAUTHENTICATED }).status).to.equal("permission_denied");
+      expect(database.root(NS)).to.equal(null);
+      now = 99;
+      const { pushes } = listen(database, ["presence"], alice);
+      database.applyAuthorized([request, { ...request, path: ["presence", "bob"] }]);
+      expect(database.root(NS)).to.deep.equal({ presence: { alice: { at: 99 }, bob: { at: 99 } } });
+      expect(pushes).to.have.length(1);
+    });
+  });
+});
