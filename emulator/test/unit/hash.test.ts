@@ -1,0 +1,269 @@
+/**
+ * hashNode must equal the hash the real client sends with a transaction's put. The client's hash
+ * functions are not exported, so these tests drive the real `firebase` client against a throwaway
+ * WebSocket server that serves a chosen value, and capture the `h` of the put it answers with.
+ */
+import { expect } from "chai";
+import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
+import {
+  connectDatabaseEmulator,
+  getDatabase,
+  onValue,
+  ref,
+  runTransaction,
+  type Database,
+} from "firebase/database";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { doubleBitsHex, hashNode } from "../../src/hash.js";
+import { normalize } from "../../src/tree.js";
+
+/** Values as the JSON text the server pushes, so that `-0` and arrays reach the client as such. */
+const CORPUS: ReadonlyArray<readonly [label: string, json: string]> = [
+  ["zero", "0"],
+  ["negative zero", "-0"],
+  ["0.1", "0.1"],
+  ["-1e-300 (below the client's exponent overflow)", "-1e-300"],
+  ["1e21", "1e21"],
+  ["2^53 + 2", "9007199254740994"],
+  ["the smallest denormal", "5e-324"],
+  ["the smallest normal", "2.2250738585072014e-308"],
+  ["the largest double", "1.7976931348623157e308"],
+  ["a negative integer", "-42"],
+  ["a Unicode string", JSON.stringify("héllo wörld ✓ 日本語 😀 \u0001")],
+  ["a lone high surrogate", '"a\\ud800b"'],
+  ["a lone low surrogate", '"a\\udc00b"'],
+  ["true", "true"],
+  ["false", "false"],
+  [
+    "integer-like keys",
+    '{"1":"a","01":"b","001":"c","-1":"d","2147483648":"e","10":"f","b":"g","A":1,"-2147483648":2,"2147483647":3}',
+  ],
+  ["nested objects", '{"a":{"b":{"c":1,"d":"x"},"e":true},"f":{"g":{"h":{"i":-0.5}}}}'],
+  ["an array", '[10,"x",false,null,{"y":1},[1,2]]'],
+  ["a leaf with a number priority", '{".value":5,".priority":1.5}'],
+  ["a leaf with a string priority", '{".value":"s",".priority":"p"}'],
+  ["a leaf with a tiny priority", '{".value":true,".priority":1e-300}'],
+  ["an object with a string priority", '{".priority":"high","k":"v"}'],
+  [
+    "an object with a number priority and children of mixed priorities",
+    '{".priority":3,"a":{".value":1,".priority":"z"},"b":{".value":2,".priority":10},' +
+      '"c":{"x":1,".priority":-5},"d":4,"e":{".value":"e",".priority":"a"},"f":{".value":0,".priority":10}}',
+  ],
+];
+
+interface PutCapture {
+  readonly path: string;
+  readonly hash: unknown;
+}
+
+/** Just enough of the server side of the protocol for a listen and a transaction (spec §2–§6). */
+class ValueServer {
+  readonly values = new Map<string, string>();
+  private readonly puts: PutCapture[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private readonly sockets = new Set<WebSocket>();
+  private constructor(private readonly server: WebSocketServer) {
+    server.on("connection", (socket, request) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      const handshake = { ts: Date.now(), v: "5", h: request.headers.host ?? "", s: "hash-test" };
+      socket.send(JSON.stringify({ t: "c", d: { t: "h", d: handshake } }));
+      let pendingFrames = 0;
+      let buffered = "";
+      socket.on("message", (data: RawData) => {
+        const text = rawText(data);
+        if (pendingFrames > 0) {
+          buffered += text;
+          if (--pendingFrames === 0) this.onMessage(socket, buffered);
+          return;
+        }
+        if (/^\d{1,6}$/.test(text)) {
+          // "0" is the client's keepalive; any other number announces that many chunks.
+          pendingFrames = Number(text);
+          buffered = "";
+          return;
+        }
+        this.onMessage(socket, text);
+      });
+    });
+  }
+
+  static async start(): Promise<ValueServer> {
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((resolve) => server.once("listening", resolve));
+    return new ValueServer(server);
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    if (typeof address === "string") throw new Error("expected a TCP address");
+    return (address satisfies AddressInfo).port;
+  }
+
+  /** The first put the client sends for `path`, waiting for it up to `timeoutMs`. */
+  async putFor(path: string, timeoutMs = 5000): Promise<PutCapture> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.puts.find((put) => put.path === path);
+      if (found !== undefined) return found;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no put for /${path} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    await new Promise<void>((resolve, reject) =>
+      this.server.close((error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  private onMessage(socket: WebSocket, text: string): void {
+    const message: unknown = JSON.parse(text);
+    if (!isRecord(message) || !isRecord(message["d"])) return;
+    const body = message["d"];
+    if (message["t"] === "c") {
+      if (body["t"] === "p") socket.send(JSON.stringify({ t: "c", d: { t: "o", d: {} } }));
+      return;
+    }
+    const request = body["r"];
+    const payload = isRecord(body["b"]) ? body["b"] : {};
+    const path = typeof payload["p"] === "string" ? payload["p"].replace(/^\/+/, "") : "";
+    switch (body["a"]) {
+      case "q":
+        // The data push must precede the `ok` that completes the listen.
+        this.push(socket, path, this.values.get(path) ?? "null");
+        this.reply(socket, request, {});
+        return;
+      case "p":
+        this.puts.push({ path, hash: payload["h"] });
+        for (const wake of this.waiters.splice(0)) wake();
+        this.values.set(path, JSON.stringify(payload["d"] ?? null));
+        this.push(socket, path, this.values.get(path) ?? "null");
+        this.reply(socket, request, "");
+        return;
+      default:
+        this.reply(socket, request, "");
+    }
+  }
+
+  private push(socket: WebSocket, path: string, dataJson: string): void {
+    socket.send(`{"t":"d","d":{"a":"d","b":{"p":${JSON.stringify(path)},"d":${dataJson}}}}`);
+  }
+
+  private reply(socket: WebSocket, request: unknown, data: unknown): void {
+    if (typeof request !== "number") return;
+    socket.send(JSON.stringify({ t: "d", d: { r: request, b: { s: "ok", d: data } } }));
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Lets the client cache `json` at `path`, runs a transaction there, returns the `h` it sent. */
+async function clientHash(server: ValueServer, database: Database, path: string, json: string) {
+  server.values.set(path, json);
+  const location = ref(database, path);
+  let unsubscribe: (() => void) | undefined;
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      unsubscribe = onValue(location, () => resolve(), reject);
+    }),
+    5000,
+    `the value at /${path}`,
+  );
+  try {
+    const transaction = runTransaction(location, () => "replaced", { applyLocally: false });
+    const put = await server.putFor(path);
+    await withTimeout(transaction, 5000, `the transaction at /${path}`);
+    return put.hash;
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+describe("hashNode", function () {
+  let server: ValueServer;
+  let app: FirebaseApp;
+  let database: Database;
+
+  before(async function () {
+    server = await ValueServer.start();
+    app = initializeApp(
+      { projectId: "demo-hash", databaseURL: "https://demo-hash.firebaseio.com" },
+      `hash-test-${Date.now()}`,
+    );
+    database = getDatabase(app);
+    connectDatabaseEmulator(database, "127.0.0.1", server.port);
+  });
+
+  after(async function () {
+    await deleteApp(app);
+    await server.close();
+  });
+
+  CORPUS.forEach(([label, json], index) => {
+    it(`returns the client's transaction hash for ${label}`, async function () {
+      const sent = await clientHash(server, database, `corpus/${index}`, json);
+      expect(sent).to.be.a("string").and.not.equal("");
+      expect(hashNode(normalize(JSON.parse(json)))).to.equal(sent);
+    });
+  });
+
+  it("returns the empty string for the empty node, as the client does for a missing value", async function () {
+    const sent = await clientHash(server, database, "corpus/missing", "null");
+    expect(sent).to.equal("");
+    expect(hashNode(null)).to.equal("");
+  });
+
+  it("returns different hashes for values that differ only in a priority", function () {
+    expect(hashNode({ ".value": 1, ".priority": 1 })).to.not.equal(hashNode(1));
+    expect(hashNode({ a: 1, ".priority": "x" })).to.not.equal(hashNode({ a: 1, ".priority": "y" }));
+  });
+});
+
+describe("doubleBitsHex", function () {
+  it("returns the IEEE 754 bits for ordinary doubles", function () {
+    const buffer = Buffer.alloc(8);
+    for (const value of [1, -1, 0.1, 123456.789, 1e21, -2.5e-17, 9007199254740994, 1e300, 5e-324]) {
+      buffer.writeDoubleBE(value);
+      expect(doubleBitsHex(value), String(value)).to.equal(buffer.toString("hex"));
+    }
+  });
+
+  it("returns the client's zero fraction for magnitudes below about 2^-971", function () {
+    expect(doubleBitsHex(1e-300)).to.equal("01a0000000000000");
+    expect(doubleBitsHex(-1e-300)).to.equal("81a0000000000000");
+  });
+
+  it("returns a set sign bit for negative zero", function () {
+    expect(doubleBitsHex(-0)).to.equal("8000000000000000");
+    expect(doubleBitsHex(0)).to.equal("0000000000000000");
+  });
+});
