@@ -96,9 +96,9 @@ class ValueServer {
   }
 
   get port(): number {
-    const address = this.server.address();
-    if (typeof address === "string") throw new Error("expected a TCP address");
-    return (address satisfies AddressInfo).port;
+    const address: AddressInfo | string | null = this.server.address();
+    if (address === null || typeof address === "string") throw new Error("expected a TCP address");
+    return address.port;
   }
 
   /** The first put the client sends for `path`, waiting for it up to `timeoutMs`. */
@@ -167,7 +167,8 @@ class ValueServer {
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
-  return Buffer.from(data).toString("utf8");
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  return data.toString("utf8");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
