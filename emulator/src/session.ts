@@ -70,6 +70,12 @@ function optionalQuery(raw: unknown): QuerySpec | null {
   }
 }
 
+function requireQuery(raw: unknown): QuerySpec {
+  const query = optionalQuery(raw);
+  if (query === null) throw new RequestError("invalid_query", "A tagged listen needs a query object");
+  return query;
+}
+
 function listenKey(path: readonly string[], tag: number | undefined): string {
   return `${tag === undefined ? "default" : String(tag)}:${formatPath(path)}`;
 }
@@ -120,7 +126,7 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   function listen(request: number | undefined, body: Body): void {
     const path = requirePath(body);
     const tag = typeof body["t"] === "number" ? body["t"] : undefined;
-    const query = tag === undefined ? null : optionalQuery(body["q"]);
+    const query = tag === undefined ? null : requireQuery(body["q"]);
     const key = listenKey(path, tag);
     const previous = listens.get(key);
     if (previous !== undefined) {

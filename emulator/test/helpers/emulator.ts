@@ -28,7 +28,7 @@
  *     request(action, body) → Promise<{s, d}>  sends `{t:"d",d:{r,a,b}}` with the next `r`, resolves with the reply body
  *     next(predicate, timeoutMs?) → Promise<message>: the first message, already received or
  *                        still to come, that matches and was not returned by an earlier `next`
- *     handshake()        the handshake payload `{ts, v, h, s}`
+ *     handshake()        the handshake payload `{ts, v, h, s}` (waits for it; repeatable)
  *     closed             a promise resolved with the close code when the socket closes
  *     close(), terminate()
  */
@@ -267,6 +267,7 @@ export async function connectRaw(
   }
 
   let requestNumber = 0;
+  let handshakeMessage: Promise<unknown> | undefined;
   const client: RawClient = {
     socket,
     frames,
@@ -285,9 +286,10 @@ export async function connectRaw(
     },
     next,
     async handshake() {
-      const message = await next(
+      handshakeMessage ??= next(
         (candidate) => isRecord(candidate) && candidate["t"] === "c" && isRecord(candidate["d"]) && candidate["d"]["t"] === "h",
       );
+      const message = await handshakeMessage;
       if (!isRecord(message) || !isRecord(message["d"]) || !isRecord(message["d"]["d"])) {
         throw new Error("malformed handshake");
       }
