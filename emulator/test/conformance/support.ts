@@ -19,6 +19,7 @@ import {
 import * as admin from "firebase-admin/app";
 import { getDatabase as getAdminDatabase, type Database as AdminDatabase } from "firebase-admin/database";
 import { startServer } from "../../src/server.js";
+import { startEmulator as startTestEmulator } from "../helpers/emulator.js";
 
 // The SDKs log every expected permission_denied and reconnect as a warning; the tests assert those.
 setLogLevel("silent");
@@ -33,7 +34,23 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-export async function startEmulator(port = 0): Promise<Emulator> {
+/**
+ * Starts an emulator on a free port through the shared test helper. `CONFORMANCE_MODE=child` runs
+ * the whole suite against the built CLI (`emulator/lib/cli.js`) instead of in-process.
+ */
+export async function startEmulator(): Promise<Emulator> {
+  const mode = process.env["CONFORMANCE_MODE"] === "child" ? "child" : "in-process";
+  const emulator = await startTestEmulator({ mode });
+  return {
+    host: emulator.host,
+    port: emulator.port,
+    address: emulator.hostPort,
+    close: () => emulator.stop(),
+  };
+}
+
+/** Starts an in-process emulator on a given port (to restart one where clients expect it). */
+export async function startEmulatorOnPort(port: number): Promise<Emulator> {
   const server = await startServer({ host: HOST, port });
   return {
     host: HOST,
@@ -186,6 +203,11 @@ export function orderedEntries(snapshot: DataSnapshot): [string, unknown][] {
     entries.push([childSnapshot.key ?? "", childSnapshot.val()]);
   });
   return entries;
+}
+
+/** The keys of a plain object value, sorted; [] for anything else. */
+export function sortedKeys(value: unknown): string[] {
+  return typeof value === "object" && value !== null ? Object.keys(value).sort() : [];
 }
 
 export function orderedKeys(snapshot: DataSnapshot): string[] {
@@ -416,6 +438,11 @@ export class RawClient {
   /** The number the next `request` will use. */
   peekRequestNumber(): number {
     return this.nextRequest;
+  }
+
+  /** Takes a request number for a message sent by hand (e.g. in chunks). */
+  reserveRequestNumber(): number {
+    return this.nextRequest++;
   }
 
   /** Round trip through the server: every push the server queued before this is now received. */

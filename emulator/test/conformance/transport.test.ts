@@ -159,14 +159,16 @@ describe("transport (§16 items 1–6, 22)", () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
         const value = "y".repeat(40_000);
-        const text = JSON.stringify({ t: "d", d: { r: 1, a: "p", b: { p: "/chunked", d: value } } });
+        const r = client.reserveRequestNumber();
+        const text = JSON.stringify({ t: "d", d: { r, a: "p", b: { p: "/chunked", d: value } } });
         const size = Math.ceil(text.length / 3);
         client.sendRaw("3");
         for (let i = 0; i < 3; i += 1) client.sendRaw(text.slice(i * size, (i + 1) * size));
-        const reply = await client.waitFor((m) => layer(m, "d")?.["r"] === 1, "the put reply");
+        const reply = await client.waitFor((m) => layer(m, "d")?.["r"] === r, "the put reply");
         expect(layer(reply, "d")?.["b"]).to.deep.equal({ s: "ok", d: "" });
         const readBack = await client.request("g", { p: "/chunked", q: {} });
-        expect(readBack.d).to.equal(value);
+        expect(readBack.s).to.equal("ok");
+        expect(readBack.d === value, `read back ${String(readBack.d).length} characters`).to.equal(true);
       } finally {
         client.close();
       }
@@ -277,7 +279,7 @@ describe("transport (§16 items 1–6, 22)", () => {
       const client = connectClient(emulator, ns, { via: proxy.address, mockUserToken: token });
       try {
         await rest(emulator, "PUT", `/greeting.json?ns=${ns}`, {
-          body: "hello",
+          body: JSON.stringify("hello"),
           headers: { Authorization: "Bearer owner" },
         });
         const value = await nextValue(ref(client.db, "greeting"), (s) => s.val() === "hello");
