@@ -57,7 +57,9 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
         const from = client.messages.length;
         const reply = await client.request("q", { p: "/items", h: "" });
         expect(reply).to.deep.equal({ s: "ok", d: {} });
-        const pushIndex = client.messages.findIndex((m, i) => i >= from && pushBody(m, "d") !== undefined);
+        const pushIndex = client.messages.findIndex(
+          (m, i) => i >= from && pushBody(m, "d") !== undefined,
+        );
         expect(pushIndex, "a data push").to.be.greaterThan(-1);
         expect(pushIndex).to.be.lessThan(client.replyIndex(r));
         const push = pushBody(client.messages[pushIndex] ?? null, "d");
@@ -74,7 +76,10 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
       try {
         const from = client.messages.length;
         await client.request("q", { p: "/nothing/here", h: "" });
-        const push = client.messages.slice(from).map((m) => pushBody(m, "d")).find((b) => b !== undefined);
+        const push = client.messages
+          .slice(from)
+          .map((m) => pushBody(m, "d"))
+          .find((b) => b !== undefined);
         expect(push).to.deep.equal({ p: "nothing/here", d: null });
       } finally {
         client.close();
@@ -109,12 +114,17 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
         let from = client.messages.length;
         await writer.request("p", { p: "/a/b/c", d: 5 });
         await client.ping();
-        const below = client.messages.slice(from).flatMap((m) => [pushBody(m, "d"), pushBody(m, "m")]);
+        const below = client.messages
+          .slice(from)
+          .flatMap((m) => [pushBody(m, "d"), pushBody(m, "m")]);
         expect(below.filter((b) => b !== undefined).length).to.be.greaterThan(0);
         from = client.messages.length;
         await writer.request("p", { p: "/a", d: { b: { z: 1 } } });
         await client.ping();
-        const above = client.messages.slice(from).map((m) => pushBody(m, "d")).find((b) => b !== undefined);
+        const above = client.messages
+          .slice(from)
+          .map((m) => pushBody(m, "d"))
+          .find((b) => b !== undefined);
         expect(above).to.deep.equal({ p: "a/b", d: { z: 1 } });
       } finally {
         client.close();
@@ -140,7 +150,10 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
           h: "",
         });
         expect(reply.s).to.equal("ok");
-        const push = client.messages.slice(from).map((m) => pushBody(m, "d")).find((b) => b !== undefined);
+        const push = client.messages
+          .slice(from)
+          .map((m) => pushBody(m, "d"))
+          .find((b) => b !== undefined);
         expect(push).to.deep.equal({ p: "q", d: { b: { n: 1 }, c: { n: 2 } }, t: 1 });
       } finally {
         client.close();
@@ -153,7 +166,10 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
         await client.request("p", { p: "/q", d: { a: 1 } });
         const from = client.messages.length;
         await client.request("q", { p: "/q", q: { sp: 5, sin: true, i: ".value" }, t: 7, h: "" });
-        const push = client.messages.slice(from).map((m) => pushBody(m, "d")).find((b) => b !== undefined);
+        const push = client.messages
+          .slice(from)
+          .map((m) => pushBody(m, "d"))
+          .find((b) => b !== undefined);
         expect(push).to.deep.equal({ p: "q", d: null, t: 7 });
       } finally {
         client.close();
@@ -170,7 +186,10 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
         const initial = await window.waitFor(() => true, "the initial window");
         expect(orderedKeys(initial)).to.deep.equal(["b", "c"]);
         await set(ref(writer.db, "win/f"), { n: 0 });
-        const moved = await window.waitFor((s) => orderedKeys(s).includes("f"), "the window to include f");
+        const moved = await window.waitFor(
+          (s) => orderedKeys(s).includes("f"),
+          "the window to include f",
+        );
         window.off();
         expect(orderedEntries(moved)).to.deep.equal([
           ["f", { n: 0 }],
@@ -215,24 +234,76 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
       const v = (): Query => ref(reader.db, "v");
       const p = (): Query => ref(reader.db, "p");
       const cases: [string, () => Query, string[]][] = [
-        ["orderByChild limitToLast(2)", () => query(s(), orderByChild("n"), limitToLast(2)), ["a", "d"]],
-        ["orderByChild startAt/endAt range", () => query(s(), orderByChild("n"), startAt(2), endAt(3)), ["2", "c", "a"]],
-        ["orderByChild startAt with key", () => query(s(), orderByChild("n"), startAt(2, "c"), limitToFirst(5)), ["c", "a", "d"]],
-        ["orderByChild endBefore", () => query(s(), orderByChild("n"), endBefore(2)), ["10", "e", "b"]],
+        [
+          "orderByChild limitToLast(2)",
+          () => query(s(), orderByChild("n"), limitToLast(2)),
+          ["a", "d"],
+        ],
+        [
+          "orderByChild startAt/endAt range",
+          () => query(s(), orderByChild("n"), startAt(2), endAt(3)),
+          ["2", "c", "a"],
+        ],
+        [
+          "orderByChild startAt with key",
+          () => query(s(), orderByChild("n"), startAt(2, "c"), limitToFirst(5)),
+          ["c", "a", "d"],
+        ],
+        [
+          "orderByChild endBefore",
+          () => query(s(), orderByChild("n"), endBefore(2)),
+          ["10", "e", "b"],
+        ],
         ["orderByChild startAfter", () => query(s(), orderByChild("n"), startAfter(2)), ["a", "d"]],
         ["orderByChild equalTo boolean", () => query(s(), orderByChild("n"), equalTo(true)), ["e"]],
-        ["orderByChild deep path", () => query(s(), orderByChild("deep/k"), startAt("x")), ["a", "c", "b"]],
-        ["orderByChild deep path limitToFirst", () => query(s(), orderByChild("deep/k"), limitToFirst(3)), ["2", "d", "e"]],
-        ["orderByKey range (integer keys first)", () => query(s(), orderByKey(), startAt("10"), endAt("b")), ["10", "a", "b"]],
+        [
+          "orderByChild deep path",
+          () => query(s(), orderByChild("deep/k"), startAt("x")),
+          ["a", "c", "b"],
+        ],
+        [
+          "orderByChild deep path limitToFirst",
+          () => query(s(), orderByChild("deep/k"), limitToFirst(3)),
+          ["2", "d", "e"],
+        ],
+        [
+          "orderByKey range (integer keys first)",
+          () => query(s(), orderByKey(), startAt("10"), endAt("b")),
+          ["10", "a", "b"],
+        ],
         ["orderByKey limitToLast", () => query(s(), orderByKey(), limitToLast(2)), ["d", "e"]],
-        ["orderByKey startAfter/endAt", () => query(s(), orderByKey(), startAfter("a"), endAt("c")), ["b", "c"]],
-        ["orderByValue range", () => query(v(), orderByValue(), startAt(3), endAt(5)), ["e", "a", "f"]],
+        [
+          "orderByKey startAfter/endAt",
+          () => query(s(), orderByKey(), startAfter("a"), endAt("c")),
+          ["b", "c"],
+        ],
+        [
+          "orderByValue range",
+          () => query(v(), orderByValue(), startAt(3), endAt(5)),
+          ["e", "a", "f"],
+        ],
         ["orderByValue equalTo with key", () => query(v(), orderByValue(), equalTo(5, "f")), ["f"]],
-        ["orderByValue limitToLast(2)", () => query(v(), orderByValue(), limitToLast(2)), ["f", "c"]],
+        [
+          "orderByValue limitToLast(2)",
+          () => query(v(), orderByValue(), limitToLast(2)),
+          ["f", "c"],
+        ],
         ["orderByValue endAt(true)", () => query(v(), orderByValue(), endAt(true)), ["d"]],
-        ["orderByPriority limitToFirst(3)", () => query(p(), orderByPriority(), limitToFirst(3)), ["d", "c", "a"]],
-        ["orderByPriority string range", () => query(p(), orderByPriority(), startAt("a"), endAt("m")), ["e", "b"]],
-        ["orderByPriority numeric range", () => query(p(), orderByPriority(), startAt(5), endAt(10)), ["c", "a"]],
+        [
+          "orderByPriority limitToFirst(3)",
+          () => query(p(), orderByPriority(), limitToFirst(3)),
+          ["d", "c", "a"],
+        ],
+        [
+          "orderByPriority string range",
+          () => query(p(), orderByPriority(), startAt("a"), endAt("m")),
+          ["e", "b"],
+        ],
+        [
+          "orderByPriority numeric range",
+          () => query(p(), orderByPriority(), startAt(5), endAt(10)),
+          ["c", "a"],
+        ],
         ["default (priority) order limitToLast(2)", () => query(p(), limitToLast(2)), ["e", "b"]],
       ];
       for (const [name, build, expected] of cases) {
@@ -256,7 +327,9 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
         const from = client.messages.length;
         await writer.request("p", { p: "/u/x", d: 1 });
         await client.ping();
-        const pushes = client.messages.slice(from).filter((m) => pushBody(m, "d") ?? pushBody(m, "m"));
+        const pushes = client.messages
+          .slice(from)
+          .filter((m) => pushBody(m, "d") ?? pushBody(m, "m"));
         expect(pushes).to.deep.equal([]);
       } finally {
         client.close();
@@ -306,10 +379,17 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
           () => proxy.clientMessages().some((m) => clientRequest(m)?.a === "n"),
           "the unlisten of the shadowed query",
         );
-        const unlisten = proxy.clientMessages().map(clientRequest).find((r) => r?.a === "n");
+        const unlisten = proxy
+          .clientMessages()
+          .map(clientRequest)
+          .find((r) => r?.a === "n");
         expect(unlisten?.b).to.have.property("t");
         expect(unlisten?.b["q"]).to.deep.equal({ l: 1, vf: "l", i: "n" });
-        const updated = nextValue(tagged, (snap) => orderedKeys(snap)[0] === "z", "the new minimum");
+        const updated = nextValue(
+          tagged,
+          (snap) => orderedKeys(snap)[0] === "z",
+          "the new minimum",
+        );
         await set(ref(writer.db, "sh/z"), { n: 0 });
         expect(orderedKeys(await updated)).to.deep.equal(["z"]);
         offTagged();

@@ -17,7 +17,10 @@ import {
   type Query,
 } from "firebase/database";
 import * as admin from "firebase-admin/app";
-import { getDatabase as getAdminDatabase, type Database as AdminDatabase } from "firebase-admin/database";
+import {
+  getDatabase as getAdminDatabase,
+  type Database as AdminDatabase,
+} from "firebase-admin/database";
 import { startServer } from "../../src/server.js";
 import { startEmulator as startTestEmulator } from "../helpers/emulator.js";
 
@@ -71,7 +74,10 @@ export function uniqueName(prefix: string): string {
 export function withTimeout<T>(promise: Promise<T>, label: string, ms = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${label}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms waiting for ${label}`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -102,9 +108,17 @@ export interface ClientOptions {
 }
 
 /** A client app on namespace `ns` (databaseURL `https://<ns>.firebaseio.com`), fresh app name. */
-export function connectClient(emulator: Emulator, ns: string, options: ClientOptions = {}): ClientHandle {
+export function connectClient(
+  emulator: Emulator,
+  ns: string,
+  options: ClientOptions = {},
+): ClientHandle {
   const app = initializeApp(
-    { projectId: "demo-conformance", databaseURL: `https://${ns}.firebaseio.com`, apiKey: "fake-key" },
+    {
+      projectId: "demo-conformance",
+      databaseURL: `https://${ns}.firebaseio.com`,
+      apiKey: "fake-key",
+    },
     uniqueName("client"),
   );
   const db = getDatabase(app);
@@ -148,7 +162,11 @@ export interface Watch {
   readonly snapshots: DataSnapshot[];
   readonly errors: Error[];
   /** Resolves with the first snapshot (including past ones from index `from`) that satisfies `accept`. */
-  waitFor(accept: (snapshot: DataSnapshot) => boolean, label: string, from?: number): Promise<DataSnapshot>;
+  waitFor(
+    accept: (snapshot: DataSnapshot) => boolean,
+    label: string,
+    from?: number,
+  ): Promise<DataSnapshot>;
   waitForError(label: string): Promise<Error>;
   off(): void;
 }
@@ -190,7 +208,8 @@ export function watch(query: Query): Watch {
   return {
     snapshots,
     errors,
-    waitFor: (accept, label, from = 0) => waitUntil(() => snapshots.slice(from).find(accept), label),
+    waitFor: (accept, label, from = 0) =>
+      waitUntil(() => snapshots.slice(from).find(accept), label),
     waitForError: (label) => waitUntil(() => errors[0], label),
     off: unsubscribe,
   };
@@ -240,12 +259,17 @@ export const stubCredential: admin.Credential = {
  * An admin app on `ns`. An `http://` databaseURL makes admin treat the host as an emulator (owner
  * token), exactly as `FIREBASE_DATABASE_EMULATOR_HOST` does, without touching the process env.
  */
-export function connectAdmin(emulator: Emulator, ns: string, options: AdminOptions = {}): AdminHandle {
+export function connectAdmin(
+  emulator: Emulator,
+  ns: string,
+  options: AdminOptions = {},
+): AdminHandle {
   const appOptions: admin.AppOptions = {
     projectId: "demo-conformance",
     databaseURL: `http://${options.via ?? emulator.address}?ns=${ns}`,
   };
-  if (options.authOverride !== undefined) appOptions.databaseAuthVariableOverride = options.authOverride;
+  if (options.authOverride !== undefined)
+    appOptions.databaseAuthVariableOverride = options.authOverride;
   if (options.stubCredential === true) appOptions.credential = stubCredential;
   const app = admin.initializeApp(appOptions, uniqueName("admin"));
   return { app, db: getAdminDatabase(app), close: () => admin.deleteApp(app) };
@@ -426,7 +450,8 @@ export class RawClient {
       `the reply to request ${r} (${action})`,
     );
     const replyBody = layer(reply, "d")?.["b"];
-    if (!isJsonObject(replyBody)) throw new Error(`reply to ${action} has no body: ${JSON.stringify(reply)}`);
+    if (!isJsonObject(replyBody))
+      throw new Error(`reply to ${action} has no body: ${JSON.stringify(reply)}`);
     return { s: replyBody["s"] ?? null, d: replyBody["d"] ?? null };
   }
 
@@ -498,11 +523,18 @@ export class FrameProxy {
     await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
     const { port } = server.address() as AddressInfo;
     const proxy = new FrameProxy(server, `${HOST}:${port}`);
-    wss.on("connection", (client, request) => proxy.bridge(client, upstream, request.url ?? "/", request.headers));
+    wss.on("connection", (client, request) =>
+      proxy.bridge(client, upstream, request.url ?? "/", request.headers),
+    );
     return proxy;
   }
 
-  private bridge(client: WebSocket, upstream: string, path: string, headers: IncomingHttpHeaders): void {
+  private bridge(
+    client: WebSocket,
+    upstream: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+  ): void {
     const forwardHeaders: Record<string, string> = {};
     for (const name of ["user-agent", "authorization", "x-firebase-gmpid"]) {
       const value = headers[name];

@@ -28,14 +28,22 @@ const corpus: [string, unknown][] = [
   ["a Unicode string", "héllo ☃ 𝄞 \u00e9"],
   ["true", true],
   ["false", false],
-  ["integer-like keys", { "1": "a", "01": "b", "001": "c", "-1": "d", "2147483648": "e", "10": "f", z: "g" }],
+  [
+    "integer-like keys",
+    { "1": "a", "01": "b", "001": "c", "-1": "d", "2147483648": "e", "10": "f", z: "g" },
+  ],
   ["a nested object", { a: { b: { c: 1.5, d: "x" } }, e: [1, 2], f: false }],
   ["an array", [1, "two", { three: 3 }]],
   ["a leaf with a number priority", { ".value": "v", ".priority": 42 }],
   ["a leaf with a string priority", { ".value": 7, ".priority": "pri" }],
   [
     "an object with priorities on itself and its children",
-    { ".priority": 3.5, a: { ".value": 1, ".priority": "z" }, b: { ".value": 2, ".priority": 0 }, c: 3 },
+    {
+      ".priority": 3.5,
+      a: { ".value": 1, ".priority": "z" },
+      b: { ".value": 2, ".priority": 0 },
+      c: 3,
+    },
   ],
 ];
 
@@ -97,7 +105,7 @@ describe("transactions (§16 item 15)", () => {
       }
     });
 
-    it("commits h:\"\" on an empty location", async () => {
+    it('commits h:"" on an empty location', async () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
         const reply = await client.request("p", { p: "/fresh", d: 1, h: "" });
@@ -126,9 +134,14 @@ describe("transactions (§16 item 15)", () => {
         const stale = proxy
           .serverMessages()
           .map((m) => layer(m, "d")?.["b"])
-          .filter((b) => JSON.stringify(b) === '{"s":"datastale","d":"Transaction hash does not match"}');
+          .filter(
+            (b) => JSON.stringify(b) === '{"s":"datastale","d":"Transaction hash does not match"}',
+          );
         expect(stale.length).to.be.greaterThan(0);
-        const puts = proxy.clientMessages().map(clientRequest).filter((r) => r?.a === "p" && "h" in r.b);
+        const puts = proxy
+          .clientMessages()
+          .map(clientRequest)
+          .filter((r) => r?.a === "p" && "h" in r.b);
         expect(puts.length).to.equal(stale.length + 1);
       } finally {
         await seeder.close();

@@ -35,7 +35,8 @@ describe("transport (§16 items 1–6, 22)", () => {
         const control = layer(first, "c");
         expect(control?.["t"], JSON.stringify(first)).to.equal("h");
         const handshake = control?.["d"];
-        if (!isJsonObject(handshake)) throw new Error(`handshake without d: ${JSON.stringify(first)}`);
+        if (!isJsonObject(handshake))
+          throw new Error(`handshake without d: ${JSON.stringify(first)}`);
         expect(handshake["v"]).to.equal("5");
         expect(handshake["h"]).to.equal(emulator.address);
         expect(handshake["s"]).to.be.a("string").that.is.not.empty;
@@ -54,7 +55,9 @@ describe("transport (§16 items 1–6, 22)", () => {
       try {
         const message = await client.waitFor((m) => layer(m, "c")?.["t"] === "h", "the handshake");
         const handshake = layer(message, "c")?.["d"];
-        expect(isJsonObject(handshake) ? handshake["h"] : undefined).to.equal("db.example.test:4321");
+        expect(isJsonObject(handshake) ? handshake["h"] : undefined).to.equal(
+          "db.example.test:4321",
+        );
       } finally {
         client.close();
       }
@@ -62,7 +65,10 @@ describe("transport (§16 items 1–6, 22)", () => {
 
     it("gives each connection its own session id", async () => {
       const ns = uniqueName("ns");
-      const [a, b] = await Promise.all([RawClient.open(emulator, ns), RawClient.open(emulator, ns)]);
+      const [a, b] = await Promise.all([
+        RawClient.open(emulator, ns),
+        RawClient.open(emulator, ns),
+      ]);
       try {
         const sessionOf = (client: RawClient): Json => {
           const handshake = layer(client.messages[0] ?? null, "c")?.["d"];
@@ -113,7 +119,9 @@ describe("transport (§16 items 1–6, 22)", () => {
       try {
         const reply = await client.request("p", { p: `/${key}`, d: "here" });
         expect(reply.s).to.equal("ok");
-        expect((await rest(emulator, "GET", `/${key}.json?ns=fake-server`)).json()).to.equal("here");
+        expect((await rest(emulator, "GET", `/${key}.json?ns=fake-server`)).json()).to.equal(
+          "here",
+        );
         expect((await rest(emulator, "GET", `/${key}.json`)).json()).to.equal("here");
       } finally {
         client.close();
@@ -122,7 +130,7 @@ describe("transport (§16 items 1–6, 22)", () => {
   });
 
   describe("§16.3 no bare digit strings from the server", () => {
-    it("ignores the client's \"0\" keepalive, including between requests", async () => {
+    it('ignores the client\'s "0" keepalive, including between requests', async () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
         client.sendRaw("0");
@@ -155,7 +163,7 @@ describe("transport (§16 items 1–6, 22)", () => {
   });
 
   describe("§16.4 multi-frame messages", () => {
-    it("reassembles a client message sent as \"3\" plus 3 chunks (≥ 40 KB)", async () => {
+    it('reassembles a client message sent as "3" plus 3 chunks (≥ 40 KB)', async () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
         const value = "y".repeat(40_000);
@@ -168,7 +176,9 @@ describe("transport (§16 items 1–6, 22)", () => {
         expect(layer(reply, "d")?.["b"]).to.deep.equal({ s: "ok", d: "" });
         const readBack = await client.request("g", { p: "/chunked", q: {} });
         expect(readBack.s).to.equal("ok");
-        expect(readBack.d === value, `read back ${String(readBack.d).length} characters`).to.equal(true);
+        expect(readBack.d === value, `read back ${String(readBack.d).length} characters`).to.equal(
+          true,
+        );
       } finally {
         client.close();
       }
@@ -210,7 +220,7 @@ describe("transport (§16 items 1–6, 22)", () => {
   });
 
   describe("§16.6 stats", () => {
-    it("answers s with {s:ok, d:\"\"}", async () => {
+    it('answers s with {s:ok, d:""}', async () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
         const reply = await client.request("s", { c: { "sdk.node.12-19-0": 1 } });
@@ -225,8 +235,12 @@ describe("transport (§16 items 1–6, 22)", () => {
       const client = connectClient(emulator, uniqueName("ns"), { via: proxy.address });
       try {
         await set(ref(client.db, "touch"), true);
-        const stats = proxy.clientMessages().map(clientRequest).find((request) => request?.a === "s");
-        if (stats === undefined) throw new Error("the client sent no stats on its first connection");
+        const stats = proxy
+          .clientMessages()
+          .map(clientRequest)
+          .find((request) => request?.a === "s");
+        if (stats === undefined)
+          throw new Error("the client sent no stats on its first connection");
         expect(Object.keys(stats.b["c"] ?? {})).to.deep.equal(["sdk.node.12-19-0"]);
         const reply = proxy
           .serverMessages()

@@ -87,7 +87,10 @@ describe("server values and priorities (§16 items 12–14)", () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
         const before = Date.now();
-        await client.request("p", { p: "/pt", d: { ".value": "v", ".priority": { ".sv": "timestamp" } } });
+        await client.request("p", {
+          p: "/pt",
+          d: { ".value": "v", ".priority": { ".sv": "timestamp" } },
+        });
         const read = await client.request("g", { p: "/pt", q: {} });
         const priority = isJsonObject(read.d) ? read.d[".priority"] : undefined;
         expect(priority).to.be.a("number");
@@ -147,7 +150,10 @@ describe("server values and priorities (§16 items 12–14)", () => {
           d: { a: { ".sv": { increment: 1 } }, "b/c": { ".sv": { increment: 5 } } },
         });
         expect(reply.s).to.equal("ok");
-        expect((await client.request("g", { p: "/o", q: {} })).d).to.deep.equal({ a: 2, b: { c: 15 } });
+        expect((await client.request("g", { p: "/o", q: {} })).d).to.deep.equal({
+          a: 2,
+          b: { c: 15 },
+        });
       } finally {
         client.close();
       }
@@ -238,7 +244,10 @@ describe("server values and priorities (§16 items 12–14)", () => {
           obj: { a: 1, ".priority": "s" },
         });
         await setPriority(ref(writer.db, "pp/leaf"), 9);
-        const changed = await seen.waitFor((snap) => snap.child("leaf").priority === 9, "priority 9");
+        const changed = await seen.waitFor(
+          (snap) => snap.child("leaf").priority === 9,
+          "priority 9",
+        );
         expect(changed.child("leaf").val()).to.equal("v");
       } finally {
         seen.off();
@@ -250,7 +259,10 @@ describe("server values and priorities (§16 items 12–14)", () => {
     it("returns .priority in g replies", async () => {
       const client = await RawClient.open(emulator, uniqueName("ns"));
       try {
-        await client.request("p", { p: "/g", d: { a: { ".value": 1, ".priority": 2 }, ".priority": "top" } });
+        await client.request("p", {
+          p: "/g",
+          d: { a: { ".value": 1, ".priority": 2 }, ".priority": "top" },
+        });
         const read = await client.request("g", { p: "/g", q: {} });
         expect(read.d).to.deep.equal({ a: { ".value": 1, ".priority": 2 }, ".priority": "top" });
       } finally {
