@@ -9,7 +9,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startServer, type ServerOptions } from "./server.js";
+import { startServer, type RunningServer, type ServerOptions } from "./server.js";
 
 /** Parses `--name value`, `--name=value` and bare `--name` (value "true"). */
 export function parseArguments(argv: readonly string[]): ReadonlyMap<string, string> {
@@ -61,18 +61,21 @@ export function serverOptionsFromArguments(argv: readonly string[]): ServerOptio
 
 async function main(): Promise<void> {
   const options = serverOptionsFromArguments(process.argv.slice(2));
-  const server = await startServer(options);
-  process.stdout.write(`rtdb-emulator: listening on ${server.url}\n`);
+  let server: RunningServer | undefined;
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     // Exit even if a client keeps a connection half-open.
     setTimeout(() => process.exit(0), 1000).unref();
-    void server.close().then(() => process.exit(0));
+    if (server === undefined) process.exit(0);
+    else void server.close().then(() => process.exit(0));
   };
+  // Before listening: firebase-tools may signal as soon as the port answers.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  server = await startServer(options);
+  process.stdout.write(`rtdb-emulator: listening on ${server.url}\n`);
 }
 
 function isEntryPoint(): boolean {

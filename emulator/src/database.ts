@@ -33,8 +33,11 @@ import type {
 
 export const OPEN_RULES = '{"rules":{".read":true,".write":true}}';
 
-/** Production's limit for a single SDK write; REST imports lift it with `writeSizeLimit=unlimited`. */
-export const DEFAULT_MAX_WRITE_BYTES = 16 * 1024 * 1024;
+/**
+ * Production's limit for a single REST write; SDK sessions apply their own, smaller one
+ * (`MAX_SDK_WRITE_BYTES` in session.ts). Imports lift it with `writeSizeLimit=unlimited`.
+ */
+export const DEFAULT_MAX_WRITE_BYTES = 256 * 1024 * 1024;
 
 export interface DatabaseOptions {
   /** Rules text for every namespace that never had rules set (CLI `--rules`); default: open rules. */

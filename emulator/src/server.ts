@@ -62,7 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     try {
       const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
       if (pathname === "/.lp" || pathname.startsWith("/.lp/")) handleLongPoll(database, req, res);
-      else handleRest(database, triggers, req, res);
+      else void handleRest(database, triggers, req, res);
     } catch (error) {
       console.error("rtdb-emulator: request failed", error);
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });

@@ -29,6 +29,8 @@ export interface Session {
 
 export const PROTOCOL_VERSION = "5";
 export const PERMISSION_DENIED = "Permission denied";
+/** Production's limit for one write from an SDK (REST allows more). */
+export const MAX_SDK_WRITE_BYTES = 16 * 1024 * 1024;
 
 type Body = Record<string, unknown>;
 
@@ -183,6 +185,9 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   function writeRequest(body: Body, kind: "set" | "update"): WriteRequest {
     const path = requirePath(body);
     const data = body["d"];
+    if (Buffer.byteLength(JSON.stringify(data) ?? "null") > MAX_SDK_WRITE_BYTES) {
+      throw new RequestError("invalid_data", `Write too large: over ${MAX_SDK_WRITE_BYTES} bytes`);
+    }
     if (kind === "update") {
       if (!isRecord(data)) throw new RequestError("invalid_data", "Update data must be an object");
       return { namespace: info.namespace, path, operation: { kind: "update", values: data }, auth };
