@@ -350,10 +350,22 @@ export function deltaFor(before: unknown, after: unknown): unknown {
   if (!isRecord(before) || !isRecord(after)) return after ?? null;
   const delta: Record<string, unknown> = {};
   for (const key of Object.keys(before)) {
-    if (!Object.prototype.hasOwnProperty.call(after, key)) delta[key] = null;
+    if (!Object.hasOwn(after, key)) defineKey(delta, key, null);
   }
-  for (const [key, value] of Object.entries(after)) delta[key] = deltaFor(before[key], value);
+  for (const [key, value] of Object.entries(after)) {
+    defineKey(delta, key, deltaFor(Object.hasOwn(before, key) ? before[key] : undefined, value));
+  }
   return delta;
+}
+
+/** Assignment that also works for a key named `__proto__`, which is a valid database key. */
+function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function classify(before: Node, after: Node): ChangeKind {
