@@ -1,0 +1,387 @@
+/**
+ * Spec §16 item 10: key, value and priority ordering, and a seeded property test comparing the
+ * server's filtering of tagged queries with the client's own filtering of the full data.
+ */
+import { expect } from "chai";
+import {
+  endAt,
+  endBefore,
+  equalTo,
+  limitToFirst,
+  limitToLast,
+  onValue,
+  orderByChild,
+  orderByKey,
+  orderByPriority,
+  orderByValue,
+  query,
+  ref,
+  startAfter,
+  startAt,
+  type DataSnapshot,
+  type Query,
+  type QueryConstraint,
+} from "firebase/database";
+import {
+  FrameProxy,
+  clientRequest,
+  connectClient,
+  nextValue,
+  orderedKeys,
+  rest,
+  startEmulator,
+  uniqueName,
+  type ClientHandle,
+  type Emulator,
+} from "./support.js";
+
+/** mulberry32: a tiny seeded generator, so a failure names a seed that reproduces it. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Leaf = string | number | boolean;
+type Bound = Leaf | null;
+
+const KEYS = [
+  "0",
+  "1",
+  "01",
+  "001",
+  "-1",
+  "9",
+  "10",
+  "007",
+  "2147483647",
+  "2147483648",
+  "-2147483648",
+  "-2147483649",
+  "a",
+  "b",
+  "A",
+  "Z",
+  "aa",
+  "_x",
+  "~",
+  "é",
+  "key-10",
+  "10a",
+  "-",
+  "-0",
+];
+const STRINGS = ["", "a", "B", "b", "aa", "z", "10", "é", "~"];
+const NUMBERS = [-5, -1, -0.5, 0, 1, 1.5, 2, 10, 1e21, -1e-7];
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error("pick from an empty list");
+  return item;
+}
+
+function randomLeaf(random: () => number): Leaf | null {
+  const roll = random();
+  if (roll < 0.12) return null;
+  if (roll < 0.2) return false;
+  if (roll < 0.28) return true;
+  if (roll < 0.65) return pick(random, NUMBERS);
+  return pick(random, STRINGS);
+}
+
+function randomPriority(random: () => number): string | number | null {
+  const roll = random();
+  if (roll < 0.35) return null;
+  if (roll < 0.7)
+    return pick(
+      random,
+      NUMBERS.filter((n) => Number.isFinite(n)),
+    );
+  return pick(
+    random,
+    STRINGS.filter((s) => s !== ""),
+  );
+}
+
+/** A random child set in export format: leaves, objects with `n` and `deep/x`, and priorities. */
+function randomData(random: () => number): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  const count = 6 + Math.floor(random() * 12);
+  for (let i = 0; i < count; i += 1) {
+    const key = pick(random, KEYS);
+    const priority = randomPriority(random);
+    let node: Record<string, unknown> | Leaf;
+    if (random() < 0.3) {
+      const leaf = randomLeaf(random) ?? "leaf";
+      node = priority === null ? leaf : { ".value": leaf, ".priority": priority };
+    } else {
+      const object: Record<string, unknown> = { id: i };
+      const n = randomLeaf(random);
+      if (n !== null) object["n"] = n;
+      const x = randomLeaf(random);
+      if (x !== null) object["deep"] = { x };
+      if (random() < 0.1) object["n"] = { nested: true };
+      if (priority !== null) object[".priority"] = priority;
+      node = object;
+    }
+    data[key] = node;
+  }
+  return data;
+}
+
+type IndexKind = "child" | "deep" | "key" | "value" | "priority";
+
+/** A random query shape the client accepts, always with a range or a limit (so it is tagged). */
+function randomShape(random: () => number): { label: string; constraints: QueryConstraint[] } {
+  const index: IndexKind = pick(random, ["child", "deep", "key", "value", "priority"] as const);
+  const constraints: QueryConstraint[] = [];
+  const parts: string[] = [];
+  switch (index) {
+    case "child":
+      constraints.push(orderByChild("n"));
+      break;
+    case "deep":
+      constraints.push(orderByChild("deep/x"));
+      break;
+    case "key":
+      constraints.push(orderByKey());
+      break;
+    case "value":
+      constraints.push(orderByValue());
+      break;
+    case "priority":
+      constraints.push(orderByPriority());
+      break;
+  }
+  parts.push(index);
+  const bound = (): Bound => {
+    if (index === "key") return pick(random, KEYS);
+    if (index === "priority") {
+      const p = randomPriority(random);
+      return p;
+    }
+    return randomLeaf(random);
+  };
+  const withKey = (): string | undefined =>
+    index !== "key" && random() < 0.3 ? pick(random, KEYS) : undefined;
+  const roll = random();
+  if (roll < 0.2) {
+    const value = bound();
+    const key = withKey();
+    constraints.push(key === undefined ? equalTo(value) : equalTo(value, key));
+    parts.push(`equalTo(${JSON.stringify(value)}${key === undefined ? "" : `,${key}`})`);
+  } else {
+    if (random() < 0.6) {
+      const value = bound();
+      const key = withKey();
+      const after = random() < 0.4;
+      const make = after ? startAfter : startAt;
+      constraints.push(key === undefined ? make(value) : make(value, key));
+      parts.push(
+        `${after ? "startAfter" : "startAt"}(${JSON.stringify(value)}${key === undefined ? "" : `,${key}`})`,
+      );
+    }
+    if (random() < 0.5) {
+      const value = bound();
+      const key = withKey();
+      const before = random() < 0.4;
+      const make = before ? endBefore : endAt;
+      constraints.push(key === undefined ? make(value) : make(value, key));
+      parts.push(
+        `${before ? "endBefore" : "endAt"}(${JSON.stringify(value)}${key === undefined ? "" : `,${key}`})`,
+      );
+    }
+  }
+  if (random() < 0.6 || parts.length === 1) {
+    const limit = 1 + Math.floor(random() * 5);
+    const first = random() < 0.5;
+    constraints.push(first ? limitToFirst(limit) : limitToLast(limit));
+    parts.push(`${first ? "limitToFirst" : "limitToLast"}(${limit})`);
+  }
+  return { label: parts.join("."), constraints };
+}
+
+/** What a snapshot shows to the application: ordered keys with values and priorities. */
+function visible(snapshot: DataSnapshot): unknown[] {
+  const out: unknown[] = [];
+  snapshot.forEach((child) => {
+    out.push([child.key, child.exportVal()]);
+  });
+  return out;
+}
+
+describe("ordering (§16 item 10)", () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator();
+  });
+  after(async () => {
+    await emulator.close();
+  });
+
+  async function seed(ns: string, path: string, value: unknown): Promise<void> {
+    const response = await rest(emulator, "PUT", `/${path}.json?ns=${ns}`, {
+      body: JSON.stringify(value),
+      headers: { Authorization: "Bearer owner" },
+    });
+    expect(response.status, response.text).to.equal(200);
+  }
+
+  describe("§16.10 ordering", () => {
+    it("orders integer-like keys numerically first (shorter first on ties), then the rest by UTF-16", async () => {
+      const ns = uniqueName("ns");
+      const keys = [
+        "b",
+        "10",
+        "2",
+        "01",
+        "1",
+        "-1",
+        "2147483648",
+        "-2147483649",
+        "A",
+        "_",
+        "a",
+        "001",
+        "2147483647",
+        "é",
+      ];
+      await seed(ns, "k", Object.fromEntries(keys.map((key) => [key, true])));
+      const client = connectClient(emulator, ns);
+      try {
+        const snapshot = await nextValue(
+          query(ref(client.db, "k"), orderByKey(), limitToFirst(keys.length)),
+        );
+        expect(orderedKeys(snapshot)).to.deep.equal([
+          "-1",
+          "1",
+          "01",
+          "001",
+          "2",
+          "10",
+          "2147483647",
+          "-2147483649",
+          "2147483648",
+          "A",
+          "_",
+          "a",
+          "b",
+          "é",
+        ]);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("orders values null < false < true < numbers < strings < objects, ties by key", async () => {
+      const ns = uniqueName("ns");
+      await seed(ns, "v", {
+        s2: { n: "b" },
+        s1: { n: "a" },
+        o: { n: { x: 1 } },
+        t: { n: true },
+        f: { n: false },
+        m: { other: 1 },
+        n2: { n: 2 },
+        n1: { n: -1 },
+        z: { n: 2 },
+      });
+      const client = connectClient(emulator, ns);
+      try {
+        const snapshot = await nextValue(
+          query(ref(client.db, "v"), orderByChild("n"), limitToFirst(20)),
+        );
+        expect(orderedKeys(snapshot)).to.deep.equal([
+          "m",
+          "f",
+          "t",
+          "n1",
+          "n2",
+          "z",
+          "s1",
+          "s2",
+          "o",
+        ]);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("orders priorities none < numbers < strings, ties by key", async () => {
+      const ns = uniqueName("ns");
+      await seed(ns, "p", {
+        c: { ".value": 1, ".priority": "a" },
+        b: { ".value": 1, ".priority": 2 },
+        a: { ".value": 1, ".priority": 10 },
+        d: 1,
+        "5": { ".value": 1, ".priority": 2 },
+        e: { x: 1, ".priority": "B" },
+      });
+      const client = connectClient(emulator, ns);
+      try {
+        const snapshot = await nextValue(
+          query(ref(client.db, "p"), orderByPriority(), limitToFirst(10)),
+        );
+        expect(orderedKeys(snapshot)).to.deep.equal(["d", "5", "b", "a", "e", "c"]);
+      } finally {
+        await client.close();
+      }
+    });
+
+    describe("property: server filtering equals the client's local filtering", () => {
+      const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+      const QUERIES_PER_SEED = 40;
+      for (const seedValue of SEEDS) {
+        it(`agrees on ${QUERIES_PER_SEED} random tagged queries over random data (seed ${seedValue})`, async () => {
+          const random = generator(seedValue);
+          const ns = uniqueName("prop");
+          await seed(ns, "data", randomData(random));
+          const proxy = await FrameProxy.start(emulator.address);
+          const server: ClientHandle = connectClient(emulator, ns, { via: proxy.address });
+          const local: ClientHandle = connectClient(emulator, ns);
+          // A default listen on the whole location makes the local client filter queries itself.
+          const offFull = onValue(ref(local.db, "data"), () => undefined);
+          try {
+            await nextValue(ref(local.db, "data"), () => true, "the full data");
+            const mismatches: string[] = [];
+            let checked = 0;
+            let nonEmpty = 0;
+            while (checked < QUERIES_PER_SEED) {
+              const shape = randomShape(random);
+              let serverQuery: Query;
+              let localQuery: Query;
+              try {
+                serverQuery = query(ref(server.db, "data"), ...shape.constraints);
+                localQuery = query(ref(local.db, "data"), ...shape.constraints);
+              } catch {
+                continue; // a shape the client itself rejects (e.g. a bound type it disallows)
+              }
+              checked += 1;
+              const [fromServer, fromLocal] = await Promise.all([
+                nextValue(serverQuery, () => true, `server ${shape.label}`),
+                nextValue(localQuery, () => true, `local ${shape.label}`),
+              ]);
+              if (fromServer.exists()) nonEmpty += 1;
+              const a = JSON.stringify(visible(fromServer));
+              const b = JSON.stringify(visible(fromLocal));
+              if (a !== b) mismatches.push(`${shape.label}\n    server: ${a}\n    client: ${b}`);
+            }
+            expect(mismatches, `seed ${seedValue}:\n  ${mismatches.join("\n  ")}`).to.deep.equal(
+              [],
+            );
+          } finally {
+            offFull();
+            await server.close();
+            await local.close();
+            await proxy.close();
+          }
+        });
+      }
+    });
+  });
+});
