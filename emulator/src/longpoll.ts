@@ -307,7 +307,8 @@ class LongPollConnection {
     // The client opens a second poll only to send data and expects the older one to be released.
     this.releaseHeld();
     this.hold(res, "");
-    if (!this.pollsOpen || this.route === "socket") {
+    // Handling the messages may have ended the session or moved it to the upgrade socket.
+    if (this.pollsFinished()) {
       this.releaseHeld();
     } else {
       this.flush();
@@ -332,8 +333,12 @@ class LongPollConnection {
     // The client's secondary transport waits for this before it starts its health pings.
     socket.send(SWITCH_ACK);
     return {
-      receive: (message) => this.receiveFromUpgradeSocket(socket, message),
-      closed: () => this.upgradeSocketClosed(socket),
+      receive: (message) => {
+        this.receiveFromUpgradeSocket(socket, message);
+      },
+      closed: () => {
+        this.upgradeSocketClosed(socket);
+      },
     };
   }
 
@@ -359,9 +364,13 @@ class LongPollConnection {
         this.noteHandshake(message);
         this.outbox.push(message);
         // Sessions often send several messages in one turn (data, then the ack): batch them.
-        queueMicrotask(() => this.flush());
+        queueMicrotask(() => {
+          this.flush();
+        });
       },
-      close: () => this.endSession("server"),
+      close: () => {
+        this.endSession("server");
+      },
     };
   }
 
@@ -469,13 +478,17 @@ class LongPollConnection {
       this.nextResponseNumber++;
       this.outbox = [];
     }
-    const finished = !this.pollsOpen || this.route === "socket";
-    if (finished) {
+    if (this.pollsFinished()) {
       const lastResponse = this.nextResponseNumber - 1;
       body += lastResponse > 0 ? `c("close",${lastResponse});` : `c("close");`;
     }
     sendScript(held.res, body === "" ? "" : this.wrapForClient(body));
     if (this.route === "socket") this.retirePolls();
+  }
+
+  /** Whether answers must now tell the client to stop polling. */
+  private pollsFinished(): boolean {
+    return !this.pollsOpen || this.route === "socket";
   }
 
   /** Script tags run inside the client's hidden iframe; its callbacks live on the parent window. */
@@ -487,7 +500,9 @@ class LongPollConnection {
 
   private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.clientLeft(), this.timings.idleMs);
+    this.idleTimer = setTimeout(() => {
+      this.clientLeft();
+    }, this.timings.idleMs);
     this.idleTimer.unref();
   }
 }

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { runInNewContext } from "node:vm";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { LongPollHub, type LongPollTimings } from "../../src/longpoll.js";
@@ -43,9 +44,8 @@ function runScript(script: string, callbackId: string): ClientEvent[] {
     [`pRTLPCB${callbackId}`]: (responseNumber: unknown, messages: unknown) =>
       events.push({ kind: "data", responseNumber, messages }),
   };
-  // The response is JSONP meant for a script tag; evaluating it here plays the browser's part.
-  const evaluate = new Function("parent", script) as (parent: Record<string, unknown>) => void;
-  evaluate(parent);
+  // The response is JSONP meant for a script tag; running it here plays the browser's part.
+  runInNewContext(script, { parent });
   return events;
 }
 
@@ -73,7 +73,9 @@ async function startHub(
     sessions.push(session);
     return session;
   }, timings);
-  const server: Server = createServer((req, res) => hub.handle(req, res));
+  const server: Server = createServer((req, res) => {
+    hub.handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -83,7 +85,11 @@ async function startHub(
     close: async () => {
       hub.closeAll();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }
@@ -260,7 +266,7 @@ describe("LongPollHub", () => {
     connection.session.transport.send({ t: "d", d: { a: "d", b: { p: "a", d: "ü" } } });
     const second = await poll(harness, connection);
     const script = await second.text();
-    expect(script).to.not.match(/[^\x00-\x7f]/);
+    expect(script).to.match(/^[\x20-\x7e]*$/);
     expect(runScript(script, CALLBACK)).to.deep.equal([
       {
         kind: "data",
