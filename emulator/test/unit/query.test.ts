@@ -1,5 +1,24 @@
 import { expect } from "chai";
 import {
+  endAt,
+  endBefore,
+  equalTo,
+  limitToFirst,
+  limitToLast,
+  onValue,
+  orderByChild,
+  orderByKey,
+  orderByPriority,
+  orderByValue,
+  query,
+  ref,
+  startAfter,
+  startAt,
+  type DataSnapshot,
+  type QueryConstraint,
+} from "firebase/database";
+import { sortedChildren } from "../../src/order.js";
+import {
   InvalidQueryError,
   applyQuery,
   loadsAllData,
@@ -9,8 +28,9 @@ import {
   queryVariables,
   wireQueryObject,
 } from "../../src/query.js";
-import type { Node } from "../../src/tree.js";
+import { normalize, type Node } from "../../src/tree.js";
 import type { QuerySpec } from "../../src/types.js";
+import { ValueServer, connectClient, withTimeout } from "./value-server.js";
 
 /** Children ordered by `n`: e (no n) < g (a leaf) < b=1 < c=2 < d=2 < a=3 < f="x" < h={…}. */
 const ITEMS: Node = {
@@ -409,3 +429,161 @@ describe("wireQueryObject", function () {
     }
   });
 });
+
+/**
+ * The real client as the oracle: with a complete default listen on a location, the client answers
+ * a query there from its cache with its own filters (the test server sends no data for tagged
+ * listens). Random data and
+ * random queries must give the same window, in the same order, as applyQuery and sortedChildren.
+ */
+describe("applyQuery against the client's own filtering", function () {
+  const KEYS = ["a", "b", "A", "z", "1", "01", "-1", "10", "2147483648", "é", "_x"];
+  const LEAVES: Array<string | number | boolean> = [
+    -1,
+    0,
+    1,
+    2,
+    2.5,
+    "",
+    "a",
+    "b",
+    "z",
+    true,
+    false,
+  ];
+  let server: ValueServer;
+  let client: ReturnType<typeof connectClient>;
+
+  before(async function () {
+    server = await ValueServer.start();
+    client = connectClient(server, "query-oracle");
+  });
+
+  after(async function () {
+    await client.close();
+    await server.close();
+  });
+
+  function randomChild(random: () => number): unknown {
+    const pick = <T>(items: readonly T[]): T => {
+      const item = items[Math.floor(random() * items.length)];
+      if (item === undefined) throw new Error("empty pick");
+      return item;
+    };
+    const leaf = () => pick(LEAVES);
+    const priority = () => pick<string | number | null>([null, null, 1, 2, -5, "a", "b"]);
+    const kind = random();
+    const p = priority();
+    if (kind < 0.3) return p === null ? leaf() : { ".value": leaf(), ".priority": p };
+    const child: Record<string, unknown> = {};
+    if (random() < 0.8) child["n"] = random() < 0.2 ? { x: leaf() } : leaf();
+    child["other"] = 1;
+    if (p !== null) child[".priority"] = p;
+    return child;
+  }
+
+  function randomQuery(random: () => number): QueryConstraint[] {
+    const pick = <T>(items: readonly T[]): T => {
+      const item = items[Math.floor(random() * items.length)];
+      if (item === undefined) throw new Error("empty pick");
+      return item;
+    };
+    const index = pick(["priority", "key", "value", "child", "deep"] as const);
+    const constraints: QueryConstraint[] = [];
+    const value = (): string | number | boolean | null =>
+      index === "key"
+        ? pick(KEYS)
+        : index === "priority"
+          ? pick([null, 1, 2, "a", "b"])
+          : pick<string | number | boolean | null>([null, ...LEAVES]);
+    const name = (): string | undefined =>
+      index === "key" || random() < 0.5 ? undefined : pick(KEYS);
+    if (index === "priority") constraints.push(orderByPriority());
+    if (index === "key") constraints.push(orderByKey());
+    if (index === "value") constraints.push(orderByValue());
+    if (index === "child") constraints.push(orderByChild("n"));
+    if (index === "deep") constraints.push(orderByChild("n/x"));
+    if (random() < 0.2) {
+      constraints.push(equalTo(value(), name()));
+    } else {
+      const start = random();
+      if (start < 0.3) constraints.push(startAt(value(), name()));
+      else if (start < 0.5) constraints.push(startAfter(value(), name()));
+      const end = random();
+      if (end < 0.3) constraints.push(endAt(value(), name()));
+      else if (end < 0.5) constraints.push(endBefore(value(), name()));
+    }
+    const limit = random();
+    const count = 1 + Math.floor(random() * 4);
+    if (limit < 0.35) constraints.push(limitToFirst(count));
+    else if (limit < 0.7) constraints.push(limitToLast(count));
+    return constraints;
+  }
+
+  it("returns the client's window and order for 300 random queries", async function () {
+    this.timeout(60000);
+    let seed = 20240601;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const mismatches: string[] = [];
+    for (let trial = 0; trial < 300; trial++) {
+      const data: Record<string, unknown> = {};
+      for (const key of KEYS) if (random() < 0.7) data[key] = randomChild(random);
+      const path = `oracle/${trial}`;
+      const json = JSON.stringify(data);
+      server.values.set(path, json);
+      const location = ref(client.database, path);
+      const constraints = randomQuery(random);
+      const filtered = query(location, ...constraints);
+      const unsubscribers: Array<() => void> = [];
+      try {
+        await withTimeout(
+          new Promise<void>((resolve, reject) => {
+            unsubscribers.push(onValue(location, () => resolve(), reject));
+          }),
+          5000,
+          `the value at /${path}`,
+        );
+        const snapshot = await withTimeout(
+          new Promise<DataSnapshot>((resolve, reject) => {
+            unsubscribers.push(onValue(filtered, resolve, reject));
+          }),
+          5000,
+          `the query at /${path}`,
+        );
+        const clientKeys: string[] = [];
+        snapshot.forEach((childSnapshot) => {
+          clientKeys.push(childSnapshot.key ?? "");
+        });
+        const wire: unknown = Reflect.get(filtered, "_queryObject");
+        const spec = parseWireQuery(wire);
+        const window = applyQuery(normalize(data), spec);
+        const ourKeys = sortedChildren(window, spec.index).map(([key]) => key);
+        const sameWindow = JSON.stringify(ourKeys) === JSON.stringify(clientKeys);
+        const sameValue =
+          JSON.stringify(sortKeys(window)) ===
+          JSON.stringify(sortKeys(normalize(snapshot.exportVal())));
+        const sameKey = queryKey(spec) === Reflect.get(filtered, "_queryIdentifier");
+        if (!sameWindow || !sameValue || !sameKey) {
+          mismatches.push(
+            `q=${JSON.stringify(wire)} data=${json}\n  client ${JSON.stringify(clientKeys)}\n  ours   ${JSON.stringify(ourKeys)}` +
+              (sameValue ? "" : "\n  values differ") +
+              (sameKey ? "" : `\n  key ${queryKey(spec)}`),
+          );
+        }
+      } finally {
+        for (const unsubscribe of unsubscribers) unsubscribe();
+      }
+    }
+    expect(mismatches, mismatches.slice(0, 3).join("\n")).to.deep.equal([]);
+  });
+});
+
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys(Reflect.get(value, key));
+  return out;
+}

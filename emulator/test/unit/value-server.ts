@@ -16,8 +16,6 @@ export interface PutCapture {
 /** Just enough of the server side of the protocol for a listen and a transaction (spec §2–§6). */
 export class ValueServer {
   readonly values = new Map<string, string>();
-  /** Paths of listens that carried a query: the client wanted the server to filter. */
-  readonly taggedListens: string[] = [];
   private readonly puts: PutCapture[] = [];
   private readonly waiters: Array<() => void> = [];
   private readonly sockets = new Set<WebSocket>();
@@ -97,7 +95,12 @@ export class ValueServer {
     const path = typeof payload["p"] === "string" ? payload["p"].replace(/^\/+/, "") : "";
     switch (body["a"]) {
       case "q":
-        if (payload["q"] !== undefined) this.taggedListens.push(path);
+        if (payload["q"] !== undefined) {
+          // Tagged queries are answered from the client's cache of the default listen, so that
+          // what the client shows is its own filtering.
+          this.reply(socket, request, {});
+          return;
+        }
         // The data push must precede the `ok` that completes the listen.
         this.push(socket, path, this.values.get(path) ?? "null");
         this.reply(socket, request, {});
