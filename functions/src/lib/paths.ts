@@ -1,0 +1,173 @@
+/**
+ * Every Realtime Database and Firestore path Lifeline uses, built in one place. Functions, tests,
+ * the dashboard and benchmarks import these instead of concatenating strings, so a path that the
+ * rules protect is spelled the same everywhere. Ids are checked as they go in: an id that is not a
+ * valid key would silently address a different node (`a/b` is two levels) or be refused by the server.
+ */
+
+/** Characters the Realtime Database forbids in keys: `. $ # [ ] /` and ASCII control characters. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_RTDB_KEY = /[.$#[\]/\u0000-\u001f\u007f]/;
+const MAX_KEY_BYTES = 768;
+// TextEncoder rather than Buffer: the dashboard imports this module in the browser.
+const utf8 = new TextEncoder();
+
+export class InvalidIdError extends Error {
+  constructor(what: string, id: string, why: string) {
+    super(`invalid ${what} ${JSON.stringify(id.slice(0, 80))}: ${why}`);
+    this.name = "InvalidIdError";
+  }
+}
+
+/** Returns `id` when it is a valid RTDB key (and so also a valid Firestore document id), else throws. */
+export function checkId(what: string, id: string): string {
+  if (id.length === 0) throw new InvalidIdError(what, id, "empty");
+  if (FORBIDDEN_RTDB_KEY.test(id)) {
+    throw new InvalidIdError(what, id, "contains one of . $ # [ ] / or a control character");
+  }
+  if (utf8.encode(id).length > MAX_KEY_BYTES) {
+    throw new InvalidIdError(what, id, `longer than ${MAX_KEY_BYTES} bytes`);
+  }
+  // Firestore reserves these document ids; keeping ids valid in both databases lets one id name both.
+  if (/^__.*__$/.test(id)) throw new InvalidIdError(what, id, "reserved (__…__)");
+  return id;
+}
+
+export function isValidId(id: string): boolean {
+  try {
+    checkId("id", id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const t = (tenantId: string) => `tenants/${checkId("tenant id", tenantId)}`;
+
+// ---------------------------------------------------------------- Realtime Database
+
+export const tenantPath = (tenantId: string) => t(tenantId);
+
+export const callsPath = (tenantId: string) => `${t(tenantId)}/calls`;
+export const callPath = (tenantId: string, callId: string) =>
+  `${callsPath(tenantId)}/${checkId("call id", callId)}`;
+/** Take-over and hand-back: `{kind:"human", uid, name, since}` or `{kind:"ai", since}`. */
+export const callOwnerPath = (tenantId: string, callId: string) =>
+  `${callPath(tenantId, callId)}/owner`;
+export const callLeadPath = (tenantId: string, callId: string) => `${callPath(tenantId, callId)}/lead`;
+/** A supervisor's urgency override with its reason; a trigger applies it to `urgency` and audits it. */
+export const callUrgencyOverridePath = (tenantId: string, callId: string) =>
+  `${callPath(tenantId, callId)}/urgencyOverride`;
+
+export const messagesRootPath = (tenantId: string) => `${t(tenantId)}/messages`;
+export const messagesPath = (tenantId: string, callId: string) =>
+  `${messagesRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const messagePath = (tenantId: string, callId: string, messageId: string) =>
+  `${messagesPath(tenantId, callId)}/${checkId("message id", messageId)}`;
+
+/** Messages members typed for the caller, waiting to be spoken or texted by the next turn. */
+export const outboxRootPath = (tenantId: string) => `${t(tenantId)}/outbox`;
+export const outboxPath = (tenantId: string, callId: string) =>
+  `${outboxRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const outboxMessagePath = (tenantId: string, callId: string, messageId: string) =>
+  `${outboxPath(tenantId, callId)}/${checkId("message id", messageId)}`;
+
+export const alertsPath = (tenantId: string) => `${t(tenantId)}/alerts`;
+export const alertPath = (tenantId: string, alertId: string) =>
+  `${alertsPath(tenantId)}/${checkId("alert id", alertId)}`;
+export const alertAckPath = (tenantId: string, alertId: string, uid: string) =>
+  `${alertPath(tenantId, alertId)}/acks/${checkId("uid", uid)}`;
+
+export const membersPath = (tenantId: string) => `${t(tenantId)}/members`;
+export const memberPath = (tenantId: string, uid: string) =>
+  `${membersPath(tenantId)}/${checkId("uid", uid)}`;
+export const memberSubjectPath = (tenantId: string, uid: string, subjectId: string) =>
+  `${memberPath(tenantId, uid)}/subjects/${checkId("subject id", subjectId)}`;
+
+export const presenceListPath = (tenantId: string) => `${t(tenantId)}/presence`;
+export const presencePath = (tenantId: string, uid: string) =>
+  `${presenceListPath(tenantId)}/${checkId("uid", uid)}`;
+
+export const subjectsPath = (tenantId: string) => `${t(tenantId)}/subjects`;
+export const subjectPath = (tenantId: string, subjectId: string) =>
+  `${subjectsPath(tenantId)}/${checkId("subject id", subjectId)}`;
+export const vitalPath = (tenantId: string, subjectId: string, kind: string) =>
+  `${subjectPath(tenantId, subjectId)}/vitals/${checkId("vital kind", kind)}`;
+
+export const inboxPath = (uid: string) => `inbox/${checkId("uid", uid)}`;
+export const inboxItemPath = (uid: string, alertId: string) =>
+  `${inboxPath(uid)}/${checkId("alert id", alertId)}`;
+
+export const revocationPath = (uid: string) => `revocations/${checkId("uid", uid)}`;
+
+// ---------------------------------------------------------------- Dashboard queries
+
+/**
+ * Every query the dashboard runs. Each `orderByChild` has an `.indexOn` in the rules (checked by
+ * the static rules test), and the rules tests run each one as every role.
+ */
+export interface DashboardQuery {
+  readonly path: string;
+  readonly orderByChild: string;
+  readonly equalTo?: string;
+  readonly limitToLast?: number;
+}
+
+export const dashboardQueries = {
+  /** The live calls list, most recent activity last. */
+  recentCalls: (tenantId: string): DashboardQuery => ({
+    path: callsPath(tenantId),
+    orderByChild: "lastMessageAt",
+    limitToLast: 100,
+  }),
+  callsByUrgency: (tenantId: string, urgency: string): DashboardQuery => ({
+    path: callsPath(tenantId),
+    orderByChild: "urgency",
+    equalTo: urgency,
+  }),
+  /** How scoped roles list calls: one query per assigned subject (the rules allow exactly this). */
+  callsOfSubject: (tenantId: string, subjectId: string): DashboardQuery => ({
+    path: callsPath(tenantId),
+    orderByChild: "subjectId",
+    equalTo: checkId("subject id", subjectId),
+  }),
+  transcript: (tenantId: string, callId: string): DashboardQuery => ({
+    path: messagesPath(tenantId, callId),
+    orderByChild: "seq",
+    limitToLast: 500,
+  }),
+  alertFeed: (tenantId: string): DashboardQuery => ({
+    path: alertsPath(tenantId),
+    orderByChild: "at",
+    limitToLast: 100,
+  }),
+  inbox: (uid: string): DashboardQuery => ({
+    path: inboxPath(uid),
+    orderByChild: "at",
+    limitToLast: 100,
+  }),
+} as const;
+
+// ---------------------------------------------------------------- Firestore (Admin SDK only)
+
+export const firestore = {
+  /** Deployment-wide settings, e.g. the default tenant for unknown numbers. */
+  routingConfigDoc: () => "config/routing",
+  tenantsCollection: () => "tenants",
+  /** The tenant record: name and settings (thresholds, escalation timings). */
+  tenantDoc: (tenantId: string) => t(tenantId),
+  membersCollection: (tenantId: string) => `${t(tenantId)}/members`,
+  memberDoc: (tenantId: string, uid: string) => `${t(tenantId)}/members/${checkId("uid", uid)}`,
+  subjectsCollection: (tenantId: string) => `${t(tenantId)}/subjects`,
+  subjectDoc: (tenantId: string, subjectId: string) =>
+    `${t(tenantId)}/subjects/${checkId("subject id", subjectId)}`,
+  phonesCollection: () => "phones",
+  /** Keyed by the E.164 number itself: the speech turn resolves a caller with one document read. */
+  phoneDoc: (e164: string) => `phones/${checkId("phone", e164)}`,
+  archiveCollection: (tenantId: string) => `${t(tenantId)}/archive`,
+  archivedCallDoc: (tenantId: string, callId: string) =>
+    `${t(tenantId)}/archive/${checkId("call id", callId)}`,
+  auditCollection: (tenantId: string) => `${t(tenantId)}/audit`,
+  auditDoc: (tenantId: string, auditId: string) =>
+    `${t(tenantId)}/audit/${checkId("audit id", auditId)}`,
+} as const;

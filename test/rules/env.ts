@@ -1,0 +1,131 @@
+/**
+ * The rules-unit-testing environment every rules suite shares: the emulator named by
+ * FIREBASE_DATABASE_EMULATOR_HOST, the project's own database.rules.json text (comments and all,
+ * exactly what deploys), and helpers to seed data and to tell a denied request from a broken one.
+ */
+import { readFileSync } from "node:fs";
+import { setLogLevel } from "firebase/app";
+import {
+  assertFails,
+  assertSucceeds,
+  initializeTestEnvironment,
+  type RulesTestContext,
+  type RulesTestEnvironment,
+} from "@firebase/rules-unit-testing";
+
+export const RULES_FILE = new URL("../../database.rules.json", import.meta.url);
+export const PROJECT_ID = "demo-lifeline-rules";
+
+/** `{".sv":"timestamp"}`: what `serverTimestamp()` sends; the rules compare it with `now`. */
+export const SERVER_TIME = { ".sv": "timestamp" } as const;
+
+export function emulatorHostAndPort(): { host: string; port: number } {
+  const hostPort = process.env.FIREBASE_DATABASE_EMULATOR_HOST;
+  if (hostPort === undefined || hostPort === "") {
+    throw new Error(
+      "FIREBASE_DATABASE_EMULATOR_HOST is not set: run the rules tests inside the emulator suite",
+    );
+  }
+  const colon = hostPort.lastIndexOf(":");
+  const port = Number(hostPort.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port)) {
+    throw new Error(`FIREBASE_DATABASE_EMULATOR_HOST is not host:port: ${hostPort}`);
+  }
+  return { host: hostPort.slice(0, colon), port };
+}
+
+export async function rulesTestEnvironment(): Promise<RulesTestEnvironment> {
+  // Denied writes and listens are the point of these suites; the SDK would warn for each of thousands.
+  setLogLevel("silent");
+  return initializeTestEnvironment({
+    projectId: PROJECT_ID,
+    database: { ...emulatorHostAndPort(), rules: readFileSync(RULES_FILE, "utf8") },
+  });
+}
+
+/** A prefix no other run uses, so suites never see each other's data and never need clearing. */
+export function freshRunId(): string {
+  return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Writes `updates` (root-relative paths to values) with the rules bypassed. The paths are merged
+ * into one tree and written as a few large subtrees, which is far cheaper for the server than
+ * thousands of small paths.
+ */
+export async function seed(
+  env: RulesTestEnvironment,
+  updates: Record<string, unknown>,
+): Promise<void> {
+  const tree: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(updates)) {
+    const keys = path.split("/").filter((key) => key !== "");
+    let node = tree;
+    keys.slice(0, -1).forEach((key) => {
+      const next = node[key];
+      if (isRecord(next)) {
+        node = next;
+      } else {
+        const created: Record<string, unknown> = {};
+        node[key] = created;
+        node = created;
+      }
+    });
+    const last = keys.at(-1);
+    if (last !== undefined) node[last] = value;
+  }
+  // Subtrees two levels down (`tenants/{t}`, `inbox/{uid}`): whole, since every suite uses fresh ids.
+  const subtrees: Record<string, unknown> = {};
+  for (const [top, children] of Object.entries(tree)) {
+    if (!isRecord(children)) {
+      subtrees[top] = children;
+      continue;
+    }
+    for (const [key, value] of Object.entries(children)) subtrees[`${top}/${key}`] = value;
+  }
+  await env.withSecurityRulesDisabled(async (ctx) => {
+    await ctx.database().ref().update(subtrees);
+  });
+}
+
+export async function readAsOwner(env: RulesTestEnvironment, path: string): Promise<unknown> {
+  let value: unknown;
+  await env.withSecurityRulesDisabled(async (ctx) => {
+    value = (await ctx.database().ref(path).get()).val();
+  });
+  return value;
+}
+
+export type Database = ReturnType<RulesTestContext["database"]>;
+
+/** Resolves when `op` was allowed as expected; rejects with a readable reason otherwise. */
+export async function expectOutcome(allowed: boolean, op: () => Promise<unknown>): Promise<void> {
+  if (allowed) await assertSucceeds(op());
+  else await assertFails(op());
+}
+
+/** Runs `tasks` with at most `limit` in flight; resolves with each task's error message or null. */
+export async function runBounded(
+  tasks: readonly (() => Promise<void>)[],
+  limit: number,
+): Promise<(string | null)[]> {
+  const results: (string | null)[] = new Array<string | null>(tasks.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < tasks.length; i = next++) {
+      const task = tasks[i];
+      if (task === undefined) continue;
+      try {
+        await task();
+      } catch (error) {
+        results[i] = error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
