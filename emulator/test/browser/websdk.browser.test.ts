@@ -376,7 +376,9 @@ describe("firebase web SDK in Chromium", function () {
 
     // Large and non-ASCII messages span many URL segments and several poll requests.
     const large = { text: "ünïcödé ✓ 😀 ".repeat(2_000) };
-    await first.page.evaluate((path) => window.rtdb.watch(path), "rooms/large/node");
+    await first.page.evaluate((path) => {
+      window.rtdb.watch(path);
+    }, "rooms/large/node");
     await adminDb.ref("rooms/large/node").set(large);
     await waitValue(first.page, "rooms/large/node", large);
     await first.page.evaluate(([path, value]) => window.rtdb.write(path, value), [
