@@ -190,6 +190,10 @@ export function preparePlaceholders() {
 export function emulatorEnv(baseEnv, { project, official }) {
   const env = { ...baseEnv };
   env.DATABASE_URL ??= defaultDatabaseUrl(project);
+  // The Functions emulator gives a cold worker 30 s to load (FUNCTIONS_DISCOVERY_TIMEOUT, seconds).
+  // Several triggers firing at once on a two-core machine start that many Node processes together,
+  // which can take longer.
+  env.FUNCTIONS_DISCOVERY_TIMEOUT ??= "120";
   // Only read by the command `emulators:exec` runs: firebase-tools would otherwise give it
   // databaseURL https://<project>.firebaseio.com, i.e. a different namespace.
   env.FIREBASE_CONFIG ??= JSON.stringify({
