@@ -8,7 +8,7 @@
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import { child, childKeys, hasChildren, plainValue, type Node } from "./tree.js";
+import { child, childKeys, hasChildren, leafValue, type Node } from "./tree.js";
 import type { AuthContext, CommitEvent } from "./types.js";
 
 export class TriggerRegistrationError extends Error {
@@ -185,6 +185,17 @@ function unionKeys(before: Node, after: Node): string[] {
   return keys;
 }
 
+/**
+ * The value a function sees: priorities stripped, no array conversion. (Not tree.plainValue, whose
+ * plain assignment would drop a `__proto__` key.)
+ */
+function payloadValue(node: Node): unknown {
+  if (!hasChildren(node)) return leafValue(node);
+  const out: Record<string, unknown> = {};
+  for (const key of childKeys(node)) defineKey(out, key, payloadValue(node[key] ?? null));
+  return out;
+}
+
 function plainEqual(left: unknown, right: unknown): boolean {
   if (left === right) return true;
   if (!isRecord(left) || !isRecord(right)) return false;
@@ -197,7 +208,7 @@ function plainEqual(left: unknown, right: unknown): boolean {
 
 /** Changed as a function sees it: priorities are not part of the payload, so they do not count. */
 function valueChanged(before: Node, after: Node): boolean {
-  return before !== after && !plainEqual(plainValue(before), plainValue(after));
+  return before !== after && !plainEqual(payloadValue(before), payloadValue(after));
 }
 
 /** True for the empty node and for nodes with children: a change below them has a single key. */
@@ -459,8 +470,8 @@ export class TriggerRegistry {
     time: string,
   ): string {
     const ref = location.path.join("/");
-    const before = plainValue(location.before);
-    const data = { data: before, delta: deltaFor(before, plainValue(location.after)) };
+    const before = payloadValue(location.before);
+    const data = { data: before, delta: deltaFor(before, payloadValue(location.after)) };
     if (trigger.cloudEvent) {
       return JSON.stringify({
         specversion: "1.0",

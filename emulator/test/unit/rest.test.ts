@@ -20,7 +20,11 @@ async function listen(server: http.Server): Promise<string> {
 
 async function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
 }
 
 async function startRest(
@@ -31,7 +35,9 @@ async function startRest(
   const triggers = new TriggerRegistry(
     functionsEmulator === undefined ? {} : { functionsEmulator },
   );
-  database.onCommit((event) => triggers.handleCommit(event));
+  database.onCommit((event) => {
+    triggers.handleCommit(event);
+  });
   const server = http.createServer((req, res) => {
     void handleRest(database, triggers, req, res, options);
   });
@@ -362,7 +368,7 @@ describe("handleRest", () => {
   });
 
   describe("errors", () => {
-    async function expectError(reply: Reply, status: number): Promise<void> {
+    function expectError(reply: Reply, status: number): void {
       expect(reply.status, reply.text).to.equal(status);
       const body = reply.json() as { error?: unknown };
       expect(body.error).to.be.a("string").and.not.empty;
@@ -371,19 +377,19 @@ describe("handleRest", () => {
     }
 
     it("rejects bad JSON with 400", async () => {
-      await expectError(
+      expectError(
         await call(harness, "PUT", `/e.json?ns=${ns}`, { body: "{nope", headers: OWNER }),
         400,
       );
-      await expectError(await call(harness, "PUT", `/e.json?ns=${ns}`, { headers: OWNER }), 400);
+      expectError(await call(harness, "PUT", `/e.json?ns=${ns}`, { headers: OWNER }), 400);
     });
 
     it("rejects invalid keys in the body or the path with 400", async () => {
-      await expectError(await put("/e", { "bad.key": 1 }), 400);
-      await expectError(await put("/e", { ok: { "a#b": 1 } }), 400);
-      await expectError(await put("/e$x", 1), 400);
-      await expectError(await put("/e%5Bx", 1), 400);
-      await expectError(
+      expectError(await put("/e", { "bad.key": 1 }), 400);
+      expectError(await put("/e", { ok: { "a#b": 1 } }), 400);
+      expectError(await put("/e$x", 1), 400);
+      expectError(await put("/e%5Bx", 1), 400);
+      expectError(
         await call(harness, "PATCH", `/e.json?ns=${ns}`, {
           body: JSON.stringify({ "a/b]": 1, ok: 2 }),
           headers: OWNER,
@@ -394,12 +400,12 @@ describe("handleRest", () => {
 
     it("rejects a PATCH whose body is not an object, and overlapping paths", async () => {
       for (const body of ["1", "[1,2]", "null", '"s"']) {
-        await expectError(
+        expectError(
           await call(harness, "PATCH", `/e.json?ns=${ns}`, { body, headers: OWNER }),
           400,
         );
       }
-      await expectError(
+      expectError(
         await call(harness, "PATCH", `/e.json?ns=${ns}`, {
           body: JSON.stringify({ a: 1, "a/b": 2 }),
           headers: OWNER,
@@ -418,25 +424,22 @@ describe("handleRest", () => {
         "&format=xml",
         "&shallow=maybe",
       ]) {
-        await expectError(
+        expectError(
           await call(harness, "GET", `/e.json?ns=${ns}${query}`, { headers: OWNER }),
           400,
         );
       }
-      await expectError(await put("/e", 1, "&writeSizeLimit=huge"), 400);
+      expectError(await put("/e", 1, "&writeSizeLimit=huge"), 400);
     });
 
     it("answers 404 for paths that are not REST paths", async () => {
       for (const path of ["/e", "/", "/.settings/other.json", "/.inspect/nothing.json"]) {
-        await expectError(await call(harness, "GET", `${path}?ns=${ns}`, { headers: OWNER }), 404);
+        expectError(await call(harness, "GET", `${path}?ns=${ns}`, { headers: OWNER }), 404);
       }
     });
 
     it("answers 405 for methods REST does not have", async () => {
-      await expectError(
-        await call(harness, "PROPFIND", `/e.json?ns=${ns}`, { headers: OWNER }),
-        405,
-      );
+      expectError(await call(harness, "PROPFIND", `/e.json?ns=${ns}`, { headers: OWNER }), 405);
     });
 
     it("answers 413 for bodies over the limit unless writeSizeLimit=unlimited", async () => {

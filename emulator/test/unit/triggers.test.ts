@@ -52,7 +52,11 @@ class FunctionsStub {
 
   async stop(): Promise<void> {
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
   }
 
   bodies(): Record<string, unknown>[] {
@@ -366,6 +370,16 @@ describe("TriggerRegistry", () => {
     expect(stub.bodies()[0]?.["data"]).to.deep.include({ data: null, delta: { x: "v" } });
   });
 
+  it("carries a __proto__ key in payload values", async () => {
+    const ns = freshNamespace();
+    registry.register(undefined, v2Bundle("us-central1-proto-0", "k/{id}"));
+    const after = JSON.parse('{"k":{"a":{"__proto__":{"x":1}}}}') as Node;
+    registry.handleCommit(commit(ns, null, after));
+    await registry.idle();
+
+    expect(JSON.stringify(stub.bodies()[0]?.["data"])).to.contain('"delta":{"__proto__":{"x":1}}');
+  });
+
   it("delivers one trigger's events one at a time in commit order", async () => {
     const ns = freshNamespace();
     stub.answerAfterMs = 5;
@@ -439,9 +453,9 @@ describe("TriggerRegistry", () => {
       v2Bundle("k-0", "a/{bad"),
     ];
     for (const bundle of bad) {
-      expect(() => registry.register(undefined, bundle), JSON.stringify(bundle)).to.throw(
-        TriggerRegistrationError,
-      );
+      expect(() => {
+        registry.register(undefined, bundle);
+      }, JSON.stringify(bundle)).to.throw(TriggerRegistrationError);
     }
     expect(registry.names()).to.deep.equal([]);
   });
@@ -454,6 +468,14 @@ describe("deltaFor", () => {
       b: { c: 1, d: null },
       e: null,
     });
+  });
+
+  it("keeps a __proto__ key as data", () => {
+    const before: unknown = JSON.parse('{"__proto__":{"a":1},"b":1}');
+    const after: unknown = JSON.parse('{"b":2,"c":{"__proto__":3}}');
+    expect(JSON.stringify(deltaFor(before, after))).to.equal(
+      '{"__proto__":null,"b":2,"c":{"__proto__":3}}',
+    );
   });
 
   it("returns the after value when either side is not an object", () => {
@@ -509,8 +531,8 @@ describe("TriggerRegistry payloads in firebase-functions", () => {
     let seen: unknown;
     const handler = onValueWritten({ ref: "tenants/{tenant}/calls/{callId}" }, (event) => {
       seen = {
-        before: event.data.before.val(),
-        after: event.data.after.val(),
+        before: event.data.before.val() as unknown,
+        after: event.data.after.val() as unknown,
         params: event.params,
         authType: event.authType,
         authId: event.authId,
@@ -585,8 +607,8 @@ describe("TriggerRegistry payloads in firebase-functions", () => {
       .ref("/rooms/{room}/members/{uid}")
       .onWrite((change, context) => {
         seen = {
-          before: change.before.val(),
-          after: change.after.val(),
+          before: change.before.val() as unknown,
+          after: change.after.val() as unknown,
           params: context.params,
           authType: context.authType,
           auth: context.auth,
@@ -594,7 +616,7 @@ describe("TriggerRegistry payloads in firebase-functions", () => {
         };
       });
     const { data, ...context } = body ?? {};
-    await cloudFunction(data, context as never);
+    await cloudFunction(data, context);
 
     expect(seen).to.deep.equal({
       before: { name: "A", role: "x" },
@@ -619,7 +641,7 @@ describe("TriggerRegistry payloads in firebase-functions", () => {
         seen = [snapshot.val(), context.params, context.authType, context.auth];
       });
     const { data, ...context } = body ?? {};
-    await cloudFunction(data, context as never);
+    await cloudFunction(data, context);
 
     expect(seen).to.deep.equal([{ a: 1 }, { room: "r9" }, "ADMIN", undefined]);
   });
