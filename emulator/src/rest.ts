@@ -85,7 +85,8 @@ export async function handleRest(
   try {
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? "/", "http://localhost");
-    const override = req.headers["x-http-method-override"];
+    // Only a POST may stand in for another method, so a plain GET (a link, an image) never writes.
+    const override = req.method === "POST" ? req.headers["x-http-method-override"] : undefined;
     const method = (
       typeof override === "string" && override !== "" ? override : (req.method ?? "GET")
     ).toUpperCase();
@@ -308,6 +309,10 @@ async function handleWrite(
   }
   const unlimited = writeSizeLimit === "unlimited";
   const fireTriggers = !booleanParam(params, "disableTriggers");
+  if (!fireTriggers && !auth.admin) {
+    // Imports are the tooling's: an end user must not be able to write past the functions.
+    throw new RestError(401, "disableTriggers needs admin credentials (a bearer token)");
+  }
   const ifMatch = request.req.headers["if-match"];
   if (ifMatch !== undefined && request.method !== "PUT" && request.method !== "DELETE") {
     throw new RestError(400, "if-match is only supported for PUT and DELETE");
@@ -323,7 +328,7 @@ async function handleWrite(
         : { kind: "update", values: write.values },
     auth,
     fireTriggers,
-    // The body limit above is the REST limit; the engine's own limit is the SDKs' smaller one.
+    // readBody enforces the REST limit; the engine's own limit is the SDKs' smaller one.
     unlimitedSize: true,
     ...(ifMatch === undefined ? {} : { hash: ifMatch === NULL_ETAG ? "" : ifMatch }),
   });

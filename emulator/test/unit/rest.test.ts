@@ -176,7 +176,7 @@ describe("handleRest", () => {
       expect(await get("/d")).to.deep.equal({ b: 2 });
     });
 
-    it("honours X-HTTP-Method-Override", async () => {
+    it("honours X-HTTP-Method-Override on POST only", async () => {
       await put("/o", { a: 1, b: 2 });
       const reply = await call(harness, "POST", `/o/a.json?ns=${ns}`, {
         headers: { ...OWNER, "X-HTTP-Method-Override": "DELETE" },
@@ -187,6 +187,10 @@ describe("handleRest", () => {
         headers: { ...OWNER, "X-HTTP-Method-Override": "PATCH" },
       });
       expect(patched.status).to.equal(200);
+      const ignored = await call(harness, "GET", `/o/b.json?ns=${ns}`, {
+        headers: { ...OWNER, "X-HTTP-Method-Override": "DELETE" },
+      });
+      expect(ignored.json()).to.equal(2);
       expect(await get("/o")).to.deep.equal({ b: 2, c: 3 });
     });
 
@@ -690,6 +694,15 @@ describe("handleRest with function triggers", () => {
       expect(reply.json()).to.have.property("error");
     }
     expect(harness.triggers.names()).to.deep.equal([]);
+  });
+
+  it("refuses disableTriggers without admin credentials", async () => {
+    const reply = await call(harness, "PUT", `/items/x.json?ns=${ns}&disableTriggers=true`, {
+      body: "1",
+    });
+    expect(reply.status).to.equal(401);
+    expect(reply.json()).to.have.property("error");
+    expect(harness.database.root(ns)).to.equal(null);
   });
 
   it("exports with priorities and imports without firing triggers", async () => {
