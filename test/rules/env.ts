@@ -52,12 +52,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/**
- * Writes `updates` (root-relative paths to values) with the rules bypassed. The paths are merged
- * into one tree and written as a few large subtrees, which is far cheaper for the server than
- * thousands of small paths.
- */
+/** Writes `updates` (root-relative paths to values) as one multi-path update, rules bypassed. */
 export async function seed(
+  env: RulesTestEnvironment,
+  updates: Record<string, unknown>,
+): Promise<void> {
+  await env.withSecurityRulesDisabled(async (ctx) => {
+    await ctx.database().ref().update(updates);
+  });
+}
+
+/**
+ * Like `seed`, for data under ids no one else uses: the paths are merged into one tree and written
+ * as whole subtrees two levels down (`tenants/{t}`, `inbox/{uid}`), replacing what was there. For
+ * the server that is far cheaper than thousands of separate paths.
+ */
+export async function seedFresh(
   env: RulesTestEnvironment,
   updates: Record<string, unknown>,
 ): Promise<void> {
@@ -78,7 +88,6 @@ export async function seed(
     const last = keys.at(-1);
     if (last !== undefined) node[last] = value;
   }
-  // Subtrees two levels down (`tenants/{t}`, `inbox/{uid}`): whole, since every suite uses fresh ids.
   const subtrees: Record<string, unknown> = {};
   for (const [top, children] of Object.entries(tree)) {
     if (!isRecord(children)) {
@@ -87,9 +96,7 @@ export async function seed(
     }
     for (const [key, value] of Object.entries(children)) subtrees[`${top}/${key}`] = value;
   }
-  await env.withSecurityRulesDisabled(async (ctx) => {
-    await ctx.database().ref().update(subtrees);
-  });
+  await seed(env, subtrees);
 }
 
 export async function readAsOwner(env: RulesTestEnvironment, path: string): Promise<unknown> {

@@ -18,7 +18,13 @@ import {
   subjectPath,
 } from "../../functions/src/lib/paths.js";
 import type { DashboardQuery } from "../../functions/src/lib/paths.js";
-import { expectOutcome, rulesTestEnvironment, runBounded, seed, type Database } from "./env.js";
+import {
+  expectOutcome,
+  rulesTestEnvironment,
+  runBounded,
+  seedFresh,
+  type Database,
+} from "./env.js";
 import {
   COLLEAGUE_UID,
   PRINCIPALS,
@@ -270,7 +276,7 @@ describe("database.rules.json access matrix", function () {
   before(async function () {
     this.timeout(120_000);
     env = await rulesTestEnvironment();
-    await seed(env, seedData(cells));
+    await seedFresh(env, seedData(cells));
     // Reads and writes use separate connections: the SDK answers a get() from its own pending
     // writes when one covers the path, and a denied write is pending until the server refuses it.
     const readers = new Map(PRINCIPALS.map((p) => [p, databaseOf(env, p)]));

@@ -248,6 +248,21 @@ export const TARGETS: readonly Target[] = [
         query: (w) => dashboardQueries.callsOfSubject(w.tenantId, w.subjectId),
         allow: callReaders,
       },
+      // Not dashboard queries: attempts to stretch the per-subject query rule.
+      {
+        name: "probe orderByChild(phone).equalTo(subject)",
+        query: (w) => ({
+          path: callsPath(w.tenantId),
+          orderByChild: "phone",
+          equalTo: w.subjectId,
+        }),
+        allow: tenantWide,
+      },
+      {
+        name: "probe orderByChild(subjectId).limitToLast",
+        query: (w) => ({ path: callsPath(w.tenantId), orderByChild: "subjectId", limitToLast: 10 }),
+        allow: tenantWide,
+      },
     ],
     value: (w) => ({ [w.callId]: callValue(w) }),
     read: tenantWide,

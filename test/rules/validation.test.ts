@@ -1,0 +1,557 @@
+/**
+ * Every client-writable leaf of database.rules.json: the valid write passes, and each kind of
+ * invalid write (wrong type, too long, wrong uid, wrong time, extra or missing field, forbidden
+ * state change) fails. Also the canary and the revocation cut-off. Each test uses fresh ids.
+ */
+import { expect } from "chai";
+import {
+  assertFails,
+  assertSucceeds,
+  type RulesTestEnvironment,
+} from "@firebase/rules-unit-testing";
+import { LIMITS, type Role } from "../../functions/src/lib/model.js";
+import {
+  alertAckPath,
+  alertPath,
+  callLeadPath,
+  callOwnerPath,
+  callPath,
+  callUrgencyOverridePath,
+  inboxItemPath,
+  inboxPath,
+  memberPath,
+  outboxMessagePath,
+  presencePath,
+  revocationPath,
+  tenantPath,
+} from "../../functions/src/lib/paths.js";
+import {
+  SERVER_TIME,
+  freshRunId,
+  readAsOwner,
+  rulesTestEnvironment,
+  seed,
+  type Database,
+} from "./env.js";
+
+const RUN = freshRunId();
+const TENANT = `${RUN}-T`;
+const SUBJECT = "s-1";
+const uid = (role: Role | "colleague") => `${RUN}-${role}`;
+const nameOf = (who: string) => `Name of ${who}`;
+
+let env: RulesTestEnvironment;
+let counter = 0;
+const fresh = (prefix: string) => `${prefix}-${counter++}`;
+
+function as(role: Role, options: { who?: string; authTime?: number } = {}): Database {
+  const who = options.who ?? uid(role);
+  const claims: Record<string, unknown> = { tenant: TENANT, role };
+  if (options.authTime !== undefined) claims.auth_time = options.authTime;
+  return env.authenticatedContext(who, claims).database();
+}
+
+let dispatcher: Database;
+let colleague: Database;
+let nurse: Database;
+let caregiver: Database;
+
+interface CallSeed {
+  status?: string;
+  urgency?: string;
+  owner?: Record<string, unknown>;
+}
+
+async function seedCall(options: CallSeed = {}): Promise<string> {
+  const callId = fresh("call");
+  await seed(env, {
+    [callPath(TENANT, callId)]: {
+      subjectId: SUBJECT,
+      phone: "+15550100001",
+      medium: "voice",
+      status: options.status ?? "active",
+      urgency: options.urgency ?? "normal",
+      owner: options.owner ?? { kind: "ai", since: 1 },
+      startedAt: 1,
+      lastMessageAt: 1,
+      messageCount: 0,
+      lastSnippet: "",
+    },
+  });
+  return callId;
+}
+
+async function seedAlert(
+  status = "open",
+  inboxOf: readonly string[] = [uid("nurse")],
+): Promise<string> {
+  const alertId = fresh("alert");
+  const data: Record<string, unknown> = {
+    [alertPath(TENANT, alertId)]: {
+      kind: "urgency",
+      severity: "critical",
+      subjectId: SUBJECT,
+      title: "Caller reports chest pain",
+      at: 1,
+      status,
+      level: 0,
+    },
+  };
+  for (const who of inboxOf) {
+    data[inboxItemPath(who, alertId)] = {
+      tenantId: TENANT,
+      kind: "urgency",
+      severity: "critical",
+      title: "Caller reports chest pain",
+      at: 1,
+      status,
+    };
+  }
+  await seed(env, data);
+  return alertId;
+}
+
+const humanOwner = (who: string) => ({ kind: "human", uid: who, name: nameOf(who), since: 1 });
+const longText = (length: number) => "x".repeat(length);
+
+describe("database.rules.json validation", function () {
+  before(async function () {
+    env = await rulesTestEnvironment();
+    const members: Record<string, unknown> = {};
+    for (const role of [
+      "admin",
+      "dispatcher",
+      "doctor",
+      "nurse",
+      "caregiver",
+      "subject",
+    ] as const) {
+      members[memberPath(TENANT, uid(role))] = {
+        role,
+        name: nameOf(uid(role)),
+        subjects: { [SUBJECT]: true },
+      };
+    }
+    members[memberPath(TENANT, uid("colleague"))] = {
+      role: "dispatcher",
+      name: nameOf(uid("colleague")),
+    };
+    await seed(env, members);
+    dispatcher = as("dispatcher");
+    colleague = as("dispatcher", { who: uid("colleague") });
+    nurse = as("nurse");
+    caregiver = as("caregiver");
+  });
+
+  after(async function () {
+    await env.cleanup();
+  });
+
+  describe("database.rules.json canary", function () {
+    it("rejects an unauthenticated read of /", async function () {
+      await assertFails(env.unauthenticatedContext().database().ref("/").get());
+    });
+
+    it("lets an admin read its own tenant (the rules are the project's, not deny-all)", async function () {
+      await assertSucceeds(as("admin").ref(tenantPath(TENANT)).get());
+    });
+  });
+
+  describe("calls/{c}/owner", function () {
+    const takeOver = (who: string, extra: Record<string, unknown> = {}) => ({
+      kind: "human",
+      uid: who,
+      name: nameOf(who),
+      since: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a nurse take over an active call the AI owns, stamped with the server time", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(nurse.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("nurse"))));
+      const owner = await readAsOwner(env, callOwnerPath(TENANT, callId));
+      expect(owner).to.include({ kind: "human", uid: uid("nurse"), name: nameOf(uid("nurse")) });
+    });
+
+    const invalidTakeOvers: [string, (who: string) => Record<string, unknown>][] = [
+      ["kind of the wrong type", (who) => takeOver(who, { kind: 1 })],
+      ["an unknown kind", (who) => takeOver(who, { kind: "robot" })],
+      ["someone else's uid", () => takeOver(uid("colleague"))],
+      ["a name other than its member name", (who) => takeOver(who, { name: "Dr. Nobody" })],
+      ["a name of the wrong type", (who) => takeOver(who, { name: 7 })],
+      ["a client-chosen time", (who) => takeOver(who, { since: Date.now() - 60_000 })],
+      ["an extra field", (who) => takeOver(who, { phone: "+15550100002" })],
+      ["a missing field", (who) => ({ kind: "human", uid: who, name: nameOf(who) })],
+    ];
+    for (const [what, value] of invalidTakeOvers) {
+      it(`rejects a take-over with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(nurse.ref(callOwnerPath(TENANT, callId)).set(value(uid("nurse"))));
+      });
+    }
+
+    it("rejects a take-over while a human owns the call (one owner at a time)", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("colleague")) });
+      await assertFails(nurse.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("nurse"))));
+      await assertFails(
+        dispatcher.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("dispatcher"))),
+      );
+    });
+
+    it("rejects a take-over of an ended call", async function () {
+      const callId = await seedCall({ status: "ended" });
+      await assertFails(
+        dispatcher.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("dispatcher"))),
+      );
+    });
+
+    it("rejects a take-over by a caregiver of an assigned subject's call", async function () {
+      const callId = await seedCall();
+      await assertFails(
+        caregiver.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("caregiver"))),
+      );
+    });
+
+    it("lets the owner hand back to the AI", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertSucceeds(
+        nurse.ref(callOwnerPath(TENANT, callId)).set({ kind: "ai", since: SERVER_TIME }),
+      );
+      expect(await readAsOwner(env, `${callOwnerPath(TENANT, callId)}/kind`)).to.equal("ai");
+    });
+
+    it("rejects a hand-back by anyone but the current owner", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("colleague")) });
+      await assertFails(
+        dispatcher.ref(callOwnerPath(TENANT, callId)).set({ kind: "ai", since: SERVER_TIME }),
+      );
+    });
+
+    it("rejects a hand-back with an extra field, a client time, or a leftover uid", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("nurse")) });
+      const ref = nurse.ref(callOwnerPath(TENANT, callId));
+      await assertFails(ref.set({ kind: "ai", since: SERVER_TIME, note: "bye" }));
+      await assertFails(ref.set({ kind: "ai", since: 5 }));
+      await assertFails(ref.update({ kind: "ai", since: SERVER_TIME }));
+    });
+
+    it("rejects the owner editing its claim in place or deleting it", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertFails(
+        nurse.ref(`${callOwnerPath(TENANT, callId)}/name`).set(nameOf(uid("nurse"))),
+      );
+      await assertFails(nurse.ref(callOwnerPath(TENANT, callId)).remove());
+    });
+  });
+
+  describe("calls/{c}/lead", function () {
+    const lead = (extra: Record<string, unknown> = {}) => ({
+      status: "contacted",
+      by: uid("dispatcher"),
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher set the lead status", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(dispatcher.ref(callLeadPath(TENANT, callId)).set(lead()));
+      expect(await readAsOwner(env, `${callLeadPath(TENANT, callId)}/status`)).to.equal(
+        "contacted",
+      );
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["a status outside the closed set", lead({ status: "hot" })],
+      ["a status of the wrong type", lead({ status: 3 })],
+      ["someone else's uid", lead({ by: uid("colleague") })],
+      ["a client-chosen time", lead({ at: 1 })],
+      ["an extra field", lead({ score: 10 })],
+      ["a missing field", { status: "new", by: uid("dispatcher") }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects a lead status with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(callLeadPath(TENANT, callId)).set(value));
+      });
+    }
+
+    it("rejects deleting the lead status", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(dispatcher.ref(callLeadPath(TENANT, callId)).set(lead()));
+      await assertFails(dispatcher.ref(callLeadPath(TENANT, callId)).remove());
+    });
+  });
+
+  describe("calls/{c}/urgencyOverride", function () {
+    const override = (extra: Record<string, unknown> = {}) => ({
+      level: "critical",
+      reason: "Caller stopped answering.",
+      by: uid("dispatcher"),
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher override the urgency with a reason", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(dispatcher.ref(callUrgencyOverridePath(TENANT, callId)).set(override()));
+    });
+
+    it(`accepts a reason of exactly ${LIMITS.overrideReason} characters`, async function () {
+      const callId = await seedCall();
+      const value = override({ reason: longText(LIMITS.overrideReason) });
+      await assertSucceeds(dispatcher.ref(callUrgencyOverridePath(TENANT, callId)).set(value));
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["a level outside the closed set", override({ level: "apocalyptic" })],
+      ["a level of the wrong type", override({ level: 2 })],
+      ["an empty reason", override({ reason: "" })],
+      ["a reason that is too long", override({ reason: longText(LIMITS.overrideReason + 1) })],
+      ["a reason of the wrong type", override({ reason: true })],
+      ["no reason", { level: "critical", by: uid("dispatcher"), at: SERVER_TIME }],
+      ["someone else's uid", override({ by: uid("colleague") })],
+      ["a client-chosen time", override({ at: Date.now() - 60_000 })],
+      ["an extra field", override({ silent: true })],
+      ["the level the call already has", override({ level: "normal" })],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects an override with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(callUrgencyOverridePath(TENANT, callId)).set(value));
+      });
+    }
+
+    it("rejects an override on an ended call", async function () {
+      const callId = await seedCall({ status: "ended" });
+      await assertFails(dispatcher.ref(callUrgencyOverridePath(TENANT, callId)).set(override()));
+    });
+
+    it("rejects writing urgency itself (functions apply overrides)", async function () {
+      const callId = await seedCall();
+      await assertFails(dispatcher.ref(`${callPath(TENANT, callId)}/urgency`).set("critical"));
+    });
+  });
+
+  describe("outbox/{c}/{m}", function () {
+    const message = (who: string, extra: Record<string, unknown> = {}) => ({
+      text: "An ambulance is on its way.",
+      by: who,
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher post a message for the caller", async function () {
+      const callId = await seedCall();
+      const path = outboxMessagePath(TENANT, callId, fresh("m"));
+      await assertSucceeds(dispatcher.ref(path).set(message(uid("dispatcher"))));
+    });
+
+    it("lets a nurse post a message on a call it owns, and not on one it does not", async function () {
+      const owned = await seedCall({ owner: humanOwner(uid("nurse")) });
+      const path = outboxMessagePath(TENANT, owned, fresh("m"));
+      await assertSucceeds(nurse.ref(path).set(message(uid("nurse"))));
+      const notOwned = await seedCall({ owner: humanOwner(uid("colleague")) });
+      const other = outboxMessagePath(TENANT, notOwned, fresh("m"));
+      await assertFails(nurse.ref(other).set(message(uid("nurse"))));
+    });
+
+    it(`accepts a text of exactly ${LIMITS.outboxText} characters`, async function () {
+      const callId = await seedCall();
+      const value = message(uid("dispatcher"), { text: longText(LIMITS.outboxText) });
+      await assertSucceeds(
+        dispatcher.ref(outboxMessagePath(TENANT, callId, fresh("m"))).set(value),
+      );
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["an empty text", message(uid("dispatcher"), { text: "" })],
+      [
+        "a text that is too long",
+        message(uid("dispatcher"), { text: longText(LIMITS.outboxText + 1) }),
+      ],
+      ["a text of the wrong type", message(uid("dispatcher"), { text: ["hi"] })],
+      ["someone else's uid", message(uid("colleague"))],
+      ["a client-chosen time", message(uid("dispatcher"), { at: 1 })],
+      ["an extra field", message(uid("dispatcher"), { role: "assistant" })],
+      ["a missing field", { text: "Hello", by: uid("dispatcher") }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects a message with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(outboxMessagePath(TENANT, callId, fresh("m"))).set(value));
+      });
+    }
+
+    it("rejects rewriting or withdrawing a posted message", async function () {
+      const callId = await seedCall();
+      const path = outboxMessagePath(TENANT, callId, fresh("m"));
+      await assertSucceeds(dispatcher.ref(path).set(message(uid("dispatcher"))));
+      await assertFails(dispatcher.ref(path).set(message(uid("dispatcher"), { text: "Edited" })));
+      await assertFails(dispatcher.ref(path).remove());
+    });
+
+    it("rejects a message on an ended call or on no call at all", async function () {
+      const ended = await seedCall({ status: "ended" });
+      await assertFails(
+        dispatcher
+          .ref(outboxMessagePath(TENANT, ended, fresh("m")))
+          .set(message(uid("dispatcher"))),
+      );
+      await assertFails(
+        dispatcher
+          .ref(outboxMessagePath(TENANT, fresh("missing-call"), fresh("m")))
+          .set(message(uid("dispatcher"))),
+      );
+    });
+  });
+
+  describe("alerts/{a}/acks/{uid}", function () {
+    const ack = (extra: Record<string, unknown> = {}) => ({
+      status: "responding",
+      note: "Calling the subject now.",
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a nurse acknowledge an alert in its inbox", async function () {
+      const alertId = await seedAlert();
+      await assertSucceeds(nurse.ref(alertAckPath(TENANT, alertId, uid("nurse"))).set(ack()));
+      expect(
+        await readAsOwner(env, `${alertAckPath(TENANT, alertId, uid("nurse"))}/status`),
+      ).to.equal("responding");
+    });
+
+    it(`accepts a note of exactly ${LIMITS.ackNote} characters, and an empty note`, async function () {
+      const alertId = await seedAlert();
+      const ref = nurse.ref(alertAckPath(TENANT, alertId, uid("nurse")));
+      await assertSucceeds(ref.set(ack({ note: longText(LIMITS.ackNote) })));
+      await assertSucceeds(ref.set(ack({ note: "", status: "resolved" })));
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["a status outside the closed set", ack({ status: "meh" })],
+      ["a status of the wrong type", ack({ status: 1 })],
+      ["a note that is too long", ack({ note: longText(LIMITS.ackNote + 1) })],
+      ["a note of the wrong type", ack({ note: 42 })],
+      ["a client-chosen time", ack({ at: Date.now() - 60_000 })],
+      ["an extra field", ack({ uid: uid("nurse") })],
+      ["a missing field", { status: "acknowledged", at: SERVER_TIME }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects an acknowledgement with ${what}`, async function () {
+        const alertId = await seedAlert();
+        await assertFails(nurse.ref(alertAckPath(TENANT, alertId, uid("nurse"))).set(value));
+      });
+    }
+
+    it("rejects acknowledging in someone else's name", async function () {
+      const alertId = await seedAlert("open", [uid("nurse"), uid("colleague")]);
+      await assertFails(nurse.ref(alertAckPath(TENANT, alertId, uid("colleague"))).set(ack()));
+    });
+
+    it("rejects acknowledging an alert that is not in the member's inbox", async function () {
+      const alertId = await seedAlert("open", [uid("nurse")]);
+      await assertFails(caregiver.ref(alertAckPath(TENANT, alertId, uid("caregiver"))).set(ack()));
+    });
+
+    it("rejects acknowledging a resolved alert or one that does not exist", async function () {
+      const resolved = await seedAlert("resolved");
+      await assertFails(nurse.ref(alertAckPath(TENANT, resolved, uid("nurse"))).set(ack()));
+      const missing = fresh("missing-alert");
+      await assertFails(
+        dispatcher.ref(alertAckPath(TENANT, missing, uid("dispatcher"))).set(ack()),
+      );
+    });
+
+    it("lets a member update its acknowledgement but never delete it", async function () {
+      const alertId = await seedAlert("acknowledged");
+      const ref = nurse.ref(alertAckPath(TENANT, alertId, uid("nurse")));
+      await assertSucceeds(ref.set(ack({ status: "acknowledged" })));
+      await assertSucceeds(ref.set(ack({ status: "resolved", note: "Subject is fine." })));
+      await assertFails(ref.remove());
+    });
+  });
+
+  describe("presence/{uid}", function () {
+    const presence = (who: string, extra: Record<string, unknown> = {}) => ({
+      state: "online",
+      lastSeen: SERVER_TIME,
+      name: nameOf(who),
+      ...extra,
+    });
+
+    it("lets a caregiver publish and remove its own presence", async function () {
+      const ref = caregiver.ref(presencePath(TENANT, uid("caregiver")));
+      await assertSucceeds(ref.set(presence(uid("caregiver"))));
+      await assertSucceeds(ref.set(presence(uid("caregiver"), { state: "away" })));
+      await assertSucceeds(ref.remove());
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["a state outside the closed set", presence(uid("caregiver"), { state: "busy" })],
+      ["a state of the wrong type", presence(uid("caregiver"), { state: false })],
+      ["a client-chosen time", presence(uid("caregiver"), { lastSeen: Date.now() - 60_000 })],
+      ["someone else's name", presence(uid("caregiver"), { name: nameOf(uid("dispatcher")) })],
+      ["an extra field", presence(uid("caregiver"), { role: "admin" })],
+      ["a missing field", { state: "online", lastSeen: SERVER_TIME }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects presence with ${what}`, async function () {
+        await assertFails(caregiver.ref(presencePath(TENANT, uid("caregiver"))).set(value));
+      });
+    }
+
+    it("rejects writing a colleague's presence", async function () {
+      await assertFails(
+        caregiver.ref(presencePath(TENANT, uid("colleague"))).set(presence(uid("colleague"))),
+      );
+    });
+  });
+
+  describe("revocations/{uid}", function () {
+    // auth_time is in seconds, the revocation in ms (a whole second, as Firebase Auth records it).
+    const revokedAtSeconds = 1_700_000_000;
+
+    async function revokedMember(): Promise<string> {
+      const who = fresh(`${RUN}-revoked`);
+      const alertId = fresh("alert");
+      await seed(env, {
+        [memberPath(TENANT, who)]: { role: "dispatcher", name: nameOf(who) },
+        [revocationPath(who)]: revokedAtSeconds * 1000,
+        [inboxItemPath(who, alertId)]: {
+          tenantId: TENANT,
+          kind: "urgency",
+          severity: "urgent",
+          title: "x",
+          at: 1,
+          status: "open",
+        },
+      });
+      return who;
+    }
+
+    it("refuses a token signed in before the revocation, on tenant nodes and on the inbox", async function () {
+      const who = await revokedMember();
+      const db = as("dispatcher", { who, authTime: revokedAtSeconds - 1 });
+      await assertFails(db.ref(`${tenantPath(TENANT)}/calls`).get());
+      await assertFails(db.ref(inboxPath(who)).get());
+      await assertFails(db.ref(memberPath(TENANT, who)).get());
+    });
+
+    it("accepts a token signed in at or after the revocation", async function () {
+      const who = await revokedMember();
+      for (const authTime of [revokedAtSeconds, revokedAtSeconds + 60]) {
+        const db = as("dispatcher", { who, authTime });
+        await assertSucceeds(db.ref(`${tenantPath(TENANT)}/calls`).get());
+        await assertSucceeds(db.ref(inboxPath(who)).get());
+      }
+    });
+
+    it("rejects a member reading or clearing its own revocation", async function () {
+      const who = await revokedMember();
+      const db = as("dispatcher", { who, authTime: revokedAtSeconds + 60 });
+      await assertFails(db.ref(revocationPath(who)).get());
+      await assertFails(db.ref(revocationPath(who)).remove());
+    });
+  });
+});
