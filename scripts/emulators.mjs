@@ -71,7 +71,7 @@ export function parseArgs(argv) {
 
 /** The project id: --project, else the config directory's .firebaserc default, else demo-lifeline. */
 export function resolveProject(project, configPath) {
-  if (project !== undefined) return project;
+  if (typeof project === "string") return project;
   const rcPath = join(dirname(configPath), ".firebaserc");
   if (existsSync(rcPath)) {
     const rc = JSON.parse(readFileSync(rcPath, "utf8"));
