@@ -76,7 +76,15 @@ export function plainValue(node: Node): unknown {
   if (!isObjectNode(node)) return node;
   if (VALUE_KEY in node) return node[VALUE_KEY];
   const out: Record<string, unknown> = {};
-  for (const key of childKeys(node)) out[key] = plainValue(node[key] ?? null);
+  // defineProperty, not assignment: `__proto__` is a valid database key.
+  for (const key of childKeys(node)) {
+    Object.defineProperty(out, key, {
+      value: plainValue(node[key] ?? null),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
