@@ -15,11 +15,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
+    files: ["**/*.ts"],
     languageOptions: {
       parserOptions: {
-        projectService: {
-          allowDefaultProject: ["*.js", "*.mjs", "scripts/*.mjs", "scripts/**/*.mjs"],
-        },
+        project: ["./tsconfig.test.json", "./emulator/tsconfig.json", "./functions/tsconfig.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -30,7 +29,23 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "URL",
+          "Buffer",
+          "fetch",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "setImmediate",
+          "AbortController",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
   },
   {
     files: ["**/test/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
