@@ -191,7 +191,10 @@ describe("database.rules.json validation", function () {
     }
 
     it("rejects a take-over while a human owns the call (one owner at a time)", async function () {
-      const callId = await seedCall({ owner: humanOwner(uid("colleague")) });
+      const callId = await seedCall();
+      await assertSucceeds(
+        colleague.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("colleague"))),
+      );
       await assertFails(nurse.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("nurse"))));
       await assertFails(
         dispatcher.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("dispatcher"))),
