@@ -2,3 +2,5 @@
 import "./setup.js";
 
 export { health } from "./http/health.js";
+export { members } from "./http/members.js";
+export { sessions } from "./http/sessions.js";

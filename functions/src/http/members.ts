@@ -1,0 +1,287 @@
+/**
+ * Member management, for admins of the tenant named in the path (Firebase ID token required):
+ *   POST   /{tenantId}        create a member: Auth user, claims, mirror, record, audit → 201
+ *   PATCH  /{tenantId}/{uid}  change role, name or assigned subjects; a role change revokes sessions
+ *   DELETE /{tenantId}/{uid}  remove: claims cleared, user disabled, sessions revoked, mirror gone
+ * Each request is parsed, authenticated and authorised, and every input is checked against the
+ * stores, before the first write.
+ */
+import { randomBytes } from "node:crypto";
+import { getAuth, type UserRecord } from "firebase-admin/auth";
+import { getDatabase } from "firebase-admin/database";
+import { logger } from "firebase-functions";
+import { onRequest, type Request } from "firebase-functions/v2/https";
+import {
+  assignmentProblem,
+  claimsOf,
+  newMemberRecord,
+  planCreate,
+  planRemove,
+  planUpdate,
+  type MemberRecord,
+} from "../domain/members.js";
+import { invalidArgument, parseJsonBody } from "../lib/body.js";
+import type { Step } from "../lib/compensate.js";
+import { HttpError } from "../lib/errors.js";
+import { endpoint } from "../lib/http.js";
+import { authenticateMember, type Member } from "../lib/idtoken.js";
+import {
+  createMemberRequestSchema,
+  updateMemberRequestSchema,
+  type CreateMemberRequest,
+  type UpdateMemberRequest,
+} from "../lib/memberSchemas.js";
+import { CAPABILITIES } from "../lib/model.js";
+import { inboxPath, isValidId, presencePath } from "../lib/paths.js";
+import {
+  applySteps,
+  authErrorCode,
+  planSteps,
+  readMember,
+  requireSubjects,
+  revokeStep,
+} from "../lib/stores.js";
+
+export interface MemberRoute {
+  readonly tenantId: string;
+  readonly uid?: string;
+}
+
+/** `/{tenantId}` or `/{tenantId}/{uid}` with valid ids, else undefined. */
+export function parseMemberRoute(path: string): MemberRoute | undefined {
+  let segments: string[];
+  try {
+    segments = path
+      .split("/")
+      .filter((segment) => segment !== "")
+      .map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  if (segments.length < 1 || segments.length > 2 || !segments.every(isValidId)) return undefined;
+  const [tenantId, uid] = segments;
+  if (tenantId === undefined) return undefined;
+  return uid === undefined ? { tenantId } : { tenantId, uid };
+}
+
+/** 403 unless the member is an admin of `tenantId`. */
+export function requireMemberManager(member: Member, tenantId: string): void {
+  if (member.tenant !== tenantId) {
+    throw new HttpError("PERMISSION_DENIED", "You may manage the members of your own tenant only.");
+  }
+  if (!CAPABILITIES[member.role].manageMembers) {
+    throw new HttpError("PERMISSION_DENIED", "Only admins manage members.");
+  }
+}
+
+export interface MemberView {
+  uid: string;
+  tenantId: string;
+  role: string;
+  name: string;
+  email: string;
+  subjects: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+function view(record: MemberRecord): MemberView {
+  return {
+    uid: record.uid,
+    tenantId: record.tenantId,
+    role: record.role,
+    name: record.name,
+    email: record.email,
+    subjects: [...record.subjects],
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** 28 characters like Firebase's own uids, chosen up front so every write can be planned at once. */
+function newUid(): string {
+  return randomBytes(21).toString("base64url");
+}
+
+function requireAssignment(role: MemberRecord["role"], subjects: readonly string[]): void {
+  const problem = assignmentProblem(role, subjects);
+  if (problem !== undefined) {
+    throw invalidArgument("The request body is not valid.", [
+      { path: ["subjects"], code: "custom", message: problem },
+    ]);
+  }
+}
+
+async function authoriseAdmin(request: Request, tenantId: string): Promise<Member> {
+  const member = await authenticateMember(request.get("authorization"));
+  requireMemberManager(member, tenantId);
+  return member;
+}
+
+async function existingMember(tenantId: string, uid: string): Promise<MemberRecord> {
+  const record = await readMember(tenantId, uid);
+  if (record === null) throw new HttpError("NOT_FOUND", "No such member in this tenant.");
+  return record;
+}
+
+async function createMember(
+  tenantId: string,
+  input: CreateMemberRequest,
+  actor: Member,
+): Promise<MemberRecord> {
+  requireAssignment(input.role, input.subjects);
+  await requireSubjects(tenantId, input.subjects);
+  const record = newMemberRecord(tenantId, newUid(), input, Date.now());
+  const plan = planCreate(record, actor.uid);
+  const auth = getAuth();
+  const steps: Step[] = [
+    {
+      name: "auth user",
+      run: async () => {
+        try {
+          await auth.createUser({
+            uid: record.uid,
+            email: input.email,
+            password: input.password,
+            displayName: input.name,
+          });
+        } catch (error) {
+          if (authErrorCode(error) === "auth/email-already-exists") {
+            throw new HttpError("ALREADY_EXISTS", "A user with this email already exists.");
+          }
+          throw error;
+        }
+      },
+      undo: () => auth.deleteUser(record.uid),
+    },
+    { name: "claims", run: () => auth.setCustomUserClaims(record.uid, claimsOf(record)) },
+    ...planSteps(plan, "create"),
+  ];
+  await applySteps("member create", steps);
+  logger.info("member created", { tenantId, uid: record.uid, role: record.role, by: actor.uid });
+  return record;
+}
+
+async function updateMember(
+  tenantId: string,
+  uid: string,
+  input: UpdateMemberRequest,
+  actor: Member,
+): Promise<MemberRecord> {
+  const current = await existingMember(tenantId, uid);
+  const plan = planUpdate(current, input, actor.uid, Date.now());
+  const next = plan.record;
+  if (plan.changed.length === 0) return current;
+  if (uid === actor.uid && plan.changed.includes("role")) {
+    throw new HttpError("FAILED_PRECONDITION", "Admins cannot change their own role.");
+  }
+  requireAssignment(next.role, next.subjects);
+  await requireSubjects(
+    tenantId,
+    next.subjects.filter((id) => !current.subjects.includes(id)),
+  );
+  const auth = getAuth();
+  const steps: Step[] = [];
+  if (plan.changed.includes("role")) {
+    steps.push(
+      {
+        name: "claims",
+        run: () => auth.setCustomUserClaims(uid, claimsOf(next)),
+        undo: () => auth.setCustomUserClaims(uid, claimsOf(current)),
+      },
+      revokeStep(uid),
+    );
+  }
+  if (plan.changed.includes("name")) {
+    steps.push({
+      name: "display name",
+      run: () => auth.updateUser(uid, { displayName: next.name }).then(() => undefined),
+      undo: () => auth.updateUser(uid, { displayName: current.name }).then(() => undefined),
+    });
+  }
+  steps.push(...planSteps(plan, "set"));
+  await applySteps("member update", steps);
+  logger.info("member updated", { tenantId, uid, changed: plan.changed, by: actor.uid });
+  return next;
+}
+
+async function authUserOrNull(uid: string): Promise<UserRecord | null> {
+  try {
+    return await getAuth().getUser(uid);
+  } catch (error) {
+    if (authErrorCode(error) === "auth/user-not-found") return null;
+    throw error;
+  }
+}
+
+async function removeMember(tenantId: string, uid: string, actor: Member): Promise<number> {
+  const current = await existingMember(tenantId, uid);
+  if (uid === actor.uid) {
+    throw new HttpError("FAILED_PRECONDITION", "Admins cannot remove themselves.");
+  }
+  const database = getDatabase();
+  const [user, presence, inbox] = await Promise.all([
+    authUserOrNull(uid),
+    database.ref(presencePath(tenantId, uid)).get(),
+    database.ref(inboxPath(uid)).get(),
+  ]);
+  const now = Date.now();
+  const plan = planRemove(current, actor.uid, now, {
+    presence: presence.val() as unknown,
+    inbox: inbox.val() as unknown,
+  });
+  const auth = getAuth();
+  const steps: Step[] = [];
+  if (user !== null) {
+    const claimsBefore = user.customClaims ?? null;
+    const disabledBefore = user.disabled;
+    steps.push(
+      {
+        name: "claims",
+        run: () => auth.setCustomUserClaims(uid, null),
+        undo: () => auth.setCustomUserClaims(uid, claimsBefore),
+      },
+      {
+        name: "disable",
+        run: () => auth.updateUser(uid, { disabled: true }).then(() => undefined),
+        undo: () => auth.updateUser(uid, { disabled: disabledBefore }).then(() => undefined),
+      },
+      revokeStep(uid),
+    );
+  }
+  steps.push(...planSteps(plan, "set"));
+  await applySteps("member remove", steps);
+  logger.info("member removed", { tenantId, uid, by: actor.uid });
+  return now;
+}
+
+export const members = onRequest(
+  endpoint(["POST", "PATCH", "DELETE"], async (request, response) => {
+    const route = parseMemberRoute(request.path);
+    if (route === undefined) {
+      throw new HttpError("NOT_FOUND", "Use /{tenantId} or /{tenantId}/{uid}.");
+    }
+    const allowed = route.uid === undefined ? ["POST"] : ["PATCH", "DELETE"];
+    if (!allowed.includes(request.method)) {
+      throw new HttpError("METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} on this path.`, {
+        headers: { Allow: allowed.join(", ") },
+      });
+    }
+    const { tenantId, uid } = route;
+    if (uid === undefined) {
+      const input = parseJsonBody(request, createMemberRequestSchema);
+      const actor = await authoriseAdmin(request, tenantId);
+      const record = await createMember(tenantId, input, actor);
+      response.status(201).json(view(record));
+      return undefined;
+    }
+    if (request.method === "PATCH") {
+      const input = parseJsonBody(request, updateMemberRequestSchema);
+      const actor = await authoriseAdmin(request, tenantId);
+      return view(await updateMember(tenantId, uid, input, actor));
+    }
+    const actor = await authoriseAdmin(request, tenantId);
+    const removedAt = await removeMember(tenantId, uid, actor);
+    return { uid, tenantId, removedAt };
+  }),
+);

@@ -1,0 +1,26 @@
+/**
+ * A member's own sessions (Firebase ID token required):
+ *   DELETE /   signs the caller out everywhere: refresh tokens revoked, `revocations/{uid}` = now,
+ *              so every ID token already issued is refused by these endpoints and by the rules.
+ */
+import { logger } from "firebase-functions";
+import { onRequest } from "firebase-functions/v2/https";
+import { planRevokeSessions } from "../domain/members.js";
+import { HttpError } from "../lib/errors.js";
+import { endpoint } from "../lib/http.js";
+import { authenticateMember } from "../lib/idtoken.js";
+import { applySteps, planSteps, revokeStep } from "../lib/stores.js";
+
+export const sessions = onRequest(
+  endpoint(["DELETE"], async (request) => {
+    if (request.path !== "/" && request.path !== "") {
+      throw new HttpError("NOT_FOUND", "Use DELETE / to revoke your own sessions.");
+    }
+    const member = await authenticateMember(request.get("authorization"));
+    const revokedAt = Date.now();
+    const plan = planRevokeSessions(member.tenant, member.uid, revokedAt);
+    await applySteps("sessions revoke", [revokeStep(member.uid), ...planSteps(plan, "set")]);
+    logger.info("sessions revoked", { tenantId: member.tenant, uid: member.uid });
+    return { uid: member.uid, revokedAt };
+  }),
+);
