@@ -471,10 +471,10 @@ export class RawClient {
   }
 
   /** Round trip through the server: every push the server queued before this is now received. */
-  async ping(): Promise<void> {
+  async ping(ms = 10_000): Promise<void> {
     const from = this.messages.length;
     this.send({ t: "c", d: { t: "p", d: {} } });
-    await this.waitFor((message) => layer(message, "c")?.["t"] === "o", "a pong", from);
+    await this.waitFor((message) => layer(message, "c")?.["t"] === "o", "a pong", from, ms);
   }
 
   close(): void {
