@@ -86,11 +86,12 @@ export function defaultDatabaseUrl(project) {
   return `https://${project}-default-rtdb.firebaseio.com`;
 }
 
+/** Newest mtime of the TypeScript sources and JSON under `path` (notes and folders don't count). */
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
+  if (!stat.isDirectory()) return /\.(ts|mts|cts|json)$/.test(path) ? stat.mtimeMs : 0;
+  let newest = 0;
   for (const entry of readdirSync(path)) {
     if (entry === "node_modules" || entry === "lib") continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
@@ -152,7 +153,10 @@ function projectsToBuild(configPath, official, only) {
 }
 
 function buildIfStale(projects) {
-  const stale = projects.filter((p) => isStale(p.output, p.inputs));
+  // tsc -b leaves unchanged outputs alone, so judge freshness by the build info it rewrites.
+  const stale = projects.filter(
+    (p) => !existsSync(p.output) || isStale(join(p.dir, "lib", ".tsbuildinfo"), p.inputs),
+  );
   if (stale.length === 0) return;
   const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
   console.error(`emulators: building ${stale.map((p) => p.dir).join(", ")}`);
