@@ -156,7 +156,7 @@ const TERMS: readonly TermRule[] = [
     id: "medical/not-breathing",
     category: "medical",
     level: "critical",
-    pattern: `(?:not|isn't|stopped|no longer|aren't) breath(?:ing|in)|(?:can't|cannot|could not|couldn't|unable to|can hardly|can barely|struggling to|hard to|trouble|difficulty|difficult to) breath(?:e|ing|in)?|short(?:ness)? of breath|gasping(?: for air)?|(?:don't|do not) think ${PERSON}${IS}? breathing|(?:don't know|not sure|can't tell|unsure) (?:if|whether) ${PERSON}${IS}? (?:breathing|alive|conscious)|no pulse|(?:turning|turned|going|gone|lips are|lips) blue|choking|choked|drowning|drowned`,
+    pattern: `(?:not|isn't|stopped|stops|stop|no longer|aren't) breath(?:ing|in)|(?:can't|cannot|could not|couldn't|unable to|can hardly|can barely|struggling to|hard to|trouble|difficulty|difficult to) breath(?:e|ing|in)?|short(?:ness)? of breath|gasping(?: for air)?|(?:don't|do not) think ${PERSON}${IS}? breathing|(?:don't know|not sure|can't tell|unsure) (?:if|whether) ${PERSON}${IS}? (?:breathing|alive|conscious)|no pulse|(?:turning|turned|going|gone|lips are|lips) blue|choking|choked|drowning|drowned`,
   },
   {
     id: "medical/unconscious",
@@ -321,6 +321,7 @@ const SMS_WORDS: Readonly<Record<string, string>> = {
   cuz: "because",
   coz: "because",
   b4: "before",
+  in2: "into",
   rn: "right now",
   hlp: "help",
   kms: "kill myself",
