@@ -82,7 +82,10 @@ function dataTree(random: Random, depth: number): Node {
 /** A value to write: plain JSON, with the occasional server timestamp. */
 function writeValue(random: Random, depth: number): unknown {
   if (depth >= 2 || random.chance(0.45)) {
-    return random.chance(0.08) ? { ".sv": "timestamp" } : leaf(random);
+    const roll = random.next();
+    if (roll < 0.06) return { ".sv": "timestamp" };
+    if (roll < 0.075) return { ".sv": { increment: random.pick([1, -2]) } };
+    return leaf(random);
   }
   const out: Record<string, unknown> = {};
   const count = 1 + random.int(3);
@@ -292,7 +295,13 @@ function queryCase(random: Random): QueryCase {
   else if (random.chance(0.3)) options.limitToLast = random.pick([5, 10]);
   if (random.chance(0.3)) options.equalTo = random.pick(["u1", "u2", 5]);
   else if (random.chance(0.3)) options.startAt = random.pick(["a", 1]);
-  const value = (key: string): string | number | boolean | null => options[key] ?? null;
+  else if (random.chance(0.1)) options.startAfter = random.pick(["a", 1]);
+  else if (random.chance(0.1)) options.endBefore = random.pick(["z", 9]);
+  // The SDKs send startAfter/endBefore as exclusive startAt/endAt bounds; rules see the value.
+  const value = (key: string): string | number | boolean | null =>
+    options[key] ??
+    options[key === "startAt" ? "startAfter" : key === "endAt" ? "endBefore" : ""] ??
+    null;
   const limit = (key: string): number | null => {
     const raw = options[key];
     return typeof raw === "number" ? raw : null;
@@ -350,12 +359,17 @@ function auth(random: Random): AuthVariable {
   return { uid, provider, token };
 }
 
-export function generateCase(random: Random): RulesCase {
+/** Rules and data, shared by several cases so that each ruleset is compiled once. */
+export type Scenario = Pick<RulesCase, "rules" | "data">;
+
+export function generateScenario(random: Random): Scenario {
   const allowInvalid = random.chance(0.15);
   return {
     rules: { rules: rulesTree(random, 0, [], allowInvalid) },
     data: random.chance(0.1) ? null : dataTree(random, 0),
-    auth: auth(random),
-    operation: operation(random),
   };
+}
+
+export function generateCase(random: Random, scenario: Scenario): RulesCase {
+  return { ...scenario, auth: auth(random), operation: operation(random) };
 }

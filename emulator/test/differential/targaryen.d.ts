@@ -1,10 +1,10 @@
 // The part of targaryen@3.1.0's API that the differential test uses (the package ships no types).
 declare module "targaryen" {
-  interface TargaryenResult {
+  export interface TargaryenResult {
     readonly allowed: boolean;
     readonly info: string;
   }
-  interface TargaryenQuery {
+  export interface TargaryenQuery {
     orderByKey?: true;
     orderByValue?: true;
     orderByPriority?: true;
@@ -15,7 +15,7 @@ declare module "targaryen" {
     limitToFirst?: number;
     limitToLast?: number;
   }
-  interface TargaryenDatabase {
+  export interface TargaryenDatabase {
     as(auth: unknown): TargaryenDatabase;
     read(path: string, options: { now: number; query?: TargaryenQuery }): TargaryenResult;
     write(path: string, value: unknown, options: { now: number }): TargaryenResult;
