@@ -8,14 +8,18 @@
  * pushes are found through a path trie of listeners, and nothing ever copies the whole tree.
  */
 import { hashNode } from "./hash.js";
+import { compareChildren, type NamedChild } from "./order.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
-import { applyQuery, queryVariables } from "./query.js";
+import { applyQuery, loadsAllData, queryVariables } from "./query.js";
 import { Ruleset } from "./rules/index.js";
 import { resolveServerValues } from "./servervalues.js";
 import { byteSize, normalize, setAt } from "./tree.js";
 import {
   PRIORITY_KEY,
+  child,
+  childKeys,
   getAt,
+  hasChildren,
   isObjectNode,
   type Node,
   type ObjectNode,
@@ -495,7 +499,7 @@ export class Database implements Engine {
       if (!listener.active) continue;
       try {
         if (listener.query === null) this.pushDefault(listener, before, after, paths);
-        else this.pushTagged(listener, after);
+        else this.pushTagged(listener, after, paths);
       } catch (error) {
         console.error("rtdb-emulator: push failed", error);
       }
@@ -535,9 +539,12 @@ export class Database implements Engine {
     listener.sink.push("m", { p: formatPath(location), d: merge });
   }
 
-  private pushTagged(listener: Listener, after: Node): void {
-    if (listener.query === null) return;
-    const result = applyQuery(getAt(after, listener.path), listener.query);
+  private pushTagged(listener: Listener, after: Node, paths: readonly (readonly string[])[]): void {
+    const query = listener.query;
+    if (query === null) return;
+    const result =
+      updatedWindow(listener.path, query, listener.lastResult, after, paths) ??
+      applyQuery(getAt(after, listener.path), query);
     if (sameNode(result, listener.lastResult)) return;
     listener.lastResult = result;
     const body: PushBody =
@@ -546,4 +553,70 @@ export class Database implements Engine {
         : { p: formatPath(listener.path), d: result, t: listener.tag };
     listener.sink.push("d", body);
   }
+}
+
+/** Whether one child lies within the query's range (its limit aside). */
+function inRange(query: QuerySpec, key: string, node: Node): boolean {
+  const single: Record<string, Node> = Object.create(null) as Record<string, Node>;
+  single[key] = node;
+  return applyQuery(single, { ...query, limit: undefined }) !== null;
+}
+
+/**
+ * The window of a tagged query after a change to a single child, derived from the previous window
+ * without scanning the siblings: a write to one child of a long list (a chat with `limitToLast`)
+ * then costs O(window) instead of a sort of the whole list. Undefined when only a full
+ * recomputation can tell (several children changed, the parent itself changed, or the changed
+ * child leaves a full window, which lets an unknown sibling in).
+ */
+function updatedWindow(
+  location: readonly string[],
+  query: QuerySpec,
+  previous: Node,
+  after: Node,
+  paths: readonly (readonly string[])[],
+): Node | undefined {
+  if (loadsAllData(query)) return undefined;
+  let key: string | undefined;
+  for (const path of paths) {
+    const childKey = path[location.length];
+    if (childKey === undefined || childKey === PRIORITY_KEY) return undefined;
+    if (key !== undefined && key !== childKey) return undefined;
+    key = childKey;
+  }
+  if (key === undefined || (previous !== null && !hasChildren(previous))) return undefined;
+  const entries: NamedChild[] = previous === null ? [] : childKeys(previous).map((k) => [k, previous[k] ?? null]);
+  const node = child(getAt(after, location), key);
+  const changed: NamedChild = [key, node];
+  const wasIn = entries.some(([k]) => k === key);
+  const isIn = node !== null && inRange(query, key, node);
+  const others = entries.filter(([k]) => k !== key);
+  const limit = query.limit;
+  const full = limit !== undefined && entries.length >= limit;
+  // Positive when `a` lies further from the end the limit counts from than `b`.
+  const outward = (a: NamedChild, b: NamedChild): number =>
+    query.viewFrom === "left" ? compareChildren(query.index, a, b) : compareChildren(query.index, b, a);
+  let boundary: NamedChild | undefined;
+  for (const entry of wasIn ? others : entries) {
+    if (boundary === undefined || outward(entry, boundary) > 0) boundary = entry;
+  }
+  let next: NamedChild[];
+  if (!isIn) {
+    if (!wasIn) return previous;
+    if (full) return undefined;
+    next = others;
+  } else if (!full) {
+    next = [...others, changed];
+  } else if (wasIn) {
+    if (boundary === undefined || outward(changed, boundary) >= 0) return undefined;
+    next = [...others, changed];
+  } else {
+    if (boundary === undefined || outward(changed, boundary) >= 0) return previous;
+    const dropped = boundary[0];
+    next = [...others.filter(([k]) => k !== dropped), changed];
+  }
+  if (next.length === 0) return null;
+  const window: Record<string, Node> = Object.create(null) as Record<string, Node>;
+  for (const [k, value] of next) window[k] = value;
+  return { ...window };
 }

@@ -1,10 +1,14 @@
 import { expect } from "chai";
 import { Database, type ListenerSink, type PushBody } from "../../src/database.js";
-import { parseWireQuery } from "../../src/query.js";
+import { applyQuery, parseWireQuery } from "../../src/query.js";
+import { getAt } from "../../src/tree.js";
 import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/types.js";
 
 const NS = "unit";
-const alice: AuthContext = { admin: false, variable: { uid: "alice", provider: "custom", token: {} } };
+const alice: AuthContext = {
+  admin: false,
+  variable: { uid: "alice", provider: "custom", token: {} },
+};
 const SIGNED_IN_RULES = '{"rules":{".read":"auth != null",".write":"auth != null"}}';
 
 interface Recorded {
@@ -70,7 +74,11 @@ describe("Database", () => {
     it("resolves timestamps and increments with one now for the whole write", () => {
       const database = new Database({ clock: () => 1234 });
       set(database, ["n"], 5);
-      set(database, [], { n: { ".sv": { increment: 2 } }, t: { ".sv": "timestamp" }, u: { ".sv": "timestamp" } });
+      set(database, [], {
+        n: { ".sv": { increment: 2 } },
+        t: { ".sv": "timestamp" },
+        u: { ".sv": "timestamp" },
+      });
       expect(database.root(NS)).to.deep.equal({ n: 7, t: 1234, u: 1234 });
     });
 
@@ -130,12 +138,22 @@ describe("Database", () => {
       set(database, ["a"], 1);
       set(database, ["a"], 2, UNAUTHENTICATED);
       expect(events).to.have.length(2);
-      expect(events[1]).to.deep.include({ namespace: NS, before: { a: 1 }, after: { a: 2 }, fireTriggers: true });
+      expect(events[1]).to.deep.include({
+        namespace: NS,
+        before: { a: 1 },
+        after: { a: 2 },
+        fireTriggers: true,
+      });
     });
 
     it("keeps namespaces apart", () => {
       const database = new Database();
-      database.write({ namespace: "one", path: ["a"], operation: { kind: "set", value: 1 }, auth: ADMIN });
+      database.write({
+        namespace: "one",
+        path: ["a"],
+        operation: { kind: "set", value: 1 },
+        auth: ADMIN,
+      });
       expect(database.root("two")).to.equal(null);
       expect(database.namespaces()).to.include.members(["one", "two"]);
     });
@@ -150,9 +168,9 @@ describe("Database", () => {
         status: "ok",
         node: { b: { n: 1 }, c: { n: 2 } },
       });
-      expect(database.read({ namespace: NS, path: ["items"], query: null, auth: UNAUTHENTICATED })).to.deep.equal(
-        { status: "permission_denied" },
-      );
+      expect(
+        database.read({ namespace: NS, path: ["items"], query: null, auth: UNAUTHENTICATED }),
+      ).to.deep.equal({ status: "permission_denied" });
     });
   });
 
@@ -189,7 +207,9 @@ describe("Database", () => {
       set(database, ["items"], { a: 1, b: 2 });
       const { pushes } = listen(database, ["items"]);
       update(database, ["items"], { a: null, "c/d": 3 });
-      expect(pushes).to.deep.equal([{ action: "m", body: { p: "items", d: { a: null, "c/d": 3 } } }]);
+      expect(pushes).to.deep.equal([
+        { action: "m", body: { p: "items", d: { a: null, "c/d": 3 } } },
+      ]);
     });
 
     it("pushes a tagged listen's recomputed window with its tag, and nothing when it is unchanged", () => {
@@ -197,12 +217,62 @@ describe("Database", () => {
       set(database, ["q"], { b: { n: 1 }, c: { n: 2 }, d: { n: 5 } });
       const { sink, pushes } = recorder();
       const query = parseWireQuery({ l: 2, vf: "l", i: "n" });
-      const result = database.listen({ namespace: NS, path: ["q"], query, tag: 7, auth: () => ADMIN, sink });
+      const result = database.listen({
+        namespace: NS,
+        path: ["q"],
+        query,
+        tag: 7,
+        auth: () => ADMIN,
+        sink,
+      });
       expect(result.status === "ok" && result.data).to.deep.equal({ b: { n: 1 }, c: { n: 2 } });
       set(database, ["q", "d", "n"], 6);
       expect(pushes).to.deep.equal([]);
       set(database, ["q", "f"], { n: 0 });
-      expect(pushes).to.deep.equal([{ action: "d", body: { p: "q", d: { b: { n: 1 }, f: { n: 0 } }, t: 7 } }]);
+      expect(pushes).to.deep.equal([
+        { action: "d", body: { p: "q", d: { b: { n: 1 }, f: { n: 0 } }, t: 7 } },
+      ]);
+    });
+
+    it("keeps every tagged window equal to a full recomputation across random writes", () => {
+      const queries = [
+        { l: 3, vf: "l", i: "n" },
+        { l: 3, vf: "r", i: "n" },
+        { l: 2, vf: "r", i: ".key" },
+        { l: 4, vf: "l", i: ".value" },
+        { sp: 2, ep: 6, i: "n" },
+        { sp: 1, sin: true, l: 2, vf: "l", i: "n" },
+        { ep: 5, en: "[MIN_NAME]", ein: false, l: 3, vf: "r", i: "n" },
+        { l: 1, vf: "l" },
+      ];
+      let seed = 42;
+      const random = (below: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % below;
+      };
+      const database = new Database();
+      const listeners = queries.map((wire, tag) => {
+        const { sink, pushes } = recorder();
+        const query = parseWireQuery(wire);
+        const result = database.listen({ namespace: NS, path: ["list"], query, tag, auth: () => ADMIN, sink });
+        return { query, pushes, window: result.status === "ok" ? result.data : null };
+      });
+      for (let step = 0; step < 400; step++) {
+        const key = `k${String(random(12))}`;
+        const choice = random(6);
+        if (choice === 0) set(database, ["list", key], null);
+        else if (choice === 1) set(database, ["list", key], random(8));
+        else if (choice === 2) set(database, ["list", key, ".priority"], random(3));
+        else if (choice === 3) update(database, ["list"], { [`${key}/n`]: random(8), k0: { n: random(8) } });
+        else set(database, ["list", key, "n"], random(8));
+        for (const listener of listeners) {
+          const last = listener.pushes[listener.pushes.length - 1];
+          if (last?.body !== undefined) listener.window = last.body.d as typeof listener.window;
+          listener.pushes.length = 0;
+          const expected = applyQuery(getAt(database.root(NS), ["list"]), listener.query);
+          expect(listener.window, `step ${String(step)}`).to.deep.equal(expected);
+        }
+      }
     });
 
     it("stops pushing after unlisten", () => {
@@ -244,7 +314,9 @@ describe("Database", () => {
 
     it("stores the text and returns open rules for an untouched namespace", () => {
       const database = new Database();
-      expect(JSON.parse(database.getRules("fresh"))).to.deep.equal({ rules: { ".read": true, ".write": true } });
+      expect(JSON.parse(database.getRules("fresh"))).to.deep.equal({
+        rules: { ".read": true, ".write": true },
+      });
       database.setRules("fresh", SIGNED_IN_RULES);
       expect(database.getRules("fresh")).to.equal(SIGNED_IN_RULES);
     });
@@ -261,7 +333,9 @@ describe("Database", () => {
         auth: alice,
       };
       expect(database.authorizeWrite(request).status).to.equal("ok");
-      expect(database.authorizeWrite({ ...request, auth: UNAUTHENTICATED }).status).to.equal("permission_denied");
+      expect(database.authorizeWrite({ ...request, auth: UNAUTHENTICATED }).status).to.equal(
+        "permission_denied",
+      );
       expect(database.root(NS)).to.equal(null);
       now = 99;
       const { pushes } = listen(database, ["presence"], alice);

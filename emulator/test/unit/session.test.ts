@@ -46,13 +46,20 @@ describe("createSession", () => {
   }
 
   function adminDatabase(namespace: string) {
+    // Admin reads the variable when the database is created; other suites set their own.
+    const previous = process.env["FIREBASE_DATABASE_EMULATOR_HOST"];
     process.env["FIREBASE_DATABASE_EMULATOR_HOST"] = emulator.hostPort;
-    const app = admin.initializeApp(
-      { projectId: "demo-session", databaseURL: `https://${namespace}.firebaseio.com` },
-      uniqueNamespace("admin"),
-    );
-    adminApps.push(app);
-    return getAdminDatabase(app);
+    try {
+      const app = admin.initializeApp(
+        { projectId: "demo-session", databaseURL: `https://${namespace}.firebaseio.com` },
+        uniqueNamespace("admin"),
+      );
+      adminApps.push(app);
+      return getAdminDatabase(app);
+    } finally {
+      if (previous === undefined) delete process.env["FIREBASE_DATABASE_EMULATOR_HOST"];
+      else process.env["FIREBASE_DATABASE_EMULATOR_HOST"] = previous;
+    }
   }
 
   /** Resolves with the first value seen at `path` that satisfies `accept`. */
