@@ -157,7 +157,6 @@ export function parseJson(text: string): JsonValue {
     const startLine = line;
     advance();
     const entries: Array<readonly [string, JsonValue]> = [];
-    const seen = new Set<string>();
     skipSpace();
     if (text.charAt(pos) === "}") {
       advance();
@@ -167,12 +166,14 @@ export function parseJson(text: string): JsonValue {
       skipSpace();
       if (text.charAt(pos) !== '"') fail("Expected a quoted key");
       const key = parseString().value;
-      if (seen.has(key)) fail(`Duplicate key "${key}"`);
-      seen.add(key);
       skipSpace();
       if (text.charAt(pos) !== ":") fail('Expected ":"');
       advance();
-      entries.push([key, parseValue()]);
+      const entry = [key, parseValue()] as const;
+      // A repeated key replaces the earlier one, as with JSON.parse.
+      const previous = entries.findIndex(([existing]) => existing === key);
+      if (previous >= 0) entries.splice(previous, 1);
+      entries.push(entry);
       skipSpace();
       const next = advance();
       if (next === "}") return { kind: "object", entries, line: startLine };

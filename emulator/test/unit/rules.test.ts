@@ -175,6 +175,14 @@ describe("Ruleset.parse", () => {
     expect(() => rules({ ".read": "root['exists']() == false" })).not.to.throw();
   });
 
+  it("lets a repeated JSON key replace the earlier one, as JSON.parse does", () => {
+    const ruleset = Ruleset.parse('{"rules": {".read": false, ".read": true}}');
+    expect(canRead(ruleset, "/")).to.equal(true);
+    expect(canRead(Ruleset.parse('{"rules": {".read": true, ".read": false}}'), "/")).to.equal(
+      false,
+    );
+  });
+
   it("rejects rule values, .indexOn values and wildcards of the wrong shape", () => {
     expect(() => rules({ ".read": 1 })).to.throw(RulesError, /boolean or a string/);
     expect(() => rules({ ".indexOn": [1] })).to.throw(RulesError, /\.indexOn/);
