@@ -294,6 +294,15 @@ export type InboxItem = z.infer<typeof inboxItemSchema>;
  */
 export const revocationSchema = millis;
 
+/**
+ * The value to store in `revocations/{uid}` for a revocation at `nowMs`: floored to the second,
+ * like Firebase Auth's `tokensValidAfterTime`. Storing raw ms would refuse a sign-in made later in
+ * the same second, since `auth_time` only has seconds.
+ */
+export function revocationTimestamp(nowMs: number): number {
+  return Math.floor(nowMs / 1000) * 1000;
+}
+
 // ---------------------------------------------------------------- Firestore (Admin SDK only)
 
 export const tenantSettingsSchema = z.strictObject({
