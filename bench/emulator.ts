@@ -24,7 +24,8 @@ interface Stats {
 
 function percentiles(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
@@ -52,12 +53,18 @@ async function waitForPort(port: number, deadline: number): Promise<void> {
   }
 }
 
-async function startEmulator(args: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+async function startEmulator(
+  args: string[] = [],
+): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, "--host", "127.0.0.1", "--port", String(port), ...args], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, "--host", "127.0.0.1", "--port", String(port), ...args],
+    {
+      stdio: "ignore",
+    },
+  );
   await waitForPort(port, started + 10_000);
   return { child, port, readyMs: performance.now() - started };
 }
@@ -147,7 +154,7 @@ async function fanOutLatency(
       }
     });
     const sent = performance.now();
-    await Promise.all([writer.send("p", { p: `${path}`, d: i }), done]);
+    await Promise.all([writer.send("p", { p: path, d: i }), done]);
     samples.push(performance.now() - sent);
   }
   for (const reader of readers) reader.close();
@@ -238,7 +245,12 @@ async function main(): Promise<void> {
     await stop(child);
   }
   const ready = percentiles(readyRuns);
-  rows.push(["ready (process start → serving), 5 runs", `p50 ${fmt(ready.p50)} ms`, `max ${fmt(ready.max)} ms`, "< 500 ms"]);
+  rows.push([
+    "ready (process start → serving), 5 runs",
+    `p50 ${fmt(ready.p50)} ms`,
+    `max ${fmt(ready.max)} ms`,
+    "< 500 ms",
+  ]);
 
   const { child, port } = await startEmulator();
   const url = `ws://127.0.0.1:${port}/.ws?v=5&ns=bench`;
@@ -257,14 +269,26 @@ async function main(): Promise<void> {
     ]);
   }
   const throughput = await writeThroughput(url, 100, 3);
-  rows.push(["sustained writes/s with 100 listeners (3 s)", `${throughput.toFixed(0)} writes/s`, "", "≥ 5,000/s"]);
-  const perConnection = child.pid === undefined ? NaN : await idleConnectionMemory(port, child.pid, 1000);
-  rows.push(["resident memory per idle connection (1,000)", `${fmt(perConnection)} KB`, "", "< 50 KB"]);
+  rows.push([
+    "sustained writes/s with 100 listeners (3 s)",
+    `${throughput.toFixed(0)} writes/s`,
+    "",
+    "≥ 5,000/s",
+  ]);
+  const perConnection =
+    child.pid === undefined ? NaN : await idleConnectionMemory(port, child.pid, 1000);
+  rows.push([
+    "resident memory per idle connection (1,000)",
+    `${fmt(perConnection)} KB`,
+    "",
+    "< 50 KB",
+  ]);
   await stop(child);
 
   const ruled = await startEmulator(["--rules", LIFELINE_RULES]);
   const ruledUrl = `ws://127.0.0.1:${ruled.port}/.ws?v=5&ns=bench`;
-  const admin = (client: RawClient) => client.send("gauth", { cred: "owner" }).then(() => undefined);
+  const admin = (client: RawClient) =>
+    client.send("gauth", { cred: "owner" }).then(() => undefined);
   const withRules = await fanOutLatency(ruledUrl, 100, 300, admin);
   rows.push([
     "write → 100 listeners under Lifeline's rules file (owner)",

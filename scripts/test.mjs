@@ -45,6 +45,10 @@ if (!official) {
     step("browser tests", mocha, ["--config", ".mocharc.browser.yaml"]);
   }
 }
+step("firebase-tools integration (conformance §16 items 29–31)", "node", [
+  "emulator/test/firebase-tools/run.mjs",
+  ...(official ? ["--official"] : []),
+]);
 const emulators = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.emulators.yaml`];
 if (official) emulators.push("--official");
 step("emulator-suite tests (firebase emulators:exec)", "node", emulators);

@@ -3,5 +3,7 @@ import { endpoint } from "../lib/http.js";
 
 /** Liveness: cheap, touches no database, safe to poll. */
 export const health = onRequest(
-  endpoint(["GET", "HEAD"], () => Promise.resolve({ status: "ok", time: new Date().toISOString() })),
+  endpoint(["GET", "HEAD"], () =>
+    Promise.resolve({ status: "ok", time: new Date().toISOString() }),
+  ),
 );

@@ -14,7 +14,9 @@ describe("endpoint", () => {
     app.use(express.json());
     app.all(
       "/ok",
-      endpoint(["POST"], (request) => Promise.resolve({ echo: (request.body as { x?: number }).x })),
+      endpoint(["POST"], (request) =>
+        Promise.resolve({ echo: (request.body as { x?: number }).x }),
+      ),
     );
     app.all(
       "/denied",
@@ -34,7 +36,14 @@ describe("endpoint", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(
+    () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  );
 
   it("returns the handler's result as JSON", async () => {
     const response = await fetch(`${base}/ok`, {
@@ -68,6 +77,8 @@ describe("endpoint", () => {
     expect(response.status).to.equal(500);
     const text = await response.text();
     expect(text).not.to.contain("secret detail");
-    expect(JSON.parse(text)).to.deep.equal({ error: { status: "INTERNAL", message: "Internal error." } });
+    expect(JSON.parse(text)).to.deep.equal({
+      error: { status: "INTERNAL", message: "Internal error." },
+    });
   });
 });
