@@ -6,7 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       "**/node_modules/**",
-      "**/lib/**",
+      "functions/lib/**",
+      "emulator/lib/**",
       "**/dist/**",
       ".tmp/**",
       "emulator/test/firebase-tools/fixture/**",
