@@ -49,9 +49,7 @@ const DEFAULT_MAX_TOKENS = 160;
 const DEFAULT_TEMPERATURE = 0.2;
 
 const completionSchema = z.object({
-  choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullable().optional() }) }))
-    .min(1),
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullable().optional() }) })),
 });
 
 class ChatFailure extends Error {
@@ -73,7 +71,9 @@ export function createChatResponder(config: ChatResponderConfig): Responder {
     const timer = setTimeout(() => {
       budget.abort(new ChatFailure("timeout", `no answer within ${config.budgetMs} ms`));
     }, config.budgetMs);
-    const onOuterAbort = () => budget.abort(new ChatFailure("aborted", "the turn was abandoned"));
+    const onOuterAbort = () => {
+      budget.abort(new ChatFailure("aborted", "the turn was abandoned"));
+    };
     if (signal?.aborted === true) onOuterAbort();
     signal?.addEventListener("abort", onOuterAbort, { once: true });
     try {
@@ -110,7 +110,7 @@ export function createChatResponder(config: ChatResponderConfig): Responder {
       const parsed = completionSchema.safeParse(json);
       if (!parsed.success) throw new ChatFailure("malformed", "response is not a chat completion");
       const content = parsed.data.choices[0]?.message.content?.trim() ?? "";
-      if (content === "") throw new ChatFailure("empty", "empty message content");
+      if (content === "") throw new ChatFailure("empty", "no choice with content");
       return content.slice(0, LIMITS.messageText);
     } finally {
       clearTimeout(timer);

@@ -25,6 +25,9 @@ export interface PlaybookSection {
 
 const OUTSIDE =
   /\b(?:outside|got out|(?:we're|i'm|we are|i am|everyone's|everyone is) out\b|out of the (?:house|building|flat))/;
+/** Conditions where asking about symptoms wastes the caller's time: there is only one thing to do. */
+const LIFE_THREATENING =
+  /\b(?:not|isn't|stopped|no longer) breath|\bno pulse\b|\bheart (?:has )?stopped\b|\bcardiac arrest\b|\bchok(?:ing|ed)\b/;
 const TRAPPED = /\b(?:trapped|can't get out|stuck inside|can't leave|locked in)\b/;
 
 export const PLAYBOOK: Readonly<Record<Category, PlaybookSection>> = {
@@ -92,6 +95,12 @@ export const PLAYBOOK: Readonly<Record<Category, PlaybookSection>> = {
         text: "Start chest compressions: push hard and fast in the centre of the chest, about two pushes a second. Don't stop until someone takes over.",
       },
       {
+        id: "cpr-continue",
+        when: LIFE_THREATENING,
+        unless: /\bchok(?:ing|ed)\b/,
+        text: "Keep going: hard and fast, about two pushes a second. If someone else is there, swap every two minutes.",
+      },
+      {
         id: "choking",
         when: /\bchok(?:ing|ed)\b/,
         text: "If they can't speak or cough, give five firm blows between the shoulder blades, then five thrusts just above the belly button.",
@@ -143,6 +152,7 @@ export const PLAYBOOK: Readonly<Record<Category, PlaybookSection>> = {
       },
       {
         id: "symptoms",
+        unless: LIFE_THREATENING,
         text: "Tell me what the symptoms are and when they started.",
       },
       {
@@ -153,6 +163,7 @@ export const PLAYBOOK: Readonly<Record<Category, PlaybookSection>> = {
       },
       {
         id: "stay-with",
+        unless: LIFE_THREATENING,
         minUrgency: "urgent",
         text: "Stay with them and keep them comfortable. Don't give them anything to eat or drink for now.",
       },

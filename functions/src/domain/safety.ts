@@ -22,7 +22,7 @@ export const STAY_ON_LINE: PlaybookStep = {
 };
 export const KEEP_TALKING: PlaybookStep = {
   id: "keep-talking",
-  text: "Keep talking to me, and tell me straight away if anything changes.",
+  text: "Keep talking to me. I'm staying with you until a person takes over.",
 };
 const CONFIRM_LOCATION_OPENING = "I have your location as";
 
