@@ -211,7 +211,8 @@ describe("auth and permissions (§16 items 16–21)", () => {
           .slice(from)
           .map((m) => pushBody(m, "c"))
           .filter((b) => b !== undefined);
-        const normal = (p: Json | undefined): string => String(p).replace(/^\//, "");
+        const normal = (p: Json | undefined): string =>
+          typeof p === "string" ? p.replace(/^\//, "") : "";
         const forDefault = revocations.find((b) => normal(b["p"]) === "secret" && !("q" in b));
         const forQuery = revocations.find((b) => normal(b["p"]) === "secret/list");
         expect(forDefault, JSON.stringify(revocations)).to.not.equal(undefined);
@@ -327,7 +328,7 @@ describe("auth and permissions (§16 items 16–21)", () => {
           .clientMessages()
           .map(clientRequest)
           .find((r) => r?.a === "auth");
-        const cred = String(authRequest?.b["cred"]);
+        const cred = typeof authRequest?.b["cred"] === "string" ? authRequest.b["cred"] : "";
         const [header, payload] = cred
           .split(".")
           .slice(0, 2)

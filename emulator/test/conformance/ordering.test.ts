@@ -374,6 +374,15 @@ describe("ordering (§16 item 10)", () => {
             expect(mismatches, `seed ${seedValue}:\n  ${mismatches.join("\n  ")}`).to.deep.equal(
               [],
             );
+            // Guard against a vacuous pass: the queries really went to the server, tagged.
+            const tagged = proxy
+              .clientMessages()
+              .map(clientRequest)
+              .filter((r) => r?.a === "q" && "t" in r.b);
+            expect(tagged.length).to.equal(QUERIES_PER_SEED);
+            expect(nonEmpty, "queries with a non-empty result").to.be.greaterThan(
+              QUERIES_PER_SEED / 3,
+            );
           } finally {
             offFull();
             await server.close();

@@ -3,7 +3,7 @@
  * once, a sent transaction fails with "disconnect"; and both SDKs survive an emulator restart.
  */
 import { expect } from "chai";
-import { increment, ref, runTransaction, set } from "firebase/database";
+import { increment, ref, runTransaction, set, type Database } from "firebase/database";
 import {
   FrameProxy,
   clientRequest,
@@ -37,11 +37,16 @@ function canonical(value: unknown): string {
 }
 
 /** Resolves when `.info/connected` reports `connected` on that database. */
-function connectedState(db: Parameters<typeof ref>[0], connected: boolean): Promise<void> {
+async function connectedState(db: Database, connected: boolean): Promise<void> {
   const state = watch(ref(db, ".info/connected"));
-  return state
-    .waitFor((snap) => snap.val() === connected, `.info/connected = ${String(connected)}`)
-    .then(() => state.off());
+  try {
+    await state.waitFor(
+      (snap) => snap.val() === connected,
+      `.info/connected = ${String(connected)}`,
+    );
+  } finally {
+    state.off();
+  }
 }
 
 describe("reconnects (§16 item 24)", () => {
@@ -123,7 +128,9 @@ describe("reconnects (§16 item 24)", () => {
           if (!dropped && request?.a === "p" && "h" in request.b) {
             dropped = true;
             // Forward first so the emulator commits, then drop before the ack can arrive.
-            setImmediate(() => connection.dropClient());
+            setImmediate(() => {
+              connection.dropClient();
+            });
           }
           return frame;
         };

@@ -389,17 +389,13 @@ interface TargaryenDatabase {
 }
 function loadTargaryen(): (rules: object, data: object, now: number) => TargaryenDatabase {
   const loaded: unknown = createRequire(import.meta.url)("targaryen");
-  if (
-    typeof loaded !== "object" ||
-    loaded === null ||
-    !("database" in loaded) ||
-    typeof loaded.database !== "function"
-  ) {
-    throw new Error("targaryen.database is missing");
-  }
-  const database = loaded.database;
+  const database: unknown =
+    typeof loaded === "object" && loaded !== null && "database" in loaded
+      ? loaded.database
+      : undefined;
+  if (typeof database !== "function") throw new Error("targaryen.database is missing");
   return (rules, data, now) => {
-    const result: unknown = database(rules, data, now);
+    const result: unknown = Reflect.apply(database, loaded, [rules, data, now]);
     if (!isTargaryenDatabase(result)) throw new Error("unexpected targaryen database shape");
     return result;
   };

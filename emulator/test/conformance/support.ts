@@ -74,12 +74,13 @@ export function uniqueName(prefix: string): string {
 export function withTimeout<T>(promise: Promise<T>, label: string, ms = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${ms} ms waiting for ${label}`)),
-      ms,
-    );
+    timer = setTimeout(() => {
+      reject(new Error(`timed out after ${ms} ms waiting for ${label}`));
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 /** Polls `condition` on every macrotask turn (no fixed sleeps) until true or the timeout. */
@@ -151,7 +152,9 @@ export function nextValue(
       (snapshot) => {
         if (accept(snapshot)) resolve(snapshot);
       },
-      (error) => reject(error),
+      (error) => {
+        reject(error);
+      },
     );
   });
   return withTimeout(result, label, ms).finally(() => unsubscribe?.());
@@ -219,7 +222,7 @@ export function watch(query: Query): Watch {
 export function orderedEntries(snapshot: DataSnapshot): [string, unknown][] {
   const entries: [string, unknown][] = [];
   snapshot.forEach((childSnapshot) => {
-    entries.push([childSnapshot.key ?? "", childSnapshot.val()]);
+    entries.push([childSnapshot.key, childSnapshot.val()]);
   });
   return entries;
 }
@@ -316,16 +319,18 @@ export class RawClient {
   /** Frames that were neither JSON nor a valid count frame (a protocol violation). */
   readonly violations: string[] = [];
   upgradeHeaders: IncomingHttpHeaders = {};
-  closed = false;
+  private closedFlag = false;
   private nextRequest = 1;
   private pendingFrames = 0;
   private buffered: string[] = [];
   private readonly waiters = new Set<() => void>();
 
   private constructor(readonly socket: WebSocket) {
-    socket.on("message", (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
+    socket.on("message", (data: RawData, isBinary: boolean) => {
+      this.receive(data, isBinary);
+    });
     socket.on("close", () => {
-      this.closed = true;
+      this.closedFlag = true;
       this.notify();
     });
     socket.on("error", () => undefined);
@@ -340,7 +345,9 @@ export class RawClient {
     const client = new RawClient(socket);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
-        socket.once("open", () => resolve());
+        socket.once("open", () => {
+          resolve();
+        });
         socket.once("error", reject);
       }),
       `a WebSocket upgrade at ${address}`,
@@ -356,12 +363,21 @@ export class RawClient {
     return client;
   }
 
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** The same as `closed`, as a call, so the compiler does not narrow it across awaits and sends. */
+  isClosed(): boolean {
+    return this.closedFlag;
+  }
+
   private receive(data: RawData, isBinary: boolean): void {
     if (isBinary) {
       this.violations.push("<binary frame>");
       return;
     }
-    const text = data.toString();
+    const text = rawText(data);
     this.frames.push(text);
     if (this.pendingFrames > 0) {
       this.buffered.push(text);
@@ -523,9 +539,9 @@ export class FrameProxy {
     await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
     const { port } = server.address() as AddressInfo;
     const proxy = new FrameProxy(server, `${HOST}:${port}`);
-    wss.on("connection", (client, request) =>
-      proxy.bridge(client, upstream, request.url ?? "/", request.headers),
-    );
+    wss.on("connection", (client, request) => {
+      proxy.bridge(client, upstream, request.url ?? "/", request.headers);
+    });
     return proxy;
   }
 
@@ -560,7 +576,7 @@ export class FrameProxy {
     };
     this.connections.push(connection);
     client.on("message", (data: RawData) => {
-      const frame = data.toString();
+      const frame = rawText(data);
       connection.fromClient.push(frame);
       const forwarded = this.onClientFrame(frame, connection);
       if (forwarded === null) return;
@@ -571,7 +587,7 @@ export class FrameProxy {
       for (const frame of toServer.splice(0)) server.send(frame);
     });
     server.on("message", (data: RawData) => {
-      const frame = data.toString();
+      const frame = rawText(data);
       connection.fromServer.push(frame);
       const forwarded = this.onServerFrame(frame, connection);
       if (forwarded !== null && client.readyState === WebSocket.OPEN) client.send(forwarded);
@@ -603,8 +619,19 @@ export class FrameProxy {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
   }
+}
+
+/** The text of a WebSocket message, however `ws` delivered it. */
+export function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  return data.toString("utf8");
 }
 
 /** Reassembles a frame sequence (count frames plus chunks, `"0"` keepalives) into messages. */
@@ -660,7 +687,8 @@ export async function rest(
   emulator: Emulator,
   method: string,
   pathAndQuery: string,
-  options: { body?: string | object; headers?: Record<string, string> } = {},
+  /** A string body is sent as is; anything else is sent as JSON. */
+  options: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<RestResponse> {
   const body =
     options.body === undefined

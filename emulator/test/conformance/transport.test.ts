@@ -176,9 +176,10 @@ describe("transport (§16 items 1–6, 22)", () => {
         expect(layer(reply, "d")?.["b"]).to.deep.equal({ s: "ok", d: "" });
         const readBack = await client.request("g", { p: "/chunked", q: {} });
         expect(readBack.s).to.equal("ok");
-        expect(readBack.d === value, `read back ${String(readBack.d).length} characters`).to.equal(
-          true,
-        );
+        expect(
+          readBack.d === value,
+          `read back ${JSON.stringify(readBack.d).length} characters`,
+        ).to.equal(true);
       } finally {
         client.close();
       }
