@@ -38,7 +38,8 @@ function portFlag(flags: ReadonlyMap<string, string>, name: string): number | un
   const text = flags.get(name);
   if (text === undefined) return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${name}: not a port: ${text}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--${name}: not a port: ${text}`);
   return port;
 }
 
@@ -61,20 +62,21 @@ export function serverOptionsFromArguments(argv: readonly string[]): ServerOptio
 
 async function main(): Promise<void> {
   const options = serverOptionsFromArguments(process.argv.slice(2));
-  let server: RunningServer | undefined;
+  const running: { server?: RunningServer } = {};
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     // Exit even if a client keeps a connection half-open.
     setTimeout(() => process.exit(0), 1000).unref();
-    if (server === undefined) process.exit(0);
-    else void server.close().then(() => process.exit(0));
+    if (running.server === undefined) process.exit(0);
+    else void running.server.close().then(() => process.exit(0));
   };
   // Before listening: firebase-tools may signal as soon as the port answers.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  server = await startServer(options);
+  const server = await startServer(options);
+  running.server = server;
   process.stdout.write(`rtdb-emulator: listening on ${server.url}\n`);
 }
 
@@ -90,7 +92,9 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   main().catch((error: unknown) => {
-    process.stderr.write(`rtdb-emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `rtdb-emulator: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -106,52 +106,45 @@ class ListenerTrie {
   readonly here = new Set<Listener>();
   readonly children = new Map<string, ListenerTrie>();
 
-  add(path: readonly string[], listener: Listener): void {
-    let node: ListenerTrie = this;
-    for (const key of path) {
-      let next = node.children.get(key);
-      if (next === undefined) {
-        next = new ListenerTrie();
-        node.children.set(key, next);
-      }
-      node = next;
+  add(path: readonly string[], listener: Listener, depth = 0): void {
+    const key = path[depth];
+    if (key === undefined) {
+      this.here.add(listener);
+      return;
     }
-    node.here.add(listener);
+    let next = this.children.get(key);
+    if (next === undefined) {
+      next = new ListenerTrie();
+      this.children.set(key, next);
+    }
+    next.add(path, listener, depth + 1);
   }
 
-  remove(path: readonly string[], listener: Listener): void {
-    const trail: ListenerTrie[] = [this];
-    let node: ListenerTrie = this;
-    for (const key of path) {
-      const next = node.children.get(key);
-      if (next === undefined) return;
-      trail.push(next);
-      node = next;
+  /** Removes the listener and prunes the branches left empty. */
+  remove(path: readonly string[], listener: Listener, depth = 0): void {
+    const key = path[depth];
+    if (key === undefined) {
+      this.here.delete(listener);
+      return;
     }
-    node.here.delete(listener);
-    for (let depth = path.length; depth > 0; depth--) {
-      const current = trail[depth];
-      const parent = trail[depth - 1];
-      const key = path[depth - 1];
-      if (current === undefined || parent === undefined || key === undefined) break;
-      if (current.here.size > 0 || current.children.size > 0) break;
-      parent.children.delete(key);
-    }
+    const next = this.children.get(key);
+    if (next === undefined) return;
+    next.remove(path, listener, depth + 1);
+    if (next.here.size === 0 && next.children.size === 0) this.children.delete(key);
   }
 
   /** Adds every listener at, above or below `changed` to `into`, remembering the changed path. */
-  collect(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
-    let node: ListenerTrie = this;
-    for (const key of changed) {
-      node.addAll(changed, into);
-      const next = node.children.get(key);
-      if (next === undefined) return;
-      node = next;
+  collect(changed: readonly string[], into: Map<Listener, (readonly string[])[]>, depth = 0): void {
+    const key = changed[depth];
+    if (key === undefined) {
+      this.addSubtree(changed, into);
+      return;
     }
-    node.addSubtree(changed, into);
+    this.addHere(changed, into);
+    this.children.get(key)?.collect(changed, into, depth + 1);
   }
 
-  private addAll(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
+  private addHere(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
     for (const listener of this.here) {
       const paths = into.get(listener);
       if (paths === undefined) into.set(listener, [changed]);
@@ -160,7 +153,7 @@ class ListenerTrie {
   }
 
   private addSubtree(changed: readonly string[], into: Map<Listener, (readonly string[])[]>): void {
-    this.addAll(changed, into);
+    this.addHere(changed, into);
     for (const next of this.children.values()) next.addSubtree(changed, into);
   }
 
@@ -267,13 +260,21 @@ export class Database implements Engine {
   write(request: WriteRequest): WriteResult {
     const space = this.space(request.namespace);
     if (request.hash !== undefined && request.operation.kind === "set") {
-      if (hashNode(getAt(space.root, request.path)) !== request.hash) return { status: "datastale" };
+      if (hashNode(getAt(space.root, request.path)) !== request.hash)
+        return { status: "datastale" };
     }
     const now = this.clock();
     const prepared = this.prepare(space.root, request, now);
     if (isFailure(prepared)) return prepared;
     if (!this.mayWrite(space, prepared, request.auth, now)) return { status: "permission_denied" };
-    this.commit(space, space.root, prepared.newRoot, prepared.changed, request.auth, request.fireTriggers ?? true);
+    this.commit(
+      space,
+      space.root,
+      prepared.newRoot,
+      prepared.changed,
+      request.auth,
+      request.fireTriggers ?? true,
+    );
     return { status: "ok", value: prepared.value };
   }
 
@@ -306,7 +307,12 @@ export class Database implements Engine {
       const changed: (readonly string[])[] = [];
       while (index < requests.length) {
         const request = requests[index];
-        if (request === undefined || request.namespace !== first.namespace || request.auth !== first.auth) break;
+        if (
+          request === undefined ||
+          request.namespace !== first.namespace ||
+          request.auth !== first.auth
+        )
+          break;
         index++;
         const prepared = this.prepare(working, request, now);
         if (isFailure(prepared)) continue;
@@ -393,7 +399,12 @@ export class Database implements Engine {
     });
   }
 
-  private mayWrite(space: NamespaceState, prepared: PreparedWrite, auth: AuthContext, now: number): boolean {
+  private mayWrite(
+    space: NamespaceState,
+    prepared: PreparedWrite,
+    auth: AuthContext,
+    now: number,
+  ): boolean {
     if (auth.admin) return true;
     return space.rules.canWrite({
       root: space.root,
@@ -410,7 +421,11 @@ export class Database implements Engine {
       const operation = request.operation;
       if (operation.kind === "set") {
         const existing = getAt(root, request.path);
-        const resolved = resolveServerValues(operation.value, (relative) => getAt(existing, relative), now);
+        const resolved = resolveServerValues(
+          operation.value,
+          (relative) => getAt(existing, relative),
+          now,
+        );
         const value = normalize(resolved);
         this.checkSize(value, request);
         const applied = this.applySet(root, request.path, value);
@@ -427,7 +442,11 @@ export class Database implements Engine {
       for (let index = 1; index < sorted.length; index++) {
         const previous = sorted[index - 1]?.entry;
         const current = sorted[index]?.entry;
-        if (previous !== undefined && current !== undefined && isAncestorOrSelf(previous.path, current.path)) {
+        if (
+          previous !== undefined &&
+          current !== undefined &&
+          isAncestorOrSelf(previous.path, current.path)
+        ) {
           throw new InvalidWriteError(
             `Path "${previous.relative}" is an ancestor of "${current.relative}" in the same update`,
           );
@@ -438,7 +457,11 @@ export class Database implements Engine {
       const written: Record<string, Node> = {};
       for (const entry of entries) {
         const existing = getAt(root, entry.path);
-        const resolved = resolveServerValues(entry.raw, (relative) => getAt(existing, relative), now);
+        const resolved = resolveServerValues(
+          entry.raw,
+          (relative) => getAt(existing, relative),
+          now,
+        );
         const value = normalize(resolved);
         written[entry.relative] = value;
         const applied = this.applySet(working, entry.path, value);
@@ -461,7 +484,11 @@ export class Database implements Engine {
   }
 
   /** Sets `value` at `path`; a path ending in `.priority` changes its parent (§4). */
-  private applySet(root: Node, path: readonly string[], value: Node): { root: Node; changed: readonly string[] } {
+  private applySet(
+    root: Node,
+    path: readonly string[],
+    value: Node,
+  ): { root: Node; changed: readonly string[] } {
     const changed = path[path.length - 1] === PRIORITY_KEY ? path.slice(0, -1) : path;
     return { root: setAt(root, path, value), changed };
   }
@@ -535,7 +562,8 @@ export class Database implements Engine {
       return;
     }
     const merge: Record<string, Node> = {};
-    for (const path of outermost) merge[formatPath(path.slice(location.length))] = getAt(after, path);
+    for (const path of outermost)
+      merge[formatPath(path.slice(location.length))] = getAt(after, path);
     listener.sink.push("m", { p: formatPath(location), d: merge });
   }
 
@@ -585,7 +613,8 @@ function updatedWindow(
     key = childKey;
   }
   if (key === undefined || (previous !== null && !hasChildren(previous))) return undefined;
-  const entries: NamedChild[] = previous === null ? [] : childKeys(previous).map((k) => [k, previous[k] ?? null]);
+  const entries: NamedChild[] =
+    previous === null ? [] : childKeys(previous).map((k) => [k, previous[k] ?? null]);
   const node = child(getAt(after, location), key);
   const changed: NamedChild = [key, node];
   const wasIn = entries.some(([k]) => k === key);
@@ -595,7 +624,9 @@ function updatedWindow(
   const full = limit !== undefined && entries.length >= limit;
   // Positive when `a` lies further from the end the limit counts from than `b`.
   const outward = (a: NamedChild, b: NamedChild): number =>
-    query.viewFrom === "left" ? compareChildren(query.index, a, b) : compareChildren(query.index, b, a);
+    query.viewFrom === "left"
+      ? compareChildren(query.index, a, b)
+      : compareChildren(query.index, b, a);
   let boundary: NamedChild | undefined;
   for (const entry of wasIn ? others : entries) {
     if (boundary === undefined || outward(entry, boundary) > 0) boundary = entry;

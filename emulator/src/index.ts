@@ -1,5 +1,10 @@
 /** The emulator's public API: start a server in-process, or drive the engine directly. */
-export { startServer, DEFAULT_NAMESPACE, type RunningServer, type ServerOptions } from "./server.js";
+export {
+  startServer,
+  DEFAULT_NAMESPACE,
+  type RunningServer,
+  type ServerOptions,
+} from "./server.js";
 export {
   Database,
   OPEN_RULES,
@@ -10,5 +15,10 @@ export {
   type PushBody,
 } from "./database.js";
 export { createSession, type Session, type SessionInfo } from "./session.js";
-export { authenticate, decodeJwtClaims, authVariableFromClaims, userContextFromIdToken } from "./auth.js";
+export {
+  authenticate,
+  decodeJwtClaims,
+  authVariableFromClaims,
+  userContextFromIdToken,
+} from "./auth.js";
 export type * from "./types.js";

@@ -55,7 +55,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const triggers = new TriggerRegistry(
     options.functionsEmulator === undefined ? {} : { functionsEmulator: options.functionsEmulator },
   );
-  database.onCommit((event) => triggers.handleCommit(event));
+  database.onCommit((event) => {
+    triggers.handleCommit(event);
+  });
 
   const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const server = http.createServer((req, res) => {
@@ -98,7 +100,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   function actualPort(): number {
     const address = server.address();
-    return typeof address === "object" && address !== null ? (address satisfies AddressInfo).port : 0;
+    return typeof address === "object" && address !== null
+      ? (address satisfies AddressInfo).port
+      : 0;
   }
 
   const port = actualPort();
@@ -114,7 +118,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closing ??= new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
         closeLongPolls(database);
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
       return closing;

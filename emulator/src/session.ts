@@ -11,7 +11,14 @@ import { authenticate } from "./auth.js";
 import type { Database, ListenerHandle, PushBody } from "./database.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
 import { parseWireQuery } from "./query.js";
-import { UNAUTHENTICATED, type AuthContext, type QuerySpec, type Transport, type WriteRequest, type WriteResult } from "./types.js";
+import {
+  UNAUTHENTICATED,
+  type AuthContext,
+  type QuerySpec,
+  type Transport,
+  type WriteRequest,
+  type WriteResult,
+} from "./types.js";
 
 export interface SessionInfo {
   /** The namespace from the connection URL's `ns` (default `fake-server`). */
@@ -68,13 +75,17 @@ function optionalQuery(raw: unknown): QuerySpec | null {
   try {
     return parseWireQuery(raw);
   } catch (error) {
-    throw new RequestError("invalid_query", error instanceof Error ? error.message : "Invalid query");
+    throw new RequestError(
+      "invalid_query",
+      error instanceof Error ? error.message : "Invalid query",
+    );
   }
 }
 
 function requireQuery(raw: unknown): QuerySpec {
   const query = optionalQuery(raw);
-  if (query === null) throw new RequestError("invalid_query", "A tagged listen needs a query object");
+  if (query === null)
+    throw new RequestError("invalid_query", "A tagged listen needs a query object");
   return query;
 }
 
@@ -143,11 +154,16 @@ export function createSession(engine: Database, transport: Transport, info: Sess
       ...(tag === undefined ? {} : { tag }),
       auth: () => auth,
       sink: {
-        push: (action: "d" | "m", pushBody: PushBody) => push(action, pushBody),
+        push: (action: "d" | "m", pushBody: PushBody) => {
+          push(action, pushBody);
+        },
         revoked: () => {
           if (listens.get(key)?.handle !== handle) return;
           listens.delete(key);
-          push("c", query === null ? { p: formatPath(path) } : { p: formatPath(path), q: [wireQuery] });
+          push(
+            "c",
+            query === null ? { p: formatPath(path) } : { p: formatPath(path), q: [wireQuery] },
+          );
         },
       },
     });
@@ -158,7 +174,9 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     const handle = result.handle;
     listens.set(key, { handle, wireQuery });
     const data: PushBody =
-      tag === undefined ? { p: formatPath(path), d: result.data } : { p: formatPath(path), d: result.data, t: tag };
+      tag === undefined
+        ? { p: formatPath(path), d: result.data }
+        : { p: formatPath(path), d: result.data, t: tag };
     push("d", data);
     reply(request, "ok", {});
   }
@@ -177,7 +195,12 @@ export function createSession(engine: Database, transport: Transport, info: Sess
 
   function get(request: number | undefined, body: Body): void {
     const path = requirePath(body);
-    const result = engine.read({ namespace: info.namespace, path, query: optionalQuery(body["q"]), auth });
+    const result = engine.read({
+      namespace: info.namespace,
+      path,
+      query: optionalQuery(body["q"]),
+      auth,
+    });
     if (result.status === "ok") reply(request, "ok", result.node);
     else reply(request, "permission_denied", PERMISSION_DENIED);
   }
@@ -185,7 +208,7 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   function writeRequest(body: Body, kind: "set" | "update"): WriteRequest {
     const path = requirePath(body);
     const data = body["d"];
-    if (Buffer.byteLength(JSON.stringify(data) ?? "null") > MAX_SDK_WRITE_BYTES) {
+    if (data !== undefined && Buffer.byteLength(JSON.stringify(data)) > MAX_SDK_WRITE_BYTES) {
       throw new RequestError("invalid_data", `Write too large: over ${MAX_SDK_WRITE_BYTES} bytes`);
     }
     if (kind === "update") {
@@ -220,7 +243,8 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     const path = requirePath(body);
     for (let index = disconnectQueue.length - 1; index >= 0; index--) {
       const queued = disconnectQueue[index];
-      if (queued !== undefined && isAncestorOrSelf(path, queued.path)) disconnectQueue.splice(index, 1);
+      if (queued !== undefined && isAncestorOrSelf(path, queued.path))
+        disconnectQueue.splice(index, 1);
     }
     reply(request, "ok", "");
   }

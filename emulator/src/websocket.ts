@@ -103,5 +103,7 @@ export function serveWebSocket(database: Database, socket: WebSocket, info: WebS
   });
   // An abrupt drop emits "error" then "close"; only "close" ends the session.
   socket.on("error", () => undefined);
-  socket.on("close", () => session.closed());
+  socket.on("close", () => {
+    session.closed();
+  });
 }

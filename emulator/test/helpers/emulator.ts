@@ -67,7 +67,9 @@ export function uniqueNamespace(prefix = "test"): string {
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+    const timer = setTimeout(() => {
+      reject(new Error(`Timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -81,7 +83,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
 }
 
-function describe(host: string, port: number): Pick<TestEmulator, "host" | "port" | "hostPort" | "url" | "databaseUrl"> {
+function describe(
+  host: string,
+  port: number,
+): Pick<TestEmulator, "host" | "port" | "hostPort" | "url" | "databaseUrl"> {
   const hostPort = `${host}:${String(port)}`;
   return {
     host,
@@ -98,7 +103,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
     host: HOST,
     port: 0,
     ...(options.rules === undefined ? {} : { defaultRules: options.rules }),
-    ...(options.functionsEmulator === undefined ? {} : { functionsEmulator: options.functionsEmulator }),
+    ...(options.functionsEmulator === undefined
+      ? {}
+      : { functionsEmulator: options.functionsEmulator }),
   });
   return {
     ...describe(HOST, server.port),
@@ -135,14 +142,19 @@ async function startChild(options: StartOptions): Promise<TestEmulator> {
         const match = /listening on http:\/\/[^\s]*:(\d+)/.exec(output);
         if (match?.[1] !== undefined) resolve(Number(match[1]));
       });
-      child.once("exit", (code) => reject(new Error(`emulator exited with ${String(code)}: ${output}`)));
+      child.once("exit", (code) => {
+        reject(new Error(`emulator exited with ${String(code)}: ${output}`));
+      });
     }),
     10_000,
     "the emulator's ready line",
   );
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
-    else child.once("exit", () => resolve());
+    else
+      child.once("exit", () => {
+        resolve();
+      });
   });
   return {
     ...describe(HOST, port),
@@ -178,7 +190,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** `{t:"d", d:{r, b}}` → b, when `r` matches. */
-export function replyBody(message: unknown, request: number): { s: unknown; d: unknown } | undefined {
+export function replyBody(
+  message: unknown,
+  request: number,
+): { s: unknown; d: unknown } | undefined {
   if (!isRecord(message) || message["t"] !== "d" || !isRecord(message["d"])) return undefined;
   const payload = message["d"];
   if (payload["r"] !== request || !isRecord(payload["b"])) return undefined;
@@ -198,8 +213,11 @@ export async function connectRaw(
   options: { namespace?: string; path?: string; headers?: Record<string, string> } = {},
 ): Promise<RawClient> {
   const target =
-    options.path ?? `/.ws?v=5&ns=${encodeURIComponent(options.namespace ?? uniqueNamespace("raw"))}`;
-  const socket = new WebSocket(`ws://${emulator.hostPort}${target}`, { headers: options.headers ?? {} });
+    options.path ??
+    `/.ws?v=5&ns=${encodeURIComponent(options.namespace ?? uniqueNamespace("raw"))}`;
+  const socket = new WebSocket(`ws://${emulator.hostPort}${target}`, {
+    headers: options.headers ?? {},
+  });
   const frames: string[] = [];
   const messages: unknown[] = [];
   const consumed = new Set<number>();
@@ -228,10 +246,16 @@ export async function connectRaw(
     }
     for (const waiter of [...waiters]) waiter();
   });
-  const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+  const closed = new Promise<number>((resolve) =>
+    socket.once("close", (code) => {
+      resolve(code);
+    }),
+  );
   await withTimeout(
     new Promise<void>((resolve, reject) => {
-      socket.once("open", () => resolve());
+      socket.once("open", () => {
+        resolve();
+      });
       socket.once("error", reject);
     }),
     5_000,
@@ -273,8 +297,12 @@ export async function connectRaw(
     frames,
     messages,
     closed,
-    send: (message) => socket.send(JSON.stringify(message)),
-    sendFrame: (text) => socket.send(text),
+    send: (message) => {
+      socket.send(JSON.stringify(message));
+    },
+    sendFrame: (text) => {
+      socket.send(text);
+    },
     async request(action, body, timeoutMs = 5_000) {
       requestNumber++;
       const r = requestNumber;
@@ -287,7 +315,11 @@ export async function connectRaw(
     next,
     async handshake() {
       handshakeMessage ??= next(
-        (candidate) => isRecord(candidate) && candidate["t"] === "c" && isRecord(candidate["d"]) && candidate["d"]["t"] === "h",
+        (candidate) =>
+          isRecord(candidate) &&
+          candidate["t"] === "c" &&
+          isRecord(candidate["d"]) &&
+          candidate["d"]["t"] === "h",
       );
       const message = await handshakeMessage;
       if (!isRecord(message) || !isRecord(message["d"]) || !isRecord(message["d"]["d"])) {
@@ -296,8 +328,12 @@ export async function connectRaw(
       const payload = message["d"]["d"];
       return { ts: payload["ts"], v: payload["v"], h: payload["h"], s: payload["s"] };
     },
-    close: () => socket.close(),
-    terminate: () => socket.terminate(),
+    close: () => {
+      socket.close();
+    },
+    terminate: () => {
+      socket.terminate();
+    },
   };
   return client;
 }

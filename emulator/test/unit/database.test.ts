@@ -254,7 +254,14 @@ describe("Database", () => {
       const listeners = queries.map((wire, tag) => {
         const { sink, pushes } = recorder();
         const query = parseWireQuery(wire);
-        const result = database.listen({ namespace: NS, path: ["list"], query, tag, auth: () => ADMIN, sink });
+        const result = database.listen({
+          namespace: NS,
+          path: ["list"],
+          query,
+          tag,
+          auth: () => ADMIN,
+          sink,
+        });
         return { query, pushes, window: result.status === "ok" ? result.data : null };
       });
       for (let step = 0; step < 400; step++) {
@@ -263,7 +270,8 @@ describe("Database", () => {
         if (choice === 0) set(database, ["list", key], null);
         else if (choice === 1) set(database, ["list", key], random(8));
         else if (choice === 2) set(database, ["list", key, ".priority"], random(3));
-        else if (choice === 3) update(database, ["list"], { [`${key}/n`]: random(8), k0: { n: random(8) } });
+        else if (choice === 3)
+          update(database, ["list"], { [`${key}/n`]: random(8), k0: { n: random(8) } });
         else set(database, ["list", key, "n"], random(8));
         for (const listener of listeners) {
           const last = listener.pushes[listener.pushes.length - 1];

@@ -25,7 +25,12 @@ import {
 } from "firebase/database";
 import * as admin from "firebase-admin/app";
 import { getDatabase as getAdminDatabase } from "firebase-admin/database";
-import { startEmulator, uniqueNamespace, withTimeout, type TestEmulator } from "../helpers/emulator.js";
+import {
+  startEmulator,
+  uniqueNamespace,
+  withTimeout,
+  type TestEmulator,
+} from "../helpers/emulator.js";
 
 setLogLevel("silent");
 
@@ -41,7 +46,12 @@ describe("createSession", () => {
     );
     apps.push(app);
     const db = getDatabase(app);
-    connectDatabaseEmulator(db, emulator.host, emulator.port, mockUserToken ? { mockUserToken } : {});
+    connectDatabaseEmulator(
+      db,
+      emulator.host,
+      emulator.port,
+      mockUserToken ? { mockUserToken } : {},
+    );
     return db;
   }
 
@@ -63,7 +73,11 @@ describe("createSession", () => {
   }
 
   /** Resolves with the first value seen at `path` that satisfies `accept`. */
-  function valueWhere(db: ClientDatabase, path: string, accept: (value: unknown) => boolean): Promise<unknown> {
+  function valueWhere(
+    db: ClientDatabase,
+    path: string,
+    accept: (value: unknown) => boolean,
+  ): Promise<unknown> {
     return withTimeout(
       new Promise<unknown>((resolve, reject) => {
         const unsubscribe = onValue(
@@ -105,8 +119,17 @@ describe("createSession", () => {
     const writer = client(namespace);
     const reader = client(namespace);
     await set(ref(writer, "room"), { a: 1, b: 2, n: 5 });
-    await update(ref(writer, "room"), { a: null, "c/d": 3, n: increment(2), at: serverTimestamp() });
-    const value = (await valueWhere(reader, "room", (v) => v !== null && (v as { n: number }).n === 7)) as Record<string, unknown>;
+    await update(ref(writer, "room"), {
+      a: null,
+      "c/d": 3,
+      n: increment(2),
+      at: serverTimestamp(),
+    });
+    const value = (await valueWhere(
+      reader,
+      "room",
+      (v) => v !== null && (v as { n: number }).n === 7,
+    )) as Record<string, unknown>;
     expect(value).to.deep.include({ b: 2, c: { d: 3 }, n: 7 });
     expect(value["at"]).to.be.a("number");
     expect(value).not.to.have.property("a");
@@ -126,7 +149,10 @@ describe("createSession", () => {
     const dbs = [client(namespace), client(namespace), client(namespace)];
     await Promise.all(
       Array.from({ length: 15 }, (_, index) =>
-        runTransaction(ref(dbs[index % 3] ?? writerOf(dbs), "counter"), (current: number | null) => (current ?? 0) + 1),
+        runTransaction(
+          ref(dbs[index % 3] ?? writerOf(dbs), "counter"),
+          (current: number | null) => (current ?? 0) + 1,
+        ),
       ),
     );
     expect((await get(ref(client(namespace), "counter"))).val()).to.equal(15);
@@ -136,13 +162,19 @@ describe("createSession", () => {
     const namespace = uniqueNamespace();
     const leaving = client(namespace);
     const observer = client(namespace);
-    await onDisconnect(ref(leaving, "presence/alice")).set({ online: false, at: serverTimestamp() });
+    await onDisconnect(ref(leaving, "presence/alice")).set({
+      online: false,
+      at: serverTimestamp(),
+    });
     await onDisconnect(ref(leaving, "presence/bob")).update({ online: false });
     await onDisconnect(ref(leaving, "presence/carol")).set(false);
     await onDisconnect(ref(leaving, "presence/carol")).cancel();
     const wentOffline = Date.now();
     goOffline(leaving);
-    const value = (await valueWhere(observer, "presence", (v) => v !== null)) as Record<string, { at?: number }>;
+    const value = (await valueWhere(observer, "presence", (v) => v !== null)) as Record<
+      string,
+      { at?: number }
+    >;
     expect(value["alice"]?.at).to.be.at.least(wentOffline);
     expect(value["bob"]).to.deep.equal({ online: false });
     expect(value).not.to.have.property("carol");

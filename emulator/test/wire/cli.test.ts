@@ -8,7 +8,14 @@ import { connectRaw, startEmulator, uniqueNamespace, withTimeout } from "../help
 
 describe("parseArguments", () => {
   it("reads --name value, --name=value and bare flags", () => {
-    const flags = parseArguments(["--host", "0.0.0.0", "--port=9001", "--verbose", "--rules", "r.json"]);
+    const flags = parseArguments([
+      "--host",
+      "0.0.0.0",
+      "--port=9001",
+      "--verbose",
+      "--rules",
+      "r.json",
+    ]);
     expect([...flags]).to.deep.equal([
       ["host", "0.0.0.0"],
       ["port", "9001"],
@@ -21,9 +28,18 @@ describe("parseArguments", () => {
 describe("serverOptionsFromArguments", () => {
   it("maps the flags firebase-tools passes and ignores unknown ones", () => {
     const options = serverOptionsFromArguments([
-      "--host", "127.0.0.1", "--port", "9000", "--single_project_mode", "Warning",
-      "--functions_emulator_host", "127.0.0.1", "--functions_emulator_port", "5001",
-      "--unknown_flag", "value",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "9000",
+      "--single_project_mode",
+      "Warning",
+      "--functions_emulator_host",
+      "127.0.0.1",
+      "--functions_emulator_port",
+      "5001",
+      "--unknown_flag",
+      "value",
     ]);
     expect(options).to.deep.equal({
       host: "127.0.0.1",
@@ -47,7 +63,11 @@ describe("rtdb-emulator", () => {
     });
     const child = emulator.child;
     if (child === undefined) throw new Error("no child process");
-    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const exit = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => {
+        resolve(code);
+      }),
+    );
     try {
       const raw = await connectRaw(emulator, { namespace: uniqueNamespace() });
       expect((await raw.handshake()).h).to.equal(emulator.hostPort);

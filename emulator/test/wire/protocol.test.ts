@@ -14,7 +14,8 @@ import {
 } from "../helpers/emulator.js";
 
 function mockToken(claims: Record<string, unknown>): string {
-  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const encode = (value: unknown): string =>
+    Buffer.from(JSON.stringify(value)).toString("base64url");
   return `${encode({ alg: "none", type: "JWT" })}.${encode({ iat: 0, exp: 3600, ...claims })}.`;
 }
 
@@ -70,13 +71,18 @@ describe("WebSocket protocol", () => {
     it("answers a ping with a pong carrying d:{}", async () => {
       const raw = await client(uniqueNamespace());
       raw.send({ t: "c", d: { t: "p", d: {} } });
-      const pong = await raw.next((message) => JSON.stringify(message) === '{"t":"c","d":{"t":"o","d":{}}}');
+      const pong = await raw.next(
+        (message) => JSON.stringify(message) === '{"t":"c","d":{"t":"o","d":{}}}',
+      );
       expect(pong).to.deep.equal({ t: "c", d: { t: "o", d: {} } });
     });
 
     it("answers stats with ok and an empty string", async () => {
       const raw = await client(uniqueNamespace());
-      expect(await raw.request("s", { c: { "sdk.node.12-19-0": 1 } })).to.deep.equal({ s: "ok", d: "" });
+      expect(await raw.request("s", { c: { "sdk.node.12-19-0": 1 } })).to.deep.equal({
+        s: "ok",
+        d: "",
+      });
     });
   });
 
@@ -86,7 +92,8 @@ describe("WebSocket protocol", () => {
       const big = "x".repeat(40_000);
       const text = JSON.stringify({ t: "d", d: { r: 1, a: "p", b: { p: "/big", d: big } } });
       const chunks: string[] = [];
-      for (let offset = 0; offset < text.length; offset += 16384) chunks.push(text.slice(offset, offset + 16384));
+      for (let offset = 0; offset < text.length; offset += 16384)
+        chunks.push(text.slice(offset, offset + 16384));
       expect(chunks).to.have.length(3);
       raw.sendFrame(String(chunks.length));
       for (const chunk of chunks) raw.sendFrame(chunk);
@@ -154,7 +161,10 @@ describe("WebSocket protocol", () => {
       expect((await raw.request("p", { p: "/x", d: { "a.b": 1 } })).s).to.not.equal("ok");
       raw.send({ t: "d", d: { r: 99, a: "p" } });
       expect(await raw.request("s", {})).to.deep.equal({ s: "ok", d: "" });
-      expect(await other.request("p", { p: "/still", d: "fine" })).to.deep.equal({ s: "ok", d: "" });
+      expect(await other.request("p", { p: "/still", d: "fine" })).to.deep.equal({
+        s: "ok",
+        d: "",
+      });
     });
   });
 
@@ -199,7 +209,9 @@ describe("WebSocket protocol", () => {
       expect(await raw.request("n", { p: "/a" })).to.deep.equal({ s: "ok", d: "" });
       const start = raw.messages.length;
       await raw.request("p", { p: "/a", d: 1 });
-      expect(raw.messages.slice(start).filter((message) => pushOf(message) !== undefined)).to.deep.equal([]);
+      expect(
+        raw.messages.slice(start).filter((message) => pushOf(message) !== undefined),
+      ).to.deep.equal([]);
     });
   });
 
@@ -211,7 +223,10 @@ describe("WebSocket protocol", () => {
 
     it("answers unauth with ok unauthenticated and revokes listens the rules now deny", async () => {
       const namespace = uniqueNamespace();
-      emulator.database?.setRules(namespace, '{"rules":{".read":"auth != null",".write":"auth != null"}}');
+      emulator.database?.setRules(
+        namespace,
+        '{"rules":{".read":"auth != null",".write":"auth != null"}}',
+      );
       const raw = await client(namespace);
       expect((await raw.request("q", { p: "/a", h: "" })).s).to.equal("permission_denied");
       expect((await raw.request("auth", { cred: mockToken({ sub: "alice" }) })).s).to.equal("ok");
@@ -246,12 +261,15 @@ describe("WebSocket protocol", () => {
       const observer = await client(namespace);
       const leaving = await client(namespace);
       await observer.request("q", { p: "/presence", h: "" });
-      expect(await leaving.request("o", { p: "/presence/alice", d: { at: { ".sv": "timestamp" } } })).to.deep.equal(
-        { s: "ok", d: "" },
-      );
+      expect(
+        await leaving.request("o", { p: "/presence/alice", d: { at: { ".sv": "timestamp" } } }),
+      ).to.deep.equal({ s: "ok", d: "" });
       expect((await leaving.request("om", { p: "/presence/bob", d: { x: 1 } })).s).to.equal("ok");
       expect((await leaving.request("om", { p: "/presence/carol", d: { x: 1 } })).s).to.equal("ok");
-      expect(await leaving.request("oc", { p: "/presence/carol", d: null })).to.deep.equal({ s: "ok", d: "" });
+      expect(await leaving.request("oc", { p: "/presence/carol", d: null })).to.deep.equal({
+        s: "ok",
+        d: "",
+      });
       const before = Date.now();
       leaving.terminate();
       await observer.next((message) => {
