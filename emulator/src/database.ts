@@ -395,7 +395,8 @@ export class Database implements Engine {
       root: space.root,
       auth: auth.variable,
       now: this.clock(),
-      query: queryVariables(query),
+      // A read that loads all data is a plain read to the rules (the Ruleset supplies its defaults).
+      query: query === null || loadsAllData(query) ? null : queryVariables(query),
     });
   }
 

@@ -172,6 +172,19 @@ describe("Database", () => {
         database.read({ namespace: NS, path: ["items"], query: null, auth: UNAUTHENTICATED }),
       ).to.deep.equal({ status: "permission_denied" });
     });
+
+    it("shows the rules a plain read as ordered by key, and a filtered query as itself", () => {
+      const database = new Database({
+        defaultRules: '{"rules":{".read":"query.orderByKey == true && query.limitToFirst == null"}}',
+      });
+      set(database, ["items"], { a: 1 });
+      const read = (query: ReturnType<typeof parseWireQuery> | null) =>
+        database.read({ namespace: NS, path: ["items"], query, auth: alice }).status;
+      expect(read(null)).to.equal("ok");
+      expect(read(parseWireQuery({ i: ".key" }))).to.equal("ok");
+      expect(read(parseWireQuery({ l: 1, vf: "l", i: ".key" }))).to.equal("permission_denied");
+      expect(read(parseWireQuery({ l: 1, vf: "l", i: "n" }))).to.equal("permission_denied");
+    });
   });
 
   describe("listen", () => {
