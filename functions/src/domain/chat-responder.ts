@@ -128,12 +128,16 @@ export function createChatResponder(config: ChatResponderConfig): Responder {
       } catch (error) {
         const failure =
           error instanceof ChatFailure ? error : new ChatFailure("network", "unexpected failure");
-        config.onFallback?.({
-          reason: failure.reason,
-          detail: failure.detail,
-          model: config.model,
-          elapsedMs: Date.now() - started,
-        });
+        try {
+          config.onFallback?.({
+            reason: failure.reason,
+            detail: failure.detail,
+            model: config.model,
+            elapsedMs: Date.now() - started,
+          });
+        } catch {
+          // A failing log hook must not cost the caller an answer.
+        }
         const reply = await config.fallback.respond(input);
         return { ...reply, fallback: failure.reason };
       }

@@ -113,7 +113,7 @@ const TERMS: readonly TermRule[] = [
     category: "violence",
     level: "urgent",
     pattern:
-      "threat(?:s|ened|ening)?|assault(?:ed)?|attack(?:ed)?|abus(?:e|ive|ing)|domestic(?: violence| abuse)?|fight(?:ing)?|stalk(?:ed|ing|er)|scared (?:of|for) my (?:life|safety)|hit me|hurt me|knife|machete",
+      "threat(?:s|ened|ening)?|assault(?:ed)?|attack(?:ed)?|abus(?:e|ive|ing)|domestic(?: violence| abuse)?|fight(?:ing)?|stalk(?:ed|ing|er)|scared (?:of|for) my (?:life|safety)|hit me|hurt me|knife|machete|aggressive|violent|(?:following|followed|chasing) (?:me|us)",
   },
   // ---------------------------------------------------------------- fire
   {
@@ -128,7 +128,13 @@ const TERMS: readonly TermRule[] = [
     category: "fire",
     level: "urgent",
     pattern:
-      "(?<!\\b(?:i|we|you|they|to|not|don't|i don't) )smoke(?!\\s+(?:a |cigarettes?|weed|pot))|smoky|smell(?:s|ing)? (?:of )?(?:burning|smoke)|burning smell|something(?:'s| is) burning|(?:fire|smoke) alarms?(?: (?:is |are |keeps? |has been )?(?:going off|beeping|ringing|sounding))?|smoke detectors?|sparks?|sparking",
+      "(?<!\\b(?:i|we|you|they|to|not|don't|i don't) )smoke(?!\\s+(?:a |cigarettes?|weed|pot|alarms?|detectors?))|smoky|smell(?:s|ing)? (?:of )?(?:burning|smoke)|burning smell|something(?:'s| is) burning|(?:fire|smoke) alarms? (?:is |are |keeps? |has |have |has been |just |started )?(?:going off|gone off|went off|ringing|sounding|blaring)|sparks?|sparking",
+  },
+  {
+    id: "fire/alarm",
+    category: "fire",
+    level: "normal",
+    pattern: "(?:fire|smoke) (?:alarms?|detectors?)",
   },
   {
     id: "fire/services",
@@ -250,7 +256,7 @@ const TERMS: readonly TermRule[] = [
     id: "injury/fracture",
     category: "injury",
     level: "urgent",
-    pattern: `broken ${BODY_PART}|broke (?:my|his|her|their) ${BODY_PART}|${BODY_PART} (?:is |'s )?broken|fractur(?:e|ed|es)|dislocat(?:ed|ion)|(?:severe |bad )?burns?|burnt|burned|deep cut|(?:car|road|traffic|bike|work|workplace) (?:accident|crash|collision)|accident|crashed (?:into|my|the|our|his|her)|injur(?:ed|y|ies)|hurt|wounded|electrocuted|electric shock`,
+    pattern: `broken ${BODY_PART}|broke (?:my|his|her|their) ${BODY_PART}|${BODY_PART} (?:is |'s )?broken|fractur(?:e|ed|es)|dislocat(?:ed|ion)|(?:severe |bad )?burns?|burnt|burned|deep cut|(?:car|road|traffic|bike|work|workplace) (?:accident|crash|collision)|accident|crashed (?:into|my|the|our|his|her)|injur(?:ed|y|ies)|hurt|wounded|electrocuted|electric shock|(?:dog |animal |snake )?bit(?:e|ten)? (?:me|him|her|them|us|my \\w+)|(?:dog|animal|snake) bite|bitten`,
     fuzzy: ["fractured", "injured"],
   },
   {
@@ -444,10 +450,37 @@ interface Match {
   readonly readAs?: string;
 }
 
-const COMPILED = TERMS.map((rule) => ({
-  rule,
-  regex: new RegExp(`(?<![a-z0-9'])(?:${rule.pattern})(?![a-z0-9])`, "g"),
-}));
+/**
+ * Each top-level alternative gets its own expression: a single alternation stops at the first
+ * alternative that matches ("smoke" before "smoke detector"), and the longest phrase should win.
+ */
+const COMPILED = TERMS.flatMap((rule) =>
+  topLevelAlternatives(rule.pattern).map((alternative) => ({
+    rule,
+    regex: new RegExp(`(?<![a-z0-9'])(?:${alternative})(?![a-z0-9])`, "g"),
+  })),
+);
+
+function topLevelAlternatives(pattern: string): string[] {
+  const alternatives: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === "\\") i++;
+    else if (inClass) inClass = char !== "]";
+    else if (char === "[") inClass = true;
+    else if (char === "(") depth++;
+    else if (char === ")") depth--;
+    else if (char === "|" && depth === 0) {
+      alternatives.push(pattern.slice(start, i));
+      start = i + 1;
+    }
+  }
+  alternatives.push(pattern.slice(start));
+  return alternatives;
+}
 
 function findMatches(text: string): Match[] {
   const found: Match[] = [];

@@ -46,6 +46,8 @@ const TABLE: readonly Case[] = [
   c("what do I do if the smoke alarm keeps chirping", "normal", "fire"),
   c("I have acid reflux again after dinner", "normal", "general"),
   c("my phone is dead almost, I'll call back later", "normal", "general"),
+  c("the smoke detector battery needs changing", "normal", "fire"),
+  c("I'm fine thanks, just checking in", "normal", "general"),
   // urgent
   c("I fell in the bathroom and I can't get up", "urgent", "injury", ["fell", "can't get up"]),
   c("There's smoke coming from the garage", "urgent", "fire", ["smoke"]),
@@ -74,6 +76,9 @@ const TABLE: readonly Case[] = [
   c("I'm not going to hurt myself, I promise", "urgent", "self_harm", ["going to hurt myself"]),
   c("my dad had a fall and hit his head", "urgent", "injury", ["had a fall", "hit his head"]),
   c("Stuck in the lift between floors 3 and 4", "urgent", "lost", ["stuck in"]),
+  c("the dog bit me", "urgent", "injury", ["dog bit me"]),
+  c("he's drunk and aggressive", "urgent", "violence", ["aggressive"]),
+  c("someone is following me home", "urgent", "violence", ["following me"]),
   // critical
   c("There's a fire in the kitchen!", "critical", "fire", ["fire"]),
   c("FIREEEE HELP", "critical", "fire", ["fire"]),
