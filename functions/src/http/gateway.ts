@@ -1,0 +1,485 @@
+/**
+ * The gateway's endpoints (JWT, see lib/gateway-auth.ts), each POST with a JSON body:
+ *   speechTurn      {callRef, from, text, medium, turnId} → {callId, reply, urgency, owner, say}
+ *   callEnded       {callRef, from, at?}                  → {callId, status, endedAt}
+ *   missedCall      {callRef, from, medium?, at?}         → {callId, status, alertId}
+ *   deviceReadings  {tenantId, subjectId, readings[]}     → {subjectId, readings, alert}
+ * Order of checks: method, token, the gateway's rate limit, body, the caller's rate limit; only
+ * then is anything read, and every 4xx before that point leaves the databases untouched.
+ * Fan-out (alerts into inboxes, escalation, archive) is the triggers' job, never done here.
+ */
+import { getDatabase, type Reference } from "firebase-admin/database";
+import { logger } from "firebase-functions";
+import { onRequest, type Request } from "firebase-functions/v2/https";
+import { urgencyAlertId } from "../domain/fanout.js";
+import { createResponder, type Responder } from "../domain/responder.js";
+import {
+  callIdFor,
+  callIsClosed,
+  claimState,
+  claimUpdate,
+  decideTurn,
+  MalformedCallError,
+  missedCallAlertId,
+  parseCallState,
+  planCallEnded,
+  planMissedCall,
+  planTurn,
+  turnFingerprint,
+  turnPath,
+  HISTORY_LIMIT,
+  TURN_CLAIM_TTL_MS,
+  type CallState,
+  type TurnAnswer,
+} from "../domain/turn.js";
+import {
+  nextVitalsAlert,
+  normalizeReadings,
+  planReadings,
+  UnitMismatchError,
+  vitalsAlertId,
+  vitalsAlertPath,
+} from "../domain/vitals.js";
+import { invalidArgument, parseJsonBody } from "../lib/body.js";
+import { Directory } from "../lib/directory.js";
+import { HttpError } from "../lib/errors.js";
+import { gatewayVerifier, type GatewayIdentity } from "../lib/gateway-auth.js";
+import {
+  callEndedRequestSchema,
+  deviceReadingsRequestSchema,
+  missedCallRequestSchema,
+  speechTurnRequestSchema,
+  type SpeechTurnRequest,
+} from "../lib/gateway-schemas.js";
+import { endpoint } from "../lib/http.js";
+import { alertSchema, callSchema, type Alert, type Call } from "../lib/model.js";
+import { alertPath, callPath, messagesPath, outboxPath, subjectPath } from "../lib/paths.js";
+import { TokenBuckets, enforce } from "../lib/rate-limit.js";
+import {
+  callerRateBurst,
+  callerRatePerMinute,
+  gatewayJwtAlgorithm,
+  gatewayJwtAudience,
+  gatewayJwtIssuer,
+  gatewayJwtKey,
+  gatewayRateBurst,
+  gatewayRatePerMinute,
+  responderApiKey,
+  responderBaseUrl,
+  responderBudgetMs,
+  responderModel,
+  settingsCacheSeconds,
+} from "../params.js";
+
+/** A turn is a sentence or a text message: 4000 characters, up to 4 bytes each, and the fields. */
+export const TURN_BODY_LIMIT_BYTES = 20 * 1024;
+export const CALL_EVENT_BODY_LIMIT_BYTES = 4 * 1024;
+export const READINGS_BODY_LIMIT_BYTES = 32 * 1024;
+/** Device clocks drift; a reading further ahead than this is a broken clock, not a measurement. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+// ---------------------------------------------------------------- per-instance state
+
+// Params only have values at run time, so everything built from them is built on first use.
+const directory = new Directory(() => settingsCacheSeconds.value() * 1000);
+let callerBuckets: TokenBuckets | undefined;
+let gatewayBuckets: TokenBuckets | undefined;
+let responder: Responder | undefined;
+
+function callerLimit(): TokenBuckets {
+  callerBuckets ??= new TokenBuckets({
+    burst: callerRateBurst.value(),
+    perMinute: callerRatePerMinute.value(),
+  });
+  return callerBuckets;
+}
+
+function gatewayLimit(): TokenBuckets {
+  gatewayBuckets ??= new TokenBuckets({
+    burst: gatewayRateBurst.value(),
+    perMinute: gatewayRatePerMinute.value(),
+  });
+  return gatewayBuckets;
+}
+
+function turnResponder(): Responder {
+  responder ??= createResponder({
+    chat: {
+      baseUrl: responderBaseUrl.value(),
+      model: responderModel.value(),
+      apiKey: responderApiKey.value(),
+      budgetMs: responderBudgetMs.value(),
+    },
+    onFallback: (event) => {
+      logger.warn("responder fell back to the playbook", { ...event });
+    },
+  });
+  return responder;
+}
+
+async function authenticate(request: Request): Promise<GatewayIdentity> {
+  const verify = gatewayVerifier({
+    algorithm: gatewayJwtAlgorithm.value(),
+    key: gatewayJwtKey.value(),
+    issuer: gatewayJwtIssuer.value(),
+    audience: gatewayJwtAudience.value(),
+  });
+  const identity = await verify(request.get("authorization"));
+  enforce(gatewayLimit(), identity.gateway, "gateway");
+  return identity;
+}
+
+function internal(cause: unknown): HttpError {
+  return new HttpError("INTERNAL", "Internal error.", { cause });
+}
+
+// ---------------------------------------------------------------- speech turn
+
+async function readCallState(
+  tenantId: string,
+  callId: string,
+  subjectId: string | undefined,
+): Promise<{ state: CallState; callerName: string | undefined }> {
+  const db = getDatabase();
+  const [call, outbox, messages, alert, name] = await Promise.all([
+    db.ref(callPath(tenantId, callId)).get(),
+    db.ref(outboxPath(tenantId, callId)).get(),
+    db.ref(messagesPath(tenantId, callId)).orderByChild("seq").limitToLast(HISTORY_LIMIT).get(),
+    db.ref(alertPath(tenantId, urgencyAlertId(callId))).get(),
+    subjectId === undefined
+      ? Promise.resolve(undefined)
+      : db.ref(`${subjectPath(tenantId, subjectId)}/name`).get(),
+  ]);
+  try {
+    const state = parseCallState({
+      call: call.val(),
+      outbox: outbox.val(),
+      messages: messages.val(),
+      alert: alert.val(),
+    });
+    const callerName: unknown = name?.val();
+    return { state, callerName: typeof callerName === "string" ? callerName : undefined };
+  } catch (error) {
+    if (error instanceof MalformedCallError) throw internal(error);
+    throw error;
+  }
+}
+
+type Claim =
+  | { readonly kind: "claimed"; readonly at: number }
+  | { readonly kind: "answered"; readonly answer: TurnAnswer };
+
+/** Resolves when the turn record changes away from `in-progress`: done, released or gone stale. */
+function waitForTurn(ref: Reference, fingerprint: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      ref.off("value", listener);
+      resolve();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    const listener = ref.on("value", (snapshot) => {
+      if (claimState(snapshot.val(), fingerprint, Date.now()).kind !== "in-progress") finish();
+    });
+  });
+}
+
+/**
+ * Claims the turn record, or returns the answer a previous (or concurrent) request for the same
+ * turn recorded. A concurrent claimant is waited for; one that died is taken over after the TTL.
+ */
+async function claimTurn(ref: Reference, fingerprint: string): Promise<Claim> {
+  const deadline = Date.now() + TURN_CLAIM_TTL_MS + 2_000;
+  for (;;) {
+    const now = Date.now();
+    if (now > deadline) {
+      throw new HttpError("UNAVAILABLE", "This turn is still being processed; retry.", {
+        headers: { "Retry-After": "1" },
+      });
+    }
+    const { committed, snapshot } = await ref.transaction(
+      (current: unknown) => claimUpdate(current, fingerprint, now),
+      undefined,
+      false,
+    );
+    if (committed) return { kind: "claimed", at: now };
+    const state = claimState(snapshot.val(), fingerprint, Date.now());
+    switch (state.kind) {
+      case "done":
+        return { kind: "answered", answer: state.answer };
+      case "conflict":
+        throw new HttpError(
+          "ALREADY_EXISTS",
+          "This turnId was already used for a different turn of this call.",
+        );
+      case "free":
+        continue;
+      case "in-progress": {
+        const untilStale = state.claimedAt + TURN_CLAIM_TTL_MS - Date.now() + 50;
+        await waitForTurn(
+          ref,
+          fingerprint,
+          Math.max(0, Math.min(deadline - Date.now(), untilStale)),
+        );
+        continue;
+      }
+    }
+  }
+}
+
+/** Gives the turn back when this request could not finish it, so a retry need not wait the TTL. */
+async function releaseClaim(ref: Reference, fingerprint: string, claimedAt: number): Promise<void> {
+  try {
+    await ref.transaction(
+      (current: unknown) => {
+        const mine =
+          typeof current === "object" &&
+          current !== null &&
+          "status" in current &&
+          current.status === "pending" &&
+          "claimedAt" in current &&
+          current.claimedAt === claimedAt &&
+          "fingerprint" in current &&
+          current.fingerprint === fingerprint;
+        return mine ? null : undefined;
+      },
+      undefined,
+      false,
+    );
+  } catch (error) {
+    logger.warn("could not release a turn claim", { path: ref.toString(), error: String(error) });
+  }
+}
+
+async function recordTurn(request: Request): Promise<TurnAnswer> {
+  const { gateway } = await authenticate(request);
+  const body: SpeechTurnRequest = parseJsonBody(
+    request,
+    speechTurnRequestSchema,
+    TURN_BODY_LIMIT_BYTES,
+  );
+  enforce(callerLimit(), body.from, "caller number");
+
+  const caller = await directory.resolveCaller(body.from);
+  const { tenantId, subjectId } = caller;
+  const callId = callIdFor(gateway, body.callRef);
+  const fingerprint = turnFingerprint(body);
+  const turnRef = getDatabase().ref(turnPath(tenantId, callId, body.turnId));
+
+  // The claim and the reads go out together: a turn costs one round trip before the responder.
+  const [claim, read] = await Promise.all([
+    claimTurn(turnRef, fingerprint),
+    readCallState(tenantId, callId, subjectId),
+  ]);
+  if (claim.kind === "answered") {
+    logger.info("turn replayed", { tenantId, callId, turnId: body.turnId });
+    return claim.answer;
+  }
+  try {
+    const { state, callerName } = read;
+    if (callIsClosed(state)) {
+      throw new HttpError("FAILED_PRECONDITION", "This call has already ended.");
+    }
+    const now = Date.now();
+    const decision = decideTurn(body.text, state, now);
+    const reply = decision.aiReplies
+      ? await turnResponder().respond({
+          text: body.text,
+          history: decision.history,
+          urgency: decision.urgency,
+          category: decision.triage.category,
+          mode: decision.mode,
+          ...(callerName === undefined ? {} : { callerName }),
+        })
+      : null;
+    const plan = planTurn({
+      tenantId,
+      ...(subjectId === undefined ? {} : { subjectId }),
+      callId,
+      request: body,
+      fingerprint,
+      state,
+      decision,
+      reply,
+      now,
+    });
+    await getDatabase().ref().update(plan.update);
+    logger.info("turn recorded", {
+      tenantId,
+      callId,
+      turnId: body.turnId,
+      urgency: decision.urgency,
+      owner: decision.owner.kind,
+      mode: decision.mode,
+      said: decision.say.length,
+      ...(reply?.fallback === undefined ? {} : { fallback: reply.fallback }),
+    });
+    return plan.answer;
+  } catch (error) {
+    await releaseClaim(turnRef, fingerprint, claim.at);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- call ended, missed call
+
+async function readCall(tenantId: string, callId: string): Promise<Call | null> {
+  const value: unknown = (await getDatabase().ref(callPath(tenantId, callId)).get()).val();
+  if (value === null) return null;
+  const parsed = callSchema.safeParse(value);
+  if (!parsed.success)
+    throw internal(new Error(`call ${tenantId}/${callId}: ${parsed.error.message}`));
+  return parsed.data;
+}
+
+async function endCall(request: Request) {
+  const { gateway } = await authenticate(request);
+  const body = parseJsonBody(request, callEndedRequestSchema, CALL_EVENT_BODY_LIMIT_BYTES);
+  enforce(callerLimit(), body.from, "caller number");
+  const { tenantId } = await directory.resolveCaller(body.from);
+  const callId = callIdFor(gateway, body.callRef);
+  const call = await readCall(tenantId, callId);
+  if (call === null) throw new HttpError("NOT_FOUND", "No such call.");
+  if (call.status === "missed") {
+    throw new HttpError("FAILED_PRECONDITION", "This call was missed, not answered.");
+  }
+  // A repeated notification answers what the first one recorded and writes nothing.
+  if (call.status === "ended") return { callId, status: "ended", endedAt: call.endedAt ?? null };
+  const endedAt = Math.max(body.at ?? Date.now(), call.lastMessageAt);
+  await getDatabase()
+    .ref()
+    .update(planCallEnded(tenantId, callId, endedAt));
+  logger.info("call ended", { tenantId, callId });
+  return { callId, status: "ended", endedAt };
+}
+
+async function recordMissedCall(request: Request) {
+  const { gateway } = await authenticate(request);
+  const body = parseJsonBody(request, missedCallRequestSchema, CALL_EVENT_BODY_LIMIT_BYTES);
+  enforce(callerLimit(), body.from, "caller number");
+  const { tenantId, subjectId } = await directory.resolveCaller(body.from);
+  const callId = callIdFor(gateway, body.callRef);
+  const alertId = missedCallAlertId(callId);
+  const call = await readCall(tenantId, callId);
+  if (call !== null) {
+    if (call.status === "missed") return { callId, status: "missed", alertId };
+    throw new HttpError("FAILED_PRECONDITION", "This call was answered.");
+  }
+  await getDatabase()
+    .ref()
+    .update(
+      planMissedCall({
+        tenantId,
+        ...(subjectId === undefined ? {} : { subjectId }),
+        callId,
+        phone: body.from,
+        medium: body.medium,
+        at: body.at ?? Date.now(),
+      }),
+    );
+  logger.info("missed call recorded", { tenantId, callId });
+  return { callId, status: "missed", alertId };
+}
+
+// ---------------------------------------------------------------- device readings
+
+async function recordReadings(request: Request) {
+  await authenticate(request);
+  const body = parseJsonBody(request, deviceReadingsRequestSchema, READINGS_BODY_LIMIT_BYTES);
+  const now = Date.now();
+  let readings;
+  try {
+    readings = normalizeReadings(body.readings, now);
+  } catch (error) {
+    if (!(error instanceof UnitMismatchError)) throw error;
+    throw invalidArgument("The request body is not valid.", [
+      { path: ["readings", error.index, "unit"], code: "custom", message: error.message },
+    ]);
+  }
+  const ahead = readings.findIndex((reading) => reading.at > now + MAX_CLOCK_SKEW_MS);
+  if (ahead >= 0) {
+    throw invalidArgument("The request body is not valid.", [
+      { path: ["readings", ahead, "at"], code: "custom", message: "in the future" },
+    ]);
+  }
+  enforce(callerLimit(), `subject:${body.tenantId}/${body.subjectId}`, "subject");
+
+  const db = getDatabase();
+  const [settings, subject] = await Promise.all([
+    directory.tenantSettings(body.tenantId),
+    db.ref(subjectPath(body.tenantId, body.subjectId)).get(),
+  ]);
+  if (settings === null || !subject.exists()) {
+    throw new HttpError("NOT_FOUND", "No such subject in this tenant.");
+  }
+  const plan = planReadings({
+    tenantId: body.tenantId,
+    subjectId: body.subjectId,
+    readings,
+    thresholds: settings.vitalThresholds,
+    currentVitals: subject.child("vitals").val(),
+  });
+  if (Object.keys(plan.update).length > 0) await db.ref().update(plan.update);
+
+  let alert: {
+    id: string;
+    severity: Alert["severity"];
+    change: "raised" | "upgraded" | "unchanged";
+  } | null = null;
+  const worst = plan.worst;
+  if (worst !== undefined) {
+    let before: unknown = null;
+    const { committed, snapshot } = await db
+      .ref(vitalsAlertPath(body.tenantId, body.subjectId))
+      .transaction(
+        (current: unknown) => {
+          before = current;
+          return nextVitalsAlert(current, body.subjectId, worst, Date.now());
+        },
+        undefined,
+        false,
+      );
+    const stored = alertSchema.safeParse(snapshot.val());
+    const previous = alertSchema.safeParse(before);
+    alert = {
+      id: vitalsAlertId(body.subjectId),
+      severity: stored.success ? stored.data.severity : "normal",
+      change: !committed
+        ? "unchanged"
+        : previous.success && previous.data.status !== "resolved"
+          ? "upgraded"
+          : "raised",
+    };
+  }
+  logger.info("readings recorded", {
+    tenantId: body.tenantId,
+    subjectId: body.subjectId,
+    count: readings.length,
+    alert: alert?.change ?? "none",
+  });
+  return {
+    subjectId: body.subjectId,
+    readings: plan.readings.map((reading) => ({
+      kind: reading.kind,
+      value: reading.value,
+      at: reading.at,
+      status: reading.status,
+    })),
+    alert,
+  };
+}
+
+// ---------------------------------------------------------------- the functions
+
+const POST = ["POST"] as const;
+
+export const speechTurn = onRequest(
+  { secrets: [gatewayJwtKey, responderApiKey] },
+  endpoint(POST, recordTurn),
+);
+export const callEnded = onRequest({ secrets: [gatewayJwtKey] }, endpoint(POST, endCall));
+export const missedCall = onRequest({ secrets: [gatewayJwtKey] }, endpoint(POST, recordMissedCall));
+export const deviceReadings = onRequest(
+  { secrets: [gatewayJwtKey] },
+  endpoint(POST, recordReadings),
+);

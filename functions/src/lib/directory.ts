@@ -1,0 +1,104 @@
+/**
+ * Where a gateway request belongs: the caller's number → tenant and subject, through the Firestore
+ * phone index (one document read per request, never cached: a number moved to another subject
+ * takes effect at once), and the tenant settings and routing config, which change rarely and are
+ * kept in memory for a short TTL so the caller's path does not read them every turn.
+ */
+import { getFirestore } from "firebase-admin/firestore";
+import type { z } from "zod";
+import { HttpError } from "./errors.js";
+import { phoneIndexSchema, routingConfigSchema, tenantDocSchema } from "./model.js";
+import { firestore } from "./paths.js";
+
+export type TenantSettings = z.infer<typeof tenantDocSchema>["settings"];
+
+export interface Caller {
+  readonly tenantId: string;
+  /** Absent for numbers the directory does not know: they go to the default tenant. */
+  readonly subjectId?: string;
+}
+
+interface Entry<T> {
+  readonly value: T;
+  readonly expiresAt: number;
+}
+
+/** Values read through `load` and kept for `ttlMs`; a failed load is not kept. */
+export class TtlCache<T> {
+  private readonly entries = new Map<string, Entry<Promise<T>>>();
+
+  constructor(
+    private readonly ttlMs: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const cached = this.entries.get(key);
+    if (cached !== undefined && cached.expiresAt > now) return cached.value;
+    const value = load();
+    this.entries.set(key, { value, expiresAt: now + this.ttlMs() });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    return value;
+  }
+}
+
+function malformed(what: string, error: z.ZodError): HttpError {
+  return new HttpError("INTERNAL", "Internal error.", {
+    cause: new Error(`${what} is malformed: ${error.message}`),
+  });
+}
+
+export class Directory {
+  private readonly tenants: TtlCache<TenantSettings | null>;
+  private readonly routing: TtlCache<string | null>;
+
+  constructor(ttlMs: () => number) {
+    this.tenants = new TtlCache(ttlMs);
+    this.routing = new TtlCache(ttlMs);
+  }
+
+  /** The tenant's settings, or null when there is no such tenant. */
+  tenantSettings(tenantId: string): Promise<TenantSettings | null> {
+    return this.tenants.get(tenantId, async () => {
+      const snapshot = await getFirestore().doc(firestore.tenantDoc(tenantId)).get();
+      if (!snapshot.exists) return null;
+      const parsed = tenantDocSchema.safeParse(snapshot.data());
+      if (!parsed.success) throw malformed(`tenant ${tenantId}`, parsed.error);
+      return parsed.data.settings;
+    });
+  }
+
+  /** The tenant unknown numbers go to, or null when the deployment has not configured one. */
+  defaultTenant(): Promise<string | null> {
+    return this.routing.get("routing", async () => {
+      const snapshot = await getFirestore().doc(firestore.routingConfigDoc()).get();
+      if (!snapshot.exists) return null;
+      const parsed = routingConfigSchema.safeParse(snapshot.data());
+      if (!parsed.success) throw malformed("the routing config", parsed.error);
+      return parsed.data.defaultTenantId;
+    });
+  }
+
+  /** The caller behind `phone`: its subject when indexed, else the default tenant. */
+  async resolveCaller(phone: string): Promise<Caller> {
+    const [snapshot, fallback] = await Promise.all([
+      getFirestore().doc(firestore.phoneDoc(phone)).get(),
+      // Usually cached; fetched alongside so an unknown number costs no second round trip.
+      this.defaultTenant(),
+    ]);
+    if (snapshot.exists) {
+      const parsed = phoneIndexSchema.safeParse(snapshot.data());
+      if (!parsed.success) throw malformed(`phone index entry ${phone}`, parsed.error);
+      return parsed.data;
+    }
+    if (fallback === null) {
+      throw new HttpError("UNAVAILABLE", "No tenant takes calls from unknown numbers.", {
+        cause: new Error("config/routing has no defaultTenantId"),
+      });
+    }
+    return { tenantId: fallback };
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Every deployment setting of the functions, each with what it is for. Values come from
+ * `functions/.env.<project>` (or `.env`) when deploying and from `functions/.env.local` in the
+ * emulator; secrets from Secret Manager when deployed and from `functions/.secret.local` in the
+ * emulator. The committed `.env.local` and `.secret.local` hold test-only values (see README).
+ */
+import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+// ---------------------------------------------------------------- gateway authentication
+
+export const gatewayJwtAlgorithm = defineString("GATEWAY_JWT_ALGORITHM", {
+  description:
+    "Algorithm of the gateway's JWTs: ES256 (GATEWAY_JWT_KEY is the gateway's public key, preferred) or HS256 (GATEWAY_JWT_KEY is a shared secret of at least 32 bytes). Only this algorithm is accepted.",
+  input: { select: { options: [{ value: "ES256" }, { value: "HS256" }] } },
+});
+
+export const gatewayJwtKey = defineSecret("GATEWAY_JWT_KEY", {
+  description:
+    "Verifies the gateway's JWTs: for ES256 the gateway's P-256 public key (SPKI PEM or a public JWK); for HS256 the shared secret.",
+});
+
+export const gatewayJwtIssuer = defineString("GATEWAY_JWT_ISSUER", {
+  description: "The `iss` every gateway JWT must carry, e.g. the telephony account's URL.",
+});
+
+export const gatewayJwtAudience = defineString("GATEWAY_JWT_AUDIENCE", {
+  description: "The `aud` every gateway JWT must carry: this deployment's name, e.g. its base URL.",
+});
+
+// ---------------------------------------------------------------- responder
+
+export const responderBaseUrl = defineString("RESPONDER_BASE_URL", {
+  description:
+    "Base URL of an OpenAI-compatible chat-completions API (…/v1). Empty: the offline playbook answers every turn.",
+  default: "",
+});
+
+export const responderModel = defineString("RESPONDER_MODEL", {
+  description: "Model name sent to the chat API. Empty: the offline playbook answers every turn.",
+  default: "",
+});
+
+export const responderApiKey = defineSecret("RESPONDER_API_KEY", {
+  description:
+    "Bearer key of the chat API. Set it to any placeholder (e.g. `none`) when the chat responder is not used.",
+});
+
+export const responderBudgetMs = defineInt("RESPONDER_BUDGET_MS", {
+  description:
+    "Milliseconds a turn waits for the chat API before the playbook answers instead. Keep it well below the gateway's own timeout.",
+  default: 2500,
+});
+
+// ---------------------------------------------------------------- rate limits (per instance)
+
+export const callerRatePerMinute = defineInt("RATE_LIMIT_CALLER_PER_MINUTE", {
+  description:
+    "Sustained requests per minute per caller number, per function instance (429 beyond it).",
+  default: 30,
+});
+
+export const callerRateBurst = defineInt("RATE_LIMIT_CALLER_BURST", {
+  description: "Requests a caller number may make at once, per function instance.",
+  default: 10,
+});
+
+export const gatewayRatePerMinute = defineInt("RATE_LIMIT_GATEWAY_PER_MINUTE", {
+  description:
+    "Sustained requests per minute per gateway (JWT `sub`), per function instance (429 beyond it).",
+  default: 3000,
+});
+
+export const gatewayRateBurst = defineInt("RATE_LIMIT_GATEWAY_BURST", {
+  description: "Requests a gateway may make at once, per function instance.",
+  default: 300,
+});
+
+// ---------------------------------------------------------------- caching
+
+export const settingsCacheSeconds = defineInt("SETTINGS_CACHE_SECONDS", {
+  description:
+    "How long a function instance keeps tenant settings and the routing config before reading them again.",
+  default: 30,
+});
