@@ -4,3 +4,4 @@ import "./setup.js";
 export { health } from "./http/health.js";
 export { members } from "./http/members.js";
 export { sessions } from "./http/sessions.js";
+export { callEnded, deviceReadings, missedCall, speechTurn } from "./http/gateway.js";
