@@ -2,6 +2,15 @@
 import "./setup.js";
 
 export { health } from "./http/health.js";
+export { history } from "./http/history.js";
 export { members } from "./http/members.js";
 export { sessions } from "./http/sessions.js";
 export { callEnded, deviceReadings, missedCall, speechTurn } from "./http/gateway.js";
+export { fanOutMessage } from "./triggers/message-created.js";
+export { fanOutAlert } from "./triggers/alert-written.js";
+export { applyAcknowledgement } from "./triggers/ack-written.js";
+export { recordOwnerChange } from "./triggers/owner-written.js";
+export { applyUrgencyOverride } from "./triggers/urgency-override-written.js";
+export { archiveEndedCall } from "./triggers/call-status-written.js";
+export { escalateAlert } from "./triggers/escalate-alert.js";
+export { sweeper, sweepStaleCalls } from "./http/sweeper.js";

@@ -1,0 +1,104 @@
+/**
+ * Which actions the signed-in member may take right now, and if not, why — in words shown next
+ * to the disabled control. Mirrors `CAPABILITIES` and the write rules of `database.rules.json`,
+ * so a button is enabled only for a write the rules will accept. Pure.
+ */
+import { CAPABILITIES, type Call, type Role } from "../../../functions/src/lib/model.js";
+import type { AlertView } from "./alerts.js";
+
+export type CallAction = "takeOver" | "handBack" | "message" | "setLead" | "overrideUrgency";
+
+export type Availability =
+  { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+
+const ALLOWED: Availability = { allowed: true };
+const deny = (reason: string): Availability => ({ allowed: false, reason });
+
+export interface ActionContext {
+  readonly role: Role;
+  readonly uid: string;
+  /** `.info/connected`: writes made offline would be judged later, against a changed call. */
+  readonly online: boolean;
+}
+
+const ROLE_NAMES: Readonly<Record<Role, string>> = {
+  admin: "Admins",
+  dispatcher: "Dispatchers",
+  doctor: "Doctors",
+  nurse: "Nurses",
+  caregiver: "Caregivers",
+  subject: "Subjects",
+};
+
+function notWhileOver(call: Call): Availability | undefined {
+  if (call.status === "ended") return deny("The call has ended.");
+  if (call.status === "missed") return deny("This was a missed call.");
+  return undefined;
+}
+
+export function callActionAvailability(
+  action: CallAction,
+  call: Call,
+  context: ActionContext,
+): Availability {
+  const capabilities = CAPABILITIES[context.role];
+  const roleName = ROLE_NAMES[context.role];
+  const owner = call.owner;
+  const ownedByMe = owner.kind === "human" && owner.uid === context.uid;
+
+  switch (action) {
+    case "takeOver": {
+      if (!capabilities.takeOver) return deny(`${roleName} cannot take over calls.`);
+      const over = notWhileOver(call);
+      if (over !== undefined) return over;
+      if (ownedByMe) return deny("You are handling this call.");
+      if (owner.kind === "human") return deny(`${owner.name} is handling this call.`);
+      break;
+    }
+    case "handBack": {
+      if (!capabilities.takeOver) return deny(`${roleName} cannot take over or hand back calls.`);
+      const over = notWhileOver(call);
+      if (over !== undefined) return over;
+      if (owner.kind === "ai") return deny("The AI assistant already handles this call.");
+      if (!ownedByMe) return deny(`Only ${owner.name}, who handles the call, can hand it back.`);
+      break;
+    }
+    case "message": {
+      if (capabilities.messageCaller === "never") {
+        return deny(`${roleName} cannot message callers.`);
+      }
+      const over = notWhileOver(call);
+      if (over !== undefined) return over;
+      if (capabilities.messageCaller === "asOwner" && !ownedByMe) {
+        return deny("Take over the call to message the caller.");
+      }
+      break;
+    }
+    case "setLead": {
+      if (!capabilities.setLead) return deny(`${roleName} cannot set lead status.`);
+      break;
+    }
+    case "overrideUrgency": {
+      if (!capabilities.overrideUrgency) return deny(`${roleName} cannot override urgency.`);
+      const over = notWhileOver(call);
+      if (over !== undefined) return over;
+      break;
+    }
+  }
+  if (!context.online) return deny("Offline: reconnecting to the database.");
+  return ALLOWED;
+}
+
+export function acknowledgeAvailability(alert: AlertView, context: ActionContext): Availability {
+  if (!CAPABILITIES[context.role].acknowledge) {
+    return deny(`${ROLE_NAMES[context.role]} cannot acknowledge alerts.`);
+  }
+  if (alert.status === "resolved") return deny("This alert is resolved.");
+  if (!context.online) return deny("Offline: reconnecting to the database.");
+  return ALLOWED;
+}
+
+/** Urgency levels an override may choose: any but the current one (the rules refuse a no-op). */
+export function overrideLevels(call: Call): Call["urgency"][] {
+  return (["normal", "urgent", "critical"] as const).filter((level) => level !== call.urgency);
+}

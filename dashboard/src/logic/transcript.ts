@@ -1,0 +1,67 @@
+/**
+ * The transcript of one call: messages in order, who said what, and the words that raised the
+ * call's urgency marked where they were said. Pure.
+ */
+import type { Call, Message } from "../../../functions/src/lib/model.js";
+
+export interface MessageEntry {
+  readonly id: string;
+  readonly message: Message;
+}
+
+export function orderMessages(entries: Iterable<MessageEntry>): MessageEntry[] {
+  return [...entries].sort(
+    (a, b) => a.message.seq - b.message.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+export function roleLabel(message: Message, names: ReadonlyMap<string, string>): string {
+  switch (message.role) {
+    case "caller":
+      return "Caller";
+    case "assistant":
+      return "AI assistant";
+    case "agent": {
+      const name = message.by === undefined ? undefined : names.get(message.by);
+      return name === undefined ? "Supervisor" : `Supervisor · ${name}`;
+    }
+    case "system":
+      return "System";
+  }
+}
+
+/** The message that raised the call to its current urgency, when triage named one. */
+export function triageMessageId(call: Call): string | undefined {
+  return call.urgencyReason?.messageId;
+}
+
+export interface Segment {
+  readonly text: string;
+  readonly matched: boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Splits `text` into plain and matched segments, matching each term case-insensitively; longer
+ * terms win where terms overlap. The segments join back to exactly `text`.
+ */
+export function highlightSegments(text: string, terms: readonly string[]): Segment[] {
+  const usable = [...new Set(terms.map((term) => term.trim()).filter((term) => term !== ""))].sort(
+    (a, b) => b.length - a.length,
+  );
+  if (usable.length === 0 || text === "") return text === "" ? [] : [{ text, matched: false }];
+  const pattern = new RegExp(usable.map(escapeRegExp).join("|"), "giu");
+  const segments: Segment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    const start = match.index;
+    if (start > last) segments.push({ text: text.slice(last, start), matched: false });
+    segments.push({ text: match[0], matched: true });
+    last = start + match[0].length;
+  }
+  if (last < text.length) segments.push({ text: text.slice(last), matched: false });
+  return segments;
+}
