@@ -99,7 +99,12 @@ export function escalationTaskId(step: Omit<EscalationStep, "dueAt">): string {
  */
 export function stepApplies(
   step: Pick<EscalationStep, "openedAt" | "toLevel">,
-  alert: { readonly status: string; readonly severity: string; readonly at: number; readonly level: number },
+  alert: {
+    readonly status: string;
+    readonly severity: string;
+    readonly at: number;
+    readonly level: number;
+  },
 ): boolean {
   return (
     alert.status === "open" &&

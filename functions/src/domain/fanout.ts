@@ -31,7 +31,10 @@ export function audienceMembers(
   for (const [uid, member] of Object.entries(members)) {
     if (member.role === "subject") continue;
     const assigned = subjectId !== undefined && member.subjects?.[subjectId] === true;
-    if (audience.tenantWide.includes(member.role) || (assigned && audience.assigned.includes(member.role))) {
+    if (
+      audience.tenantWide.includes(member.role) ||
+      (assigned && audience.assigned.includes(member.role))
+    ) {
       uids.push(uid);
     }
   }
@@ -47,7 +50,8 @@ export function alertRecipients(
   alert: Pick<Alert, "kind" | "subjectId" | "level">,
   policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY,
 ): string[] {
-  if (alert.kind === "unwatched") return audienceMembers(members, alert.subjectId, UNWATCHED_AUDIENCE);
+  if (alert.kind === "unwatched")
+    return audienceMembers(members, alert.subjectId, UNWATCHED_AUDIENCE);
   const uids = new Set<string>();
   for (let level = 0; level <= alert.level; level++) {
     for (const uid of audienceMembers(members, alert.subjectId, levelAudience(level, policy))) {
@@ -74,8 +78,11 @@ export function inboxItem(tenantId: string, alert: Alert): InboxItem {
 /** The fields of an alert its inbox copies and audience depend on: when equal, fan-out has nothing to do. */
 export function fanOutKey(alert: Alert | null): string {
   if (alert === null) return "";
-  const { acks: _acks, ...rest } = alert;
-  return JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(
+    Object.entries(alert)
+      .filter(([key]) => key !== "acks")
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** Root-relative update that writes the copy of `alert` into each recipient's inbox. */

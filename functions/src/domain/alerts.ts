@@ -1,0 +1,159 @@
+/**
+ * The alert state machine the triggers apply: open or upgrade an urgency alert, acknowledge,
+ * override, escalate, close at the end of a call. Each function returns the alert's next value, or
+ * null when nothing changes, so a trigger that runs twice writes once. Pure: no Firebase imports.
+ */
+import {
+  URGENCY_RANK,
+  type Alert,
+  type Call,
+  type Urgency,
+  ACK_STATUSES,
+  ALERT_STATUSES,
+} from "../lib/model.js";
+
+type AlertStatus = (typeof ALERT_STATUSES)[number];
+type AckStatus = (typeof ACK_STATUSES)[number];
+
+const STATUS_RANK: Readonly<Record<AlertStatus, number>> = {
+  open: 0,
+  acknowledged: 1,
+  resolved: 2,
+};
+
+const ESCALATED = / · escalated to level \d+$/;
+export const ENDED_UNATTENDED = " · ended unattended";
+
+function capitalized(urgency: Urgency): string {
+  return urgency.charAt(0).toUpperCase() + urgency.slice(1);
+}
+
+/** The title without the suffixes this module adds. */
+export function baseTitle(title: string): string {
+  let base = title;
+  if (base.endsWith(ENDED_UNATTENDED)) base = base.slice(0, -ENDED_UNATTENDED.length);
+  return base.replace(ESCALATED, "");
+}
+
+export function withLevel(title: string, level: number): string {
+  const base = baseTitle(title);
+  return level > 0 ? `${base} · escalated to level ${level}` : base;
+}
+
+/** "Critical call: "fire", "trapped"" — what a supervisor reads first in the feed and the inbox. */
+export function urgencyTitle(severity: Urgency, terms: readonly string[] | undefined): string {
+  const shown = (terms ?? []).slice(0, 3).map((term) => `"${term}"`);
+  return shown.length > 0
+    ? `${capitalized(severity)} call: ${shown.join(", ")}`
+    : `${capitalized(severity)} call`;
+}
+
+type CallFacts = Pick<Call, "urgency" | "subjectId" | "urgencyReason">;
+
+function freshUrgencyAlert(callId: string, call: CallFacts, at: number): Alert {
+  return {
+    kind: "urgency",
+    severity: call.urgency,
+    callId,
+    ...(call.subjectId === undefined ? {} : { subjectId: call.subjectId }),
+    title: urgencyTitle(call.urgency, call.urgencyReason?.terms),
+    at,
+    status: "open",
+    level: 0,
+  };
+}
+
+/**
+ * The urgency alert a call at its current urgency needs: opened at urgent or critical, upgraded in
+ * place (and reopened: a higher severity is news) when the call went higher, untouched otherwise.
+ * `at` is the time of the event that raised it, so a replay produces the same alert.
+ */
+export function raiseUrgencyAlert(
+  current: Alert | null,
+  callId: string,
+  call: CallFacts,
+  at: number,
+): Alert | null {
+  if (call.urgency === "normal") return null;
+  if (current === null) return freshUrgencyAlert(callId, call, at);
+  if (URGENCY_RANK[call.urgency] <= URGENCY_RANK[current.severity]) return null;
+  const upgraded = freshUrgencyAlert(callId, call, at);
+  return {
+    ...current,
+    severity: upgraded.severity,
+    title: withLevel(upgraded.title, current.level),
+    at: Math.max(at, current.at),
+    status: "open",
+  };
+}
+
+/**
+ * A supervisor set the call's urgency to `level`: the alert follows it, down as well as up.
+ * Lowered to normal resolves it; lowered to urgent keeps its status; raised opens or upgrades it.
+ */
+export function overrideUrgencyAlert(
+  current: Alert | null,
+  callId: string,
+  call: CallFacts,
+  at: number,
+): Alert | null {
+  const level = call.urgency;
+  if (current === null || URGENCY_RANK[level] > URGENCY_RANK[current.severity]) {
+    return raiseUrgencyAlert(current, callId, call, at);
+  }
+  if (level === "normal") {
+    return current.status === "resolved" ? null : { ...current, status: "resolved" };
+  }
+  if (level === current.severity) return null;
+  return {
+    ...current,
+    severity: level,
+    title: withLevel(urgencyTitle(level, call.urgencyReason?.terms), current.level),
+  };
+}
+
+/** What one acknowledgement does to the alert's status: only ever forward. */
+export function statusAfterAck(current: AlertStatus, ack: AckStatus): AlertStatus {
+  const proposed: AlertStatus =
+    ack === "resolved" || ack === "false_alarm" ? "resolved" : "acknowledged";
+  return STATUS_RANK[proposed] > STATUS_RANK[current] ? proposed : current;
+}
+
+/**
+ * Applies an acknowledgement made at `ackAt`. One made before the alert was last (re)opened is
+ * about the old state and changes nothing.
+ */
+export function acknowledge(current: Alert, ack: { status: AckStatus; at: number }): Alert | null {
+  if (ack.at < current.at) return null;
+  const status = statusAfterAck(current.status, ack.status);
+  return status === current.status ? null : { ...current, status };
+}
+
+/** Raises an open critical alert one level; the title shows it. */
+export function escalate(current: Alert, toLevel: number): Alert {
+  return { ...current, level: toLevel, title: withLevel(current.title, toLevel) };
+}
+
+/** Kinds that belong to the live conversation and close with it (a missed call still needs a call back). */
+const CLOSE_WITH_CALL: ReadonlySet<Alert["kind"]> = new Set(["urgency", "unwatched", "escalation"]);
+
+/**
+ * The call ended: its conversation alerts are resolved; one nobody ever acknowledged is marked
+ * "ended unattended" so it stands out in review.
+ */
+export function closeWithCall(current: Alert): Alert | null {
+  if (!CLOSE_WITH_CALL.has(current.kind) || current.status === "resolved") return null;
+  const unattended = current.status === "open" && Object.keys(current.acks ?? {}).length === 0;
+  return {
+    ...current,
+    status: "resolved",
+    title:
+      unattended && !isEndedUnattended(current)
+        ? `${current.title}${ENDED_UNATTENDED}`
+        : current.title,
+  };
+}
+
+export function isEndedUnattended(alert: Pick<Alert, "title">): boolean {
+  return alert.title.endsWith(ENDED_UNATTENDED);
+}

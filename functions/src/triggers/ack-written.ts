@@ -1,0 +1,53 @@
+/**
+ * `applyAcknowledgement` — on write of `tenants/{tenantId}/alerts/{alertId}/acks/{uid}` (the
+ * supervisor's own ack, validated by the rules): moves the alert's status forward (acknowledged, or
+ * resolved for `resolved`/`false_alarm`) and records the action in the Firestore audit log. The
+ * new status reaches every inbox copy through `fanOutAlert`; an alert no longer open is never
+ * escalated, which is how an acknowledgement cancels its escalation. A replay writes the same
+ * audit document and leaves the status as it is.
+ */
+import { logger } from "firebase-functions";
+import { onValueWritten } from "firebase-functions/v2/database";
+import { acknowledge } from "../domain/alerts.js";
+import { databaseInstance } from "../lib/database-instance.js";
+import { transactAlert, writeAudit } from "../lib/live-store.js";
+import { ackSchema } from "../lib/model.js";
+
+export const applyAcknowledgement = onValueWritten(
+  { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: databaseInstance() },
+  async (event) => {
+    const { tenantId, alertId, uid } = event.params;
+    const value: unknown = event.data.after.val();
+    if (value === null) return;
+    const parsed = ackSchema.safeParse(value);
+    if (!parsed.success) {
+      logger.warn("malformed acknowledgement ignored", { tenantId, alertId, uid });
+      return;
+    }
+    const ack = parsed.data;
+    const outcome = await transactAlert(tenantId, alertId, (current) =>
+      current === null ? null : acknowledge(current, ack),
+    );
+    const alert = outcome.current;
+    if (alert === null) {
+      logger.warn("acknowledgement of an unknown alert", { tenantId, alertId, uid });
+      return;
+    }
+    await writeAudit(tenantId, {
+      action: "acknowledge",
+      actorUid: uid,
+      at: ack.at,
+      alertId,
+      ...(alert.callId === undefined ? {} : { callId: alert.callId }),
+      details: { status: ack.status, note: ack.note, kind: alert.kind },
+    });
+    logger.info("alert acknowledged", {
+      tenantId,
+      alertId,
+      uid,
+      ack: ack.status,
+      status: alert.status,
+      changed: outcome.written !== null,
+    });
+  },
+);

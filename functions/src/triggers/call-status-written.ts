@@ -1,0 +1,27 @@
+/**
+ * `archiveEndedCall` — on write of `tenants/{tenantId}/calls/{callId}/status`: when it becomes
+ * `ended` or `missed`, archives the call to Firestore (`tenants/{t}/archive/{callId}`: summary and
+ * full transcript) and resolves the call's conversation alerts, marking the ones nobody ever
+ * acknowledged "ended unattended". The live data stays until the tenant's retention has passed;
+ * the sweeper prunes it. Archiving again writes the same record.
+ */
+import { logger } from "firebase-functions";
+import { onValueWritten } from "firebase-functions/v2/database";
+import { databaseInstance } from "../lib/database-instance.js";
+import { archiveCall, closeCallAlerts } from "../lib/live-store.js";
+
+export const archiveEndedCall = onValueWritten(
+  { ref: "tenants/{tenantId}/calls/{callId}/status", instance: databaseInstance() },
+  async (event) => {
+    const { tenantId, callId } = event.params;
+    const status: unknown = event.data.after.val();
+    if (status !== "ended" && status !== "missed") return;
+    const archived = await archiveCall(tenantId, callId);
+    if (!archived) {
+      logger.warn("ended call could not be read; not archived", { tenantId, callId });
+      return;
+    }
+    const closed = await closeCallAlerts(tenantId, callId);
+    logger.info("call archived", { tenantId, callId, status, alertsClosed: closed.length });
+  },
+);
