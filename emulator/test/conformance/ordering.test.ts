@@ -16,9 +16,13 @@ import {
   orderByValue,
   query,
   ref,
+  remove,
+  set,
   startAfter,
   startAt,
+  update,
   type DataSnapshot,
+  type Database,
   type Query,
   type QueryConstraint,
 } from "firebase/database";
@@ -31,7 +35,9 @@ import {
   rest,
   startEmulator,
   uniqueName,
+  watch,
   type ClientHandle,
+  type Watch,
   type Emulator,
 } from "./support.js";
 
@@ -108,30 +114,53 @@ function randomPriority(random: () => number): string | number | null {
   );
 }
 
-/** A random child set in export format: leaves, objects with `n` and `deep/x`, and priorities. */
+/** One random child in export format: a leaf, or an object with `n` and `deep/x`; maybe a priority. */
+function randomNode(random: () => number, id: number): Record<string, unknown> | Leaf {
+  const priority = randomPriority(random);
+  if (random() < 0.3) {
+    const leaf = randomLeaf(random) ?? "leaf";
+    return priority === null ? leaf : { ".value": leaf, ".priority": priority };
+  }
+  const object: Record<string, unknown> = { id };
+  const n = randomLeaf(random);
+  if (n !== null) object["n"] = n;
+  const x = randomLeaf(random);
+  if (x !== null) object["deep"] = { x };
+  if (random() < 0.1) object["n"] = { nested: true };
+  if (priority !== null) object[".priority"] = priority;
+  return object;
+}
+
+/** A random child set in export format. */
 function randomData(random: () => number): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   const count = 6 + Math.floor(random() * 12);
-  for (let i = 0; i < count; i += 1) {
-    const key = pick(random, KEYS);
-    const priority = randomPriority(random);
-    let node: Record<string, unknown> | Leaf;
-    if (random() < 0.3) {
-      const leaf = randomLeaf(random) ?? "leaf";
-      node = priority === null ? leaf : { ".value": leaf, ".priority": priority };
-    } else {
-      const object: Record<string, unknown> = { id: i };
-      const n = randomLeaf(random);
-      if (n !== null) object["n"] = n;
-      const x = randomLeaf(random);
-      if (x !== null) object["deep"] = { x };
-      if (random() < 0.1) object["n"] = { nested: true };
-      if (priority !== null) object[".priority"] = priority;
-      node = object;
-    }
-    data[key] = node;
-  }
+  for (let i = 0; i < count; i += 1) data[pick(random, KEYS)] = randomNode(random, i);
   return data;
+}
+
+/** Applies one random change under `data`: set, remove or update a child, or a multi-child update. */
+async function randomChange(random: () => number, db: Database, step: number): Promise<string> {
+  const key = pick(random, KEYS);
+  const roll = random();
+  if (roll < 0.4) {
+    const node = randomNode(random, 100 + step);
+    await set(ref(db, `data/${key}`), node);
+    return `set ${key}=${JSON.stringify(node)}`;
+  }
+  if (roll < 0.6) {
+    await remove(ref(db, `data/${key}`));
+    return `remove ${key}`;
+  }
+  if (roll < 0.8) {
+    const n = randomLeaf(random);
+    await update(ref(db, `data/${key}`), { n });
+    return `update ${key}/n=${JSON.stringify(n)}`;
+  }
+  const other = pick(random, KEYS);
+  const values = { [key]: randomNode(random, 200 + step), [other]: null };
+  await update(ref(db, "data"), values);
+  return `update ${JSON.stringify(values)}`;
 }
 
 type IndexKind = "child" | "deep" | "key" | "value" | "priority";
@@ -330,6 +359,87 @@ describe("ordering (§16 item 10)", () => {
         expect(orderedKeys(snapshot)).to.deep.equal(["d", "5", "b", "a", "e", "c"]);
       } finally {
         await client.close();
+      }
+    });
+
+    describe("property: server-maintained windows equal the client's after random changes", () => {
+      const SEEDS = [11, 12, 13, 14, 15, 16];
+      const QUERIES = 12;
+      const CHANGES = 30;
+      for (const seedValue of SEEDS) {
+        it(`keeps ${QUERIES} live tagged queries equal to local filtering through ${CHANGES} changes (seed ${seedValue})`, async () => {
+          const random = generator(seedValue);
+          const ns = uniqueName("live");
+          await seed(ns, "data", randomData(random));
+          const server = connectClient(emulator, ns);
+          const local = connectClient(emulator, ns);
+          const writer = connectClient(emulator, ns);
+          const offFull = onValue(ref(local.db, "data"), () => undefined);
+          const pairs: { label: string; server: Watch; local: Watch }[] = [];
+          const serverMarker = watch(ref(server.db, "marker"));
+          const localMarker = watch(ref(local.db, "marker"));
+          try {
+            await nextValue(ref(local.db, "data"), () => true, "the full data");
+            while (pairs.length < QUERIES) {
+              const shape = randomShape(random);
+              try {
+                const serverQuery = query(ref(server.db, "data"), ...shape.constraints);
+                const localQuery = query(ref(local.db, "data"), ...shape.constraints);
+                pairs.push({
+                  label: shape.label,
+                  server: watch(serverQuery),
+                  local: watch(localQuery),
+                });
+              } catch {
+                continue; // a shape the client itself rejects
+              }
+            }
+            const log: string[] = [];
+            for (let step = 0; step < CHANGES; step += 1)
+              log.push(await randomChange(random, writer.db, step));
+            const latest = (w: Watch): string => {
+              const snapshot = w.snapshots.at(-1);
+              return snapshot === undefined ? "<none>" : JSON.stringify(visible(snapshot));
+            };
+            // Pushes arrive in commit order, so once both clients see the marker they hold every change.
+            const marker = uniqueName("marker");
+            await set(ref(writer.db, "marker"), marker);
+            await Promise.all([
+              serverMarker.waitFor((snap) => snap.val() === marker, "the marker (server client)"),
+              localMarker.waitFor((snap) => snap.val() === marker, "the marker (local client)"),
+            ]);
+            const expectedFinal = JSON.stringify(
+              (await nextValue(ref(local.db, "data"), () => true, "the final data")).exportVal(),
+            );
+            const mismatches = pairs
+              .filter((pair) => latest(pair.server) !== latest(pair.local))
+              .map(
+                (pair) =>
+                  `${pair.label}\n    server: ${latest(pair.server)}\n    client: ${latest(pair.local)}`,
+              );
+            expect(
+              mismatches,
+              `seed ${seedValue}; final data ${expectedFinal}; changes:\n  ${log.join("\n  ")}\nmismatches:\n  ${mismatches.join("\n  ")}`,
+            ).to.deep.equal([]);
+            const errors = pairs.flatMap((pair) => [...pair.server.errors, ...pair.local.errors]);
+            expect(errors.map(String)).to.deep.equal([]);
+            const serverEvents = pairs.reduce((sum, pair) => sum + pair.server.snapshots.length, 0);
+            expect(serverEvents, "window changes pushed by the server").to.be.greaterThan(
+              QUERIES * 2,
+            );
+          } finally {
+            for (const pair of pairs) {
+              pair.server.off();
+              pair.local.off();
+            }
+            serverMarker.off();
+            localMarker.off();
+            offFull();
+            await server.close();
+            await local.close();
+            await writer.close();
+          }
+        });
       }
     });
 

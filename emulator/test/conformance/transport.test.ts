@@ -195,9 +195,16 @@ describe("transport (§16 items 1–6, 22)", () => {
         const seen = nextValue(ref(reader.db, "large"), (s) => s.exists(), "the large value");
         await set(ref(writer.db, "large"), value);
         expect((await seen).val()).to.deep.equal(value);
-        // Whatever framing the server chose, it must be well-formed and never a bare "0".
+        // The emulator splits large messages as the client does, so the client's reassembly ran.
         const fromServer = proxy.connections.flatMap((c) => c.fromServer);
         expect(fromServer).to.not.include("0");
+        const countIndex = fromServer.findIndex((frame) => /^[1-9]\d{0,5}$/.test(frame));
+        expect(countIndex, "a count frame before the 50 KB push").to.be.greaterThan(-1);
+        const count = Number(fromServer[countIndex]);
+        const chunks = fromServer.slice(countIndex + 1, countIndex + 1 + count);
+        expect(chunks).to.have.length(count);
+        expect(chunks.every((chunk) => chunk.length <= 16384)).to.equal(true);
+        expect(JSON.parse(chunks.join(""))).to.have.nested.property("d.b.d.blob");
       } finally {
         await writer.close();
         await reader.close();
