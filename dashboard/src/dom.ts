@@ -64,7 +64,7 @@ export function replaceKeepingFocus(container: HTMLElement, children: readonly C
   container.replaceChildren();
   append(container, children);
   if (key === undefined) return;
-  for (const candidate of container.querySelectorAll<HTMLElement>("[data-focus-key]")) {
+  for (const candidate of Array.from(container.querySelectorAll<HTMLElement>("[data-focus-key]"))) {
     if (candidate.dataset.focusKey === key) {
       candidate.focus({ preventScroll: true });
       return;
@@ -76,7 +76,7 @@ export function replaceKeepingFocus(container: HTMLElement, children: readonly C
 export function arrowKeyNavigation(container: HTMLElement): void {
   container.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    const items = [...container.querySelectorAll<HTMLElement>("[data-focus-key]")];
+    const items = Array.from(container.querySelectorAll<HTMLElement>("[data-focus-key]"));
     const index = items.findIndex((item) => item === document.activeElement);
     if (index === -1) return;
     const next = items[event.key === "ArrowDown" ? index + 1 : index - 1];

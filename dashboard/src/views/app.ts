@@ -62,7 +62,6 @@ import {
   alertFromFeed,
   alertFromInbox,
   escalationLabel,
-  isAcknowledged,
   sortAlerts,
   type AlertView,
 } from "../logic/alerts.js";
@@ -225,12 +224,28 @@ export function mountApp(
   );
   const liveTab = h(
     "button",
-    { testId: "view-live", attrs: { type: "button" }, on: { click: () => setView("live") } },
+    {
+      testId: "view-live",
+      attrs: { type: "button" },
+      on: {
+        click: () => {
+          setView("live");
+        },
+      },
+    },
     "Live",
   );
   const historyTab = h(
     "button",
-    { testId: "view-history", attrs: { type: "button" }, on: { click: () => setView("history") } },
+    {
+      testId: "view-history",
+      attrs: { type: "button" },
+      on: {
+        click: () => {
+          setView("history");
+        },
+      },
+    },
     "History",
   );
   const signOutButton = h(
@@ -465,7 +480,11 @@ export function mountApp(
             className: "banner-call",
             data: { focusKey: `banner-${entry.id}`, callId: entry.id },
             attrs: { type: "button" },
-            on: { click: () => select(entry.id) },
+            on: {
+              click: () => {
+                select(entry.id);
+              },
+            },
           },
           `${labelOfCall(entry, subjects)} — ${entry.call.lastSnippet}`,
         ),
@@ -506,7 +525,11 @@ export function mountApp(
             focusKey: `call-${entry.id}`,
           },
           attrs: { type: "button", "aria-pressed": selected },
-          on: { click: () => select(entry.id) },
+          on: {
+            click: () => {
+              select(entry.id);
+            },
+          },
         },
         h(
           "span",
@@ -1025,7 +1048,11 @@ export function mountApp(
                 disabled: !availability.allowed,
                 title: availability.allowed ? undefined : availability.reason,
               },
-              on: { click: () => openAck(alert.id) },
+              on: {
+                click: () => {
+                  openAck(alert.id);
+                },
+              },
             },
             "Acknowledge…",
           ),
@@ -1277,9 +1304,9 @@ export function mountApp(
 
   // ---------------------------------------------------------------- views
 
-  const history = mountHistory(historyRegion, backend, session, (message) =>
-    notify(message, "error"),
-  );
+  const history = mountHistory(historyRegion, backend, session, (message) => {
+    notify(message, "error");
+  });
 
   function setView(next: "live" | "history"): void {
     view = next;
@@ -1448,10 +1475,10 @@ export function mountApp(
   // Durations and "ago" labels tick without re-rendering rows (focus and selection stay put).
   const ticker = setInterval(() => {
     const now = Date.now();
-    for (const element of page.querySelectorAll<HTMLElement>("[data-since]")) {
+    for (const element of Array.from(page.querySelectorAll<HTMLElement>("[data-since]"))) {
       element.textContent = formatDuration(now - Number(element.dataset.since));
     }
-    for (const element of page.querySelectorAll<HTMLElement>("[data-ago]")) {
+    for (const element of Array.from(page.querySelectorAll<HTMLElement>("[data-ago]"))) {
       element.textContent = formatAgo(Number(element.dataset.ago), now);
     }
   }, 1000);

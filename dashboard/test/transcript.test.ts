@@ -1,0 +1,59 @@
+import { expect } from "chai";
+import type { Message } from "../../functions/src/lib/model.js";
+import { highlightSegments, orderMessages, roleLabel } from "../src/logic/transcript.js";
+
+function message(seq: number, overrides: Partial<Message> = {}): Message {
+  return { seq, role: "caller", text: `m${seq}`, at: seq, ...overrides };
+}
+
+describe("highlightSegments", () => {
+  it("marks each term case-insensitively and joins back to the text", () => {
+    const text = "He is NOT breathing and there is smoke";
+    const segments = highlightSegments(text, ["not breathing", "smoke"]);
+    expect(segments).to.deep.equal([
+      { text: "He is ", matched: false },
+      { text: "NOT breathing", matched: true },
+      { text: " and there is ", matched: false },
+      { text: "smoke", matched: true },
+    ]);
+    expect(segments.map((segment) => segment.text).join("")).to.equal(text);
+  });
+
+  it("prefers the longer term where terms overlap and treats terms as literal text", () => {
+    expect(
+      highlightSegments("chest pain (severe)", ["pain", "chest pain", "(severe)"]),
+    ).to.deep.equal([
+      { text: "chest pain", matched: true },
+      { text: " ", matched: false },
+      { text: "(severe)", matched: true },
+    ]);
+  });
+
+  it("returns the text unmarked without terms, and nothing for empty text", () => {
+    expect(highlightSegments("calm", [])).to.deep.equal([{ text: "calm", matched: false }]);
+    expect(highlightSegments("calm", ["  "])).to.deep.equal([{ text: "calm", matched: false }]);
+    expect(highlightSegments("", ["x"])).to.deep.equal([]);
+  });
+});
+
+describe("orderMessages", () => {
+  it("orders by seq whatever the key order", () => {
+    const ordered = orderMessages([
+      { id: "z", message: message(2) },
+      { id: "a", message: message(10) },
+      { id: "m", message: message(1) },
+    ]);
+    expect(ordered.map((entry) => entry.id)).to.deep.equal(["m", "z", "a"]);
+  });
+});
+
+describe("roleLabel", () => {
+  it("returns who spoke, naming the supervisor who typed an agent message", () => {
+    const names = new Map([["u1", "Dee"]]);
+    expect(roleLabel(message(1), names)).to.equal("Caller");
+    expect(roleLabel(message(1, { role: "assistant" }), names)).to.equal("AI assistant");
+    expect(roleLabel(message(1, { role: "agent", by: "u1" }), names)).to.equal("Supervisor · Dee");
+    expect(roleLabel(message(1, { role: "agent", by: "u9" }), names)).to.equal("Supervisor");
+    expect(roleLabel(message(1, { role: "system" }), names)).to.equal("System");
+  });
+});
