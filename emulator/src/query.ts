@@ -101,10 +101,14 @@ function wireBound(
   );
 }
 
+/** JSON.stringify typed as it behaves: undefined for undefined, functions and symbols. */
+function jsonText(value: unknown): string | undefined {
+  return JSON.stringify(value);
+}
+
 /** `label` names the bound in messages: "query start value", "startAt", … */
 function checkBoundValue(index: QueryIndex, value: unknown, label: string): BoundValue {
-  const shown =
-    typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  const shown = jsonText(value) ?? String(value);
   if (!(
     value === null ||
     typeof value === "string" ||

@@ -29,18 +29,20 @@ function resolve(
 ): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
+    // Array.isArray narrows to any[]; the elements are no better known than the value itself.
+    const items: readonly unknown[] = value;
     let copy: unknown[] | null = null;
-    for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
       path.push(String(index));
       const resolved = resolve(item, path, existing, now);
       path.pop();
       if (resolved !== item) {
-        copy ??= [...value];
+        copy ??= [...items];
         copy[index] = resolved;
       }
     }
-    return copy ?? value;
+    return copy ?? items;
   }
   if (Object.prototype.hasOwnProperty.call(value, SERVER_VALUE_KEY)) {
     const spec: unknown = Reflect.get(value, SERVER_VALUE_KEY);

@@ -11,8 +11,25 @@
 export class RegexSyntaxError extends Error {}
 
 const CLASS_ESCAPES = new Set(["d", "w", "s", "D", "W", "S"]);
-const SPECIAL_OUTSIDE_CLASS = new Set([..."\\^$.|?*+()[]{}/-"]);
-const SPECIAL_INSIDE_CLASS = new Set([..."\\]^-[/"]);
+const SPECIAL_OUTSIDE_CLASS = new Set([
+  "\\",
+  "^",
+  "$",
+  ".",
+  "|",
+  "?",
+  "*",
+  "+",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  "/",
+  "-",
+]);
+const SPECIAL_INSIDE_CLASS = new Set(["\\", "]", "^", "-", "[", "/"]);
 
 function escapeLiteral(char: string, inClass: boolean): string {
   const special = inClass ? SPECIAL_INSIDE_CLASS : SPECIAL_OUTSIDE_CLASS;
