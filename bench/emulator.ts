@@ -257,7 +257,12 @@ async function startBaseline(): Promise<{ url: string; close(): void }> {
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
-  return { url: `ws://127.0.0.1:${port}/.ws?v=5&ns=bench`, close: () => server.close() };
+  return {
+    url: `ws://127.0.0.1:${port}/.ws?v=5&ns=bench`,
+    close: () => {
+      server.close();
+    },
+  };
 }
 
 /** An unsigned ID token, as the Auth emulator issues them: the emulator decodes, never verifies. */

@@ -293,10 +293,18 @@ function queryCase(random: Random): QueryCase {
   else options.orderByChild = random.pick(["age", "name"]);
   if (random.chance(0.4)) options.limitToFirst = random.pick([5, 10, 50]);
   else if (random.chance(0.3)) options.limitToLast = random.pick([5, 10]);
-  if (random.chance(0.3)) options.equalTo = random.pick(["u1", "u2", 5]);
-  else if (random.chance(0.3)) options.startAt = random.pick(["a", 1]);
-  else if (random.chance(0.1)) options.startAfter = random.pick(["a", 1]);
-  else if (random.chance(0.1)) options.endBefore = random.pick(["z", 9]);
+  // At most one bound: each is tried in turn, with its own chance.
+  const bounds: readonly (readonly [string, number, readonly (string | number)[]])[] = [
+    ["equalTo", 0.3, ["u1", "u2", 5]],
+    ["startAt", 0.3, ["a", 1]],
+    ["startAfter", 0.1, ["a", 1]],
+    ["endBefore", 0.1, ["z", 9]],
+  ];
+  const bound = bounds.find(([, probability]) => random.chance(probability));
+  if (bound !== undefined) {
+    const [name, , choices] = bound;
+    options[name] = random.pick(choices);
+  }
   // The SDKs send startAfter/endBefore as exclusive startAt/endAt bounds; rules see the value.
   const value = (key: string): string | number | boolean | null =>
     options[key] ??

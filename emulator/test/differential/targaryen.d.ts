@@ -21,14 +21,16 @@ declare module "targaryen" {
     write(path: string, value: unknown, options: { now: number }): TargaryenResult;
     update(path: string, patch: Record<string, unknown>, options: { now: number }): TargaryenResult;
   }
-  function database(rules: unknown, data: unknown, now?: number): TargaryenDatabase;
-  const targaryen: { database: typeof database };
+  const targaryen: {
+    database: (rules: unknown, data: unknown, now?: number) => TargaryenDatabase;
+  };
   export default targaryen;
 }
 
 declare module "targaryen/lib/parser/string-methods.js" {
   const stringMethods: {
-    endsWith(str: string, substr: unknown): boolean;
+    // A property, not a method: the differential test swaps it for a correct one and back.
+    endsWith: (str: string, substr: unknown) => boolean;
   };
   export default stringMethods;
 }

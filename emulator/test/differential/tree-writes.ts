@@ -55,13 +55,15 @@ export function setAt(root: Node, path: readonly string[], value: Node): Node {
   if (key === undefined) return value;
   // Writing below a leaf replaces it with children but keeps its priority (as the SDKs' tree does).
   const priority = getPriority(root);
-  const out: Record<string, Node> = hasChildren(root)
-    ? { ...root }
+  const siblings: Record<string, Node> = hasChildren(root)
+    ? root
     : priority === null
       ? {}
       : { ".priority": priority };
-  const next = setAt(out[key] ?? null, rest, value);
-  if (next === null) delete out[key];
-  else out[key] = next;
+  const next = setAt(siblings[key] ?? null, rest, value);
+  const out: Record<string, Node> =
+    next === null
+      ? Object.fromEntries(Object.entries(siblings).filter(([name]) => name !== key))
+      : { ...siblings, [key]: next };
   return childKeys(out).length > 0 ? out : null;
 }

@@ -50,7 +50,13 @@ async function clientHash(server: ValueServer, database: Database, path: string,
   let unsubscribe: (() => void) | undefined;
   await withTimeout(
     new Promise<void>((resolve, reject) => {
-      unsubscribe = onValue(location, () => resolve(), reject);
+      unsubscribe = onValue(
+        location,
+        () => {
+          resolve();
+        },
+        reject,
+      );
     }),
     5000,
     `the value at /${path}`,

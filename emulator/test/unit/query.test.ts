@@ -541,7 +541,15 @@ describe("applyQuery against the client's own filtering", function () {
       try {
         await withTimeout(
           new Promise<void>((resolve, reject) => {
-            unsubscribers.push(onValue(location, () => resolve(), reject));
+            unsubscribers.push(
+              onValue(
+                location,
+                () => {
+                  resolve();
+                },
+                reject,
+              ),
+            );
           }),
           5000,
           `the value at /${path}`,
@@ -555,7 +563,7 @@ describe("applyQuery against the client's own filtering", function () {
         );
         const clientKeys: string[] = [];
         snapshot.forEach((childSnapshot) => {
-          clientKeys.push(childSnapshot.key ?? "");
+          clientKeys.push(childSnapshot.key);
         });
         const wire: unknown = Reflect.get(filtered, "_queryObject");
         const spec = parseWireQuery(wire);
