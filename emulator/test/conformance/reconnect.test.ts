@@ -11,7 +11,6 @@ import {
   connectClient,
   rest,
   startEmulator,
-  startEmulatorOnPort,
   uniqueName,
   until,
   watch,
@@ -163,7 +162,7 @@ describe("reconnects (§16 item 24)", () => {
 
   describe("§16.24 emulator restart on the same port", () => {
     it("is survived by the admin SDK and the client SDK: listeners resume, pending writes land once", async () => {
-      let server = await startEmulatorOnPort(0);
+      let server = await startEmulator();
       const port = server.port;
       const ns = uniqueName("ns");
       const client = connectClient(server, ns);
@@ -184,7 +183,7 @@ describe("reconnects (§16 item 24)", () => {
         await connectedState(client.db, false);
         const clientWrite = set(ref(client.db, "r/fromClient"), increment(1));
         const adminWrite = adminApp.db.ref("r/fromAdmin").set(increment(1));
-        server = await startEmulatorOnPort(port);
+        server = await startEmulator({ port });
         await Promise.all([clientWrite, adminWrite]);
         const expected = { fromAdmin: 1, fromClient: 1 };
         const resumed = await clientSeen.waitFor(

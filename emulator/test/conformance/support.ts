@@ -21,7 +21,6 @@ import {
   getDatabase as getAdminDatabase,
   type Database as AdminDatabase,
 } from "firebase-admin/database";
-import { startServer } from "../../src/server.js";
 import { startEmulator as startTestEmulator } from "../helpers/emulator.js";
 
 // The SDKs log every expected permission_denied and reconnect as a warning; the tests assert those.
@@ -38,28 +37,18 @@ export interface Emulator {
 }
 
 /**
- * Starts an emulator on a free port through the shared test helper. `CONFORMANCE_MODE=child` runs
- * the whole suite against the built CLI (`emulator/lib/cli.js`) instead of in-process.
+ * Starts an emulator through the shared test helper, on `options.port` (to restart one where its
+ * clients expect it) or else a free port. `CONFORMANCE_MODE=child` runs the whole suite against
+ * the built CLI (`emulator/lib/cli.js`) instead of in-process.
  */
-export async function startEmulator(): Promise<Emulator> {
+export async function startEmulator(options: { readonly port?: number } = {}): Promise<Emulator> {
   const mode = process.env["CONFORMANCE_MODE"] === "child" ? "child" : "in-process";
-  const emulator = await startTestEmulator({ mode });
+  const emulator = await startTestEmulator({ mode, port: options.port });
   return {
     host: emulator.host,
     port: emulator.port,
     address: emulator.hostPort,
     close: () => emulator.stop(),
-  };
-}
-
-/** Starts an in-process emulator on a given port (to restart one where clients expect it). */
-export async function startEmulatorOnPort(port: number): Promise<Emulator> {
-  const server = await startServer({ host: HOST, port });
-  return {
-    host: HOST,
-    port: server.port,
-    address: `${HOST}:${server.port}`,
-    close: () => server.close(),
   };
 }
 

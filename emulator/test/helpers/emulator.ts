@@ -2,9 +2,11 @@
  * Test helpers for every emulator suite.
  *
  *   startEmulator(options?) → Promise<TestEmulator>
- *     Starts the emulator on a free port of 127.0.0.1.
+ *     Starts the emulator on 127.0.0.1.
  *     options.mode       "in-process" (default; runs src/ through tsx) or "child" (spawns
  *                        `node emulator/lib/cli.js`; build first with `npx tsc -b emulator`)
+ *     options.port       the port to listen on (default 0: a free one); pass a stopped emulator's
+ *                        port to restart it where its clients will reconnect
  *     options.rules      rules text for every namespace without rules of its own
  *     options.functionsEmulator  {host, port} where function triggers are delivered
  *     options.args       extra CLI arguments (child mode)
@@ -42,6 +44,7 @@ import { startServer } from "../../src/server.js";
 
 export interface StartOptions {
   readonly mode?: "in-process" | "child";
+  readonly port?: number;
   readonly rules?: string;
   readonly functionsEmulator?: { readonly host: string; readonly port: number };
   readonly args?: readonly string[];
@@ -101,7 +104,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
   if (options.mode === "child") return startChild(options);
   const server = await startServer({
     host: HOST,
-    port: 0,
+    port: options.port ?? 0,
     ...(options.rules === undefined ? {} : { defaultRules: options.rules }),
     ...(options.functionsEmulator === undefined
       ? {}
@@ -116,7 +119,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
 }
 
 async function startChild(options: StartOptions): Promise<TestEmulator> {
-  const args = [CLI, "--host", HOST, "--port", "0", ...(options.args ?? [])];
+  const args = [CLI, "--host", HOST, "--port", String(options.port ?? 0), ...(options.args ?? [])];
   if (options.functionsEmulator !== undefined) {
     args.push("--functions_emulator_host", options.functionsEmulator.host);
     args.push("--functions_emulator_port", String(options.functionsEmulator.port));
