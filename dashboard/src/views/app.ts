@@ -21,6 +21,7 @@
  *   call-detail              data-call-id, data-status; call-empty when nothing is selected
  *   call-ended-state         shown when the selected call ended or was missed
  *   call-urgency-reason      why the call is at its urgency
+ *   call-vitals              the subject's latest vitals (each li: data-kind, data-status)
  *   transcript               the messages; each: message with data-message-id, data-role,
  *                            data-seq, data-triage="true" on the message that raised urgency
  *   outbox-pending           messages typed for the caller, not yet delivered
@@ -103,6 +104,8 @@ import { mountHistory } from "./history.js";
 const AWAY_SETTLE_MS = 5000;
 /** At most one automatic re-subscription after a refused listener per this interval. */
 const RESUBSCRIBE_INTERVAL_MS = 30_000;
+/** Module-wide, so a remount cannot reset it and loop on a listener the rules keep refusing. */
+let lastResubscribe = 0;
 
 interface AwayState {
   readonly before: StateSnapshot;
@@ -154,7 +157,6 @@ export function mountApp(
   let away: AwayState | undefined;
   let ackAlertId: string | undefined;
   let view: "live" | "history" = "live";
-  let lastResubscribe = 0;
   let presenceHandle: ReturnType<Backend["publishPresence"]> | undefined;
 
   // ---------------------------------------------------------------- derived state
@@ -580,6 +582,7 @@ export function mountApp(
   });
   const reasonLine = h("p", { className: "urgency-reason", testId: "call-urgency-reason" });
   const outboxList = h("ul", { className: "outbox", testId: "outbox-pending" });
+  const vitalsLine = h("ul", { className: "vitals", testId: "call-vitals" });
 
   function select(callId: string): void {
     if (selectedCallId === callId) return;
@@ -633,6 +636,7 @@ export function mountApp(
       actionControls = buildActions(callId);
       detailRegion.replaceChildren(
         detailHeader,
+        vitalsLine,
         reasonLine,
         endedState,
         transcriptList,
@@ -663,6 +667,22 @@ export function mountApp(
         call.lead === undefined ? "" : ` · lead: ${call.lead.status}`,
       ),
     ]);
+
+    const vitals = Object.entries(
+      (call.subjectId === undefined ? undefined : subjects.get(call.subjectId))?.vitals ?? {},
+    );
+    vitalsLine.hidden = vitals.length === 0;
+    setChildren(
+      vitalsLine,
+      vitals.map(([kind, vital]) =>
+        h(
+          "li",
+          { className: `vital vital-${vital.status}`, data: { kind, status: vital.status } },
+          `${humanize(kind)} ${vital.value} ${vital.unit}`,
+          vital.status === "normal" ? "" : ` (${vital.status})`,
+        ),
+      ),
+    );
 
     const reason = urgencyReasonText(call);
     reasonLine.hidden = reason === undefined || call.urgency === "normal";
