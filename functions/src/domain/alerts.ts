@@ -89,7 +89,8 @@ export function raiseUrgencyAlert(
 
 /**
  * A supervisor set the call's urgency to `level`: the alert follows it, down as well as up.
- * Lowered to normal resolves it; lowered to urgent keeps its status; raised opens or upgrades it.
+ * Lowered to normal resolves it (at severity normal); lowered to urgent keeps its status; raised
+ * opens or upgrades it.
  */
 export function overrideUrgencyAlert(
   current: Alert | null,
@@ -102,7 +103,10 @@ export function overrideUrgencyAlert(
     return raiseUrgencyAlert(current, callId, call, at);
   }
   if (level === "normal") {
-    return current.status === "resolved" ? null : { ...current, status: "resolved" };
+    // Severity follows the call down too, so that the next rise upgrades (and reopens) the alert.
+    return current.status === "resolved" && current.severity === "normal"
+      ? null
+      : { ...current, severity: "normal", status: "resolved" };
   }
   if (level === current.severity) return null;
   return {

@@ -198,8 +198,14 @@ describe("raiseUrgencyAlert", () => {
 describe("overrideUrgencyAlert", () => {
   it("resolves the alert when lowered to normal, and only once", () => {
     const resolved = overrideUrgencyAlert(alert(), "c1", { ...call, urgency: "normal" }, 9);
-    expect(resolved?.status).to.equal("resolved");
-    expect(overrideUrgencyAlert(alert({ status: "resolved" }), "c1", call, 9)).to.equal(null);
+    expect(resolved).to.deep.include({ status: "resolved", severity: "normal" });
+    expect(resolved && overrideUrgencyAlert(resolved, "c1", call, 9)).to.equal(null);
+  });
+
+  it("reopens an alert resolved by an override when the call rises again", () => {
+    const resolved = alert({ status: "resolved", severity: "normal" });
+    const reopened = raiseUrgencyAlert(resolved, "c1", { ...call, urgency: "critical" }, 2000);
+    expect(reopened).to.deep.include({ status: "open", severity: "critical", at: 2000 });
   });
 
   it("lowers critical to urgent without changing the status", () => {
