@@ -32,8 +32,16 @@ export function sendError(response: Response, error: unknown): void {
       ? error
       : new HttpError("INTERNAL", "Internal error.", { cause: error });
   if (httpError.code === "INTERNAL") {
-    logger.error("request failed", { error: String(httpError.cause ?? httpError) });
+    logger.error("request failed", { error: describeCause(httpError.cause) });
   }
   if (response.headersSent) return;
   response.set(httpError.headers).status(httpError.httpStatus).json(httpError.toBody());
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? cause.message;
+  if (typeof cause === "string") return cause;
+  // JSON.stringify returns undefined for undefined, functions and symbols, whatever its type says.
+  const json = JSON.stringify(cause) as string | undefined;
+  return json ?? String(typeof cause);
 }

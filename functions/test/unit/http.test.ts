@@ -2,7 +2,7 @@ import { expect } from "chai";
 import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { endpoint } from "../../src/lib/http.js";
+import { endpoint, type Handler } from "../../src/lib/http.js";
 import { HttpError } from "../../src/lib/errors.js";
 
 describe("endpoint", () => {
@@ -12,26 +12,26 @@ describe("endpoint", () => {
   before(async () => {
     const app = express();
     app.use(express.json());
-    app.all(
-      "/ok",
-      endpoint(["POST"], (request) =>
-        Promise.resolve({ echo: (request.body as { x?: number }).x }),
-      ),
+    // Cloud Functions hands endpoints an express request that also carries the raw body.
+    const mount = (path: string, methods: string[], handle: Handler) => {
+      const handler = endpoint(methods, handle);
+      app.all(path, (request, response) => {
+        void handler(Object.assign(request, { rawBody: Buffer.from("") }), response);
+      });
+    };
+    mount("/ok", ["POST"], (request) =>
+      Promise.resolve({ echo: (request.body as { x?: number }).x }),
     );
-    app.all(
-      "/denied",
-      endpoint(["GET"], () => {
-        throw new HttpError("UNAUTHENTICATED", "Sign in.", {
-          headers: { "WWW-Authenticate": 'Bearer realm="lifeline"' },
-        });
-      }),
-    );
-    app.all(
-      "/bug",
-      endpoint(["GET"], () => Promise.reject(new Error("secret detail"))),
-    );
+    mount("/denied", ["GET"], () => {
+      throw new HttpError("UNAUTHENTICATED", "Sign in.", {
+        headers: { "WWW-Authenticate": 'Bearer realm="lifeline"' },
+      });
+    });
+    mount("/bug", ["GET"], () => Promise.reject(new Error("secret detail")));
     await new Promise<void>((resolve) => {
-      server = app.listen(0, "127.0.0.1", resolve);
+      server = app.listen(0, "127.0.0.1", () => {
+        resolve();
+      });
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
