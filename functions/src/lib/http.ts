@@ -43,5 +43,5 @@ function describeCause(cause: unknown): string {
   if (typeof cause === "string") return cause;
   // JSON.stringify returns undefined for undefined, functions and symbols, whatever its type says.
   const json = JSON.stringify(cause) as string | undefined;
-  return json ?? String(typeof cause);
+  return json ?? typeof cause;
 }
