@@ -151,11 +151,7 @@ function memberRecord(tenantId: string, member: SeedMember): MemberRecord {
   return newMemberRecord(tenantId, member.uid, member, SEED_TIME);
 }
 
-async function ensureAuthUser(
-  auth: Auth,
-  record: MemberRecord,
-  written: string[],
-): Promise<void> {
+async function ensureAuthUser(auth: Auth, record: MemberRecord, written: string[]): Promise<void> {
   const wanted = { email: record.email, displayName: record.name, disabled: false };
   const existing = await auth.getUser(record.uid).catch((error: unknown) => {
     if (typeof error === "object" && error !== null && "code" in error) {

@@ -169,17 +169,19 @@ async function updateMember(
   actor: Member,
 ): Promise<MemberRecord> {
   const current = await existingMember(tenantId, uid);
+  const role = input.role ?? current.role;
+  const subjects = input.subjects ?? current.subjects;
+  if (uid === actor.uid && role !== current.role) {
+    throw new HttpError("FAILED_PRECONDITION", "Admins cannot change their own role.");
+  }
+  requireAssignment(role, subjects);
+  await requireSubjects(
+    tenantId,
+    subjects.filter((id) => !current.subjects.includes(id)),
+  );
   const plan = planUpdate(current, input, actor.uid, Date.now());
   const next = plan.record;
   if (plan.changed.length === 0) return current;
-  if (uid === actor.uid && plan.changed.includes("role")) {
-    throw new HttpError("FAILED_PRECONDITION", "Admins cannot change their own role.");
-  }
-  requireAssignment(next.role, next.subjects);
-  await requireSubjects(
-    tenantId,
-    next.subjects.filter((id) => !current.subjects.includes(id)),
-  );
   const auth = getAuth();
   const steps: Step[] = [];
   if (plan.changed.includes("role")) {

@@ -69,7 +69,10 @@ export function parseJsonBody<Schema extends z.ZodType>(
   }
   const size = bodySize(request);
   if (size > limitBytes) {
-    throw new HttpError("PAYLOAD_TOO_LARGE", `The body is ${size} bytes; the limit is ${limitBytes}.`);
+    throw new HttpError(
+      "PAYLOAD_TOO_LARGE",
+      `The body is ${size} bytes; the limit is ${limitBytes}.`,
+    );
   }
   const result = schema.safeParse(request.body);
   if (!result.success) {

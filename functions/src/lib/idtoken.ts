@@ -97,7 +97,9 @@ export async function authenticateMember(
   } catch (error) {
     const code = authErrorCode(error);
     if (code === undefined || SERVER_SIDE_AUTH_ERRORS.has(code)) throw error;
-    throw code === "auth/id-token-revoked" ? unauthenticated("revoked") : unauthenticated("invalid");
+    throw code === "auth/id-token-revoked"
+      ? unauthenticated("revoked")
+      : unauthenticated("invalid");
   }
   const revokedAt = await checks.revokedAt(verified.uid);
   // Same comparison as the rules: a token signed in before the revocation instant is refused.

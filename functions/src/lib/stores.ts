@@ -29,7 +29,10 @@ export async function readMember(tenantId: string, uid: string): Promise<MemberR
 }
 
 /** 400 naming each subject the tenant does not have, before anything is written. */
-export async function requireSubjects(tenantId: string, subjectIds: readonly string[]): Promise<void> {
+export async function requireSubjects(
+  tenantId: string,
+  subjectIds: readonly string[],
+): Promise<void> {
   if (subjectIds.length === 0) return;
   const db = getFirestore();
   const snapshots = await db.getAll(
