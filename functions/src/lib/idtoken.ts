@@ -31,14 +31,14 @@ export interface VerifiedToken {
 /** The two lookups authentication needs; the default uses the Admin SDK. */
 export interface TokenChecks {
   /** Verifies signature, expiry and Firebase Auth revocation; rejects with an `auth/…` error otherwise. */
-  verify(token: string): Promise<VerifiedToken>;
+  readonly verify: (token: string) => Promise<VerifiedToken>;
   /** `revocations/{uid}` in ms, or null when the member never revoked its sessions. */
-  revokedAt(uid: string): Promise<number | null>;
+  readonly revokedAt: (uid: string) => Promise<number | null>;
 }
 
 export const adminTokenChecks: TokenChecks = {
   verify: (token) => getAuth().verifyIdToken(token, true),
-  async revokedAt(uid) {
+  revokedAt: async (uid) => {
     const value: unknown = (await getDatabase().ref(revocationPath(uid)).get()).val();
     return typeof value === "number" ? value : null;
   },
