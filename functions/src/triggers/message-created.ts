@@ -12,7 +12,7 @@ import { urgencyAlertId } from "../domain/fanout.js";
 import { summarize } from "../domain/summary.js";
 import { triage } from "../domain/triage.js";
 import { databaseInstance } from "../lib/database-instance.js";
-import { transactAlert, transactCall } from "../lib/live-store.js";
+import { readAlert, readCall, transactAlert, transactCall } from "../lib/live-store.js";
 import { messageSchema } from "../lib/model.js";
 
 export const fanOutMessage = onValueCreated(
@@ -26,18 +26,29 @@ export const fanOutMessage = onValueCreated(
     }
     const message = parsed.data;
     const triaged = message.role === "caller" ? triage(message.text) : null;
-    const summary = await transactCall(tenantId, callId, (call) =>
-      call === null ? null : summarize(call, messageId, message, triaged),
-    );
-    const call = summary.current;
-    if (call === null) {
+    // Most messages come from the speech turn, which wrote the summary in the same update: one read
+    // settles that, and only a summary that needs changing pays for a transaction.
+    const seen = await readCall(tenantId, callId);
+    if (seen === null) {
       logger.warn("message of an unknown call", { tenantId, callId, messageId });
       return;
     }
+    const summary =
+      summarize(seen, messageId, message, triaged) === null
+        ? { written: null, current: seen }
+        : await transactCall(tenantId, callId, (call) =>
+            call === null ? null : summarize(call, messageId, message, triaged),
+          );
+    const call = summary.current;
+    if (call === null || call.urgency === "normal") return;
     const alertId = urgencyAlertId(callId);
-    const alert = await transactAlert(tenantId, alertId, (current) =>
-      raiseUrgencyAlert(current, callId, call, message.at),
-    );
+    const existing = await readAlert(tenantId, alertId);
+    const alert =
+      existing !== null && raiseUrgencyAlert(existing, callId, call, message.at) === null
+        ? { written: null, current: existing }
+        : await transactAlert(tenantId, alertId, (current) =>
+            raiseUrgencyAlert(current, callId, call, message.at),
+          );
     if (summary.written !== null || alert.written !== null) {
       logger.info("message fanned out", {
         tenantId,
