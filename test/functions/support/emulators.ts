@@ -67,8 +67,23 @@ export const PROJECT_ID = firebaseConfig().projectId;
 /** The namespace firebase.json's rules load into; the functions' Admin SDK uses the same one. */
 export const DATABASE_URL = firebaseConfig().databaseURL;
 
-export function functionUrl(name: string, path = ""): string {
-  return `http://127.0.0.1:5001/${PROJECT_ID}/us-central1/${name}${path}`;
+let functionsOrigin: Promise<string> | undefined;
+
+/** Where the Functions emulator listens, as the emulator hub reports it (firebase.json may move it). */
+function functionsEmulatorOrigin(): Promise<string> {
+  functionsOrigin ??= (async () => {
+    const response = await fetch(`http://${exported("FIREBASE_EMULATOR_HUB")}/emulators`);
+    const emulators = (await response.json()) as { functions?: { host?: string; port?: number } };
+    const { host, port } = emulators.functions ?? {};
+    if (host === undefined || port === undefined)
+      throw new Error("the Functions emulator is not running");
+    return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  })();
+  return functionsOrigin;
+}
+
+export async function functionUrl(name: string, path = ""): Promise<string> {
+  return `${await functionsEmulatorOrigin()}/${PROJECT_ID}/us-central1/${name}${path}`;
 }
 
 export interface Admin {
@@ -238,7 +253,7 @@ export async function call(
   const payload =
     options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers["content-type"] = options.contentType ?? "application/json";
-  const response = await fetch(functionUrl(name, path), { method, headers, body: payload });
+  const response = await fetch(await functionUrl(name, path), { method, headers, body: payload });
   const text = await response.text();
   let body: unknown = text;
   try {
