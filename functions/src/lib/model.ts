@@ -289,19 +289,12 @@ export const inboxItemSchema = z.strictObject({
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
 /**
- * `revocations/{uid}`: ms since the epoch, a whole second (Firebase Auth's `tokensValidAfterTime`).
- * The rules refuse a token when `auth_time * 1000` is below it.
+ * `revocations/{uid}`: the instant of revocation, ms since the epoch. The rules (and the HTTPS
+ * endpoints) refuse a token when `auth_time * 1000` is below it. Kept exact rather than floored to
+ * the second so that no token issued before the revocation slips through; the cost is that signing
+ * in again within the same second is refused once more.
  */
 export const revocationSchema = millis;
-
-/**
- * The value to store in `revocations/{uid}` for a revocation at `nowMs`: floored to the second,
- * like Firebase Auth's `tokensValidAfterTime`. Storing raw ms would refuse a sign-in made later in
- * the same second, since `auth_time` only has seconds.
- */
-export function revocationTimestamp(nowMs: number): number {
-  return Math.floor(nowMs / 1000) * 1000;
-}
 
 // ---------------------------------------------------------------- Firestore (Admin SDK only)
 
