@@ -241,7 +241,9 @@ async function releaseClaim(ref: Reference, fingerprint: string, claimedAt: numb
           current.claimedAt === claimedAt &&
           "fingerprint" in current &&
           current.fingerprint === fingerprint;
-        return mine ? null : undefined;
+        // Null for an absent value too: the first run sees the local cache, usually empty, and
+        // undefined there would abort without ever asking the server.
+        return mine || current === null ? null : undefined;
       },
       undefined,
       false,

@@ -23,7 +23,10 @@ interface Entry<T> {
   readonly expiresAt: number;
 }
 
-/** Values read through `load` and kept for `ttlMs`; a failed load is not kept. */
+/**
+ * Values read through `load` and kept for `ttlMs`. A failed load is not kept, nor is an absent
+ * value (null): a tenant or routing config created a moment ago is found on the next request.
+ */
 export class TtlCache<T> {
   private readonly entries = new Map<string, Entry<Promise<T>>>();
 
@@ -38,9 +41,12 @@ export class TtlCache<T> {
     if (cached !== undefined && cached.expiresAt > now) return cached.value;
     const value = load();
     this.entries.set(key, { value, expiresAt: now + this.ttlMs() });
-    value.catch(() => {
+    const forget = () => {
       if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
+    };
+    value.then((loaded) => {
+      if (loaded === null) forget();
+    }, forget);
     return value;
   }
 }

@@ -1,0 +1,185 @@
+/**
+ * A test telephony gateway: signs JWTs with the test key whose public half is the emulator's
+ * `GATEWAY_JWT_KEY` (functions/.secret.local), forges the tokens a gateway must never get through
+ * with, posts to the gateway endpoints, and seeds what a tenant needs for calls to reach it.
+ * TEST-ONLY KEY: it is public by being in this repository; no deployment may trust it.
+ */
+import { randomBytes } from "node:crypto";
+import { exportSPKI, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from "jose";
+import type { Reference } from "firebase-admin/database";
+import { firestore, subjectPath } from "../../../functions/src/lib/paths.js";
+import { call, freshId, type Admin, type Reply } from "./emulators.js";
+
+/** Must match functions/.env.local. */
+export const GATEWAY_ISSUER = "https://gateway.lifeline.test";
+export const GATEWAY_AUDIENCE = "lifeline-local";
+
+const TEST_GATEWAY_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQ4t3UIMEN5gXrX59
+DyPpcaOXJj3XWF8C+t/Ajo6qzfShRANCAARjj9FpQVJ8sM2yTdoW7xUjizIjf9Af
+Ic2dvh6Z4xbseYrE61XmmVeBAfX+iHGnTgNlRyMZNuqkLb4jpV/9KRm6
+-----END PRIVATE KEY-----`;
+
+/** The public half, as the emulator holds it (for the HS256 key-confusion forgery). */
+export const TEST_GATEWAY_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEY4/RaUFSfLDNsk3aFu8VI4syI3/Q
+HyHNnb4emeMW7HmKxOtV5plXgQH1/ohxp04DZUcjGTbqpC2+I6Vf/SkZug==
+-----END PUBLIC KEY-----`;
+
+let privateKey: Promise<CryptoKey> | undefined;
+
+function testKey(): Promise<CryptoKey> {
+  privateKey ??= importPKCS8(TEST_GATEWAY_PRIVATE_KEY, "ES256");
+  return privateKey;
+}
+
+export interface TokenOptions {
+  readonly sub?: string;
+  readonly iss?: string;
+  readonly aud?: string;
+  /** Seconds from now; negative for a token that has expired. */
+  readonly expiresIn?: number;
+  /** Sign with this ES256 key instead of the test gateway's. */
+  readonly key?: CryptoKey;
+}
+
+/** A gateway token: ES256, the test key, the emulator's issuer and audience, five minutes. */
+export async function gatewayToken(options: TokenOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "ES256", typ: "JWT" })
+    .setSubject(options.sub ?? "gateway-test")
+    .setIssuer(options.iss ?? GATEWAY_ISSUER)
+    .setAudience(options.aud ?? GATEWAY_AUDIENCE)
+    .setIssuedAt(now - 5)
+    .setExpirationTime(now + (options.expiresIn ?? 300))
+    .sign(options.key ?? (await testKey()));
+}
+
+/** A valid-looking token signed by a key the emulator does not know. */
+export async function tokenFromAnotherKey(sub?: string): Promise<string> {
+  const { privateKey: other } = await generateKeyPair("ES256");
+  return gatewayToken({ key: other, ...(sub === undefined ? {} : { sub }) });
+}
+
+function encode(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+function claims(sub: string): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return { sub, iss: GATEWAY_ISSUER, aud: GATEWAY_AUDIENCE, iat: now, exp: now + 300 };
+}
+
+/** An unsecured JWT (`alg: none`, empty signature) with otherwise perfect claims. */
+export function unsignedToken(sub = "gateway-test"): string {
+  return `${encode({ alg: "none", typ: "JWT" })}.${encode(claims(sub))}.`;
+}
+
+/**
+ * The classic key-confusion forgery: HS256 "signed" with the verifier's public key as the HMAC
+ * secret, which a verifier that trusts the token's `alg` would accept.
+ */
+export async function hs256WithPublicKeyToken(sub = "gateway-test"): Promise<string> {
+  const secret = new TextEncoder().encode(TEST_GATEWAY_PUBLIC_KEY);
+  return new SignJWT(claims(sub)).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(secret);
+}
+
+/** The public key of a freshly generated pair, for tests that need a second, unknown gateway. */
+export async function freshPublicKeyPem(): Promise<string> {
+  const { publicKey } = await generateKeyPair("ES256", { extractable: true });
+  return exportSPKI(publicKey);
+}
+
+export type GatewayEndpoint = "speechTurn" | "callEnded" | "missedCall" | "deviceReadings";
+
+export interface PostOptions {
+  readonly token?: string | null;
+  readonly method?: string;
+  readonly rawBody?: string;
+  readonly contentType?: string;
+}
+
+/** Posts `body` to a gateway endpoint with a fresh valid token unless told otherwise. */
+export async function gatewayPost(
+  endpoint: GatewayEndpoint,
+  body: unknown,
+  options: PostOptions = {},
+): Promise<Reply> {
+  const token = options.token === undefined ? await gatewayToken() : options.token;
+  return call(endpoint, options.method ?? "POST", "", {
+    ...(token === null ? {} : { token }),
+    ...(options.rawBody === undefined ? { body } : { rawBody: options.rawBody }),
+    ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
+  });
+}
+
+/** A number no other test uses: +1 555 and eight random digits. */
+export function freshPhone(): string {
+  const digits = (randomBytes(4).readUInt32BE(0) % 100_000_000).toString().padStart(8, "0");
+  return `+1555${digits}`;
+}
+
+export interface GatewayTenant {
+  readonly tenantId: string;
+  readonly subjectId: string;
+  readonly subjectName: string;
+  readonly phone: string;
+}
+
+export const TEST_THRESHOLDS = {
+  heart_rate: { min: 45, max: 120 },
+  spo2: { min: 92, max: 100 },
+  temperature: { min: 35, max: 38.5 },
+};
+
+/** A fresh tenant (settings with thresholds) with one subject reachable at a fresh number. */
+export async function seedGatewayTenant(admin: Admin): Promise<GatewayTenant> {
+  const tenantId = freshId("gw");
+  const subjectId = freshId("subject");
+  const subjectName = "Ada Okafor";
+  const phone = freshPhone();
+  const now = Date.now();
+  await Promise.all([
+    admin.firestore.doc(firestore.tenantDoc(tenantId)).set({
+      name: `Tenant ${tenantId}`,
+      createdAt: now,
+      settings: { escalationMinutes: 5, maxEscalationLevel: 2, vitalThresholds: TEST_THRESHOLDS },
+    }),
+    admin.firestore
+      .doc(firestore.subjectDoc(tenantId, subjectId))
+      .set({ name: subjectName, phones: [phone], createdAt: now }),
+    admin.firestore.doc(firestore.phoneDoc(phone)).set({ tenantId, subjectId }),
+    admin.database.ref(subjectPath(tenantId, subjectId)).set({ name: subjectName }),
+  ]);
+  return { tenantId, subjectId, subjectName, phone };
+}
+
+/** A fresh turn id, as a gateway would make one per utterance. */
+export function freshTurnId(): string {
+  return `turn-${randomBytes(8).toString("hex")}`;
+}
+
+/** Resolves with the value at `ref` once `accept` holds; rejects after `timeoutMs`. */
+export function waitForValue(
+  ref: Reference,
+  accept: (value: unknown) => boolean,
+  timeoutMs = 10_000,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let last: unknown;
+    const timer = setTimeout(() => {
+      ref.off("value", listener);
+      reject(
+        new Error(`timed out waiting on ${ref.toString()}; last value ${JSON.stringify(last)}`),
+      );
+    }, timeoutMs);
+    const listener = ref.on("value", (snapshot) => {
+      last = snapshot.val();
+      if (!accept(last)) return;
+      clearTimeout(timer);
+      ref.off("value", listener);
+      resolve(last);
+    });
+  });
+}
