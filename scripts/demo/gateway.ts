@@ -1,0 +1,238 @@
+/**
+ * The demo `npm start` runs inside the emulator suite: seeds the demo tenants, prints the dashboard
+ * URL and the demo logins, then plays a simulated telephony gateway against the real HTTPS
+ * endpoints until stopped (SIGINT/SIGTERM: exits 0). Every cycle it places, in this order:
+ *
+ *   0 s  Ada, voice: unwell → dizzy, chest tight → can hardly breathe (critical); stays on the line
+ *   3 s  Ben, voice: asks when the nurse comes (calm)
+ *  5 s, then every 10 s  Ben's watch sends heart rate, SpO2 and temperature; the 4th batch has
+ *        SpO2 89 % (abnormal: a vitals alert)
+ *  15 s  Chen, SMS: asks for an appointment time (calm)
+ *  25 s  an unknown number rings and hangs up before anyone answers (missed call)
+ *  35 s  an unknown number texts: smoke → flames → trapped (critical)
+ *  60 s  Chen's work phone, voice: fell from a ladder → leg broken → heavy bleeding (critical)
+ *
+ * and starts over after CYCLE_MS with new calls.
+ *
+ *   node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts"
+ */
+import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { getAuth } from "firebase-admin/auth";
+import { getDatabase } from "firebase-admin/database";
+import { getFirestore } from "firebase-admin/firestore";
+import { DEMO_PASSWORD, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
+import { emulatorFunctionsBase, GatewayClient } from "./gateway-client.js";
+import {
+  abnormalVitals,
+  CALLS,
+  DEVICE,
+  normalVitals,
+  playCall,
+  UNKNOWN_MISSED,
+  type CallScript,
+} from "./scenarios.js";
+
+export const DASHBOARD_URL = "http://127.0.0.1:5000";
+const CYCLE_MS = 150_000;
+const VITALS_EVERY_MS = 10_000;
+const DEVICE_START_MS = 5_000;
+const ABNORMAL_BATCH = 4;
+const PAUSE_MS = { voice: 4_000, sms: 6_000 } as const;
+
+const startedAt = Date.now();
+/** Set by scripts/start.mjs: when `npm start` began, so the log can say how long things took. */
+const npmStartAt = Number(process.env.LIFELINE_START_MS ?? "") || undefined;
+
+const state = { stopped: false };
+const wakers = new Set<() => void>();
+
+/** A function, not a variable: the answer changes while an async function is suspended. */
+function isStopped(): boolean {
+  return state.stopped;
+}
+
+function stop(): void {
+  if (state.stopped) return;
+  state.stopped = true;
+  for (const wake of wakers) wake();
+  log("stopping the simulated gateway");
+  process.exit(0);
+}
+
+/** Waits `ms`, or less when the demo stops. */
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      wakers.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    wakers.add(done);
+  });
+}
+
+function clock(): string {
+  const seconds = Math.floor((Date.now() - (npmStartAt ?? startedAt)) / 1000);
+  return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function log(line: string): void {
+  console.log(`[demo ${clock()}] ${line}`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function seed(): Promise<void> {
+  const app = emulatorApp("lifeline-demo-seed");
+  const database = getDatabase(app);
+  try {
+    const report = await seedDemo({ auth: getAuth(app), database, firestore: getFirestore(app) });
+    log(`demo tenants seeded (${report.written.length} items written)`);
+  } finally {
+    database.goOffline();
+    await getFirestore(app).terminate();
+  }
+}
+
+function banner(): void {
+  const since = npmStartAt === undefined ? "" : ` (${clock()} after npm start)`;
+  const lines = [
+    "",
+    "──────────────────────────────────────────────────────────────────────",
+    ` Lifeline is running${since}.`,
+    "",
+    ` Dashboard:  ${DASHBOARD_URL}`,
+    ` Password for every demo account:  ${DEMO_PASSWORD}`,
+  ];
+  for (const tenant of DEMO_TENANTS) {
+    for (const member of tenant.members) {
+      const scope = member.subjects.length > 0 ? `  (sees ${member.subjects.join(", ")})` : "";
+      lines.push(`   ${tenant.id.padEnd(7)} ${member.role.padEnd(10)} ${member.email}${scope}`);
+    }
+  }
+  lines.push(
+    "",
+    " Start with dispatcher@demo.lifeline.test: calls appear within seconds.",
+    " The simulated gateway below places calls, texts and vitals on a loop. Ctrl-C stops everything.",
+    "──────────────────────────────────────────────────────────────────────",
+    "",
+  );
+  console.log(lines.join("\n"));
+}
+
+function startCall(client: GatewayClient, script: CallScript, running: Set<Promise<void>>): void {
+  const played = playCall(client, script, {
+    pauseMs: PAUSE_MS[script.medium],
+    wait,
+    isStopped,
+    log,
+  }).catch((error: unknown) => {
+    if (!isStopped()) log(`${script.caller}: the call failed: ${describe(error)}`);
+  });
+  running.add(played);
+  void played.finally(() => running.delete(played));
+}
+
+async function deviceLoop(client: GatewayClient, cycleStart: number): Promise<void> {
+  // The first call goes first: on a cold Functions emulator every endpoint's first request
+  // starts a worker, and the call is what a newcomer is waiting to see.
+  await wait(DEVICE_START_MS);
+  for (
+    let batch = 1;
+    !isStopped() && Date.now() - cycleStart < CYCLE_MS - VITALS_EVERY_MS;
+    batch++
+  ) {
+    const abnormal = batch === ABNORMAL_BATCH;
+    try {
+      const answer = await client.deviceReadings({
+        ...DEVICE,
+        readings: abnormal ? abnormalVitals() : normalVitals(batch),
+      });
+      const values = answer.readings.map((r) => `${r.kind} ${r.value} (${r.status})`).join(", ");
+      const alert = answer.alert === null ? "" : ` → vitals alert ${answer.alert.change}`;
+      if (abnormal || answer.alert !== null || batch === 1) {
+        log(`Ben's watch: ${values}${alert}`);
+      }
+    } catch (error) {
+      if (!isStopped()) log(`Ben's watch: readings failed: ${describe(error)}`);
+    }
+    await wait(VITALS_EVERY_MS);
+  }
+}
+
+async function missedCall(client: GatewayClient): Promise<void> {
+  try {
+    const ref = `missed-${randomBytes(6).toString("hex")}`;
+    await client.missedCall({ callRef: ref, from: UNKNOWN_MISSED, medium: "voice" });
+    log(`${UNKNOWN_MISSED} rang and hung up before anyone answered → missed-call alert`);
+  } catch (error) {
+    if (!isStopped()) log(`missed call failed: ${describe(error)}`);
+  }
+}
+
+async function cycle(client: GatewayClient, running: Set<Promise<void>>): Promise<void> {
+  const cycleStart = Date.now();
+  const at = async (offsetMs: number) => {
+    await wait(Math.max(0, cycleStart + offsetMs - Date.now()));
+  };
+  const device = deviceLoop(client, cycleStart);
+  startCall(client, CALLS.adaChestPain, running);
+  await at(3_000);
+  if (isStopped()) return;
+  startCall(client, CALLS.benNurseVisit, running);
+  await at(15_000);
+  if (isStopped()) return;
+  startCall(client, CALLS.chenAppointmentText, running);
+  await at(25_000);
+  if (isStopped()) return;
+  await missedCall(client);
+  await at(35_000);
+  if (isStopped()) return;
+  startCall(client, CALLS.neighbourFireText, running);
+  await at(60_000);
+  if (isStopped()) return;
+  startCall(client, CALLS.chenLadderFall, running);
+  await at(CYCLE_MS);
+  await device;
+}
+
+async function main(): Promise<void> {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  // scripts/start.mjs stops the demo by closing our stdin (a pipe it holds), before it stops the
+  // emulators. Only when asked: run any other way, stdin may be /dev/null.
+  if (process.env.LIFELINE_STOP_ON_STDIN_EOF === "1") {
+    process.stdin.on("end", stop);
+    process.stdin.resume();
+  }
+  // Run by `firebase emulators:exec`: if that process goes away without telling us, we stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
+
+  await seed();
+  banner();
+  const client = new GatewayClient({
+    functionsBase: emulatorFunctionsBase(),
+    gatewayId: "demo-gateway",
+    onRetry: (endpoint, reason, waitMs) => {
+      log(`${endpoint}: ${reason}; retrying in ${waitMs} ms`);
+    },
+  });
+  const running = new Set<Promise<void>>();
+  for (let n = 1; !isStopped(); n++) {
+    log(`cycle ${n}: placing calls`);
+    await cycle(client, running);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error: unknown) => {
+    console.error(`demo: ${describe(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm start`: Lifeline running locally, for a newcomer, in one command.
+//
+//   1. builds what is missing or stale: the functions (scripts/emulators.mjs does that) and the
+//      dashboard (dashboard/dist, which the Hosting emulator serves);
+//   2. runs the emulator suite (auth, functions, database, firestore, hosting) with
+//      scripts/demo/gateway.ts inside it: seed, dashboard URL and logins, then simulated calls.
+//
+// Ctrl-C (or SIGTERM) stops everything and exits 0, in an order that lets every piece finish:
+//   - the suite runs in its own process group, so a terminal's Ctrl-C reaches this script only.
+//     (Delivered to the whole group, it also kills the Functions emulator's workers mid-request,
+//     and firebase-tools then waits 60 s for work that will never finish.);
+//   - the demo gets end-of-file on its stdin (a pipe from here, inherited through firebase-tools)
+//     and stops placing calls;
+//   - firebase-tools gets SIGINT (through emulators.mjs) and shuts the emulators down cleanly;
+//     if that takes longer than SHUTDOWN_GRACE_MS (or Ctrl-C is pressed again) it gets a second
+//     SIGINT, which makes it stop at once, and whatever is left in the group gets SIGTERM.
+// `npm start -- --verbose` shows the emulators' full log (`--debug`: firebase-tools' debug log);
+// by default it is QUIET (warnings, errors and the functions' own log lines) so the demo's story
+// stays readable.
+import { spawn } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { ensureDashboardBuilt } from "./demo/dashboard-build.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const startedAt = Date.now();
+const DEMO_COMMAND = "node --import tsx scripts/demo/gateway.ts";
+const EMULATORS = "auth,functions,database,firestore,hosting";
+/**
+ * How long firebase-tools may take to stop on its own. It waits up to 60 s for running functions,
+ * and an escalation task waiting for its due time (functions/src/lib/tasks.ts) is one.
+ */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function say(line) {
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(`[start ${seconds} s] ${line}`);
+}
+
+function buildDashboard() {
+  try {
+    ensureDashboardBuilt({ log: say });
+  } catch (error) {
+    console.error(`start: ${error.message}; fix it and run npm start again.`);
+    process.exit(1);
+  }
+}
+
+function main() {
+  const verbose = process.argv.includes("--verbose");
+  buildDashboard();
+  say("starting the emulator suite, about 30–60 s (the functions are built first if needed)…");
+  const args = [join(ROOT, "scripts", "emulators.mjs"), "exec", DEMO_COMMAND, "--only", EMULATORS];
+  if (process.argv.includes("--debug")) args.push("--debug");
+  else if (!verbose) args.push("--log-verbosity", "QUIET");
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ["pipe", "inherit", "inherit"],
+    detached: true,
+    env: { ...process.env, LIFELINE_START_MS: String(startedAt), LIFELINE_STOP_ON_STDIN_EOF: "1" },
+  });
+  let stopping = false;
+  const interrupt = () => {
+    try {
+      child.kill("SIGINT");
+    } catch {
+      // Already gone.
+    }
+  };
+  const stop = (signal) => {
+    if (stopping) {
+      // Asked again: firebase-tools stops at once on a second SIGINT.
+      say(`${signal} again: stopping now…`);
+      interrupt();
+      return;
+    }
+    stopping = true;
+    say(`${signal}: stopping the demo and the emulators…`);
+    child.stdin.end();
+    interrupt();
+    setTimeout(() => {
+      say(
+        `still stopping after ${SHUTDOWN_GRACE_MS / 1000} s (a function is still running): stopping now…`,
+      );
+      interrupt();
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
+  child.on("error", (error) => {
+    console.error(`start: could not run the emulators: ${error.message}`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    // Whatever firebase-tools left behind (after a forced stop: the emulators it did not get to
+    // stop, the Functions workers) is still in the suite's process group.
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // Nothing left.
+    }
+    if (stopping) {
+      say("stopped.");
+      process.exit(0);
+    }
+    // The demo only ends when asked to: anything else is a failure worth reporting.
+    console.error(`start: the emulator suite exited (${signal ?? `code ${code}`}).`);
+    process.exit(code === 0 || code === null ? 1 : code);
+  });
+}
+
+main();

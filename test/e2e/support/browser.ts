@@ -1,0 +1,144 @@
+/**
+ * The dashboard in Debian's Chromium, driven by playwright-core, against the emulator suite the
+ * run is inside (Hosting serves dashboard/dist on 5000). Every wait is on page state with a
+ * timeout; nothing sleeps.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type WebSocketRoute,
+} from "playwright-core";
+import { DEMO_PASSWORD } from "../../../scripts/seed.js";
+
+export const DASHBOARD_URL = "http://127.0.0.1:5000";
+export const DATABASE_PORT = "9000";
+/** Long enough for a cold Functions worker plus a trigger; short enough to fail a stuck run. */
+export const WAIT_MS = 30_000;
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const SCREENSHOT_DIR = join(ROOT, "test-results", "screenshots");
+
+/**
+ * Playwright's `launch` gives every browser a fresh temporary profile (its own --user-data-dir,
+ * removed on close), and each `newContext` is isolated from the others: one per signed-in user.
+ */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  });
+}
+
+export function byTestId(scope: Page | Locator, testId: string, data: Record<string, string> = {}) {
+  const attributes = Object.entries(data)
+    .map(([key, value]) => `[data-${key}="${value}"]`)
+    .join("");
+  return scope.locator(`[data-testid="${testId}"]${attributes}`);
+}
+
+/** Resolves once at least `atLeast` elements match (the last of them attached), else times out. */
+export async function waitForCount(locator: Locator, atLeast: number): Promise<number> {
+  await locator.nth(atLeast - 1).waitFor({ state: "attached" });
+  return locator.count();
+}
+
+export interface Dashboard {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/** A fresh context, the dashboard loaded and signed in as `email`; resolves once the app shows. */
+export async function signIn(
+  browser: Browser,
+  email: string,
+  beforeLoad?: (page: Page) => Promise<void>,
+): Promise<Dashboard> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.setDefaultTimeout(WAIT_MS);
+  if (beforeLoad !== undefined) await beforeLoad(page);
+  await page.goto(DASHBOARD_URL);
+  await byTestId(page, "signin-form").waitFor();
+  await byTestId(page, "signin-email").fill(email);
+  await byTestId(page, "signin-password").fill(DEMO_PASSWORD);
+  await byTestId(page, "signin-submit").click();
+  await byTestId(page, "app").waitFor();
+  await byTestId(page, "connection-indicator", { state: "online" }).waitFor();
+  return { context, page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * Makes the database emulator unreachable for one page, and reachable again, without touching
+ * the emulator: the page's WebSockets to the database port are relayed through Playwright
+ * (`routeWebSocket`) and closed on `sever()`; while severed, new WebSockets are closed as they
+ * open and HTTP requests to that port (the SDK's long-polling fallback) fail as if offline.
+ * Auth, Hosting and Functions stay reachable, so exactly "the database is unreachable" is tested.
+ */
+export class DatabaseLink {
+  private severed = false;
+  /** Page side → server side of every relayed WebSocket. */
+  private readonly open = new Map<WebSocketRoute, WebSocketRoute>();
+
+  private constructor() {}
+
+  static async install(page: Page): Promise<DatabaseLink> {
+    const link = new DatabaseLink();
+    const toDatabase = (url: URL) => url.port === DATABASE_PORT;
+    await page.routeWebSocket(toDatabase, (socket) => {
+      if (link.severed) {
+        void socket.close({ code: 1011, reason: "unreachable (test)" });
+        return;
+      }
+      // With no message handlers of its own, the route relays every message both ways.
+      const server = socket.connectToServer();
+      link.open.set(socket, server);
+      socket.onClose(() => link.open.delete(socket));
+    });
+    await page.route(toDatabase, (route) =>
+      link.severed ? route.abort("internetdisconnected") : route.continue(),
+    );
+    return link;
+  }
+
+  async sever(): Promise<void> {
+    this.severed = true;
+    const sockets = [...this.open];
+    this.open.clear();
+    await Promise.all(
+      sockets.flatMap(([page, server]) => [
+        page.close({ code: 1011, reason: "unreachable (test)" }),
+        server.close({ code: 1011, reason: "unreachable (test)" }),
+      ]),
+    );
+  }
+
+  restore(): void {
+    this.severed = false;
+  }
+}
