@@ -2,6 +2,9 @@
  * History of ended calls, from the Firestore archive through the history endpoint (the live
  * database keeps only what dashboards follow). Pages load on demand; a row opens the archived
  * transcript. Read-only: nothing here writes.
+ *
+ * Test hooks: history-view (the region), history-row (data-call-id), history-empty, history-more,
+ * history-error, history-detail (data-call-id) with the archived transcript.
  */
 import type { Backend, Session } from "../firebase.js";
 import { h } from "../dom.js";
@@ -82,8 +85,12 @@ export function mountHistory(
         ),
       ),
     );
-    if (items.length === 0 && loaded) {
-      list.replaceChildren(h("li", { className: "empty" }, "No ended calls yet."));
+    if (items.length === 0) {
+      list.replaceChildren(
+        loaded
+          ? h("li", { className: "empty", testId: "history-empty" }, "No ended calls yet.")
+          : h("li", { className: "empty" }, loading ? "Loading…" : ""),
+      );
     }
     more.hidden = nextCursor === undefined;
     more.disabled = loading;
@@ -146,6 +153,9 @@ export function mountHistory(
               h("p", { className: "text" }, message.text),
             ),
           ),
+          archived.messages.length === 0
+            ? h("li", { className: "empty" }, "No messages were archived for this call.")
+            : null,
         ),
       );
     } catch (error) {
