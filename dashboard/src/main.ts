@@ -12,7 +12,7 @@ function applyDisplayPreferences(): void {
   const wall =
     new URLSearchParams(location.search).get("wall") === "1" ||
     localStorage.getItem("lifeline.wall") === "1";
-  document.body.classList.toggle("wall", wall);
+  document.documentElement.classList.toggle("wall", wall);
 }
 
 async function main(root: HTMLElement): Promise<void> {

@@ -213,10 +213,13 @@ export function mountApp(
     "button",
     {
       testId: "wall-mode-toggle",
-      attrs: { type: "button", "aria-pressed": document.body.classList.contains("wall") },
+      attrs: {
+        type: "button",
+        "aria-pressed": document.documentElement.classList.contains("wall"),
+      },
       on: {
         click: () => {
-          const on = document.body.classList.toggle("wall");
+          const on = document.documentElement.classList.toggle("wall");
           wallToggle.setAttribute("aria-pressed", String(on));
           localStorage.setItem("lifeline.wall", on ? "1" : "0");
         },
