@@ -257,7 +257,9 @@ async function removeMember(tenantId: string, uid: string, actor: Member): Promi
   return now;
 }
 
+// Callable from an admin page on any origin: the bearer token, not a cookie, carries the credential.
 export const members = onRequest(
+  { cors: true },
   endpoint(["POST", "PATCH", "DELETE"], async (request, response) => {
     const route = parseMemberRoute(request.path);
     if (route === undefined) {

@@ -11,7 +11,9 @@ import { endpoint } from "../lib/http.js";
 import { authenticateMember } from "../lib/idtoken.js";
 import { applySteps, planSteps, revokeStep } from "../lib/stores.js";
 
+// Called from the dashboard: CORS on; the bearer token, not a cookie, carries the credential.
 export const sessions = onRequest(
+  { cors: true },
   endpoint(["DELETE"], async (request) => {
     if (request.path !== "/" && request.path !== "") {
       throw new HttpError("NOT_FOUND", "Use DELETE / to revoke your own sessions.");
