@@ -14,10 +14,10 @@ import { onRequest, type Request } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { invalidArgument, publicIssues } from "../lib/body.js";
 import { HttpError } from "../lib/errors.js";
-import { endpoint } from "../lib/http.js";
+import { endpoint, idSegments } from "../lib/http.js";
 import { authenticateMember, type Member } from "../lib/idtoken.js";
 import { archivedCallSchema, CAPABILITIES, memberMirrorSchema, type Call } from "../lib/model.js";
-import { firestore, isValidId, memberPath } from "../lib/paths.js";
+import { firestore, memberPath } from "../lib/paths.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
@@ -33,17 +33,7 @@ export interface HistoryRoute {
 
 /** `/{tenantId}` or `/{tenantId}/{callId}` with valid ids, else undefined. */
 export function parseHistoryRoute(path: string): HistoryRoute | undefined {
-  let segments: string[];
-  try {
-    segments = path
-      .split("/")
-      .filter((segment) => segment !== "")
-      .map(decodeURIComponent);
-  } catch {
-    return undefined;
-  }
-  if (segments.length < 1 || segments.length > 2 || !segments.every(isValidId)) return undefined;
-  const [tenantId, callId] = segments;
+  const [tenantId, callId] = idSegments(path, 2) ?? [];
   if (tenantId === undefined) return undefined;
   return callId === undefined ? { tenantId } : { tenantId, callId };
 }

@@ -23,7 +23,7 @@ import {
 import { invalidArgument, parseJsonBody } from "../lib/body.js";
 import type { Step } from "../lib/compensate.js";
 import { HttpError } from "../lib/errors.js";
-import { endpoint } from "../lib/http.js";
+import { endpoint, idSegments } from "../lib/http.js";
 import { authenticateMember, type Member } from "../lib/idtoken.js";
 import {
   createMemberRequestSchema,
@@ -32,7 +32,7 @@ import {
   type UpdateMemberRequest,
 } from "../lib/memberSchemas.js";
 import { CAPABILITIES } from "../lib/model.js";
-import { inboxPath, isValidId, presencePath } from "../lib/paths.js";
+import { inboxPath, presencePath } from "../lib/paths.js";
 import {
   applySteps,
   authErrorCode,
@@ -49,17 +49,7 @@ export interface MemberRoute {
 
 /** `/{tenantId}` or `/{tenantId}/{uid}` with valid ids, else undefined. */
 export function parseMemberRoute(path: string): MemberRoute | undefined {
-  let segments: string[];
-  try {
-    segments = path
-      .split("/")
-      .filter((segment) => segment !== "")
-      .map(decodeURIComponent);
-  } catch {
-    return undefined;
-  }
-  if (segments.length < 1 || segments.length > 2 || !segments.every(isValidId)) return undefined;
-  const [tenantId, uid] = segments;
+  const [tenantId, uid] = idSegments(path, 2) ?? [];
   if (tenantId === undefined) return undefined;
   return uid === undefined ? { tenantId } : { tenantId, uid };
 }

@@ -6,6 +6,7 @@ import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import { logger } from "firebase-functions";
 import { HttpError } from "./errors.js";
+import { isValidId } from "./paths.js";
 
 export type Handler = (request: Request, response: Response) => Promise<unknown>;
 
@@ -44,4 +45,22 @@ function describeCause(cause: unknown): string {
   // JSON.stringify returns undefined for undefined, functions and symbols, whatever its type says.
   const json = JSON.stringify(cause) as string | undefined;
   return json ?? typeof cause;
+}
+
+/**
+ * The id segments of a request path such as `/{tenantId}/{id}`: one to `max` valid ids, URL-decoded;
+ * undefined for anything else (empty, too many segments, bad encoding, an invalid id).
+ */
+export function idSegments(path: string, max: number): string[] | undefined {
+  let segments: string[];
+  try {
+    segments = path
+      .split("/")
+      .filter((segment) => segment !== "")
+      .map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  if (segments.length < 1 || segments.length > max || !segments.every(isValidId)) return undefined;
+  return segments;
 }
