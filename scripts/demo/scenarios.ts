@@ -109,8 +109,14 @@ export const DEVICE = {
   deviceId: "watch-ben",
 } as const;
 
+export interface DemoReading {
+  readonly kind: "heart_rate" | "spo2" | "temperature";
+  readonly value: number;
+  readonly unit: string;
+}
+
 /** A normal batch, with a little natural variation so the dashboard visibly updates. */
-export function normalVitals(n: number) {
+export function normalVitals(n: number): DemoReading[] {
   return [
     { kind: "heart_rate", value: 68 + (n % 7), unit: "bpm" },
     { kind: "spo2", value: 96 + (n % 3), unit: "%" },
@@ -119,7 +125,7 @@ export function normalVitals(n: number) {
 }
 
 /** The one abnormal batch of each cycle: oxygen saturation below the tenant's threshold of 92 %. */
-export function abnormalVitals() {
+export function abnormalVitals(): DemoReading[] {
   return [
     { kind: "heart_rate", value: 112, unit: "bpm" },
     { kind: "spo2", value: 89, unit: "%" },

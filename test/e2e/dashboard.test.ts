@@ -141,13 +141,13 @@ describe("dashboard (browser, end to end)", function () {
     const typed = "This is Dana from dispatch. An ambulance is on its way; keep pressing on it.";
     await byTestId(page, "message-input").fill(typed);
     await byTestId(page, "action-send-message").click();
-    await byTestId(page, "outbox-pending").getByText(typed).waitFor();
+    await byTestId(page, "outbox-pending").getByText(typed, { exact: true }).waitFor();
     await screenshot(page, "04-dispatcher-took-over");
     const held = await call.turn(script.hold[0]);
     expect(held.say).to.deep.equal([typed]);
     expect(held.reply).to.equal(null);
     expect(held.owner.kind).to.equal("human");
-    await byTestId(page, "message", { role: "agent" }).getByText(typed).waitFor();
+    await byTestId(page, "message", { role: "agent" }).getByText(typed, { exact: true }).waitFor();
 
     // Hand back: the AI answers again.
     await byTestId(page, "action-hand-back").click();
@@ -166,7 +166,11 @@ describe("dashboard (browser, end to end)", function () {
       status: "resolved",
     }).waitFor();
     await byTestId(page, "view-history").click();
-    await byTestId(page, "history-row", { "call-id": callId }).waitFor();
+    await byTestId(page, "history-row", { "call-id": callId }).click();
+    // The archived transcript has everything, the dispatcher's message to the caller included.
+    await byTestId(page, "history-detail", { "call-id": callId })
+      .getByText(typed, { exact: true })
+      .waitFor();
     await screenshot(page, "06-dispatcher-history");
   });
 
