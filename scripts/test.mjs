@@ -49,6 +49,9 @@ step("firebase-tools integration (conformance §16 items 29–31)", "node", [
   "emulator/test/firebase-tools/run.mjs",
   ...(official ? ["--official"] : []),
 ]);
+const e2e = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.e2e.yaml`];
+if (official) e2e.push("--official");
+step("dashboard end-to-end tests (Chromium, firebase emulators:exec with hosting)", "node", e2e);
 const emulators = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.emulators.yaml`];
 if (official) emulators.push("--official");
 step("emulator-suite tests (firebase emulators:exec)", "node", emulators);

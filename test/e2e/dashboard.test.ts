@@ -58,6 +58,7 @@ describe("dashboard (browser, end to end)", function () {
     this.timeout(180_000);
     // Hosting serves dashboard/dist from disk: building it now is soon enough.
     execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
+    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], { stdio: "ignore" });
     backend = await seededBackend();
     browser = await launchChromium();
   });
