@@ -11,13 +11,15 @@
  * 2. Turn → alert in a dispatcher's inbox: from sending an urgent turn (a new call each time) to
  *    `inbox/{uid}/{alertId}` appearing on an Admin SDK listener — the whole path through the
  *    `fanOutMessage` and `fanOutAlert` triggers. `ALERT_SAMPLES` (200) samples after a warm-up.
+ * 3. For scale, the same round trip to `health`, a function that touches no database: what the
+ *    Functions emulator and this machine cost before any of Lifeline's work.
  * Targets (DESIGN.md): turn p50 ≤ 40 ms, p99 ≤ 250 ms; turn → alert p99 ≤ 250 ms.
  * Gateways rotate every 50 requests to stay inside the emulator's per-gateway limit.
  */
 import { performance } from "node:perf_hooks";
 import { urgencyAlertId } from "../functions/src/domain/fanout.js";
 import { firestore, inboxItemPath, memberPath } from "../functions/src/lib/paths.js";
-import { adminSdk, freshId } from "../test/functions/support/emulators.js";
+import { adminSdk, call, freshId } from "../test/functions/support/emulators.js";
 import {
   freshPhone,
   freshTurnId,
@@ -139,17 +141,31 @@ async function turnToInbox(): Promise<number[]> {
   return samples;
 }
 
+/** The Functions emulator's own floor on this machine: a function that touches no database. */
+async function healthFloor(): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < WARMUP + TURNS; i++) {
+    const started = performance.now();
+    const reply = await call("health", "GET", "");
+    if (reply.status !== 200) throw new Error(`health failed: ${reply.status}`);
+    if (i >= WARMUP) samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
 function row(name: string, s: Stats, target: string): string {
   const ms = (value: number) => value.toFixed(1).padStart(8);
   return `${name.padEnd(34)}${String(s.n).padStart(6)}${ms(s.p50)}${ms(s.p90)}${ms(s.p99)}${ms(s.max)}   ${target}`;
 }
 
 try {
+  const floor = stats(await healthFloor());
   const turns = stats(await speechTurns());
   const alerts = stats(await turnToInbox());
   console.log(
     `\n${"measurement (ms)".padEnd(34)}${"n".padStart(6)}${"p50".padStart(8)}${"p90".padStart(8)}${"p99".padStart(8)}${"max".padStart(8)}   target`,
   );
+  console.log(row("health (emulator floor, no database)", floor, ""));
   console.log(row("speech turn acknowledged (warm)", turns, "p50 ≤ 40, p99 ≤ 250"));
   console.log(row("turn → alert in inbox", alerts, "p99 ≤ 250"));
 } finally {

@@ -8,6 +8,7 @@
  * then is anything read, and every 4xx before that point leaves the databases untouched.
  * Fan-out (alerts into inboxes, escalation, archive) is the triggers' job, never done here.
  */
+import { performance } from "node:perf_hooks";
 import { getDatabase, type Reference } from "firebase-admin/database";
 import { logger } from "firebase-functions";
 import { onRequest, type Request } from "firebase-functions/v2/https";
@@ -262,7 +263,9 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
   );
   enforce(callerLimit(), body.from, "caller number");
 
+  const started = performance.now();
   const caller = await directory.resolveCaller(body.from);
+  const resolved = performance.now();
   const { tenantId, subjectId } = caller;
   const callId = callIdFor(gateway, body.callRef);
   const fingerprint = turnFingerprint(body);
@@ -273,6 +276,7 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
     claimTurn(turnRef, fingerprint),
     readCallState(tenantId, callId, subjectId),
   ]);
+  const claimed = performance.now();
   if (claim.kind === "answered") {
     logger.info("turn replayed", { tenantId, callId, turnId: body.turnId });
     return claim.answer;
@@ -294,6 +298,7 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
           ...(callerName === undefined ? {} : { callerName }),
         })
       : null;
+    const answered = performance.now();
     const plan = planTurn({
       tenantId,
       ...(subjectId === undefined ? {} : { subjectId }),
@@ -306,6 +311,7 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
       now,
     });
     await getDatabase().ref().update(plan.update);
+    const written = performance.now();
     logger.info("turn recorded", {
       tenantId,
       callId,
@@ -315,6 +321,12 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
       mode: decision.mode,
       said: decision.say.length,
       ...(reply?.fallback === undefined ? {} : { fallback: reply.fallback }),
+      ms: {
+        directory: Math.round(resolved - started),
+        claimAndRead: Math.round(claimed - resolved),
+        respond: Math.round(answered - claimed),
+        write: Math.round(written - answered),
+      },
     });
     return plan.answer;
   } catch (error) {

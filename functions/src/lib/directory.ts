@@ -1,8 +1,9 @@
 /**
  * Where a gateway request belongs: the caller's number → tenant and subject, through the Firestore
- * phone index (one document read per request, never cached: a number moved to another subject
- * takes effect at once), and the tenant settings and routing config, which change rarely and are
- * kept in memory for a short TTL so the caller's path does not read them every turn.
+ * phone index, and the tenant settings and routing config. All three change rarely and are kept in
+ * memory for a short TTL, so a call's later turns on a warm instance read no directory at all and
+ * the first costs one document read. A number moved to another subject or tenant takes effect within
+ * the TTL — which also keeps a call that is under way from jumping tenants mid-conversation.
  */
 import { getFirestore } from "firebase-admin/firestore";
 import type { z } from "zod";
@@ -60,10 +61,12 @@ function malformed(what: string, error: z.ZodError): HttpError {
 export class Directory {
   private readonly tenants: TtlCache<TenantSettings | null>;
   private readonly routing: TtlCache<string | null>;
+  private readonly phones: TtlCache<Caller | null>;
 
   constructor(ttlMs: () => number) {
     this.tenants = new TtlCache(ttlMs);
     this.routing = new TtlCache(ttlMs);
+    this.phones = new TtlCache(ttlMs);
   }
 
   /** The tenant's settings, or null when there is no such tenant. */
@@ -90,16 +93,15 @@ export class Directory {
 
   /** The caller behind `phone`: its subject when indexed, else the default tenant. */
   async resolveCaller(phone: string): Promise<Caller> {
-    const [snapshot, fallback] = await Promise.all([
-      getFirestore().doc(firestore.phoneDoc(phone)).get(),
-      // Usually cached; fetched alongside so an unknown number costs no second round trip.
-      this.defaultTenant(),
-    ]);
-    if (snapshot.exists) {
+    const indexed = await this.phones.get(phone, async () => {
+      const snapshot = await getFirestore().doc(firestore.phoneDoc(phone)).get();
+      if (!snapshot.exists) return null;
       const parsed = phoneIndexSchema.safeParse(snapshot.data());
       if (!parsed.success) throw malformed(`phone index entry ${phone}`, parsed.error);
       return parsed.data;
-    }
+    });
+    if (indexed !== null) return indexed;
+    const fallback = await this.defaultTenant();
     if (fallback === null) {
       throw new HttpError("UNAVAILABLE", "No tenant takes calls from unknown numbers.", {
         cause: new Error("config/routing has no defaultTenantId"),
