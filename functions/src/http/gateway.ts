@@ -272,11 +272,18 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
   const turnRef = getDatabase().ref(turnPath(tenantId, callId, body.turnId));
 
   // The claim and the reads go out together: a turn costs one round trip before the responder.
-  const [claim, read] = await Promise.all([
+  const [claimed, reading] = await Promise.allSettled([
     claimTurn(turnRef, fingerprint),
     readCallState(tenantId, callId, subjectId),
   ]);
-  const claimed = performance.now();
+  if (claimed.status === "rejected") throw claimed.reason;
+  const claim = claimed.value;
+  if (reading.status === "rejected") {
+    if (claim.kind === "claimed") await releaseClaim(turnRef, fingerprint, claim.at);
+    throw reading.reason;
+  }
+  const read = reading.value;
+  const readAt = performance.now();
   if (claim.kind === "answered") {
     logger.info("turn replayed", { tenantId, callId, turnId: body.turnId });
     return claim.answer;
@@ -323,8 +330,8 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
       ...(reply?.fallback === undefined ? {} : { fallback: reply.fallback }),
       ms: {
         directory: Math.round(resolved - started),
-        claimAndRead: Math.round(claimed - resolved),
-        respond: Math.round(answered - claimed),
+        claimAndRead: Math.round(readAt - resolved),
+        respond: Math.round(answered - readAt),
         write: Math.round(written - answered),
       },
     });
