@@ -96,26 +96,20 @@ async function auditOf(tenantId: string, action: string): Promise<Record<string,
 }
 
 async function waitForAudit(tenantId: string, action: string): Promise<Record<string, unknown>[]> {
-  const deadline = Date.now() + 20_000;
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`timed out waiting for a ${action} audit entry in ${tenantId}`));
+    }, 20_000);
     const unsubscribe = admin.firestore
       .collection(firestore.auditCollection(tenantId))
       .where("action", "==", action)
       .onSnapshot((snapshot) => {
-        if (snapshot.empty) {
-          if (Date.now() > deadline) {
-            unsubscribe();
-            reject(new Error(`no ${action} audit entry`));
-          }
-          return;
-        }
+        if (snapshot.empty) return;
+        clearTimeout(timer);
         unsubscribe();
         resolve(snapshot.docs.map((doc) => doc.data()));
       }, reject);
-    setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out waiting for a ${action} audit entry in ${tenantId}`));
-    }, 20_000).unref();
   });
 }
 

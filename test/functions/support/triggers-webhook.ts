@@ -62,7 +62,10 @@ export async function startWebhookStandIn(): Promise<WebhookStandIn> {
     },
     close: () =>
       new Promise((resolve, reject) => {
-        server.close((error) => { error ? reject(error) : resolve(); });
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeAllConnections();
       }),
   };
