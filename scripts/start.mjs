@@ -14,11 +14,14 @@
 //     and stops placing calls;
 //   - firebase-tools gets SIGINT (through emulators.mjs) and shuts the emulators down cleanly;
 //     if that takes longer than SHUTDOWN_GRACE_MS (or Ctrl-C is pressed again) it gets a second
-//     SIGINT, which makes it stop at once, and whatever is left in the group gets SIGTERM.
+//     SIGINT, which makes it stop at once, and what it leaves running gets SIGTERM: the process
+//     group, and the database and Firestore emulators whose pids the demo recorded.
 // `npm start -- --verbose` shows the emulators' full log (`--debug`: firebase-tools' debug log);
 // by default it is QUIET (warnings, errors and the functions' own log lines) so the demo's story
 // stays readable.
 import { spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -33,6 +36,8 @@ const EMULATORS = "auth,functions,database,firestore,hosting";
  * and an escalation task waiting for its due time (functions/src/lib/tasks.ts) is one.
  */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Where the demo writes the pids of the emulators firebase-tools runs detached. */
+const PIDS_FILE = join(tmpdir(), `lifeline-start-${process.pid}-emulators.json`);
 
 function say(line) {
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -48,6 +53,34 @@ function buildDashboard() {
   }
 }
 
+/** Ends the emulators the demo recorded (scripts/demo/gateway.ts) that are still running. */
+function stopLeftoverEmulators() {
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync(PIDS_FILE, "utf8"));
+    rmSync(PIDS_FILE, { force: true });
+  } catch {
+    return;
+  }
+  for (const { name, pid } of Array.isArray(recorded) ? recorded : []) {
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    // Only a process that is still one of ours: pids are reused.
+    let commandLine;
+    try {
+      commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!commandLine.includes("emulator")) continue;
+    try {
+      process.kill(pid, "SIGTERM");
+      say(`stopped the ${name} emulator firebase-tools left running (pid ${pid})`);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
+
 function main() {
   const verbose = process.argv.includes("--verbose");
   buildDashboard();
@@ -59,7 +92,12 @@ function main() {
     cwd: ROOT,
     stdio: ["pipe", "inherit", "inherit"],
     detached: true,
-    env: { ...process.env, LIFELINE_START_MS: String(startedAt), LIFELINE_STOP_ON_STDIN_EOF: "1" },
+    env: {
+      ...process.env,
+      LIFELINE_START_MS: String(startedAt),
+      LIFELINE_STOP_ON_STDIN_EOF: "1",
+      LIFELINE_EMULATOR_PIDS_FILE: PIDS_FILE,
+    },
   });
   let stopping = false;
   const interrupt = () => {
@@ -93,13 +131,14 @@ function main() {
     process.exit(1);
   });
   child.on("exit", (code, signal) => {
-    // Whatever firebase-tools left behind (after a forced stop: the emulators it did not get to
-    // stop, the Functions workers) is still in the suite's process group.
+    // What a forced stop leaves behind: the Functions workers (still in the suite's process
+    // group) and the database and Firestore emulators (firebase-tools starts those detached).
     try {
       process.kill(-child.pid, "SIGTERM");
     } catch {
-      // Nothing left.
+      // Nothing left in the group.
     }
+    stopLeftoverEmulators();
     if (stopping) {
       say("stopped.");
       process.exit(0);

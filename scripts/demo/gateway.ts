@@ -17,6 +17,7 @@
  *   node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts"
  */
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { getAuth } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
@@ -95,6 +96,29 @@ async function seed(): Promise<void> {
   } finally {
     database.goOffline();
     await getFirestore(app).terminate();
+  }
+}
+
+/**
+ * Writes where scripts/start.mjs can find the emulators firebase-tools runs detached (the
+ * database and Firestore), so that a forced stop does not leave them running. From the Hub.
+ */
+async function recordEmulatorPids(): Promise<void> {
+  const file = process.env.LIFELINE_EMULATOR_PIDS_FILE;
+  const hub = process.env.FIREBASE_EMULATOR_HUB;
+  if (file === undefined || hub === undefined) return;
+  try {
+    const response = await fetch(`http://${hub}/emulators`);
+    const running: unknown = await response.json();
+    if (typeof running !== "object" || running === null) return;
+    const pids = Object.entries(running).flatMap(([name, info]: [string, unknown]) =>
+      typeof info === "object" && info !== null && "pid" in info && typeof info.pid === "number"
+        ? [{ name, pid: info.pid }]
+        : [],
+    );
+    writeFileSync(file, JSON.stringify(pids));
+  } catch (error) {
+    log(`could not list the emulators' processes: ${describe(error)}`);
   }
 }
 
@@ -214,7 +238,7 @@ async function main(): Promise<void> {
     if (process.ppid !== parent) stop();
   }, 1000).unref();
 
-  await seed();
+  await Promise.all([seed(), recordEmulatorPids()]);
   banner();
   const client = new GatewayClient({
     functionsBase: emulatorFunctionsBase(),

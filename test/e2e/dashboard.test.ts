@@ -58,7 +58,9 @@ describe("dashboard (browser, end to end)", function () {
     this.timeout(180_000);
     // Hosting serves dashboard/dist from disk: building it now is soon enough.
     execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
-    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], { stdio: "ignore" });
+    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     backend = await seededBackend();
     browser = await launchChromium();
   });
