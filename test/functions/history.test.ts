@@ -197,7 +197,7 @@ describe("history", () => {
     });
 
     it("answers a CORS preflight from the dashboard's origin", async () => {
-      const response = await fetch(functionUrl("history", `/${tenantId}`), {
+      const response = await fetch(await functionUrl("history", `/${tenantId}`), {
         method: "OPTIONS",
         headers: {
           origin: "http://127.0.0.1:5000",
