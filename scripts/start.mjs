@@ -36,6 +36,7 @@ const EMULATORS = "auth,functions,database,firestore,hosting";
  * and an escalation task waiting for its due time (functions/src/lib/tasks.ts) is one.
  */
 const SHUTDOWN_GRACE_MS = 10_000;
+const SIGNAL_REPEAT_MS = 500;
 /** Where the demo writes the pids of the emulators firebase-tools runs detached. */
 const PIDS_FILE = join(tmpdir(), `lifeline-start-${process.pid}-emulators.json`);
 
@@ -107,7 +108,14 @@ function main() {
       // Already gone.
     }
   };
+  let lastSignalAt = 0;
   const stop = (signal) => {
+    // From a terminal, Ctrl-C reaches npm and this script together, and npm passes it on: one
+    // keypress, two signals a few milliseconds apart.
+    const now = Date.now();
+    const repeat = now - lastSignalAt < SIGNAL_REPEAT_MS;
+    lastSignalAt = now;
+    if (repeat) return;
     if (stopping) {
       // Asked again: firebase-tools stops at once on a second SIGINT.
       say(`${signal} again: stopping now…`);
