@@ -16,10 +16,14 @@ import { waitUntilDue } from "../lib/tasks.js";
 
 /** The queue is named after the function (Cloud Tasks and the emulator both key it so). */
 export const ESCALATION_QUEUE = "escalateAlert";
-export const ESCALATION_DISPATCH_DEADLINE_SECONDS = 600;
-const TIMEOUT_SECONDS = 540;
-/** An early delivery (the emulator's queue ignores schedule times) is waited out up to this long. */
-const MAX_EARLY_WAIT_MS = (TIMEOUT_SECONDS - 30) * 1000;
+export const ESCALATION_DISPATCH_DEADLINE_SECONDS = 90;
+const TIMEOUT_SECONDS = 60;
+/**
+ * An early delivery (the emulator's queue ignores schedule times) is waited out up to this long;
+ * one due later fails so that the queue retries it with backoff. Keeping each run short means an
+ * emulator shuts down without waiting on a sleeping escalation.
+ */
+const MAX_EARLY_WAIT_MS = 5_000;
 
 const stepSchema = z.strictObject({
   tenantId: z.string().min(1),
@@ -31,7 +35,8 @@ const stepSchema = z.strictObject({
 
 export const escalateAlert = onTaskDispatched(
   {
-    retryConfig: { maxAttempts: 5, minBackoffSeconds: 10, maxBackoffSeconds: 300 },
+    // Enough attempts for a step due ~20 minutes out when delivered early (see MAX_EARLY_WAIT_MS).
+    retryConfig: { maxAttempts: 25, minBackoffSeconds: 5, maxBackoffSeconds: 60 },
     rateLimits: { maxConcurrentDispatches: 50 },
     timeoutSeconds: TIMEOUT_SECONDS,
   },
