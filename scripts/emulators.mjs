@@ -23,6 +23,7 @@ import { constants, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ensureLocalSecrets } from "./local-secrets.mjs";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SHIM_DIR = join(REPO_ROOT, "scripts", "java-shim");
@@ -222,6 +223,10 @@ async function main() {
   const project = resolveProject(args.project, configPath);
   const only = onlyEmulators(args.passthrough);
   buildIfStale(projectsToBuild(configPath, args.official, only));
+  // The Functions emulator needs GATEWAY_JWT_KEY in either mode.
+  if (ensureLocalSecrets(REPO_ROOT)) {
+    console.error("emulators: generated the local gateway key pair (.local/, .secret.local)");
+  }
   if (!args.official && (only === undefined || only.has("firestore"))) {
     console.error(
       "emulators: Firestore runs on @firestore-emulator/server: gRPC clients only, security rules " +

@@ -2,7 +2,8 @@
  * Every deployment setting of the functions, each with what it is for. Values come from
  * `functions/.env.<project>` (or `.env`) when deploying and from `functions/.env.local` in the
  * emulator; secrets from Secret Manager when deployed and from `functions/.secret.local` in the
- * emulator. The committed `.env.local` and `.secret.local` hold test-only values (see README).
+ * emulator. The committed `.env.local` holds test values; `.secret.local` is generated at emulator
+ * start by scripts/local-secrets.mjs (not committed).
  */
 import { defineInt, defineSecret, defineString } from "firebase-functions/params";
 

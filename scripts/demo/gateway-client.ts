@@ -1,28 +1,20 @@
 /**
- * A telephony gateway as Lifeline sees one: it signs its own JWTs (ES256, the committed test-only
- * key) and posts speech turns, call-ended and missed-call notices and device readings to the real
+ * A telephony gateway as Lifeline sees one: it signs its own JWTs (ES256, the local gateway key,
+ * see gateway-key.ts) and posts speech turns, call-ended and missed-call notices and device readings to the real
  * HTTPS endpoints of the Functions emulator. Used by the demo (`npm start`) and the browser tests,
  * so what the tests exercise is exactly what a newcomer watches.
  *
  * Like a real gateway it retries: a network error or a 5xx is retried with the same turn id (the
  * endpoint answers a repeated turn with its first answer), and a 429 or 503 waits `Retry-After`.
- *
- * TEST-ONLY KEY: its public half is `GATEWAY_JWT_KEY` in functions/.secret.local, read only by the
- * emulators. It is public by being in this repository; no deployment may ever trust it.
+
  */
 import { randomBytes } from "node:crypto";
-import { importPKCS8, SignJWT, type CryptoKey } from "jose";
 import { z } from "zod";
+import { signGatewayToken } from "./gateway-key.js";
 
 /** Must match GATEWAY_JWT_ISSUER and GATEWAY_JWT_AUDIENCE in functions/.env.local. */
 export const DEMO_GATEWAY_ISSUER = "https://gateway.lifeline.test";
 export const DEMO_GATEWAY_AUDIENCE = "lifeline-local";
-
-const TEST_ONLY_GATEWAY_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQ4t3UIMEN5gXrX59
-DyPpcaOXJj3XWF8C+t/Ajo6qzfShRANCAARjj9FpQVJ8sM2yTdoW7xUjizIjf9Af
-Ic2dvh6Z4xbseYrE61XmmVeBAfX+iHGnTgNlRyMZNuqkLb4jpV/9KRm6
------END PRIVATE KEY-----`;
 
 /** Tokens live five minutes and are renewed a minute before they expire. */
 const TOKEN_LIFETIME_S = 300;
@@ -118,7 +110,6 @@ export class GatewayClient {
   readonly gatewayId: string;
   private readonly functionsBase: string;
   private readonly onRetry: GatewayClientOptions["onRetry"];
-  private key: Promise<CryptoKey> | undefined;
   private token: { value: string; renewAt: number } | undefined;
 
   constructor(options: GatewayClientOptions) {
@@ -130,15 +121,13 @@ export class GatewayClient {
   private async bearer(): Promise<string> {
     const nowS = Math.floor(Date.now() / 1000);
     if (this.token !== undefined && nowS < this.token.renewAt) return this.token.value;
-    this.key ??= importPKCS8(TEST_ONLY_GATEWAY_PRIVATE_KEY, "ES256");
-    const value = await new SignJWT({})
-      .setProtectedHeader({ alg: "ES256", typ: "JWT" })
-      .setSubject(this.gatewayId)
-      .setIssuer(DEMO_GATEWAY_ISSUER)
-      .setAudience(DEMO_GATEWAY_AUDIENCE)
-      .setIssuedAt(nowS)
-      .setExpirationTime(nowS + TOKEN_LIFETIME_S)
-      .sign(await this.key);
+    const value = await signGatewayToken({
+      sub: this.gatewayId,
+      iss: DEMO_GATEWAY_ISSUER,
+      aud: DEMO_GATEWAY_AUDIENCE,
+      iat: nowS,
+      exp: nowS + TOKEN_LIFETIME_S,
+    });
     this.token = { value, renewAt: nowS + TOKEN_LIFETIME_S - TOKEN_RENEW_BEFORE_S };
     return value;
   }

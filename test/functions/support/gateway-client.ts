@@ -1,37 +1,19 @@
 /**
- * A test telephony gateway: signs JWTs with the test key whose public half is the emulator's
- * `GATEWAY_JWT_KEY` (functions/.secret.local), forges the tokens a gateway must never get through
- * with, posts to the gateway endpoints, and seeds what a tenant needs for calls to reach it.
- * TEST-ONLY KEY: it is public by being in this repository; no deployment may trust it.
+ * A test telephony gateway: signs JWTs with the local gateway key whose public half is the
+ * emulator's `GATEWAY_JWT_KEY` (generated at emulator start, see scripts/demo/gateway-key.ts),
+ * forges the tokens a gateway must never get through with, posts to the gateway endpoints, and
+ * seeds what a tenant needs for calls to reach it.
  */
 import { randomBytes } from "node:crypto";
-import { exportSPKI, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from "jose";
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import type { Reference } from "firebase-admin/database";
 import { firestore, subjectPath } from "../../../functions/src/lib/paths.js";
+import { gatewayPublicKeyPem, signGatewayToken } from "../../../scripts/demo/gateway-key.js";
 import { call, freshId, type Admin, type Reply } from "./emulators.js";
 
 /** Must match functions/.env.local. */
 export const GATEWAY_ISSUER = "https://gateway.lifeline.test";
 export const GATEWAY_AUDIENCE = "lifeline-local";
-
-const TEST_GATEWAY_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQ4t3UIMEN5gXrX59
-DyPpcaOXJj3XWF8C+t/Ajo6qzfShRANCAARjj9FpQVJ8sM2yTdoW7xUjizIjf9Af
-Ic2dvh6Z4xbseYrE61XmmVeBAfX+iHGnTgNlRyMZNuqkLb4jpV/9KRm6
------END PRIVATE KEY-----`;
-
-/** The public half, as the emulator holds it (for the HS256 key-confusion forgery). */
-export const TEST_GATEWAY_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEY4/RaUFSfLDNsk3aFu8VI4syI3/Q
-HyHNnb4emeMW7HmKxOtV5plXgQH1/ohxp04DZUcjGTbqpC2+I6Vf/SkZug==
------END PUBLIC KEY-----`;
-
-let privateKey: Promise<CryptoKey> | undefined;
-
-function testKey(): Promise<CryptoKey> {
-  privateKey ??= importPKCS8(TEST_GATEWAY_PRIVATE_KEY, "ES256");
-  return privateKey;
-}
 
 export interface TokenOptions {
   readonly sub?: string;
@@ -39,21 +21,21 @@ export interface TokenOptions {
   readonly aud?: string;
   /** Seconds from now; negative for a token that has expired. */
   readonly expiresIn?: number;
-  /** Sign with this ES256 key instead of the test gateway's. */
+  /** Sign with this ES256 key instead of the local gateway's. */
   readonly key?: CryptoKey;
 }
 
-/** A gateway token: ES256, the test key, the emulator's issuer and audience, five minutes. */
+/** A gateway token: ES256, the local key, the emulator's issuer and audience, five minutes. */
 export async function gatewayToken(options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: "ES256", typ: "JWT" })
-    .setSubject(options.sub ?? "gateway-test")
-    .setIssuer(options.iss ?? GATEWAY_ISSUER)
-    .setAudience(options.aud ?? GATEWAY_AUDIENCE)
-    .setIssuedAt(now - 5)
-    .setExpirationTime(now + (options.expiresIn ?? 300))
-    .sign(options.key ?? (await testKey()));
+  const claims = {
+    sub: options.sub ?? "gateway-test",
+    iss: options.iss ?? GATEWAY_ISSUER,
+    aud: options.aud ?? GATEWAY_AUDIENCE,
+    iat: now - 5,
+    exp: now + (options.expiresIn ?? 300),
+  };
+  return signGatewayToken(claims, options.key);
 }
 
 /** A valid-looking token signed by a key the emulator does not know. */
@@ -81,7 +63,8 @@ export function unsignedToken(sub = "gateway-test"): string {
  * secret, which a verifier that trusts the token's `alg` would accept.
  */
 export async function hs256WithPublicKeyToken(sub = "gateway-test"): Promise<string> {
-  const secret = new TextEncoder().encode(TEST_GATEWAY_PUBLIC_KEY);
+  // The public key as the emulator holds it.
+  const secret = new TextEncoder().encode(gatewayPublicKeyPem());
   return new SignJWT(claims(sub)).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(secret);
 }
 
