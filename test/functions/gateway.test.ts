@@ -12,8 +12,8 @@ import {
   callPath,
   messagesPath,
   outboxPath,
+  turnPath,
 } from "../../functions/src/lib/paths.js";
-import { turnPath } from "../../functions/src/domain/turn.js";
 import {
   addMember,
   adminSdk,

@@ -20,6 +20,8 @@ import {
   outboxMessagePath,
   presencePath,
   tenantPath,
+  turnPath,
+  turnsPath,
 } from "../../functions/src/lib/paths.js";
 import {
   addMember,
@@ -719,6 +721,12 @@ describe("sweeper", () => {
     await admin.database
       .ref(messagePath(tenantId, old, "m1"))
       .set({ seq: 1, role: "caller", text: "hello", at: hourAgo });
+    await admin.database.ref(turnPath(tenantId, old, "turn-1")).set({
+      status: "done",
+      fingerprint: "f",
+      at: hourAgo,
+      answer: { callId: old, reply: "hi", urgency: "normal", owner: { kind: "ai" } },
+    });
     await waitForDoc(admin, firestore.archivedCallDoc(tenantId, old));
 
     expect((await sweep()).status).to.equal(401);
@@ -736,6 +744,7 @@ describe("sweeper", () => {
     expect(await read(callPath(tenantId, fresh))).to.deep.include({ status: "active" });
     expect(await read(callPath(tenantId, old))).to.equal(null);
     expect(await read(messagesPath(tenantId, old))).to.equal(null);
+    expect(await read(turnsPath(tenantId, old))).to.equal(null);
     expect(
       (await admin.firestore.doc(firestore.archivedCallDoc(tenantId, old)).get()).exists,
     ).to.equal(true);

@@ -33,7 +33,7 @@ import {
   checkId,
   messagePath,
   outboxMessagePath,
-  tenantPath,
+  turnPath,
 } from "../lib/paths.js";
 import type { ConversationTurn, ResponderMode, ResponderReply } from "./responder.js";
 import { snippetOf } from "./summary.js";
@@ -44,7 +44,7 @@ export const TURN_CLAIM_TTL_MS = 15_000;
 /** How many earlier messages the responder sees. */
 export const HISTORY_LIMIT = 30;
 
-// ---------------------------------------------------------------- ids and paths
+// ---------------------------------------------------------------- ids
 
 /**
  * The call a gateway's call reference names: a hash, so any reference is a valid key and two
@@ -54,12 +54,6 @@ export function callIdFor(gateway: string, callRef: string): string {
   const digest = createHash("sha256").update(`${gateway}\n${callRef}`).digest("base64url");
   return `call-${digest.slice(0, 22)}`;
 }
-
-/** `tenants/{t}/turns/{callId}`: turn records, written and read by functions only. */
-export const turnsPath = (tenantId: string, callId: string) =>
-  `${tenantPath(tenantId)}/turns/${checkId("call id", callId)}`;
-export const turnPath = (tenantId: string, callId: string, turnId: string) =>
-  `${turnsPath(tenantId, callId)}/${checkId("turn id", turnId)}`;
 
 export const callerMessageId = (turnId: string) => `${checkId("turn id", turnId)}-caller`;
 export const assistantMessageId = (turnId: string) => `${checkId("turn id", turnId)}-assistant`;

@@ -27,7 +27,6 @@ import {
   planMissedCall,
   planTurn,
   turnFingerprint,
-  turnPath,
   HISTORY_LIMIT,
   TURN_CLAIM_TTL_MS,
   type CallState,
@@ -54,7 +53,14 @@ import {
 } from "../lib/gateway-schemas.js";
 import { endpoint } from "../lib/http.js";
 import { alertSchema, callSchema, type Alert, type Call } from "../lib/model.js";
-import { alertPath, callPath, messagesPath, outboxPath, subjectPath } from "../lib/paths.js";
+import {
+  alertPath,
+  callPath,
+  messagesPath,
+  outboxPath,
+  subjectPath,
+  turnPath,
+} from "../lib/paths.js";
 import { TokenBuckets, enforce } from "../lib/rate-limit.js";
 import {
   callerRateBurst,

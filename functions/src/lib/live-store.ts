@@ -33,6 +33,7 @@ import {
   messagesPath,
   outboxPath,
   presenceListPath,
+  turnsPath,
 } from "./paths.js";
 
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
@@ -257,8 +258,8 @@ export async function closeCallAlerts(tenantId: string, callId: string): Promise
 }
 
 /**
- * Removes an archived call from the live database: summary, transcript, outbox, its alerts and
- * every inbox copy of them, in one update.
+ * Removes an archived call from the live database: summary, transcript, outbox, turn records, its
+ * alerts and every inbox copy of them, in one update.
  */
 export async function pruneCall(
   tenantId: string,
@@ -270,6 +271,7 @@ export async function pruneCall(
     [callPath(tenantId, callId)]: null,
     [messagesPath(tenantId, callId)]: null,
     [outboxPath(tenantId, callId)]: null,
+    [turnsPath(tenantId, callId)]: null,
   };
   for (const alertId of Object.keys(alerts)) {
     update[alertPath(tenantId, alertId)] = null;

@@ -307,7 +307,16 @@ export const tenantSettingsSchema = z.strictObject({
   vitalThresholds: z
     .partialRecord(z.enum(VITAL_KINDS), z.strictObject({ min: z.number(), max: z.number() }))
     .optional(),
+  /** Seconds before an unacknowledged critical alert goes up a level; wins over escalationMinutes. */
+  escalationSeconds: z.number().positive().optional(),
+  /** Hours an ended call stays live in the Realtime Database after it was archived (default 24). */
+  retentionHours: z.number().positive().optional(),
+  /** Minutes without a turn after which the sweeper ends an active call (default 30). */
+  staleCallMinutes: z.number().positive().optional(),
+  /** Called with a JSON POST when a critical alert opens and nobody allowed to act is online. */
+  unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export const tenantDocSchema = z.strictObject({
   name: z.string().min(1),
   createdAt: millis,

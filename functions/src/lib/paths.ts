@@ -72,6 +72,16 @@ export const outboxPath = (tenantId: string, callId: string) =>
 export const outboxMessagePath = (tenantId: string, callId: string, messageId: string) =>
   `${outboxPath(tenantId, callId)}/${checkId("message id", messageId)}`;
 
+/**
+ * Speech-turn records, `{status:"pending", fingerprint, claimedAt}` or `{status:"done", fingerprint,
+ * at, answer}`: the gateway's idempotency by turn id. Functions only; the rules deny clients.
+ */
+export const turnsRootPath = (tenantId: string) => `${t(tenantId)}/turns`;
+export const turnsPath = (tenantId: string, callId: string) =>
+  `${turnsRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const turnPath = (tenantId: string, callId: string, turnId: string) =>
+  `${turnsPath(tenantId, callId)}/${checkId("turn id", turnId)}`;
+
 export const alertsPath = (tenantId: string) => `${t(tenantId)}/alerts`;
 export const alertPath = (tenantId: string, alertId: string) =>
   `${alertsPath(tenantId)}/${checkId("alert id", alertId)}`;

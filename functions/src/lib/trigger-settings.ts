@@ -1,24 +1,12 @@
 /**
- * The tenant settings the triggers and the sweeper read from Firestore (`tenants/{t}`.settings),
- * with the defaults that apply when a setting is absent. The model's settings schema is extended
- * here with the live-pipeline settings it does not name yet; unknown keys are still refused.
+ * The tenant settings the triggers and the sweeper read from Firestore (`tenants/{t}`.settings,
+ * validated by the model's `tenantSettingsSchema`), turned into durations with the defaults that
+ * apply when a setting is absent.
  */
 import { getFirestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
-import { z } from "zod";
-import { tenantSettingsSchema } from "./model.js";
+import { tenantSettingsSchema, type TenantSettings } from "./model.js";
 import { firestore } from "./paths.js";
-
-export const liveSettingsSchema = tenantSettingsSchema.extend({
-  /** Seconds before an unacknowledged critical alert goes up a level; wins over escalationMinutes. */
-  escalationSeconds: z.number().positive().optional(),
-  /** Hours an ended call stays live in the Realtime Database after it was archived. */
-  retentionHours: z.number().positive().optional(),
-  /** Minutes without a turn after which the sweeper closes an active call. */
-  staleCallMinutes: z.number().positive().optional(),
-  /** Called with a JSON POST when a critical alert opens and nobody allowed to act is online. */
-  unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
-});
 
 export interface LiveSettings {
   readonly escalationDelayMs: number;
@@ -36,7 +24,7 @@ export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
   unwatchedWebhookUrl: undefined,
 };
 
-export function toLiveSettings(settings: z.infer<typeof liveSettingsSchema>): LiveSettings {
+export function toLiveSettings(settings: TenantSettings): LiveSettings {
   return {
     escalationDelayMs:
       settings.escalationSeconds !== undefined
@@ -61,7 +49,7 @@ export async function readLiveSettings(tenantId: string): Promise<LiveSettings> 
   const data: unknown = snapshot.data();
   const settings =
     typeof data === "object" && data !== null && "settings" in data ? data.settings : undefined;
-  const parsed = liveSettingsSchema.safeParse(settings);
+  const parsed = tenantSettingsSchema.safeParse(settings);
   if (!parsed.success) {
     logger.warn("tenant settings missing or malformed: using defaults", {
       tenantId,

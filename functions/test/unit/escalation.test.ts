@@ -9,11 +9,8 @@ import {
 } from "../../src/domain/escalation.js";
 import { handBackMessageId, handBackNote } from "../../src/domain/handback.js";
 import { databaseInstance } from "../../src/lib/database-instance.js";
-import {
-  DEFAULT_LIVE_SETTINGS,
-  liveSettingsSchema,
-  toLiveSettings,
-} from "../../src/lib/trigger-settings.js";
+import { tenantSettingsSchema } from "../../src/lib/model.js";
+import { DEFAULT_LIVE_SETTINGS, toLiveSettings } from "../../src/lib/trigger-settings.js";
 
 const timing = { delayMs: 30_000, maxLevel: 2 };
 
@@ -108,12 +105,12 @@ describe("toLiveSettings", () => {
   });
 
   it("rejects unknown keys and a non-http webhook", () => {
-    expect(liveSettingsSchema.safeParse({ ...base, surprise: 1 }).success).to.equal(false);
+    expect(tenantSettingsSchema.safeParse({ ...base, surprise: 1 }).success).to.equal(false);
     expect(
-      liveSettingsSchema.safeParse({ ...base, unwatchedWebhookUrl: "ftp://x" }).success,
+      tenantSettingsSchema.safeParse({ ...base, unwatchedWebhookUrl: "ftp://x" }).success,
     ).to.equal(false);
     expect(
-      liveSettingsSchema.safeParse({ ...base, unwatchedWebhookUrl: "http://127.0.0.1:9/h" })
+      tenantSettingsSchema.safeParse({ ...base, unwatchedWebhookUrl: "http://127.0.0.1:9/h" })
         .success,
     ).to.equal(true);
   });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
-import { callPath, messagePath, outboxMessagePath } from "../../src/lib/paths.js";
+import { callPath, messagePath, outboxMessagePath, turnPath } from "../../src/lib/paths.js";
 import {
   alertAcknowledged,
   answerFrom,
@@ -14,7 +14,6 @@ import {
   planTurn,
   storedAnswer,
   turnFingerprint,
-  turnPath,
   TURN_CLAIM_TTL_MS,
   type CallState,
   type TurnAnswer,
