@@ -35,6 +35,21 @@ export interface Capabilities {
   readonly manageMembers: boolean;
 }
 
+/** Doctors and nurses share one row of the role table: assigned subjects, act as owner. */
+const CLINICIAN: Capabilities = {
+  calls: "assigned",
+  vitals: "assigned",
+  alertFeed: false,
+  members: "self",
+  presence: true,
+  acknowledge: true,
+  takeOver: true,
+  messageCaller: "asOwner",
+  overrideUrgency: false,
+  setLead: false,
+  manageMembers: false,
+};
+
 /**
  * The role table of DESIGN.md as data. Every role has its own inbox. `database.rules.json`
  * implements this table; README's "Access policy" states it in words; the rules tests check it cell by cell.
@@ -66,32 +81,8 @@ export const CAPABILITIES: Readonly<Record<Role, Capabilities>> = {
     setLead: true,
     manageMembers: false,
   },
-  doctor: {
-    calls: "assigned",
-    vitals: "assigned",
-    alertFeed: false,
-    members: "self",
-    presence: true,
-    acknowledge: true,
-    takeOver: true,
-    messageCaller: "asOwner",
-    overrideUrgency: false,
-    setLead: false,
-    manageMembers: false,
-  },
-  nurse: {
-    calls: "assigned",
-    vitals: "assigned",
-    alertFeed: false,
-    members: "self",
-    presence: true,
-    acknowledge: true,
-    takeOver: true,
-    messageCaller: "asOwner",
-    overrideUrgency: false,
-    setLead: false,
-    manageMembers: false,
-  },
+  doctor: CLINICIAN,
+  nurse: CLINICIAN,
   caregiver: {
     calls: "assigned",
     vitals: "assigned",
@@ -128,7 +119,11 @@ export const URGENCY_LEVELS = ["normal", "urgent", "critical"] as const;
 export type Urgency = (typeof URGENCY_LEVELS)[number];
 export const urgencySchema = z.enum(URGENCY_LEVELS);
 /** Urgency only goes up on its own; this rank is what "up" means. */
-export const URGENCY_RANK: Readonly<Record<Urgency, number>> = { normal: 0, urgent: 1, critical: 2 };
+export const URGENCY_RANK: Readonly<Record<Urgency, number>> = {
+  normal: 0,
+  urgent: 1,
+  critical: 2,
+};
 
 export const CALL_STATUSES = ["active", "ended", "missed"] as const;
 export const MEDIA = ["voice", "sms"] as const;
