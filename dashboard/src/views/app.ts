@@ -125,6 +125,11 @@ export interface AppOptions {
   readonly onRemount: () => void;
 }
 
+/** A plain header button: its test hook, its label, what a click does. */
+function headerButton(testId: string, label: string, onClick: () => void): HTMLButtonElement {
+  return h("button", { testId, attrs: { type: "button" }, on: { click: onClick } }, label);
+}
+
 function labelOfCall(entry: CallEntry, subjects: ReadonlyMap<string, Subject>): string {
   const subjectId = entry.call.subjectId;
   const name = subjectId === undefined ? undefined : subjects.get(subjectId)?.name;
@@ -227,41 +232,13 @@ export function mountApp(
     },
     "Large type",
   );
-  const liveTab = h(
-    "button",
-    {
-      testId: "view-live",
-      attrs: { type: "button" },
-      on: {
-        click: () => {
-          setView("live");
-        },
-      },
-    },
-    "Live",
-  );
-  const historyTab = h(
-    "button",
-    {
-      testId: "view-history",
-      attrs: { type: "button" },
-      on: {
-        click: () => {
-          setView("history");
-        },
-      },
-    },
-    "History",
-  );
-  const signOutButton = h(
-    "button",
-    {
-      testId: "sign-out",
-      attrs: { type: "button" },
-      on: { click: () => void signOutHere() },
-    },
-    "Sign out",
-  );
+  const liveTab = headerButton("view-live", "Live", () => {
+    setView("live");
+  });
+  const historyTab = headerButton("view-history", "History", () => {
+    setView("history");
+  });
+  const signOutButton = headerButton("sign-out", "Sign out", () => void signOutHere());
   const signOutEverywhereButton = h(
     "button",
     {
