@@ -35,4 +35,4 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: "inherit" },
 );
-process.exit(result.status ?? 1);
+process.exitCode = result.status ?? 1;
