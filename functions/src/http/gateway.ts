@@ -3,7 +3,7 @@
  *   speechTurn      {callRef, from, text, medium, turnId} → {callId, reply, urgency, owner, say}
  *   callEnded       {callRef, from, at?}                  → {callId, status, endedAt}
  *   missedCall      {callRef, from, medium?, at?}         → {callId, status, alertId}
- *   deviceReadings  {tenantId, subjectId, readings[]}     → {subjectId, readings, alert}
+ * Device readings are in device-readings.ts; the pieces both files use are in gateway-common.ts.
  * Order of checks: method, token, the gateway's rate limit, body, the caller's rate limit; only
  * then is anything read, and every 4xx before that point leaves the databases untouched.
  * Fan-out (alerts into inboxes, escalation, archive) is the triggers' job, never done here.
@@ -13,7 +13,6 @@ import { getDatabase, type Reference } from "firebase-admin/database";
 import { logger } from "firebase-functions";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { urgencyAlertId } from "../domain/fanout.js";
-import { createResponder, type Responder } from "../domain/responder.js";
 import {
   callIdFor,
   callIsClosed,
@@ -32,27 +31,16 @@ import {
   type CallState,
   type TurnAnswer,
 } from "../domain/turn.js";
-import {
-  nextVitalsAlert,
-  normalizeReadings,
-  planReadings,
-  UnitMismatchError,
-  vitalsAlertId,
-  vitalsAlertPath,
-} from "../domain/vitals.js";
-import { invalidArgument, parseJsonBody } from "../lib/body.js";
-import { Directory } from "../lib/directory.js";
+import { parseJsonBody } from "../lib/body.js";
 import { HttpError } from "../lib/errors.js";
-import { gatewayVerifier, type GatewayIdentity } from "../lib/gateway-auth.js";
 import {
   callEndedRequestSchema,
-  deviceReadingsRequestSchema,
   missedCallRequestSchema,
   speechTurnRequestSchema,
   type SpeechTurnRequest,
 } from "../lib/gateway-schemas.js";
 import { endpoint } from "../lib/http.js";
-import { alertSchema, callSchema, type Alert, type Call } from "../lib/model.js";
+import { callSchema, type Call } from "../lib/model.js";
 import {
   alertPath,
   callPath,
@@ -61,84 +49,13 @@ import {
   subjectPath,
   turnPath,
 } from "../lib/paths.js";
-import { TokenBuckets, enforce } from "../lib/rate-limit.js";
-import {
-  callerRateBurst,
-  callerRatePerMinute,
-  gatewayJwtAlgorithm,
-  gatewayJwtAudience,
-  gatewayJwtIssuer,
-  gatewayJwtKey,
-  gatewayRateBurst,
-  gatewayRatePerMinute,
-  responderApiKey,
-  responderBaseUrl,
-  responderBudgetMs,
-  responderModel,
-  settingsCacheSeconds,
-} from "../params.js";
+import { enforce } from "../lib/rate-limit.js";
+import { gatewayJwtKey, responderApiKey } from "../params.js";
+import { authenticate, callerLimit, directory, internal, turnResponder } from "./gateway-common.js";
 
 /** A turn is a sentence or a text message: 4000 characters, up to 4 bytes each, and the fields. */
 export const TURN_BODY_LIMIT_BYTES = 20 * 1024;
 export const CALL_EVENT_BODY_LIMIT_BYTES = 4 * 1024;
-export const READINGS_BODY_LIMIT_BYTES = 32 * 1024;
-/** Device clocks drift; a reading further ahead than this is a broken clock, not a measurement. */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-
-// ---------------------------------------------------------------- per-instance state
-
-// Params only have values at run time, so everything built from them is built on first use.
-const directory = new Directory(() => settingsCacheSeconds.value() * 1000);
-let callerBuckets: TokenBuckets | undefined;
-let gatewayBuckets: TokenBuckets | undefined;
-let responder: Responder | undefined;
-
-function callerLimit(): TokenBuckets {
-  callerBuckets ??= new TokenBuckets({
-    burst: callerRateBurst.value(),
-    perMinute: callerRatePerMinute.value(),
-  });
-  return callerBuckets;
-}
-
-function gatewayLimit(): TokenBuckets {
-  gatewayBuckets ??= new TokenBuckets({
-    burst: gatewayRateBurst.value(),
-    perMinute: gatewayRatePerMinute.value(),
-  });
-  return gatewayBuckets;
-}
-
-function turnResponder(): Responder {
-  responder ??= createResponder({
-    chat: {
-      baseUrl: responderBaseUrl.value(),
-      model: responderModel.value(),
-      apiKey: responderApiKey.value(),
-      budgetMs: responderBudgetMs.value(),
-    },
-    onFallback: (event) => {
-      logger.warn("responder fell back to the playbook", { ...event });
-    },
-  });
-  return responder;
-}
-
-async function authenticate(request: Request): Promise<GatewayIdentity> {
-  const verify = gatewayVerifier({
-    algorithm: gatewayJwtAlgorithm.value(),
-    key: gatewayJwtKey.value(),
-    issuer: gatewayJwtIssuer.value(),
-    audience: gatewayJwtAudience.value(),
-  });
-  const identity = await verify(request.get("authorization"));
-  enforce(gatewayLimit(), identity.gateway, "gateway");
-  return identity;
-}
-
-function internal(cause: unknown): HttpError {
-  return new HttpError("INTERNAL", "Internal error.", { cause });
-}
 
 // ---------------------------------------------------------------- speech turn
 
@@ -408,94 +325,6 @@ async function recordMissedCall(request: Request) {
   return { callId, status: "missed", alertId };
 }
 
-// ---------------------------------------------------------------- device readings
-
-async function recordReadings(request: Request) {
-  await authenticate(request);
-  const body = parseJsonBody(request, deviceReadingsRequestSchema, READINGS_BODY_LIMIT_BYTES);
-  const now = Date.now();
-  let readings;
-  try {
-    readings = normalizeReadings(body.readings, now);
-  } catch (error) {
-    if (!(error instanceof UnitMismatchError)) throw error;
-    throw invalidArgument("The request body is not valid.", [
-      { path: ["readings", error.index, "unit"], code: "custom", message: error.message },
-    ]);
-  }
-  const ahead = readings.findIndex((reading) => reading.at > now + MAX_CLOCK_SKEW_MS);
-  if (ahead >= 0) {
-    throw invalidArgument("The request body is not valid.", [
-      { path: ["readings", ahead, "at"], code: "custom", message: "in the future" },
-    ]);
-  }
-  enforce(callerLimit(), `subject:${body.tenantId}/${body.subjectId}`, "subject");
-
-  const db = getDatabase();
-  const [settings, subject] = await Promise.all([
-    directory.tenantSettings(body.tenantId),
-    db.ref(subjectPath(body.tenantId, body.subjectId)).get(),
-  ]);
-  if (settings === null || !subject.exists()) {
-    throw new HttpError("NOT_FOUND", "No such subject in this tenant.");
-  }
-  const plan = planReadings({
-    tenantId: body.tenantId,
-    subjectId: body.subjectId,
-    readings,
-    thresholds: settings.vitalThresholds,
-    currentVitals: subject.child("vitals").val(),
-  });
-  if (Object.keys(plan.update).length > 0) await db.ref().update(plan.update);
-
-  let alert: {
-    id: string;
-    severity: Alert["severity"];
-    change: "raised" | "upgraded" | "unchanged";
-  } | null = null;
-  const worst = plan.worst;
-  if (worst !== undefined) {
-    let before: unknown = null;
-    const { committed, snapshot } = await db
-      .ref(vitalsAlertPath(body.tenantId, body.subjectId))
-      .transaction(
-        (current: unknown) => {
-          before = current;
-          return nextVitalsAlert(current, body.subjectId, worst, Date.now());
-        },
-        undefined,
-        false,
-      );
-    const stored = alertSchema.safeParse(snapshot.val());
-    const previous = alertSchema.safeParse(before);
-    alert = {
-      id: vitalsAlertId(body.subjectId),
-      severity: stored.success ? stored.data.severity : "normal",
-      change: !committed
-        ? "unchanged"
-        : previous.success && previous.data.status !== "resolved"
-          ? "upgraded"
-          : "raised",
-    };
-  }
-  logger.info("readings recorded", {
-    tenantId: body.tenantId,
-    subjectId: body.subjectId,
-    count: readings.length,
-    alert: alert?.change ?? "none",
-  });
-  return {
-    subjectId: body.subjectId,
-    readings: plan.readings.map((reading) => ({
-      kind: reading.kind,
-      value: reading.value,
-      at: reading.at,
-      status: reading.status,
-    })),
-    alert,
-  };
-}
-
 // ---------------------------------------------------------------- the functions
 
 const POST = ["POST"] as const;
@@ -506,7 +335,3 @@ export const speechTurn = onRequest(
 );
 export const callEnded = onRequest({ secrets: [gatewayJwtKey] }, endpoint(POST, endCall));
 export const missedCall = onRequest({ secrets: [gatewayJwtKey] }, endpoint(POST, recordMissedCall));
-export const deviceReadings = onRequest(
-  { secrets: [gatewayJwtKey] },
-  endpoint(POST, recordReadings),
-);

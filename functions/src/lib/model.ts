@@ -128,10 +128,25 @@ export const URGENCY_RANK: Readonly<Record<Urgency, number>> = {
 export const CALL_STATUSES = ["active", "ended", "missed"] as const;
 export const MEDIA = ["voice", "sms"] as const;
 export const MESSAGE_ROLES = ["caller", "assistant", "agent", "system"] as const;
-export const ALERT_KINDS = ["urgency", "missed_call", "vitals", "unwatched", "escalation"] as const;
+export const ALERT_KINDS = [
+  "urgency",
+  "missed_call",
+  "vitals",
+  "unwatched",
+  "escalation",
+  /** A human's hold on a call lapsed (holder offline, removed or demoted, or silent N caller turns). */
+  "hold_lapsed",
+] as const;
 export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 /** What a member says when acknowledging; `resolved` and `false_alarm` close the alert. */
 export const ACK_STATUSES = ["acknowledged", "responding", "resolved", "false_alarm"] as const;
+/**
+ * How a member closes a follow-up (a critical call that ended with nobody responding): the alert
+ * stays open until one of these is recorded in its `outcome`.
+ */
+export const FOLLOW_UP_OUTCOMES = ["called_back", "reached", "unreachable", "false_alarm"] as const;
+/** Why a human hold lapsed and the call went back to the assistant. */
+export const HOLD_LAPSE_REASONS = ["offline", "removed", "demoted", "caller_turns"] as const;
 export const LEAD_STATUSES = ["new", "contacted", "qualified", "converted", "lost"] as const;
 export const PRESENCE_STATES = ["online", "away", "offline"] as const;
 export const VITAL_KINDS = [
@@ -153,7 +168,19 @@ export const LIMITS = {
   name: 100,
   messageText: 4000,
   snippet: 200,
+  takeOverReason: 500,
+  followUpNote: 500,
 } as const;
+
+/**
+ * Presence is a heartbeat: a dashboard rewrites its presence record (with `lastSeen` = server time)
+ * every `heartbeatMs`, and a record counts as online only while `lastSeen` is younger than
+ * `freshMs`. A browser that died without its onDisconnect firing (a sleeping laptop) goes stale.
+ */
+export const PRESENCE = { heartbeatMs: 20_000, freshMs: 60_000 } as const;
+
+/** Defaults of the tenant's hold-lease settings (`holdGraceSeconds`, `holdLapseTurns`). */
+export const HOLD_DEFAULTS = { graceSeconds: 20, lapseTurns: 2 } as const;
 
 const millis = z.number().int().nonnegative();
 const id = z.string().min(1);
@@ -161,9 +188,27 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "expected an E.164 phone numb
 
 // ---------------------------------------------------------------- RTDB: function-written nodes
 
+/**
+ * Who answers the caller. A human owner is a lease (see domain/turn.ts): it lapses with its holder.
+ * `takenFrom` and `reason` are set when a dispatcher or admin takes the call over from a colleague.
+ * `lapsed` is written by functions only, when a hold lapsed and the call went back to the assistant.
+ */
 export const ownerSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("ai"), since: millis }),
-  z.strictObject({ kind: z.literal("human"), uid: id, name: z.string().min(1), since: millis }),
+  z.strictObject({
+    kind: z.literal("ai"),
+    since: millis,
+    lapsed: z
+      .strictObject({ uid: id, name: z.string().min(1), reason: z.enum(HOLD_LAPSE_REASONS) })
+      .optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("human"),
+    uid: id,
+    name: z.string().min(1),
+    since: millis,
+    takenFrom: id.optional(),
+    reason: z.string().min(1).max(LIMITS.takeOverReason).optional(),
+  }),
 ]);
 export type Owner = z.infer<typeof ownerSchema>;
 
@@ -182,6 +227,13 @@ export const ackSchema = z.strictObject({
 });
 export const outboxMessageSchema = z.strictObject({
   text: z.string().min(1).max(LIMITS.outboxText),
+  by: id,
+  at: millis,
+});
+/** `alerts/{id}/outcome`: client-writable once, on a follow-up alert; a trigger then resolves it. */
+export const followUpOutcomeSchema = z.strictObject({
+  outcome: z.enum(FOLLOW_UP_OUTCOMES),
+  note: z.string().max(LIMITS.followUpNote),
   by: id,
   at: millis,
 });
@@ -240,6 +292,12 @@ export const alertSchema = z.strictObject({
   status: z.enum(ALERT_STATUSES),
   level: z.number().int().nonnegative(),
   acks: z.record(id, ackSchema).optional(),
+  /**
+   * Set by functions when a critical call ended with nobody responding: the alert stays open as a
+   * follow-up ("ended unattended: call back") until a member records an `outcome`.
+   */
+  followUp: z.strictObject({ since: millis, phone: e164.optional() }).optional(),
+  outcome: followUpOutcomeSchema.optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 
@@ -264,10 +322,14 @@ export const vitalSchema = z.strictObject({
   unit: z.string().min(1),
   at: millis,
   status: z.enum(VITAL_STATUSES),
+  /** The registered device that sent the reading. */
+  deviceId: id.optional(),
 });
 export const subjectSchema = z.strictObject({
   name: z.string().min(1).max(LIMITS.name),
   vitals: z.partialRecord(z.enum(VITAL_KINDS), vitalSchema).optional(),
+  /** Registered devices of the subject, each with when it last sent readings. */
+  devices: z.record(id, z.strictObject({ lastSeen: millis })).optional(),
 });
 
 /** `inbox/{uid}/{alertId}`: a member's copy of an alert it may see. */
@@ -308,6 +370,10 @@ export const tenantSettingsSchema = z.strictObject({
   retentionHours: z.number().positive().optional(),
   /** Minutes without a turn after which the sweeper ends an active call (default 30). */
   staleCallMinutes: z.number().positive().optional(),
+  /** Seconds a holder's presence may be offline before its hold on a call lapses (default 20). */
+  holdGraceSeconds: z.number().positive().optional(),
+  /** Caller turns in a row with no message from the holder before the hold lapses (default 2). */
+  holdLapseTurns: z.number().int().positive().optional(),
   /** Called with a JSON POST when a critical alert opens and nobody allowed to act is online. */
   unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -333,6 +399,16 @@ export const subjectDocSchema = z.strictObject({
   phones: z.array(e164),
   createdAt: millis,
 });
+/**
+ * `devices/{deviceId}`: the device registry. Readings are attributed to the tenant and subject the
+ * device is registered to; a request never names a tenant.
+ */
+export const deviceDocSchema = z.strictObject({
+  tenantId: id,
+  subjectId: id,
+  label: z.string().min(1).max(LIMITS.name).optional(),
+  createdAt: millis,
+});
 /** `phones/{e164}`: where the speech turn resolves a caller. */
 export const phoneIndexSchema = z.strictObject({ tenantId: id, subjectId: id });
 export const archivedCallSchema = z.strictObject({
@@ -351,6 +427,9 @@ export const AUDIT_ACTIONS = [
   "member_update",
   "member_remove",
   "sessions_revoke",
+  "hold_lapsed",
+  "follow_up_open",
+  "follow_up_close",
 ] as const;
 export const auditEntrySchema = z.strictObject({
   action: z.enum(AUDIT_ACTIONS),

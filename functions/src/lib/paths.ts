@@ -54,7 +54,8 @@ export const callPath = (tenantId: string, callId: string) =>
 /** Take-over and hand-back: `{kind:"human", uid, name, since}` or `{kind:"ai", since}`. */
 export const callOwnerPath = (tenantId: string, callId: string) =>
   `${callPath(tenantId, callId)}/owner`;
-export const callLeadPath = (tenantId: string, callId: string) => `${callPath(tenantId, callId)}/lead`;
+export const callLeadPath = (tenantId: string, callId: string) =>
+  `${callPath(tenantId, callId)}/lead`;
 /** A supervisor's urgency override with its reason; a trigger applies it to `urgency` and audits it. */
 export const callUrgencyOverridePath = (tenantId: string, callId: string) =>
   `${callPath(tenantId, callId)}/urgencyOverride`;
@@ -85,6 +86,9 @@ export const turnPath = (tenantId: string, callId: string, turnId: string) =>
 export const alertsPath = (tenantId: string) => `${t(tenantId)}/alerts`;
 export const alertPath = (tenantId: string, alertId: string) =>
   `${alertsPath(tenantId)}/${checkId("alert id", alertId)}`;
+/** A follow-up's closing outcome, written once by a member (see the model's `followUpOutcomeSchema`). */
+export const alertOutcomePath = (tenantId: string, alertId: string) =>
+  `${alertPath(tenantId, alertId)}/outcome`;
 export const alertAckPath = (tenantId: string, alertId: string, uid: string) =>
   `${alertPath(tenantId, alertId)}/acks/${checkId("uid", uid)}`;
 
@@ -101,6 +105,8 @@ export const presencePath = (tenantId: string, uid: string) =>
 export const subjectsPath = (tenantId: string) => `${t(tenantId)}/subjects`;
 export const subjectPath = (tenantId: string, subjectId: string) =>
   `${subjectsPath(tenantId)}/${checkId("subject id", subjectId)}`;
+export const subjectDevicePath = (tenantId: string, subjectId: string, deviceId: string) =>
+  `${subjectPath(tenantId, subjectId)}/devices/${checkId("device id", deviceId)}`;
 export const vitalPath = (tenantId: string, subjectId: string, kind: string) =>
   `${subjectPath(tenantId, subjectId)}/vitals/${checkId("vital kind", kind)}`;
 
@@ -172,6 +178,9 @@ export const firestore = {
   subjectDoc: (tenantId: string, subjectId: string) =>
     `${t(tenantId)}/subjects/${checkId("subject id", subjectId)}`,
   phonesCollection: () => "phones",
+  devicesCollection: () => "devices",
+  /** The device registry: `deviceId` → tenant and subject. */
+  deviceDoc: (deviceId: string) => `devices/${checkId("device id", deviceId)}`,
   /** Keyed by the E.164 number itself: the speech turn resolves a caller with one document read. */
   phoneDoc: (e164: string) => `phones/${checkId("phone", e164)}`,
   archiveCollection: (tenantId: string) => `${t(tenantId)}/archive`,
