@@ -183,9 +183,17 @@ function booleanParam(params: URLSearchParams, name: string): boolean {
   throw new RestError(400, `${name} must be true or false (got ${value})`);
 }
 
+/** The credential firebase-tools, rules-unit-testing and the Admin SDK send to an emulator. */
+const OWNER_TOKEN = "owner";
+const UNAUTHORIZED = "Unauthorized request.";
+
 /**
- * `?auth=<ID token>` is that user (§7.3); a bearer token or `?access_token=` is admin, as the official
- * emulator accepts any access token; nothing is unauthenticated.
+ * Who a REST request is (§7.3). `?auth=<ID token>` is that user. The `Authorization: Bearer` header
+ * (or `?access_token=`) carries an access token in production; offline, the only access token the
+ * emulator can honour is `owner`, which is admin. Any other bearer is not a credential we can
+ * check: a decodable ID token counts as that user (never more than the user may do), anything else
+ * is refused, as production refuses an access token it cannot verify. No credentials is
+ * unauthenticated.
  */
 function authOf(request: RestRequest): AuthContext {
   const idToken = request.url.searchParams.get("auth");
@@ -197,9 +205,21 @@ function authOf(request: RestRequest): AuthContext {
     }
   }
   const authorization = request.req.headers.authorization;
-  if (authorization !== undefined && /^bearer\s+\S/i.test(authorization)) return ADMIN;
-  if (request.url.searchParams.has("access_token")) return ADMIN;
-  return UNAUTHENTICATED;
+  const bearer =
+    authorization === undefined ? undefined : /^bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  const accessToken = bearer ?? request.url.searchParams.get("access_token") ?? undefined;
+  if (accessToken === undefined) return UNAUTHENTICATED;
+  if (accessToken === OWNER_TOKEN) return ADMIN;
+  try {
+    return userContextFromIdToken(accessToken);
+  } catch {
+    throw new RestError(401, UNAUTHORIZED);
+  }
+}
+
+/** The emulator's settings are the owner's business (firebase-tools always sends `Bearer owner`). */
+function requireOwner(request: RestRequest): void {
+  if (!authOf(request).admin) throw new RestError(401, PERMISSION_DENIED);
 }
 
 async function handleData(engine: Engine, request: RestRequest, path: string[]): Promise<void> {
@@ -311,7 +331,7 @@ async function handleWrite(
   const fireTriggers = !booleanParam(params, "disableTriggers");
   if (!fireTriggers && !auth.admin) {
     // Imports are the tooling's: an end user must not be able to write past the functions.
-    throw new RestError(401, "disableTriggers needs admin credentials (a bearer token)");
+    throw new RestError(401, "disableTriggers needs admin credentials (Bearer owner)");
   }
   const ifMatch = request.req.headers["if-match"];
   if (ifMatch !== undefined && request.method !== "PUT" && request.method !== "DELETE") {
@@ -449,11 +469,7 @@ async function readBody(request: RestRequest, unlimited: boolean): Promise<strin
 // Emulator-only endpoints
 
 async function handleRules(engine: Engine, request: RestRequest): Promise<void> {
-  if (request.url.searchParams.has("auth")) {
-    // The rules are the owner's business: an end user's ID token never reaches them.
-    authOf(request);
-    throw new RestError(401, PERMISSION_DENIED);
-  }
+  requireOwner(request);
   if (request.method === "GET") {
     const source = engine.getRules(request.namespace);
     if (request.url.searchParams.get("format") !== "strict") {
@@ -485,6 +501,7 @@ async function handleTriggerRegistration(
   triggers: TriggerRegistry,
   request: RestRequest,
 ): Promise<void> {
+  requireOwner(request);
   if (request.method !== "POST" && request.method !== "PUT") {
     throw new RestError(405, `Method ${request.method} is not supported on function triggers`, {
       Allow: "POST",

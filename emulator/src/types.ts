@@ -12,7 +12,7 @@ export type AuthVariable = null | {
 };
 
 /**
- * Who performs a request. `admin` (the `owner` credential, any `gauth`, any REST bearer) bypasses
+ * Who performs a request. `admin` (`gauth`, or the `owner` access token on REST) bypasses
  * `.read`, `.write` and `.validate`; a user is evaluated by the rules with `variable` as `auth`.
  * `authvar`/`noauth` overrides on `gauth` produce a user context.
  */
