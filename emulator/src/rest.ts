@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomInt } from "node:crypto";
 import { userContextFromIdToken } from "./auth.js";
+import type { Faults } from "./faults.js";
 import { hashNode } from "./hash.js";
 import { InvalidPathError, parsePath } from "./path.js";
 import { InvalidQueryError, parseRestQuery } from "./query.js";
@@ -14,7 +15,14 @@ import { RulesError } from "./rules/index.js";
 import { parseJson, toPlain } from "./rules/json.js";
 import { hasChildren, leafValue, childKeys, toRestValue, type Node } from "./tree.js";
 import { TriggerRegistrationError, type TriggerRegistry } from "./triggers.js";
-import { ADMIN, UNAUTHENTICATED, type AuthContext, type Engine, type QuerySpec } from "./types.js";
+import {
+  ADMIN,
+  UNAUTHENTICATED,
+  type AuthContext,
+  type Engine,
+  type QuerySpec,
+  type WriteResult,
+} from "./types.js";
 
 const DEFAULT_NAMESPACE = "fake-server";
 
@@ -23,6 +31,8 @@ export const DEFAULT_MAX_REST_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface RestOptions {
   readonly maxBodyBytes?: number;
+  /** Stalled writes are held here with the SDK sessions' (test fault control). */
+  readonly faults?: Faults;
 }
 
 /** A refusal with its HTTP status; the message goes into the `{"error"}` body. */
@@ -339,19 +349,29 @@ async function handleWrite(
   }
 
   const write = await parseWrite(request, path, unlimited);
-  const result = engine.write({
-    namespace: request.namespace,
-    path: write.path,
-    operation:
-      write.kind === "set"
-        ? { kind: "set", value: write.value }
-        : { kind: "update", values: write.values },
-    auth,
-    fireTriggers,
-    // readBody enforces the REST limit; the engine's own limit is the SDKs' smaller one.
-    unlimitedSize: true,
-    ...(ifMatch === undefined ? {} : { hash: ifMatch === NULL_ETAG ? "" : ifMatch }),
-  });
+  const apply = (): WriteResult =>
+    engine.write({
+      namespace: request.namespace,
+      path: write.path,
+      operation:
+        write.kind === "set"
+          ? { kind: "set", value: write.value }
+          : { kind: "update", values: write.values },
+      auth,
+      fireTriggers,
+      // readBody enforces the REST limit; the engine's own limit is the SDKs' smaller one.
+      unlimitedSize: true,
+      ...(ifMatch === undefined ? {} : { hash: ifMatch === NULL_ETAG ? "" : ifMatch }),
+    });
+  const faults = request.options.faults;
+  const result =
+    faults === undefined
+      ? apply()
+      : await new Promise<WriteResult>((resolve) => {
+          faults.write(() => {
+            resolve(apply());
+          });
+        });
   switch (result.status) {
     case "ok":
       break;
