@@ -40,13 +40,21 @@ const DEFAULT_PROJECT = "demo-lifeline";
 export function parseArgs(argv) {
   const [mode, ...rest] = argv;
   if (mode !== "exec" && mode !== "start") {
-    throw new Error(`usage: emulators.mjs <exec "<command>"|start> [firebase flags…] [--official]`);
+    throw new Error(
+      `usage: emulators.mjs <exec "<command>"|start> [firebase flags…] [--official] [--faults]`,
+    );
   }
   let command;
+  // Our own switches may come before the command: `exec --faults "<cmd>"`.
+  const leading = [];
+  while (rest[0] === "--faults" || rest[0] === "--official") leading.push(rest.shift());
+  rest.push(...leading);
   if (mode === "exec") {
     command = rest.shift();
     if (command === undefined || command.startsWith("-")) {
-      throw new Error(`usage: emulators.mjs exec "<command>" [firebase flags…] [--official]`);
+      throw new Error(
+        `usage: emulators.mjs exec [--faults] "<command>" [firebase flags…] [--official] [--faults]`,
+      );
     }
   }
   let official = false;
