@@ -83,3 +83,10 @@ export const settingsCacheSeconds = defineInt("SETTINGS_CACHE_SECONDS", {
     "How long a function instance keeps tenant settings and the routing config before reading them again.",
   default: 30,
 });
+
+// ---------------------------------------------------------------- outgoing webhooks
+
+export const webhookSigningSecret = defineSecret("WEBHOOK_SIGNING_SECRET", {
+  description:
+    "Signs every outgoing webhook the Standard Webhooks way: `whsec_` followed by the base64 of 24–64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`). Give the same value to each receiver so it can verify.",
+});
