@@ -18,4 +18,5 @@ export { recordLeadChange } from "./triggers/lead-written.js";
 export { recordCallerMessage } from "./triggers/outbox-created.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
 export { applyDeferredTurn } from "./triggers/apply-deferred-turn.js";
+export { deliverWebhook } from "./triggers/deliver-webhook.js";
 export { sweeper, sweepStaleCalls } from "./http/sweeper.js";
