@@ -13,5 +13,8 @@ export { applyAcknowledgement } from "./triggers/ack-written.js";
 export { recordOwnerChange } from "./triggers/owner-written.js";
 export { applyUrgencyOverride } from "./triggers/urgency-override-written.js";
 export { archiveEndedCall } from "./triggers/call-status-written.js";
+export { closeFollowUp } from "./triggers/outcome-written.js";
+export { recordLeadChange } from "./triggers/lead-written.js";
+export { recordCallerMessage } from "./triggers/outbox-created.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
 export { sweeper, sweepStaleCalls } from "./http/sweeper.js";
