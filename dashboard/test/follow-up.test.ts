@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   compareAlerts,
+  followUpAbout,
   followUpHeadline,
   isFollowUp,
   isOpenFollowUp,
@@ -49,6 +50,15 @@ describe("follow-ups", () => {
     expect(followUpHeadline(anAlert("b"), undefined)).to.equal(
       "Ended unattended: call back the caller",
     );
+  });
+
+  it("keeps what the call was about from the follow-up title", () => {
+    const titled = followUp("a", {
+      title: 'Ended unattended: call back +15555550101 · Critical call: "fire"',
+    });
+    expect(followUpAbout(titled)).to.equal('Critical call: "fire"');
+    expect(followUpAbout(followUp("b"))).to.equal(undefined);
+    expect(followUpAbout(anAlert("c", { title: 'x · Critical call: "fire"' }))).to.equal(undefined);
   });
 
   it("sorts open follow-ups above every other alert, even newer critical ones", () => {

@@ -109,6 +109,14 @@ export function followUpHeadline(alert: AlertView, callPhone: string | undefined
     : `${FOLLOW_UP_TITLE_PREFIX} ${phone}`;
 }
 
+/** What the call was about: the follow-up title after its call-back part (`… · Critical call: "fire"`). */
+export function followUpAbout(alert: AlertView): string | undefined {
+  if (!alert.title.startsWith(FOLLOW_UP_TITLE_PREFIX)) return undefined;
+  const at = alert.title.indexOf(" · ");
+  const about = at === -1 ? "" : alert.title.slice(at + 3).trim();
+  return about === "" ? undefined : about;
+}
+
 export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
 
 export const OUTCOME_LABELS: Readonly<Record<FollowUpOutcome, string>> = {

@@ -64,6 +64,7 @@ import {
   alertFromFeed,
   alertFromInbox,
   escalationLabel,
+  followUpAbout,
   followUpHeadline,
   isFollowUp,
   isOpenFollowUp,
@@ -533,6 +534,7 @@ export function mountApp(
     const entry =
       alert.callId === undefined || call === undefined ? undefined : { id: alert.callId, call };
     const availability = outcomeAvailability(alert, actionContext());
+    const about = followUpAbout(alert);
     return h(
       "div",
       { className: "banner-follow-up", testId: "banner-follow-up", data: { alertId: alert.id } },
@@ -544,6 +546,7 @@ export function mountApp(
           "span",
           { className: "follow-up-meta" },
           entry === undefined ? "" : `${labelOfCall(entry, subjects)} · `,
+          about === undefined ? "" : `${about} · `,
           alert.outcome === undefined
             ? `ended ${formatAgo(alert.followUp?.since ?? alert.at, Date.now())}, nobody responded`
             : `${OUTCOME_LABELS[alert.outcome.outcome]} (${names().get(alert.outcome.by) ?? "a colleague"}) · closing…`,
@@ -1880,7 +1883,13 @@ export function mountApp(
         access = { ...access, revokedAt };
         checkAccess();
       },
-      denied,
+      (error) => {
+        // Refused after it was readable: this session was revoked. Refused from the start: the
+        // rules do not offer it (or the session is already revoked, and every other listener is
+        // refused too), so the member record and the other listeners decide.
+        if (access.revokedAt !== undefined) denied(error);
+        else console.warn("revocation not readable", error.message);
+      },
     ),
   );
   subscriptions.push(
