@@ -40,6 +40,8 @@ import {
   messageSchema,
   outboxMessageSchema,
   presenceSchema,
+  PRESENCE,
+  revocationSchema,
   subjectSchema,
   type Alert,
   type Call,
@@ -50,6 +52,7 @@ import {
 } from "../../functions/src/lib/model.js";
 import {
   alertAckPath,
+  alertOutcomePath,
   alertPath,
   callLeadPath,
   callOwnerPath,
@@ -59,6 +62,7 @@ import {
   outboxPath,
   presenceListPath,
   presencePath,
+  revocationPath,
   subjectPath,
   subjectsPath,
   type DashboardQuery,
@@ -86,6 +90,8 @@ export interface Session {
   readonly email: string;
   readonly tenant: string;
   readonly role: Role;
+  /** When this session signed in (the token's `auth_time`), in ms: revocations are compared to it. */
+  readonly authTimeMs: number;
 }
 
 export type SessionState =
@@ -177,9 +183,18 @@ export class Backend {
     });
     const email = user.email ?? user.uid;
     if (!claims.success) return { kind: "noMembership", email };
+    const authTime = token.claims.auth_time;
+    const authTimeMs =
+      typeof authTime === "number" ? authTime * 1000 : Date.parse(token.authTime) || 0;
     return {
       kind: "member",
-      session: { uid: user.uid, email, tenant: claims.data.tenant, role: claims.data.role },
+      session: {
+        uid: user.uid,
+        email,
+        tenant: claims.data.tenant,
+        role: claims.data.role,
+        authTimeMs,
+      },
     };
   }
 
@@ -195,21 +210,6 @@ export class Backend {
   async signOutEverywhere(): Promise<void> {
     await this.callFunction("DELETE", "/sessions");
     await signOut(this.auth);
-  }
-
-  /**
-   * After a listener was refused: gets a fresh token. False when the session is gone for good
-   * (revoked or disabled); the caller then signs out.
-   */
-  async refreshToken(): Promise<boolean> {
-    const user = this.auth.currentUser;
-    if (user === null) return false;
-    try {
-      await user.getIdToken(true);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   // ------------------------------------------------------------------ subscriptions
@@ -260,17 +260,53 @@ export class Backend {
     });
   }
 
+  /**
+   * The member's own record: `null` once it is gone (removed), the parsed record otherwise. A
+   * record that does not parse is reported as unknown (`undefined`), never as removed.
+   */
   watchMember(
     session: Session,
-    next: (member: MemberMirror | undefined) => void,
+    next: (member: MemberMirror | null | undefined) => void,
     denied: OnDenied,
   ): Unsubscribe {
-    return this.watchValue(
-      memberPath(session.tenant, session.uid),
-      memberMirrorSchema,
-      next,
+    const path = memberPath(session.tenant, session.uid);
+    return onValue(
+      ref(this.db, path),
+      (snapshot) => {
+        if (!snapshot.exists()) {
+          next(null);
+          return;
+        }
+        const parsed = memberMirrorSchema.safeParse(snapshot.val());
+        if (!parsed.success) console.warn(`unexpected data at ${path}: ${parsed.error.message}`);
+        next(parsed.success ? parsed.data : undefined);
+      },
       denied,
     );
+  }
+
+  /** `revocations/{uid}` of the signed-in member: when its sessions were revoked (ms), or null. */
+  watchRevocation(
+    uid: string,
+    next: (revokedAt: number | null) => void,
+    denied: OnDenied,
+  ): Unsubscribe {
+    return onValue(
+      ref(this.db, revocationPath(uid)),
+      (snapshot) => {
+        const parsed = revocationSchema.safeParse(snapshot.val());
+        next(parsed.success ? parsed.data : null);
+      },
+      denied,
+    );
+  }
+
+  /** `.info/serverTimeOffset`: server clock minus this browser's, for judging heartbeats. */
+  watchServerTimeOffset(next: (offsetMs: number) => void): Unsubscribe {
+    return onValue(ref(this.db, ".info/serverTimeOffset"), (snapshot) => {
+      const value: unknown = snapshot.val();
+      next(typeof value === "number" ? value : 0);
+    });
   }
 
   /** Every recent call of the tenant (admins and dispatchers). */
@@ -395,8 +431,10 @@ export class Backend {
   }
 
   /**
-   * Publishes this member's presence while connected; the server marks it offline when the
-   * connection drops (onDisconnect), and `stop` marks it offline and cancels that.
+   * Publishes this member's presence while connected, rewritten whole every
+   * `PRESENCE.heartbeatMs` (a record that stops beating goes stale for colleagues and for the hold
+   * lease); the server marks it offline when the connection drops (onDisconnect), and `stop`
+   * marks it offline and cancels that.
    */
   publishPresence(
     tenant: string,
@@ -411,6 +449,9 @@ export class Backend {
       set(node, { state, lastSeen: serverTimestamp(), name }).catch((error: unknown) => {
         console.warn("presence not published", error);
       });
+    const heartbeat = setInterval(() => {
+      if (connected && !stopped) void write();
+    }, PRESENCE.heartbeatMs);
     const unsubscribe = onValue(ref(this.db, ".info/connected"), (snapshot) => {
       connected = snapshot.val() === true;
       if (!connected) return;
@@ -430,6 +471,7 @@ export class Backend {
       async stop() {
         if (stopped) return;
         stopped = true;
+        clearInterval(heartbeat);
         unsubscribe();
         try {
           await onDisconnect(node).cancel();
@@ -463,6 +505,40 @@ export class Backend {
       uid: session.uid,
       name,
       since: serverTimestamp(),
+    });
+  }
+
+  /** Takes the call from the colleague who holds it; the rules allow admins and dispatchers. */
+  async takeOverFrom(
+    session: Session,
+    callId: string,
+    name: string,
+    fromUid: string,
+    reason: string,
+  ): Promise<void> {
+    await set(ref(this.db, callOwnerPath(session.tenant, callId)), {
+      kind: "human",
+      uid: session.uid,
+      name,
+      since: serverTimestamp(),
+      takenFrom: fromUid,
+      reason,
+    });
+  }
+
+  /** Closes a follow-up: written once; a trigger then resolves the alert and audits it. */
+  async recordOutcome(
+    session: Session,
+    tenant: string,
+    alertId: string,
+    outcome: string,
+    note: string,
+  ): Promise<void> {
+    await set(ref(this.db, alertOutcomePath(tenant, alertId)), {
+      outcome,
+      note,
+      by: session.uid,
+      at: serverTimestamp(),
     });
   }
 

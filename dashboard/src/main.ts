@@ -21,18 +21,17 @@ async function main(root: HTMLElement): Promise<void> {
   let app: AppHandle | undefined;
   let mountedKey: string | undefined;
   let pendingNotice: string | undefined;
-  let latest: SessionState = { kind: "signedOut" };
   // Mounts run one at a time: an unmount (presence cleared) finishes before the next view starts.
   let queue = Promise.resolve();
 
-  function show(state: SessionState, force = false): void {
+  function show(state: SessionState): void {
     queue = queue.then(async () => {
       const key =
         state.kind === "member"
           ? `${state.session.uid}|${state.session.tenant}|${state.session.role}`
           : state.kind;
       // A token refresh with unchanged claims keeps the page (and its subscriptions) as it is.
-      if (!force && key === mountedKey) return;
+      if (key === mountedKey) return;
       mountedKey = key;
       await app?.unmount();
       app = undefined;
@@ -47,16 +46,12 @@ async function main(root: HTMLElement): Promise<void> {
             pendingNotice = message;
             void backend.signOut();
           },
-          onRemount: () => {
-            show(latest, true);
-          },
         });
       }
     });
   }
 
   backend.onSession((state) => {
-    latest = state;
     show(state);
   });
 }

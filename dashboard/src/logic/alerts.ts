@@ -3,7 +3,7 @@
  * dispatchers read `alerts/` directly) or a member's inbox (scoped roles), optionally completed
  * with the alert record itself (escalation level, acknowledgements) where the rules let them read it.
  */
-import type { Alert, InboxItem } from "../../../functions/src/lib/model.js";
+import type { Alert, FOLLOW_UP_OUTCOMES, InboxItem } from "../../../functions/src/lib/model.js";
 import { URGENCY_RANK } from "../../../functions/src/lib/model.js";
 
 export interface AlertView {
@@ -19,6 +19,10 @@ export interface AlertView {
   readonly callId?: string;
   readonly subjectId?: string;
   readonly acks: NonNullable<Alert["acks"]>;
+  /** Set when a critical call ended with nobody responding: call the person back. */
+  readonly followUp?: NonNullable<Alert["followUp"]>;
+  /** How a member closed the follow-up; the alert resolves once a trigger has seen it. */
+  readonly outcome?: NonNullable<Alert["outcome"]>;
 }
 
 export function alertFromFeed(id: string, tenantId: string, alert: Alert): AlertView {
@@ -34,6 +38,8 @@ export function alertFromFeed(id: string, tenantId: string, alert: Alert): Alert
     acks: alert.acks ?? {},
     ...(alert.callId === undefined ? {} : { callId: alert.callId }),
     ...(alert.subjectId === undefined ? {} : { subjectId: alert.subjectId }),
+    ...(alert.followUp === undefined ? {} : { followUp: alert.followUp }),
+    ...(alert.outcome === undefined ? {} : { outcome: alert.outcome }),
   };
 }
 
@@ -54,8 +60,11 @@ export function alertFromInbox(id: string, item: InboxItem, record?: Alert): Ale
   };
 }
 
-/** Open alerts first, then by severity, then the newest first. */
+/** Open follow-ups first, then open alerts, then by severity, then the newest first. */
 export function compareAlerts(a: AlertView, b: AlertView): number {
+  const followA = isOpenFollowUp(a) ? 0 : 1;
+  const followB = isOpenFollowUp(b) ? 0 : 1;
+  if (followA !== followB) return followA - followB;
   const openA = a.status === "open" ? 0 : 1;
   const openB = b.status === "open" ? 0 : 1;
   if (openA !== openB) return openA - openB;
@@ -78,4 +87,55 @@ export function isAcknowledged(alert: AlertView): boolean {
 export function escalationLabel(level: number | undefined): string | undefined {
   if (level === undefined || level === 0) return undefined;
   return `Escalated · level ${level}`;
+}
+
+/** How the function that raises a follow-up titles it; inbox copies carry only the title. */
+export const FOLLOW_UP_TITLE_PREFIX = "Ended unattended: call back";
+
+export function isFollowUp(alert: AlertView): boolean {
+  return alert.followUp !== undefined || alert.title.startsWith(FOLLOW_UP_TITLE_PREFIX);
+}
+
+/** A follow-up nobody has closed yet: it stays in the banner until the alert is resolved. */
+export function isOpenFollowUp(alert: AlertView): boolean {
+  return isFollowUp(alert) && alert.status !== "resolved";
+}
+
+/** "Ended unattended: call back +15555550101", with the best number known. */
+export function followUpHeadline(alert: AlertView, callPhone: string | undefined): string {
+  const phone = alert.followUp?.phone ?? callPhone;
+  return phone === undefined
+    ? `${FOLLOW_UP_TITLE_PREFIX} the caller`
+    : `${FOLLOW_UP_TITLE_PREFIX} ${phone}`;
+}
+
+/** What the call was about: the follow-up title after its call-back part (`… · Critical call: "fire"`). */
+export function followUpAbout(alert: AlertView): string | undefined {
+  if (!alert.title.startsWith(FOLLOW_UP_TITLE_PREFIX)) return undefined;
+  const at = alert.title.indexOf(" · ");
+  const about = at === -1 ? "" : alert.title.slice(at + 3).trim();
+  return about === "" ? undefined : about;
+}
+
+export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
+
+export const OUTCOME_LABELS: Readonly<Record<FollowUpOutcome, string>> = {
+  called_back: "Called back",
+  reached: "Reached",
+  unreachable: "Unreachable",
+  false_alarm: "False alarm",
+};
+
+const KIND_LABELS: Readonly<Record<AlertView["kind"], string>> = {
+  urgency: "Urgency",
+  missed_call: "Missed call",
+  vitals: "Vital signs",
+  unwatched: "Nobody watching",
+  escalation: "Escalation",
+  hold_lapsed: "Hold lapsed",
+};
+
+/** The alert's kind as a supervisor reads it; a follow-up says so whatever raised it. */
+export function kindLabel(alert: AlertView): string {
+  return isFollowUp(alert) ? "Follow-up" : KIND_LABELS[alert.kind];
 }

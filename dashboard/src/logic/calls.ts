@@ -46,8 +46,34 @@ export function arrangeCalls(entries: Iterable<CallEntry>, keepFinished = 10): C
 
 /** Who is talking to the caller. */
 export function ownerLabel(owner: Owner, myUid: string): string {
-  if (owner.kind === "ai") return "AI assistant";
+  if (owner.kind === "ai")
+    return owner.lapsed === undefined ? "AI assistant" : "AI assistant (hold lapsed)";
   return owner.uid === myUid ? "You" : owner.name;
+}
+
+const LAPSE_WORDS: Readonly<
+  Record<NonNullable<Extract<Owner, { kind: "ai" }>["lapsed"]>["reason"], string>
+> = {
+  offline: "went offline",
+  removed: "was removed from the team",
+  demoted: "may no longer hold calls",
+  caller_turns: "left the caller unanswered",
+};
+
+/** "Hold lapsed: Dana Dispatcher went offline" while the assistant answers after a lapsed hold. */
+export function lapseNote(owner: Owner): string | undefined {
+  if (owner.kind !== "ai" || owner.lapsed === undefined) return undefined;
+  return `Hold lapsed: ${owner.lapsed.name} ${LAPSE_WORDS[owner.lapsed.reason]}. The AI assistant is answering again.`;
+}
+
+/**
+ * "Alex Admin took over this call from you: <reason>", for the member whose hold was taken while
+ * the taker still holds the call.
+ */
+export function takenFromNotice(owner: Owner, myUid: string): string | undefined {
+  if (owner.kind !== "human" || owner.takenFrom !== myUid || owner.uid === myUid) return undefined;
+  const reason = owner.reason === undefined ? "" : `: ${owner.reason}`;
+  return `${owner.name} took over this call from you${reason}`;
 }
 
 /** How long the call has lasted: until now while active, until it ended otherwise. */

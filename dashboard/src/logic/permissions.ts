@@ -6,7 +6,11 @@
 import { CAPABILITIES, type Call, type Role } from "../../../functions/src/lib/model.js";
 import type { AlertView } from "./alerts.js";
 
-export type CallAction = "takeOver" | "handBack" | "message" | "setLead" | "overrideUrgency";
+export type CallAction =
+  "takeOver" | "takeOverFrom" | "handBack" | "message" | "setLead" | "overrideUrgency";
+
+/** Who may take a call from a colleague who holds it (with a reason); the rules allow no one else. */
+const TAKE_OVER_FROM_ROLES: ReadonlySet<Role> = new Set(["admin", "dispatcher"]);
 
 export type Availability =
   { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
@@ -55,6 +59,16 @@ export function callActionAvailability(
       if (owner.kind === "human") return deny(`${owner.name} is handling this call.`);
       break;
     }
+    case "takeOverFrom": {
+      if (!TAKE_OVER_FROM_ROLES.has(context.role)) {
+        return deny(`${roleName} cannot take a call from a colleague.`);
+      }
+      const over = notWhileOver(call);
+      if (over !== undefined) return over;
+      if (owner.kind === "ai") return deny("The AI assistant handles this call: take it over.");
+      if (ownedByMe) return deny("You are handling this call.");
+      break;
+    }
     case "handBack": {
       if (!capabilities.takeOver) return deny(`${roleName} cannot take over or hand back calls.`);
       const over = notWhileOver(call);
@@ -94,6 +108,20 @@ export function acknowledgeAvailability(alert: AlertView, context: ActionContext
     return deny(`${ROLE_NAMES[context.role]} cannot acknowledge alerts.`);
   }
   if (alert.status === "resolved") return deny("This alert is resolved.");
+  if (!context.online) return deny("Offline: reconnecting to the database.");
+  return ALLOWED;
+}
+
+/**
+ * Closing a follow-up with an outcome: whoever may acknowledge the alert, once (the outcome is
+ * create-only), until the alert is resolved.
+ */
+export function outcomeAvailability(alert: AlertView, context: ActionContext): Availability {
+  if (!CAPABILITIES[context.role].acknowledge) {
+    return deny(`${ROLE_NAMES[context.role]} cannot close follow-ups.`);
+  }
+  if (alert.status === "resolved") return deny("This follow-up is closed.");
+  if (alert.outcome !== undefined) return deny("An outcome is already recorded.");
   if (!context.online) return deny("Offline: reconnecting to the database.");
   return ALLOWED;
 }

@@ -15,12 +15,20 @@ export function orderMessages(entries: Iterable<MessageEntry>): MessageEntry[] {
   );
 }
 
+/** The source tag of the short line the caller hears while a human holds the call. */
+export const HOLDING_SOURCE = "holding";
+
+/** What the caller heard while a human held the call and had nothing queued. */
+export function isHoldingLine(message: Message): boolean {
+  return message.role === "assistant" && (message.sources ?? []).includes(HOLDING_SOURCE);
+}
+
 export function roleLabel(message: Message, names: ReadonlyMap<string, string>): string {
   switch (message.role) {
     case "caller":
       return "Caller";
     case "assistant":
-      return "AI assistant";
+      return isHoldingLine(message) ? "Holding line · heard by the caller" : "AI assistant";
     case "agent": {
       const name = message.by === undefined ? undefined : names.get(message.by);
       return name === undefined ? "Supervisor" : `Supervisor · ${name}`;

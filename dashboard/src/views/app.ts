@@ -42,6 +42,7 @@
 import {
   ACK_STATUSES,
   CAPABILITIES,
+  FOLLOW_UP_OUTCOMES,
   LEAD_STATUSES,
   LIMITS,
   type Alert,
@@ -63,8 +64,15 @@ import {
   alertFromFeed,
   alertFromInbox,
   escalationLabel,
+  followUpAbout,
+  followUpHeadline,
+  isFollowUp,
+  isOpenFollowUp,
+  kindLabel,
+  OUTCOME_LABELS,
   sortAlerts,
   type AlertView,
+  type FollowUpOutcome,
 } from "../logic/alerts.js";
 import {
   diffAway,
@@ -78,8 +86,10 @@ import {
   callDuration,
   endedUnattended,
   isCriticalUnacknowledged,
+  lapseNote,
   mediumLabel,
   ownerLabel,
+  takenFromNotice,
   statusLabel,
   urgencyReasonText,
   type CallEntry,
@@ -88,12 +98,21 @@ import { formatAgo, formatClock, formatDuration, humanize, plural } from "../log
 import {
   acknowledgeAvailability,
   callActionAvailability,
+  outcomeAvailability,
   overrideLevels,
   type Availability,
   type CallAction,
 } from "../logic/permissions.js";
+import { liveness, type Liveness } from "../logic/presence.js";
+import {
+  accessVerdict,
+  ACCESS_CHANGED_NOTICE,
+  isPermissionDenied,
+  type AccessState,
+} from "../logic/session.js";
 import {
   highlightSegments,
+  isHoldingLine,
   orderMessages,
   roleLabel,
   triageMessageId,
@@ -102,10 +121,6 @@ import { mountHistory } from "./history.js";
 
 /** After a reconnect, late-arriving data still counts towards the summary for this long. */
 const AWAY_SETTLE_MS = 5000;
-/** At most one automatic re-subscription after a refused listener per this interval. */
-const RESUBSCRIBE_INTERVAL_MS = 30_000;
-/** Module-wide, so a remount cannot reset it and loop on a listener the rules keep refusing. */
-let lastResubscribe = 0;
 
 interface AwayState {
   readonly before: StateSnapshot;
@@ -119,10 +134,11 @@ export interface AppHandle {
 }
 
 export interface AppOptions {
-  /** Called when the session cannot continue (revoked): the caller signs out and shows why. */
+  /**
+   * Called at once when the session cannot continue (member removed, role changed, sessions
+   * revoked, a listener refused): the caller signs out and shows why on the sign-in page.
+   */
   readonly onSessionLost: (message: string) => void;
-  /** Called when listeners were refused but a fresh token works: the caller mounts again. */
-  readonly onRemount: () => void;
 }
 
 /** A plain header button: its test hook, its label, what a click does. */
@@ -150,6 +166,12 @@ export function mountApp(
   let transcriptStops: Unsubscribe[] = [];
 
   let member: MemberMirror | undefined;
+  let access: AccessState = {};
+  let sessionLost = false;
+  /** Server clock minus ours: presence heartbeats carry server time. */
+  let serverOffsetMs = 0;
+  /** Take-over notices the member closed, by call id and hold start. */
+  const dismissedTakeovers = new Set<string>();
   let connected: boolean | undefined;
   let tenantCalls = new Map<string, Call>();
   let feed = new Map<string, Alert>();
@@ -194,6 +216,10 @@ export function mountApp(
     }
     if (member !== undefined) out.set(session.uid, member.name);
     return out;
+  }
+
+  function livenessOf(uid: string): Liveness {
+    return liveness(presence.get(uid), serverNow());
   }
 
   function actionContext() {
@@ -252,6 +278,11 @@ export function mountApp(
   const criticalBanner = h("div", {
     className: "critical-banner",
     testId: "critical-banner",
+    attrs: { role: "alert", hidden: true },
+  });
+  const takeoverNotices = h("div", {
+    className: "takeover-notices",
+    testId: "takeover-notices",
     attrs: { role: "alert", hidden: true },
   });
   const awayRegion = h("section", {
@@ -346,6 +377,7 @@ export function mountApp(
     ),
     noticeRegion,
     criticalBanner,
+    takeoverNotices,
     awayRegion,
     liveGrid,
     historyRegion,
@@ -386,25 +418,35 @@ export function mountApp(
     }
   }
 
-  let handlingDenied = false;
+  /** Stops everything at once and hands over to the sign-in page, once. */
+  function loseSession(why: string): void {
+    if (sessionLost) return;
+    sessionLost = true;
+    console.warn("session ended:", why);
+    stopLive();
+    // Stops the heartbeat now; the offline write it tries may be refused, onDisconnect remains.
+    void presenceHandle?.stop();
+    options.onSessionLost(ACCESS_CHANGED_NOTICE);
+  }
+
+  // A listener the server cancels was refused by the rules: the access this page signed in with
+  // is gone (removed, role changed, revoked). Nothing shown from here on could be trusted live.
   function denied(error: Error): void {
-    console.warn("listener refused", error.message);
-    if (handlingDenied) return;
-    handlingDenied = true;
-    void backend.refreshToken().then((ok) => {
-      if (!ok) {
-        options.onSessionLost("Your session has ended. Sign in again.");
-        return;
-      }
-      const now = Date.now();
-      if (now - lastResubscribe > RESUBSCRIBE_INTERVAL_MS) {
-        lastResubscribe = now;
-        options.onRemount();
-        return;
-      }
-      handlingDenied = false;
-      notify("Some data could not be loaded: permission denied.", "error");
-    });
+    if (isPermissionDenied(error)) {
+      loseSession(`listener refused: ${error.message}`);
+      return;
+    }
+    console.warn("listener cancelled", error);
+    notify(`Live updates stopped: ${error.message}. Reload the page.`, "error");
+  }
+
+  function checkAccess(): void {
+    const verdict = accessVerdict({ role: session.role, authTimeMs: session.authTimeMs }, access);
+    if (!verdict.ok) loseSession(verdict.why);
+  }
+
+  function serverNow(): number {
+    return Date.now() + serverOffsetMs;
   }
 
   // ---------------------------------------------------------------- rendering
@@ -425,6 +467,7 @@ export function mountApp(
     updateAway(entries, alertViews);
     renderConnection();
     renderCritical(entries, alertViews);
+    renderTakeoverNotices(entries);
     renderCalls(entries, alertViews);
     renderDetail(alertViews);
     renderAlerts(alertViews);
@@ -446,15 +489,26 @@ export function mountApp(
 
   function renderCritical(entries: CallEntry[], alertViews: AlertView[]): void {
     const critical = entries.filter((entry) => isCriticalUnacknowledged(entry, alertViews));
-    criticalBanner.hidden = critical.length === 0;
+    const followUps = sortAlerts(alertViews.filter(isOpenFollowUp));
+    const count = critical.length + followUps.length;
+    criticalBanner.hidden = count === 0;
     criticalBanner.dataset.count = String(critical.length);
-    document.title = critical.length > 0 ? `(${critical.length}) CRITICAL · Lifeline` : "Lifeline";
-    if (critical.length === 0) {
+    criticalBanner.dataset.followUps = String(followUps.length);
+    document.title =
+      count === 0
+        ? "Lifeline"
+        : critical.length > 0
+          ? `(${count}) CRITICAL · Lifeline`
+          : `(${count}) CALL BACK · Lifeline`;
+    if (count === 0) {
       criticalBanner.replaceChildren();
       return;
     }
     replaceKeepingFocus(criticalBanner, [
-      h("strong", {}, `${plural(critical.length, "critical call")} not acknowledged`),
+      ...followUps.map((alert) => bannerFollowUp(alert)),
+      critical.length === 0
+        ? null
+        : h("strong", {}, `${plural(critical.length, "critical call")} not acknowledged`),
       ...critical.map((entry) =>
         h(
           "button",
@@ -472,6 +526,124 @@ export function mountApp(
         ),
       ),
     ]);
+  }
+
+  /** One follow-up in the banner: who to call back, and the action that closes it. */
+  function bannerFollowUp(alert: AlertView): HTMLElement {
+    const call = callById(alert.callId);
+    const entry =
+      alert.callId === undefined || call === undefined ? undefined : { id: alert.callId, call };
+    const availability = outcomeAvailability(alert, actionContext());
+    const about = followUpAbout(alert);
+    return h(
+      "div",
+      { className: "banner-follow-up", testId: "banner-follow-up", data: { alertId: alert.id } },
+      h(
+        "div",
+        { className: "follow-up-text" },
+        h("strong", { className: "follow-up-headline" }, followUpHeadline(alert, call?.phone)),
+        h(
+          "span",
+          { className: "follow-up-meta" },
+          entry === undefined ? "" : `${labelOfCall(entry, subjects)} · `,
+          about === undefined ? "" : `${about} · `,
+          alert.outcome === undefined
+            ? `ended ${formatAgo(alert.followUp?.since ?? alert.at, Date.now())}, nobody responded`
+            : `${OUTCOME_LABELS[alert.outcome.outcome]} (${names().get(alert.outcome.by) ?? "a colleague"}) · closing…`,
+        ),
+      ),
+      h(
+        "span",
+        { className: "follow-up-actions" },
+        entry === undefined
+          ? null
+          : h(
+              "button",
+              {
+                data: { focusKey: `banner-open-${alert.id}` },
+                attrs: { type: "button" },
+                on: {
+                  click: () => {
+                    select(entry.id);
+                  },
+                },
+              },
+              "Open call",
+            ),
+        h(
+          "button",
+          {
+            className: "primary",
+            testId: "banner-follow-up-close",
+            data: { focusKey: `banner-close-${alert.id}` },
+            attrs: {
+              type: "button",
+              disabled: !availability.allowed,
+              title: availability.allowed ? undefined : availability.reason,
+            },
+            on: {
+              click: () => {
+                openOutcome(alert.id);
+              },
+            },
+          },
+          "Call back / close…",
+        ),
+      ),
+    );
+  }
+
+  function renderTakeoverNotices(entries: CallEntry[]): void {
+    const notices = entries.flatMap((entry) => {
+      if (entry.call.status !== "active") return [];
+      const text = takenFromNotice(entry.call.owner, session.uid);
+      const key = `${entry.id}:${entry.call.owner.since}`;
+      return text === undefined || dismissedTakeovers.has(key) ? [] : [{ entry, text, key }];
+    });
+    takeoverNotices.hidden = notices.length === 0;
+    replaceKeepingFocus(
+      takeoverNotices,
+      notices.map(({ entry, text, key }) =>
+        h(
+          "div",
+          { className: "takeover-notice", testId: "takeover-notice", data: { callId: entry.id } },
+          h("strong", {}, text),
+          h("span", { className: "follow-up-meta" }, labelOfCall(entry, subjects)),
+          h(
+            "span",
+            { className: "follow-up-actions" },
+            h(
+              "button",
+              {
+                data: { focusKey: `takeover-open-${entry.id}` },
+                attrs: { type: "button" },
+                on: {
+                  click: () => {
+                    select(entry.id);
+                  },
+                },
+              },
+              "Open call",
+            ),
+            h(
+              "button",
+              {
+                testId: "takeover-notice-dismiss",
+                data: { focusKey: `takeover-dismiss-${entry.id}` },
+                attrs: { type: "button" },
+                on: {
+                  click: () => {
+                    dismissedTakeovers.add(key);
+                    render();
+                  },
+                },
+              },
+              "Dismiss",
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   function urgencyBadge(urgency: Call["urgency"]): HTMLElement {
@@ -561,6 +733,21 @@ export function mountApp(
     attrs: { hidden: true },
   });
   const reasonLine = h("p", { className: "urgency-reason", testId: "call-urgency-reason" });
+  const holderLine = h("p", {
+    className: "holder",
+    testId: "call-holder",
+    attrs: { hidden: true, role: "status" },
+  });
+  const takenLine = h("p", {
+    className: "taken-from",
+    testId: "call-taken-from",
+    attrs: { hidden: true },
+  });
+  const lapseLine = h("p", {
+    className: "hold-lapsed",
+    testId: "call-hold-lapsed",
+    attrs: { hidden: true },
+  });
   const outboxList = h("ul", { className: "outbox", testId: "outbox-pending" });
   const vitalsLine = h("ul", { className: "vitals", testId: "call-vitals" });
 
@@ -618,6 +805,9 @@ export function mountApp(
         detailHeader,
         vitalsLine,
         reasonLine,
+        lapseLine,
+        takenLine,
+        holderLine,
         endedState,
         transcriptList,
         outboxList,
@@ -668,6 +858,8 @@ export function mountApp(
     reasonLine.hidden = reason === undefined || call.urgency === "normal";
     reasonLine.textContent = reason === undefined ? "" : `Why ${call.urgency}: ${reason}`;
 
+    renderHold(call);
+
     endedState.hidden = call.status === "active";
     endedState.textContent =
       call.status === "missed"
@@ -680,6 +872,34 @@ export function mountApp(
     actionControls?.refresh(call);
   }
 
+  /** Who holds the call and whether their console is still there; why a hold lapsed. */
+  function renderHold(call: Call): void {
+    const owner = call.owner;
+    const lapse = call.status === "active" ? lapseNote(owner) : undefined;
+    lapseLine.hidden = lapse === undefined;
+    lapseLine.textContent = lapse ?? "";
+    const taken = call.status === "active" ? takenFromNotice(owner, session.uid) : undefined;
+    takenLine.hidden = taken === undefined;
+    takenLine.textContent = taken ?? "";
+    if (owner.kind !== "human" || call.status !== "active" || owner.uid === session.uid) {
+      holderLine.hidden = true;
+      holderLine.textContent = "";
+      delete holderLine.dataset.liveness;
+      return;
+    }
+    const state = capabilities.presence ? livenessOf(owner.uid) : undefined;
+    holderLine.hidden = false;
+    if (state !== undefined) holderLine.dataset.liveness = state;
+    else delete holderLine.dataset.liveness;
+    const record = presence.get(owner.uid);
+    holderLine.textContent =
+      state === undefined
+        ? `${owner.name} is handling this call.`
+        : state === "offline"
+          ? `${owner.name} holds this call but their console is offline${record === undefined ? "" : ` (last seen ${formatAgo(record.lastSeen, serverNow())})`}. The hold lapses and the AI answers if they do not come back.`
+          : `${owner.name} is handling this call (${state}).`;
+  }
+
   function renderTranscript(call: Call): void {
     const nearBottom =
       transcriptList.scrollHeight - transcriptList.scrollTop - transcriptList.clientHeight < 40;
@@ -689,6 +909,7 @@ export function mountApp(
     const items = orderMessages([...messages].map(([id, message]) => ({ id, message }))).map(
       ({ id, message }) => {
         const triage = id === triageId;
+        const holding = isHoldingLine(message);
         const body = h("p", { className: "text" });
         for (const segment of triage
           ? highlightSegments(message.text, terms)
@@ -698,9 +919,9 @@ export function mountApp(
         return h(
           "li",
           {
-            className: `message role-${message.role}${triage ? " triage" : ""}`,
+            className: `message role-${message.role}${triage ? " triage" : ""}${holding ? " holding" : ""}`,
             testId: "message",
-            data: { messageId: id, role: message.role, seq: message.seq, triage },
+            data: { messageId: id, role: message.role, seq: message.seq, triage, holding },
           },
           h(
             "span",
@@ -720,7 +941,7 @@ export function mountApp(
                 `Raised urgency to ${call.urgency}${terms.length > 0 ? `: ${terms.join(", ")}` : ""}`,
               )
             : null,
-          message.sources !== undefined && message.sources.length > 0
+          message.sources !== undefined && message.sources.length > 0 && !holding
             ? h("span", { className: "sources" }, `Sources: ${message.sources.join(", ")}`)
             : null,
         );
@@ -801,6 +1022,21 @@ export function mountApp(
       "Take over",
     );
     const takeOverReason = reasonFor("action-take-over");
+    const takeOverFrom = h(
+      "button",
+      {
+        testId: "action-take-over-from",
+        className: "primary",
+        attrs: { type: "button", hidden: true },
+        on: {
+          click: () => {
+            openTakeOverFrom(callId);
+          },
+        },
+      },
+      "Take over from a colleague",
+    );
+    const takeOverFromReason = reasonFor("action-take-over-from");
     const handBack = h(
       "button",
       {
@@ -918,7 +1154,16 @@ export function mountApp(
     const element = h(
       "section",
       { className: "actions", attrs: { "aria-label": "Actions" } },
-      h("div", { className: "action-row" }, takeOver, takeOverReason, handBack, handBackReason),
+      h(
+        "div",
+        { className: "action-row" },
+        takeOver,
+        takeOverReason,
+        takeOverFrom,
+        takeOverFromReason,
+        handBack,
+        handBackReason,
+      ),
       messageForm,
       h("div", { className: "action-row" }, leadSelect, setLead, leadReason),
       overrideForm,
@@ -934,7 +1179,26 @@ export function mountApp(
           member === undefined && available("takeOver").allowed
             ? ({ allowed: false, reason: "Your member record is not loaded yet." } as const)
             : available("takeOver");
-        applyAvailability(takeOver, takeOverReason, takeOverAvailability, busy);
+        // A colleague holds the call: admins and dispatchers get "Take over from <name>" instead.
+        const fromColleague =
+          call.owner.kind === "human" &&
+          call.owner.uid !== session.uid &&
+          call.status === "active" &&
+          (session.role === "admin" || session.role === "dispatcher");
+        takeOver.hidden = fromColleague;
+        takeOverFrom.hidden = !fromColleague;
+        if (fromColleague) {
+          takeOverReason.hidden = true;
+          takeOverFrom.textContent = `Take over from ${call.owner.kind === "human" ? call.owner.name : ""}`;
+          const fromAvailability =
+            member === undefined
+              ? ({ allowed: false, reason: "Your member record is not loaded yet." } as const)
+              : available("takeOverFrom");
+          applyAvailability(takeOverFrom, takeOverFromReason, fromAvailability, busy);
+        } else {
+          takeOverFromReason.hidden = true;
+          applyAvailability(takeOver, takeOverReason, takeOverAvailability, busy);
+        }
         applyAvailability(handBack, handBackReason, available("handBack"), busy);
         const message = available("message");
         applyAvailability(sendMessage, messageReason, message, busy);
@@ -960,6 +1224,245 @@ export function mountApp(
     };
   }
 
+  // ---------------------------------------------------------------- dialogs
+
+  let openDialog: HTMLDialogElement | undefined;
+  /** One modal at a time; Escape or Cancel closes it and focus returns where it was. */
+  function showDialog(dialog: HTMLDialogElement, focus: HTMLElement): void {
+    openDialog?.close();
+    const returnTo =
+      document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+    openDialog = dialog;
+    page.append(dialog);
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (openDialog === dialog) openDialog = undefined;
+      returnTo?.focus();
+    });
+    dialog.showModal();
+    focus.focus();
+  }
+
+  function dialogError(testId: string): HTMLElement {
+    return h("p", {
+      className: "dialog-error",
+      testId,
+      attrs: { role: "alert", hidden: true },
+    });
+  }
+
+  function showDialogError(line: HTMLElement, text: string): void {
+    line.textContent = text;
+    line.hidden = false;
+  }
+
+  /** Take a call from the colleague who holds it: the reason is required and shown to them. */
+  function openTakeOverFrom(callId: string): void {
+    const call = callById(callId);
+    if (call === undefined || call.owner.kind !== "human") return;
+    const holder = call.owner;
+    const holderState = capabilities.presence ? livenessOf(holder.uid) : undefined;
+    const reason = h("textarea", {
+      testId: "takeover-reason",
+      attrs: {
+        rows: 3,
+        maxlength: LIMITS.takeOverReason,
+        required: true,
+        placeholder: `e.g. ${holder.name} is not answering; caller needs instructions now`,
+        "aria-label": "Reason",
+      },
+    });
+    const error = dialogError("takeover-error");
+    const confirm = h(
+      "button",
+      { className: "primary danger", testId: "takeover-confirm", attrs: { type: "submit" } },
+      `Take over from ${holder.name}`,
+    );
+    const dialog = h(
+      "dialog",
+      {
+        className: "dialog",
+        testId: "takeover-dialog",
+        data: { callId },
+        attrs: { "aria-labelledby": "takeover-title" },
+      },
+      h(
+        "form",
+        {
+          on: {
+            submit: (event) => {
+              event.preventDefault();
+              const text = reason.value.trim();
+              if (text === "") {
+                showDialogError(error, "Give a reason: it is shown to your colleague.");
+                reason.focus();
+                return;
+              }
+              const now = callById(callId);
+              if (
+                now?.owner.kind !== "human" ||
+                now.owner.uid !== holder.uid ||
+                now.status !== "active"
+              ) {
+                showDialogError(error, `${holder.name} no longer holds this call.`);
+                confirm.disabled = true;
+                return;
+              }
+              confirm.disabled = true;
+              backend.takeOverFrom(session, callId, member?.name ?? "", holder.uid, text).then(
+                () => {
+                  dialog.close();
+                },
+                (failure: unknown) => {
+                  confirm.disabled = false;
+                  showDialogError(error, `Take over failed: ${errorText(failure)}`);
+                },
+              );
+            },
+          },
+        },
+        h("h2", { attrs: { id: "takeover-title" } }, `Take over from ${holder.name}?`),
+        h(
+          "p",
+          { className: "dialog-lead" },
+          `${holder.name} is handling ${labelOfCall({ id: callId, call }, subjects)}`,
+          holderState === undefined ? "" : ` (console ${holderState})`,
+          ". They will see that you took over, with your reason.",
+        ),
+        h("label", { className: "field" }, "Reason (required)", reason),
+        error,
+        h(
+          "div",
+          { className: "action-row" },
+          confirm,
+          h(
+            "button",
+            {
+              testId: "takeover-cancel",
+              attrs: { type: "button" },
+              on: {
+                click: () => {
+                  dialog.close();
+                },
+              },
+            },
+            "Cancel",
+          ),
+        ),
+      ),
+    );
+    showDialog(dialog, reason);
+  }
+
+  /** Close a follow-up with what happened when the member called back. */
+  function openOutcome(alertId: string): void {
+    const alert = alerts().find((candidate) => candidate.id === alertId);
+    if (alert === undefined) return;
+    const call = callById(alert.callId);
+    const phone = alert.followUp?.phone ?? call?.phone;
+    const options = FOLLOW_UP_OUTCOMES.map((outcome: FollowUpOutcome) =>
+      h(
+        "label",
+        { className: "choice" },
+        h("input", {
+          testId: "outcome-option",
+          data: { outcome },
+          attrs: { type: "radio", name: "outcome", value: outcome, required: true },
+        }),
+        OUTCOME_LABELS[outcome],
+      ),
+    );
+    const note = h("textarea", {
+      testId: "outcome-note",
+      attrs: {
+        rows: 2,
+        maxlength: LIMITS.followUpNote,
+        placeholder: "Note (optional): who answered, what was arranged",
+        "aria-label": "Note",
+      },
+    });
+    const error = dialogError("outcome-error");
+    const submit = h(
+      "button",
+      { className: "primary", testId: "outcome-submit", attrs: { type: "submit" } },
+      "Close follow-up",
+    );
+    const form = h(
+      "form",
+      {
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            const chosen = form.querySelector<HTMLInputElement>('input[name="outcome"]:checked');
+            if (chosen === null) {
+              showDialogError(error, "Pick what happened.");
+              return;
+            }
+            submit.disabled = true;
+            backend
+              .recordOutcome(session, alert.tenantId, alertId, chosen.value, note.value.trim())
+              .then(
+                () => {
+                  dialog.close();
+                },
+                (failure: unknown) => {
+                  submit.disabled = false;
+                  showDialogError(error, `Could not close the follow-up: ${errorText(failure)}`);
+                },
+              );
+          },
+        },
+      },
+      h("h2", { attrs: { id: "outcome-title" } }, followUpHeadline(alert, call?.phone)),
+      h(
+        "p",
+        { className: "dialog-lead" },
+        call === undefined || alert.callId === undefined
+          ? alert.title
+          : `${labelOfCall({ id: alert.callId, call }, subjects)} · ${call.lastSnippet}`,
+      ),
+      phone === undefined
+        ? null
+        : h(
+            "a",
+            { className: "call-back-number", attrs: { href: `tel:${phone}` } },
+            `Call ${phone}`,
+          ),
+      h("fieldset", { className: "choices" }, h("legend", {}, "Outcome"), ...options),
+      h("label", { className: "field" }, "Note", note),
+      error,
+      h(
+        "div",
+        { className: "action-row" },
+        submit,
+        h(
+          "button",
+          {
+            testId: "outcome-cancel",
+            attrs: { type: "button" },
+            on: {
+              click: () => {
+                dialog.close();
+              },
+            },
+          },
+          "Cancel",
+        ),
+      ),
+    );
+    const dialog = h(
+      "dialog",
+      {
+        className: "dialog follow-up-dialog",
+        testId: "outcome-dialog",
+        data: { alertId },
+        attrs: { "aria-labelledby": "outcome-title" },
+      },
+      form,
+    );
+    showDialog(dialog, options[0]?.querySelector("input") ?? submit);
+  }
+
   // ---------------------------------------------------------------- alerts
 
   function renderAlerts(alertViews: AlertView[]): void {
@@ -971,10 +1474,13 @@ export function mountApp(
       const escalation = escalationLabel(alert.level);
       const acks = Object.entries(alert.acks);
       const availability = acknowledgeAvailability(alert, context);
+      const followUp = isFollowUp(alert);
+      const openFollowUp = isOpenFollowUp(alert);
+      const outcome = outcomeAvailability(alert, context);
       return h(
         "li",
         {
-          className: `alert-row severity-${alert.severity} status-${alert.status}`,
+          className: `alert-row severity-${alert.severity} status-${alert.status}${openFollowUp ? " follow-up" : ""}`,
           testId: "alert-row",
           data: {
             alertId: alert.id,
@@ -983,22 +1489,41 @@ export function mountApp(
             kind: alert.kind,
             level: alert.level,
             callId: alert.callId,
+            followUp,
           },
         },
         h(
           "div",
           { className: "row-top" },
-          urgencyBadge(alert.severity),
-          h("span", { className: "title" }, alert.title),
+          openFollowUp
+            ? h("span", { className: "badge call-back" }, "CALL BACK")
+            : urgencyBadge(alert.severity),
+          h(
+            "span",
+            { className: "title" },
+            openFollowUp ? followUpHeadline(alert, call?.phone) : alert.title,
+          ),
         ),
+        alert.outcome === undefined
+          ? null
+          : h(
+              "p",
+              {
+                className: "outcome",
+                testId: "alert-outcome",
+                data: { outcome: alert.outcome.outcome },
+              },
+              `${OUTCOME_LABELS[alert.outcome.outcome]} · ${names().get(alert.outcome.by) ?? "a colleague"}`,
+              alert.outcome.note === "" ? "" : ` — ${alert.outcome.note}`,
+            ),
         h(
           "div",
           { className: "row-meta" },
-          h("span", {}, humanize(alert.kind)),
+          h("span", {}, kindLabel(alert)),
           h("span", { className: `alert-status status-${alert.status}` }, alert.status),
           h("span", { data: { ago: alert.at } }, formatAgo(alert.at, now)),
           escalation === undefined ? null : h("span", { className: "badge escalated" }, escalation),
-          unattended
+          unattended && !followUp
             ? h(
                 "span",
                 { className: "badge unattended", testId: "alert-ended-unattended" },
@@ -1038,25 +1563,48 @@ export function mountApp(
                 "Open call",
               )
             : null,
-          h(
-            "button",
-            {
-              testId: "alert-ack-open",
-              data: { focusKey: `alert-${alert.id}` },
-              attrs: {
-                type: "button",
-                disabled: !availability.allowed,
-                title: availability.allowed ? undefined : availability.reason,
-              },
-              on: {
-                click: () => {
-                  openAck(alert.id);
+          followUp
+            ? h(
+                "button",
+                {
+                  testId: "alert-outcome-open",
+                  className: openFollowUp ? "primary" : "",
+                  data: { focusKey: `alert-outcome-${alert.id}` },
+                  attrs: {
+                    type: "button",
+                    disabled: !outcome.allowed,
+                    title: outcome.allowed ? undefined : outcome.reason,
+                  },
+                  on: {
+                    click: () => {
+                      openOutcome(alert.id);
+                    },
+                  },
                 },
-              },
-            },
-            "Acknowledge…",
-          ),
-          availability.allowed
+                "Call back / close…",
+              )
+            : null,
+          followUp
+            ? null
+            : h(
+                "button",
+                {
+                  testId: "alert-ack-open",
+                  data: { focusKey: `alert-${alert.id}` },
+                  attrs: {
+                    type: "button",
+                    disabled: !availability.allowed,
+                    title: availability.allowed ? undefined : availability.reason,
+                  },
+                  on: {
+                    click: () => {
+                      openAck(alert.id);
+                    },
+                  },
+                },
+                "Acknowledge…",
+              ),
+          availability.allowed || followUp
             ? null
             : h(
                 "span",
@@ -1192,17 +1740,19 @@ export function mountApp(
 
   function renderPresence(): void {
     if (!capabilities.presence) return;
-    const now = Date.now();
-    const order = { online: 0, away: 1, offline: 2 } as const;
+    const now = serverNow();
+    const order: Readonly<Record<Liveness, number>> = { online: 0, away: 1, offline: 2 };
     const rows: Child[] = [...presence]
-      .sort(([, a], [, b]) => order[a.state] - order[b.state] || a.name.localeCompare(b.name))
-      .map(([uid, record]) =>
+      .map(([uid, record]) => ({ uid, record, state: liveness(record, now) }))
+      .sort((a, b) => order[a.state] - order[b.state] || a.record.name.localeCompare(b.record.name))
+      .map(({ uid, record, state }) =>
         h(
           "li",
           {
-            className: `presence-row state-${record.state}`,
+            className: `presence-row state-${state}`,
             testId: "presence-row",
-            data: { uid, state: record.state },
+            // A record that still says online but stopped beating is offline: its browser is gone.
+            data: { uid, state, stale: state === "offline" && record.state !== "offline" },
           },
           h("span", { className: "dot", attrs: { "aria-hidden": "true" } }),
           h(
@@ -1213,9 +1763,9 @@ export function mountApp(
           h(
             "span",
             { className: "seen" },
-            record.state === "offline"
-              ? `offline, seen ${formatAgo(record.lastSeen, now)}`
-              : record.state,
+            state === "offline"
+              ? `${record.state === "offline" ? "offline" : "no signal"}, seen ${formatAgo(record.lastSeen, now)}`
+              : state,
           ),
         ),
       );
@@ -1322,9 +1872,34 @@ export function mountApp(
 
   subscriptions.push(backend.watchConnection(onConnection));
   subscriptions.push(
+    backend.watchServerTimeOffset((offset) => {
+      serverOffsetMs = offset;
+    }),
+  );
+  subscriptions.push(
+    backend.watchRevocation(
+      session.uid,
+      (revokedAt) => {
+        access = { ...access, revokedAt };
+        checkAccess();
+      },
+      (error) => {
+        // Refused after it was readable: this session was revoked. Refused from the start: the
+        // rules do not offer it (or the session is already revoked, and every other listener is
+        // refused too), so the member record and the other listeners decide.
+        if (access.revokedAt !== undefined) denied(error);
+        else console.warn("revocation not readable", error.message);
+      },
+    ),
+  );
+  subscriptions.push(
     backend.watchMember(
       session,
-      (next) => {
+      (record) => {
+        if (record !== undefined) access = { ...access, member: record };
+        checkAccess();
+        if (sessionLost) return;
+        const next = record ?? undefined;
         const hadName = member?.name;
         member = next;
         syncSubjectSubscriptions();
@@ -1472,6 +2047,7 @@ export function mountApp(
   };
   document.addEventListener("visibilitychange", onVisibility);
 
+  let ticks = 0;
   // Durations and "ago" labels tick without re-rendering rows (focus and selection stay put).
   const ticker = setInterval(() => {
     const now = Date.now();
@@ -1481,19 +2057,35 @@ export function mountApp(
     for (const element of Array.from(page.querySelectorAll<HTMLElement>("[data-ago]"))) {
       element.textContent = formatAgo(Number(element.dataset.ago), now);
     }
+    // Heartbeats go stale without any data arriving: judge them again now and then.
+    if (++ticks % 5 === 0) {
+      renderPresence();
+      const call = callById(detailCallId);
+      if (call !== undefined) renderHold(call);
+    }
   }, 1000);
 
   render();
 
+  let live = true;
+  /** Every listener and timer off; safe to call twice. */
+  function stopLive(): void {
+    if (!live) return;
+    live = false;
+    clearInterval(ticker);
+    document.removeEventListener("visibilitychange", onVisibility);
+    for (const stop of subscriptions.splice(0)) stop();
+    for (const stop of transcriptStops.splice(0)) stop();
+    for (const entry of perSubject.values()) for (const stop of entry.stop) stop();
+    perSubject.clear();
+    for (const entry of perAlert.values()) entry.stop();
+    perAlert.clear();
+    history.hide();
+  }
+
   return {
     async unmount() {
-      clearInterval(ticker);
-      document.removeEventListener("visibilitychange", onVisibility);
-      for (const stop of subscriptions) stop();
-      for (const stop of transcriptStops) stop();
-      for (const entry of perSubject.values()) for (const stop of entry.stop) stop();
-      for (const entry of perAlert.values()) entry.stop();
-      history.hide();
+      stopLive();
       await presenceHandle?.stop();
       root.replaceChildren();
     },

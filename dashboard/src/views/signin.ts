@@ -70,7 +70,7 @@ export function mountSignIn(root: HTMLElement, backend: Backend, notice?: string
     h("p", { className: "tagline" }, "Live supervision of AI-answered calls"),
     notice === undefined
       ? null
-      : h("p", { className: "notice", testId: "signin-notice", attrs: { role: "status" } }, notice),
+      : h("p", { className: "notice", testId: "signin-notice", attrs: { role: "alert" } }, notice),
     h("label", {}, "Email", email),
     h("label", {}, "Password", password),
     submit,

@@ -1,0 +1,52 @@
+import { expect } from "chai";
+import type { MemberMirror } from "../../functions/src/lib/model.js";
+import { accessVerdict, isPermissionDenied } from "../src/logic/session.js";
+
+const session = { role: "dispatcher", authTimeMs: 1_700_000_000_000 } as const;
+const dispatcher: MemberMirror = { role: "dispatcher", name: "Dana" };
+
+describe("accessVerdict", () => {
+  it("keeps the session while the record is there with the same role and no newer revocation", () => {
+    expect(accessVerdict(session, { member: dispatcher, revokedAt: null })).to.deep.equal({
+      ok: true,
+    });
+    // Nothing known yet is not a reason to sign out.
+    expect(accessVerdict(session, {})).to.deep.equal({ ok: true });
+  });
+
+  it("signs out when the member record is gone", () => {
+    expect(accessVerdict(session, { member: null })).to.deep.equal({ ok: false, why: "removed" });
+  });
+
+  it("signs out when the record names another role", () => {
+    expect(accessVerdict(session, { member: { role: "nurse", name: "Dana" } })).to.deep.equal({
+      ok: false,
+      why: "role_changed",
+    });
+  });
+
+  it("signs out on a revocation later than the sign-in, as the rules compare them", () => {
+    expect(accessVerdict(session, { revokedAt: session.authTimeMs + 1 })).to.deep.equal({
+      ok: false,
+      why: "revoked",
+    });
+    // A sign-in in the same millisecond as the revocation is still allowed by the rules.
+    expect(accessVerdict(session, { revokedAt: session.authTimeMs })).to.deep.equal({ ok: true });
+    expect(accessVerdict(session, { revokedAt: session.authTimeMs - 60_000 })).to.deep.equal({
+      ok: true,
+    });
+  });
+});
+
+describe("isPermissionDenied", () => {
+  it("recognises the SDK's cancel error and nothing else", () => {
+    const denied = Object.assign(
+      new Error("permission_denied at /tenants/demo: Client doesn't have permission"),
+      {
+        code: "PERMISSION_DENIED",
+      },
+    );
+    expect(isPermissionDenied(denied)).to.equal(true);
+    expect(isPermissionDenied(new Error("network error"))).to.equal(false);
+  });
+});
