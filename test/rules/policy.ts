@@ -135,6 +135,8 @@ const scopedReaders = either(tenantWide, isAssigned("doctor", "nurse", "caregive
 const takeOver = either(tenantWide, isAssigned("doctor", "nurse"));
 /** Take a call over from a colleague who holds it: admins and dispatchers only. */
 const takeFromColleague = tenantWide;
+/** Acknowledge an alert or close a follow-up: any alert for tenant-wide roles, else one in the inbox. */
+const actOnAlerts = scopedReaders;
 /** Every member but subjects: presence. */
 const supervisors = is("admin", "dispatcher", "doctor", "nurse", "caregiver");
 const anyMember = is("admin", "dispatcher", "doctor", "nurse", "caregiver", "subject");
@@ -517,7 +519,7 @@ export const TARGETS: readonly Target[] = [
     path: (w) => alertAckPath(w.tenantId, w.alertId, uidInPaths(w.principal)),
     value: ackValue,
     read: scopedReaders,
-    write: scopedReaders,
+    write: actOnAlerts,
     remove: never,
   },
   {
@@ -539,7 +541,7 @@ export const TARGETS: readonly Target[] = [
     path: (w) => alertOutcomePath(w.tenantId, w.alertId),
     value: outcomeValue,
     read: scopedReaders,
-    write: scopedReaders,
+    write: actOnAlerts,
     remove: never,
   },
   {
