@@ -55,12 +55,16 @@ describe("closeWithCall (follow-up)", () => {
     expect(closeWithCall(made, ended)).to.equal(null);
   });
 
-  it("resolves acknowledged, urgent-only and companion alerts as before", () => {
+  it("resolves acknowledged, urgent-only, companion and lapsed-hold alerts; leaves a missed call open", () => {
     expect(closeWithCall(alert({ status: "acknowledged" }), ended)?.status).to.equal("resolved");
     expect(closeWithCall(alert({ severity: "urgent" }), ended)?.status).to.equal("resolved");
     const companion = closeWithCall(alert({ kind: "unwatched" }), ended);
     expect(companion?.status).to.equal("resolved");
     expect(companion?.followUp).to.equal(undefined);
+    expect(
+      closeWithCall(alert({ kind: "hold_lapsed", severity: "urgent" }), ended)?.status,
+    ).to.equal("resolved");
+    expect(closeWithCall(alert({ kind: "missed_call" }), ended)).to.equal(null);
   });
 
   it("stays escalatable: its opening and level are unchanged, and escalating keeps the prefix", () => {
