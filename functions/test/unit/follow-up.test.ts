@@ -143,4 +143,10 @@ describe("auditDocId", () => {
     expect(auditDocId(changed)).to.not.equal(auditDocId(ack));
     expect(auditDocId({ ...ack, actorUid: "u2" })).to.not.equal(auditDocId(ack));
   });
+
+  it("stays a valid key when the actor and object ids are long", () => {
+    const long = { ...ack, actorUid: "u".repeat(500), alertId: "a".repeat(500) };
+    expect(auditDocId(long)).to.match(/^100_acknowledge_[0-9a-f]{16}$/);
+    expect(auditDocId({ ...long, at: 101 })).to.not.equal(auditDocId(long));
+  });
 });
