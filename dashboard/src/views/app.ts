@@ -1267,7 +1267,7 @@ export function mountApp(
       attrs: {
         rows: 3,
         maxlength: LIMITS.takeOverReason,
-        required: true,
+        "aria-required": "true",
         placeholder: `e.g. ${holder.name} is not answering; caller needs instructions now`,
         "aria-label": "Reason",
       },
@@ -1367,7 +1367,7 @@ export function mountApp(
         h("input", {
           testId: "outcome-option",
           data: { outcome },
-          attrs: { type: "radio", name: "outcome", value: outcome, required: true },
+          attrs: { type: "radio", name: "outcome", value: outcome },
         }),
         OUTCOME_LABELS[outcome],
       ),
