@@ -119,6 +119,8 @@ import {
 } from "../logic/transcript.js";
 import { mountHistory } from "./history.js";
 
+/** Follow-ups shown in full in the banner; the rest are counted there and listed under Alerts. */
+const BANNER_FOLLOW_UPS = 3;
 /** After a reconnect, late-arriving data still counts towards the summary for this long. */
 const AWAY_SETTLE_MS = 5000;
 
@@ -144,6 +146,13 @@ export interface AppOptions {
 /** A plain header button: its test hook, its label, what a click does. */
 function headerButton(testId: string, label: string, onClick: () => void): HTMLButtonElement {
   return h("button", { testId, attrs: { type: "button" }, on: { click: onClick } }, label);
+}
+
+/** Where the number is shown next to it anyway: the subject's name, or just "Unknown caller". */
+function callerNameOf(entry: CallEntry, subjects: ReadonlyMap<string, Subject>): string {
+  const subjectId = entry.call.subjectId;
+  const name = subjectId === undefined ? undefined : subjects.get(subjectId)?.name;
+  return name ?? (subjectId === undefined ? "Unknown caller" : "Caller");
 }
 
 function labelOfCall(entry: CallEntry, subjects: ReadonlyMap<string, Subject>): string {
@@ -216,6 +225,10 @@ export function mountApp(
     }
     if (member !== undefined) out.set(session.uid, member.name);
     return out;
+  }
+
+  function callerName(entry: CallEntry): string {
+    return callerNameOf(entry, subjects);
   }
 
   function livenessOf(uid: string): Liveness {
@@ -504,8 +517,10 @@ export function mountApp(
       criticalBanner.replaceChildren();
       return;
     }
+    // A live caller in danger comes first; follow-ups after, the newest few in full.
+    const shown = followUps.slice(0, BANNER_FOLLOW_UPS);
+    const more = followUps.length - shown.length;
     replaceKeepingFocus(criticalBanner, [
-      ...followUps.map((alert) => bannerFollowUp(alert)),
       critical.length === 0
         ? null
         : h("strong", {}, `${plural(critical.length, "critical call")} not acknowledged`),
@@ -525,6 +540,14 @@ export function mountApp(
           `${labelOfCall(entry, subjects)} — ${entry.call.lastSnippet}`,
         ),
       ),
+      ...shown.map((alert) => bannerFollowUp(alert)),
+      more === 0
+        ? null
+        : h(
+            "p",
+            { className: "banner-more", testId: "banner-follow-up-more" },
+            `+${plural(more, "more call", "more calls")} to call back: see Alerts`,
+          ),
     ]);
   }
 
@@ -545,7 +568,7 @@ export function mountApp(
         h(
           "span",
           { className: "follow-up-meta" },
-          entry === undefined ? "" : `${labelOfCall(entry, subjects)} · `,
+          entry === undefined ? "" : `${callerName(entry)} · `,
           about === undefined ? "" : `${about} · `,
           alert.outcome === undefined
             ? `ended ${formatAgo(alert.followUp?.since ?? alert.at, Date.now())}, nobody responded`
@@ -1230,6 +1253,12 @@ export function mountApp(
   /** One modal at a time; Escape or Cancel closes it and focus returns where it was. */
   function showDialog(dialog: HTMLDialogElement, focus: HTMLElement): void {
     openDialog?.close();
+    // An error line is about the last attempt: it goes as soon as the member changes anything.
+    dialog.addEventListener("input", () => {
+      for (const line of Array.from(dialog.querySelectorAll<HTMLElement>(".dialog-error"))) {
+        line.hidden = true;
+      }
+    });
     const returnTo =
       document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     openDialog = dialog;
@@ -1419,7 +1448,7 @@ export function mountApp(
         { className: "dialog-lead" },
         call === undefined || alert.callId === undefined
           ? alert.title
-          : `${labelOfCall({ id: alert.callId, call }, subjects)} · ${call.lastSnippet}`,
+          : `${callerName({ id: alert.callId, call })} · ${followUpAbout(alert) ?? "critical call"} · last: “${call.lastSnippet}”`,
       ),
       phone === undefined
         ? null
