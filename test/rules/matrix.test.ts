@@ -104,7 +104,11 @@ function buildCells(): Cell[] {
             member !== null && rule(member);
           // Reads share one world per tenant/subject (and per principal when it owns the call).
           const readKey = `r-${ownTenant ? "A" : "B"}-${assigned ? "1" : "0"}${
-            target.world === "ownedCall" ? `-${uidInPaths(principal)}` : ""
+            target.world === "ownedCall"
+              ? `-${uidInPaths(principal)}`
+              : target.world === "colleagueCall"
+                ? "-colleague"
+                : ""
           }`;
           const readWorld = worldFor(readKey);
           const add = (op: Op, world: World, allowed: boolean, runOp: Cell["run"]) =>
@@ -189,13 +193,13 @@ function baseData(): Record<string, unknown> {
   return data;
 }
 
-/** A call with its transcript, one pending outbox message and an open alert; the alert is in the
- * inbox of every principal the fan-out would have copied it to (subject assigned). */
-function worldData(w: World, ownerUids: readonly string[]): Record<string, unknown> {
+/** A call with its transcript, one pending outbox message and an open follow-up alert; the alert is
+ * in the inbox of every principal the fan-out would have copied it to (subject assigned). */
+function worldData(w: World, holder: string | null): Record<string, unknown> {
   const owner =
-    ownerUids.length === 1 && ownerUids[0] !== undefined
-      ? { kind: "human", uid: ownerUids[0], name: memberName(ownerUids[0]), since: 1 }
-      : { kind: "ai", since: 1 };
+    holder === null
+      ? { kind: "ai", since: 1 }
+      : { kind: "human", uid: holder, name: memberName(holder), since: 1 };
   const data: Record<string, unknown> = {
     [callPath(w.tenantId, w.callId)]: {
       subjectId: w.subjectId,
@@ -229,6 +233,7 @@ function worldData(w: World, ownerUids: readonly string[]): Record<string, unkno
       at: 2,
       status: "open",
       level: 0,
+      followUp: { since: 3 },
     },
   };
   if (w.assigned) {
@@ -254,8 +259,13 @@ function seedData(cells: readonly Cell[]): Record<string, unknown> {
   for (const { target, world } of cells) {
     if (target.world === "none" || seen.has(world.callId)) continue;
     seen.add(world.callId);
-    const owners = target.world === "ownedCall" ? [uidInPaths(world.principal)] : [];
-    Object.assign(data, worldData(world, owners));
+    const holder =
+      target.world === "ownedCall"
+        ? uidInPaths(world.principal)
+        : target.world === "colleagueCall"
+          ? COLLEAGUE_UID
+          : null;
+    Object.assign(data, worldData(world, holder));
   }
   return data;
 }

@@ -7,6 +7,7 @@
 import type { Role } from "../../functions/src/lib/model.js";
 import {
   alertAckPath,
+  alertOutcomePath,
   alertPath,
   alertsPath,
   callLeadPath,
@@ -94,8 +95,11 @@ export interface World {
   readonly baseAlertId: string;
 }
 
-/** What a cell needs seeded: a call (owned by the AI or by the principal) with its alert. */
-export type WorldKind = "none" | "call" | "ownedCall";
+/**
+ * What a cell needs seeded: a call (held by the AI, by the principal, or by a colleague) with its
+ * alert, a follow-up of the call.
+ */
+export type WorldKind = "none" | "call" | "ownedCall" | "colleagueCall";
 
 /** The principal seen as a member of a tenant, for the policy predicates. */
 export interface Member {
@@ -129,6 +133,10 @@ const callReaders = either(tenantWide, isAssigned("doctor", "nurse", "caregiver"
 const scopedReaders = either(tenantWide, isAssigned("doctor", "nurse", "caregiver"));
 /** Take over and hand back. */
 const takeOver = either(tenantWide, isAssigned("doctor", "nurse"));
+/** Take a call over from a colleague who holds it: admins and dispatchers only. */
+const takeFromColleague = tenantWide;
+/** Acknowledge an alert or close a follow-up: any alert for tenant-wide roles, else one in the inbox. */
+const actOnAlerts = scopedReaders;
 /** Every member but subjects: presence. */
 const supervisors = is("admin", "dispatcher", "doctor", "nurse", "caregiver");
 const anyMember = is("admin", "dispatcher", "doctor", "nurse", "caregiver", "subject");
@@ -178,6 +186,11 @@ const takeOverValue = (w: World) => ({
   name: memberName(uidInPaths(w.principal)),
   since: SERVER_TIME,
 });
+const takeFromValue = (w: World) => ({
+  ...takeOverValue(w),
+  takenFrom: COLLEAGUE_UID,
+  reason: "Colleague's line went quiet; the caller is still talking.",
+});
 const outboxValue = (w: World) => ({
   text: "Help is on the way.",
   by: uidInPaths(w.principal),
@@ -189,6 +202,12 @@ const presenceValue = (w: World) => ({
   name: memberName(uidInPaths(w.principal)),
 });
 const ackValue = () => ({ status: "acknowledged", note: "On it.", at: SERVER_TIME });
+const outcomeValue = (w: World) => ({
+  outcome: "called_back",
+  note: "Reached the caller; all well.",
+  by: uidInPaths(w.principal),
+  at: SERVER_TIME,
+});
 
 const perUser = (w: World) => (w.ownTenant ? uidInPaths(w.principal) : counterpartUid(w.principal));
 
@@ -312,6 +331,29 @@ export const TARGETS: readonly Target[] = [
     update: () => ({ kind: "ai", since: SERVER_TIME, uid: null, name: null }),
     read: callReaders,
     write: takeOver,
+    remove: never,
+  },
+  {
+    name: "calls/{c}/owner (take over from a colleague, with a reason)",
+    bySubject: true,
+    byTenant: true,
+    world: "colleagueCall",
+    path: (w) => callOwnerPath(w.tenantId, w.callId),
+    value: takeFromValue,
+    read: callReaders,
+    write: takeFromColleague,
+    remove: never,
+  },
+  {
+    name: "calls/{c}/owner (plain take-over of a colleague's hold)",
+    bySubject: true,
+    byTenant: true,
+    world: "colleagueCall",
+    path: (w) => callOwnerPath(w.tenantId, w.callId),
+    value: takeOverValue,
+    read: callReaders,
+    // Taking a call from a colleague always says so (takenFrom and a reason).
+    write: never,
     remove: never,
   },
   {
@@ -477,7 +519,7 @@ export const TARGETS: readonly Target[] = [
     path: (w) => alertAckPath(w.tenantId, w.alertId, uidInPaths(w.principal)),
     value: ackValue,
     read: scopedReaders,
-    write: scopedReaders,
+    write: actOnAlerts,
     remove: never,
   },
   {
@@ -489,6 +531,17 @@ export const TARGETS: readonly Target[] = [
     value: ackValue,
     read: scopedReaders,
     write: never,
+    remove: never,
+  },
+  {
+    name: "alerts/{a}/outcome (follow-up)",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => alertOutcomePath(w.tenantId, w.alertId),
+    value: outcomeValue,
+    read: scopedReaders,
+    write: actOnAlerts,
     remove: never,
   },
   {
@@ -648,7 +701,8 @@ export const TARGETS: readonly Target[] = [
     world: "none",
     path: (w) => revocationPath(perUser(w)),
     value: () => 0,
-    read: never,
+    // Its own entry, so the dashboard can sign out when it changes; never another member's.
+    read: anyMember,
     write: never,
     remove: never,
   },

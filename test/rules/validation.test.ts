@@ -12,6 +12,7 @@ import {
 import { LIMITS, type Role } from "../../functions/src/lib/model.js";
 import {
   alertAckPath,
+  alertOutcomePath,
   alertPath,
   callLeadPath,
   callOwnerPath,
@@ -84,6 +85,7 @@ async function seedCall(options: CallSeed = {}): Promise<string> {
 async function seedAlert(
   status = "open",
   inboxOf: readonly string[] = [uid("nurse")],
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   const alertId = fresh("alert");
   const data: Record<string, unknown> = {
@@ -95,6 +97,7 @@ async function seedAlert(
       at: 1,
       status,
       level: 0,
+      ...extra,
     },
   };
   for (const who of inboxOf) {
@@ -182,6 +185,12 @@ describe("database.rules.json validation", function () {
       ["a client-chosen time", (who) => takeOver(who, { since: Date.now() - 60_000 })],
       ["an extra field", (who) => takeOver(who, { phone: "+15550100002" })],
       ["a missing field", (who) => ({ kind: "human", uid: who, name: nameOf(who) })],
+      ["a takenFrom while the AI owns the call", (who) => takeOver(who, { takenFrom: "ai" })],
+      ["a reason while the AI owns the call", (who) => takeOver(who, { reason: "Mine now." })],
+      [
+        "a lapse (written by functions only)",
+        (who) => takeOver(who, { lapsed: { uid: who, name: nameOf(who), reason: "offline" } }),
+      ],
     ];
     for (const [what, value] of invalidTakeOvers) {
       it(`rejects a take-over with ${what}`, async function () {
@@ -199,6 +208,14 @@ describe("database.rules.json validation", function () {
       await assertFails(
         dispatcher.ref(callOwnerPath(TENANT, callId)).set(takeOver(uid("dispatcher"))),
       );
+    });
+
+    it("rejects a take-over of a call that does not exist (no phantom call)", async function () {
+      const missing = fresh("missing-call");
+      await assertFails(
+        dispatcher.ref(callOwnerPath(TENANT, missing)).set(takeOver(uid("dispatcher"))),
+      );
+      expect(await readAsOwner(env, callPath(TENANT, missing))).to.equal(null);
     });
 
     it("rejects a take-over of an ended call", async function () {
@@ -238,12 +255,169 @@ describe("database.rules.json validation", function () {
       await assertFails(ref.update({ kind: "ai", since: SERVER_TIME }));
     });
 
+    it("rejects a hand-back that carries a lapse (written by functions only)", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertFails(
+        nurse.ref(callOwnerPath(TENANT, callId)).set({
+          kind: "ai",
+          since: SERVER_TIME,
+          lapsed: { uid: uid("nurse"), name: nameOf(uid("nurse")), reason: "offline" },
+        }),
+      );
+    });
+
+    it("rejects a take-over that keeps a lapse by naming only some children, and allows the whole record", async function () {
+      const lapsedAi = {
+        kind: "ai",
+        since: 1,
+        lapsed: { uid: uid("colleague"), name: nameOf(uid("colleague")), reason: "offline" },
+      };
+      const callId = await seedCall({ owner: lapsedAi });
+      const ref = nurse.ref(callOwnerPath(TENANT, callId));
+      await assertFails(ref.update(takeOver(uid("nurse"))));
+      await assertSucceeds(ref.set(takeOver(uid("nurse"))));
+    });
+
     it("rejects the owner editing its claim in place or deleting it", async function () {
       const callId = await seedCall({ owner: humanOwner(uid("nurse")) });
       await assertFails(
         nurse.ref(`${callOwnerPath(TENANT, callId)}/name`).set(nameOf(uid("nurse"))),
       );
       await assertFails(nurse.ref(callOwnerPath(TENANT, callId)).remove());
+    });
+  });
+
+  describe("calls/{c}/owner: take over from a colleague", function () {
+    const reason = "Colleague's line went quiet; the caller is still talking.";
+    const takeFrom = (who: string, from: string, extra: Record<string, unknown> = {}) => ({
+      kind: "human",
+      uid: who,
+      name: nameOf(who),
+      since: SERVER_TIME,
+      takenFrom: from,
+      reason,
+      ...extra,
+    });
+
+    it("lets a dispatcher take an active call from a colleague, naming it and giving a reason", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("colleague")) });
+      await assertSucceeds(
+        dispatcher
+          .ref(callOwnerPath(TENANT, callId))
+          .set(takeFrom(uid("dispatcher"), uid("colleague"))),
+      );
+      expect(await readAsOwner(env, callOwnerPath(TENANT, callId))).to.include({
+        kind: "human",
+        uid: uid("dispatcher"),
+        takenFrom: uid("colleague"),
+        reason,
+      });
+    });
+
+    it("lets an admin take a call from a nurse, with a reason of exactly the limit", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertSucceeds(
+        as("admin")
+          .ref(callOwnerPath(TENANT, callId))
+          .set(takeFrom(uid("admin"), uid("nurse"), { reason: longText(LIMITS.takeOverReason) })),
+      );
+    });
+
+    it("rejects a doctor or nurse taking a call from a colleague, even of an assigned subject", async function () {
+      for (const role of ["doctor", "nurse"] as const) {
+        const callId = await seedCall({ owner: humanOwner(uid("colleague")) });
+        await assertFails(
+          as(role)
+            .ref(callOwnerPath(TENANT, callId))
+            .set(takeFrom(uid(role), uid("colleague"))),
+        );
+      }
+    });
+
+    const invalid: [string, (who: string) => Record<string, unknown>][] = [
+      ["no reason", (who) => ({ ...takeFrom(who, uid("colleague")), reason: null })],
+      ["an empty reason", (who) => takeFrom(who, uid("colleague"), { reason: "" })],
+      [
+        "a reason that is too long",
+        (who) => takeFrom(who, uid("colleague"), { reason: longText(LIMITS.takeOverReason + 1) }),
+      ],
+      ["a reason of the wrong type", (who) => takeFrom(who, uid("colleague"), { reason: 5 })],
+      ["no takenFrom", (who) => ({ ...takeFrom(who, uid("colleague")), takenFrom: null })],
+      ["a takenFrom other than the holder", (who) => takeFrom(who, uid("nurse"))],
+      ["someone else's uid", () => takeFrom(uid("admin"), uid("colleague"))],
+      [
+        "a name other than its member name",
+        (who) => takeFrom(who, uid("colleague"), { name: "X" }),
+      ],
+      ["a client-chosen time", (who) => takeFrom(who, uid("colleague"), { since: 1 })],
+      ["an extra field", (who) => takeFrom(who, uid("colleague"), { urgent: true })],
+      [
+        "a lapse",
+        (who) =>
+          takeFrom(who, uid("colleague"), {
+            lapsed: { uid: uid("colleague"), name: "x", reason: "offline" },
+          }),
+      ],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects a take-over from a colleague with ${what}`, async function () {
+        const callId = await seedCall({ owner: humanOwner(uid("colleague")) });
+        await assertFails(
+          dispatcher.ref(callOwnerPath(TENANT, callId)).set(value(uid("dispatcher"))),
+        );
+      });
+    }
+
+    it("rejects a take-over from a colleague of an ended call", async function () {
+      const callId = await seedCall({ status: "ended", owner: humanOwner(uid("colleague")) });
+      await assertFails(
+        dispatcher
+          .ref(callOwnerPath(TENANT, callId))
+          .set(takeFrom(uid("dispatcher"), uid("colleague"))),
+      );
+    });
+
+    it("rejects taking over one's own hold again or a call the AI holds as if from a colleague", async function () {
+      const own = await seedCall({ owner: humanOwner(uid("dispatcher")) });
+      await assertFails(
+        dispatcher
+          .ref(callOwnerPath(TENANT, own))
+          .set(takeFrom(uid("dispatcher"), uid("dispatcher"))),
+      );
+      const ai = await seedCall();
+      await assertFails(
+        dispatcher
+          .ref(callOwnerPath(TENANT, ai))
+          .set(takeFrom(uid("dispatcher"), uid("colleague"))),
+      );
+    });
+
+    it("rejects a take-over from a colleague that keeps the previous take-over's reason", async function () {
+      const callId = await seedCall({
+        owner: { ...humanOwner(uid("colleague")), takenFrom: uid("nurse"), reason },
+      });
+      const ref = dispatcher.ref(callOwnerPath(TENANT, callId));
+      // update() naming every child but `reason`: the colleague's reason would stay.
+      const whole = takeFrom(uid("dispatcher"), uid("colleague"));
+      await assertFails(
+        ref.update(Object.fromEntries(Object.entries(whole).filter(([key]) => key !== "reason"))),
+      );
+      await assertFails(ref.set(takeFrom(uid("dispatcher"), uid("colleague"))));
+      await assertSucceeds(
+        ref.set(takeFrom(uid("dispatcher"), uid("colleague"), { reason: "Taking it over." })),
+      );
+    });
+
+    it("lets the new holder hand back, and not the colleague it took the call from", async function () {
+      const callId = await seedCall({
+        owner: { ...humanOwner(uid("dispatcher")), takenFrom: uid("colleague"), reason },
+      });
+      await assertFails(
+        colleague.ref(callOwnerPath(TENANT, callId)).set({ kind: "ai", since: SERVER_TIME }),
+      );
+      await assertSucceeds(
+        dispatcher.ref(callOwnerPath(TENANT, callId)).set({ kind: "ai", since: SERVER_TIME }),
+      );
     });
   });
 
@@ -277,6 +451,23 @@ describe("database.rules.json validation", function () {
         await assertFails(dispatcher.ref(callLeadPath(TENANT, callId)).set(value));
       });
     }
+
+    it("rejects re-stamping the current status (credit for a colleague's decision)", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(
+        colleague.ref(callLeadPath(TENANT, callId)).set(lead({ by: uid("colleague") })),
+      );
+      await assertFails(dispatcher.ref(callLeadPath(TENANT, callId)).set(lead()));
+      await assertSucceeds(
+        dispatcher.ref(callLeadPath(TENANT, callId)).set(lead({ status: "lost" })),
+      );
+    });
+
+    it("rejects a lead on a call that does not exist (no phantom call)", async function () {
+      const missing = fresh("missing-call");
+      await assertFails(dispatcher.ref(callLeadPath(TENANT, missing)).set(lead()));
+      expect(await readAsOwner(env, callPath(TENANT, missing))).to.equal(null);
+    });
 
     it("rejects deleting the lead status", async function () {
       const callId = await seedCall();
@@ -323,6 +514,21 @@ describe("database.rules.json validation", function () {
         await assertFails(dispatcher.ref(callUrgencyOverridePath(TENANT, callId)).set(value));
       });
     }
+
+    it("rejects an override that repeats the previous override's reason", async function () {
+      const callId = await seedCall();
+      const first = override({ by: uid("colleague") });
+      await assertSucceeds(colleague.ref(callUrgencyOverridePath(TENANT, callId)).set(first));
+      const ref = dispatcher.ref(callUrgencyOverridePath(TENANT, callId));
+      await assertFails(ref.set(override({ level: "urgent" })));
+      await assertSucceeds(ref.set(override({ level: "urgent", reason: "Caller is calmer now." })));
+    });
+
+    it("rejects an override on a call that does not exist (no phantom call)", async function () {
+      const missing = fresh("missing-call");
+      await assertFails(dispatcher.ref(callUrgencyOverridePath(TENANT, missing)).set(override()));
+      expect(await readAsOwner(env, callPath(TENANT, missing))).to.equal(null);
+    });
 
     it("rejects an override on an ended call", async function () {
       const callId = await seedCall({ status: "ended" });
@@ -475,6 +681,96 @@ describe("database.rules.json validation", function () {
     });
   });
 
+  describe("alerts/{a}/outcome", function () {
+    const followUp = { followUp: { since: 1, phone: "+15550100001" } };
+    const outcome = (who: string, extra: Record<string, unknown> = {}) => ({
+      outcome: "reached",
+      note: "Spoke to the caller; the fire brigade had been.",
+      by: who,
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher record a follow-up's outcome once", async function () {
+      const alertId = await seedAlert("open", [], followUp);
+      const ref = dispatcher.ref(alertOutcomePath(TENANT, alertId));
+      await assertSucceeds(ref.set(outcome(uid("dispatcher"))));
+      expect(await readAsOwner(env, `${alertOutcomePath(TENANT, alertId)}/outcome`)).to.equal(
+        "reached",
+      );
+      await assertFails(ref.set(outcome(uid("dispatcher"), { outcome: "unreachable" })));
+      await assertFails(ref.remove());
+    });
+
+    it("lets a nurse or caregiver record it only for a follow-up in its inbox", async function () {
+      const inInbox = await seedAlert("open", [uid("nurse"), uid("caregiver")], followUp);
+      await assertSucceeds(
+        caregiver.ref(alertOutcomePath(TENANT, inInbox)).set(outcome(uid("caregiver"))),
+      );
+      const notInInbox = await seedAlert("open", [], followUp);
+      await assertFails(nurse.ref(alertOutcomePath(TENANT, notInInbox)).set(outcome(uid("nurse"))));
+      await assertFails(
+        caregiver.ref(alertOutcomePath(TENANT, notInInbox)).set(outcome(uid("caregiver"))),
+      );
+    });
+
+    it("rejects a subject recording an outcome, even for a follow-up in its inbox", async function () {
+      const alertId = await seedAlert("open", [uid("subject")], followUp);
+      await assertFails(
+        as("subject")
+          .ref(alertOutcomePath(TENANT, alertId))
+          .set(outcome(uid("subject"))),
+      );
+    });
+
+    it(`accepts a note of exactly ${LIMITS.followUpNote} characters, and an empty note`, async function () {
+      for (const note of [longText(LIMITS.followUpNote), ""]) {
+        const alertId = await seedAlert("acknowledged", [], followUp);
+        await assertSucceeds(
+          dispatcher
+            .ref(alertOutcomePath(TENANT, alertId))
+            .set(outcome(uid("dispatcher"), { note })),
+        );
+      }
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["an outcome outside the closed set", outcome(uid("dispatcher"), { outcome: "resolved" })],
+      ["an outcome of the wrong type", outcome(uid("dispatcher"), { outcome: 1 })],
+      [
+        "a note that is too long",
+        outcome(uid("dispatcher"), { note: longText(LIMITS.followUpNote + 1) }),
+      ],
+      ["a note of the wrong type", outcome(uid("dispatcher"), { note: false })],
+      ["someone else's uid", outcome(uid("colleague"))],
+      ["a client-chosen time", outcome(uid("dispatcher"), { at: Date.now() - 60_000 })],
+      ["an extra field", outcome(uid("dispatcher"), { status: "resolved" })],
+      ["a missing field", { outcome: "reached", by: uid("dispatcher"), at: SERVER_TIME }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects an outcome with ${what}`, async function () {
+        const alertId = await seedAlert("open", [], followUp);
+        await assertFails(dispatcher.ref(alertOutcomePath(TENANT, alertId)).set(value));
+      });
+    }
+
+    it("rejects an outcome on an alert without a follow-up, a resolved one, or none at all", async function () {
+      const plain = await seedAlert("open", []);
+      await assertFails(
+        dispatcher.ref(alertOutcomePath(TENANT, plain)).set(outcome(uid("dispatcher"))),
+      );
+      const resolved = await seedAlert("resolved", [], followUp);
+      await assertFails(
+        dispatcher.ref(alertOutcomePath(TENANT, resolved)).set(outcome(uid("dispatcher"))),
+      );
+      const missing = fresh("missing-alert");
+      await assertFails(
+        dispatcher.ref(alertOutcomePath(TENANT, missing)).set(outcome(uid("dispatcher"))),
+      );
+      expect(await readAsOwner(env, alertPath(TENANT, missing))).to.equal(null);
+    });
+  });
+
   describe("presence/{uid}", function () {
     const presence = (who: string, extra: Record<string, unknown> = {}) => ({
       state: "online",
@@ -503,6 +799,37 @@ describe("database.rules.json validation", function () {
         await assertFails(caregiver.ref(presencePath(TENANT, uid("caregiver"))).set(value));
       });
     }
+
+    it("rejects presence for a member whose record is gone or is a subject (stale claims)", async function () {
+      const gone = fresh(`${RUN}-gone`);
+      await assertFails(
+        as("caregiver", { who: gone }).ref(presencePath(TENANT, gone)).set(presence(gone)),
+      );
+      const demoted = fresh(`${RUN}-demoted`);
+      await seed(env, {
+        [memberPath(TENANT, demoted)]: { role: "subject", name: nameOf(demoted) },
+      });
+      await assertFails(
+        as("caregiver", { who: demoted }).ref(presencePath(TENANT, demoted)).set(presence(demoted)),
+      );
+      const member = fresh(`${RUN}-member`);
+      await seed(env, {
+        [memberPath(TENANT, member)]: { role: "caregiver", name: nameOf(member) },
+      });
+      await assertSucceeds(
+        as("caregiver", { who: member }).ref(presencePath(TENANT, member)).set(presence(member)),
+      );
+    });
+
+    it("rejects a heartbeat that keeps the old time or an old name by naming only some children", async function () {
+      const ref = caregiver.ref(presencePath(TENANT, uid("caregiver")));
+      await seed(env, {
+        [presencePath(TENANT, uid("caregiver"))]: { state: "away", lastSeen: 1, name: "Old name" },
+      });
+      await assertFails(ref.update({ state: "online" }));
+      await assertFails(ref.update({ state: "online", lastSeen: SERVER_TIME }));
+      await assertSucceeds(ref.set(presence(uid("caregiver"))));
+    });
 
     it("rejects writing a colleague's presence", async function () {
       await assertFails(
@@ -550,11 +877,28 @@ describe("database.rules.json validation", function () {
       }
     });
 
-    it("rejects a member reading or clearing its own revocation", async function () {
+    it("lets a member read its own revocation, never clear it or read another's", async function () {
       const who = await revokedMember();
       const db = as("dispatcher", { who, authTime: revokedAtSeconds + 60 });
-      await assertFails(db.ref(revocationPath(who)).get());
+      expect((await assertSucceeds(db.ref(revocationPath(who)).get())).val()).to.equal(
+        revokedAtSeconds * 1000,
+      );
       await assertFails(db.ref(revocationPath(who)).remove());
+      await assertFails(db.ref(revocationPath(who)).set(0));
+      const other = await revokedMember();
+      await assertFails(db.ref(revocationPath(other)).get());
+    });
+
+    it("refuses the revoked token its own revocation too, like every rule", async function () {
+      const who = await revokedMember();
+      const db = as("dispatcher", { who, authTime: revokedAtSeconds - 1 });
+      await assertFails(db.ref(revocationPath(who)).get());
+    });
+
+    it("lets a member read its own member record, and not a colleague's unless tenant-wide", async function () {
+      const own = nurse.ref(memberPath(TENANT, uid("nurse")));
+      expect((await assertSucceeds(own.get())).val()).to.include({ role: "nurse" });
+      await assertFails(nurse.ref(memberPath(TENANT, uid("colleague"))).get());
     });
   });
 });

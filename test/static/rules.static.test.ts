@@ -6,10 +6,13 @@
  *   `.read` or `.write` other than `false`, and no wildcard: nothing there can be granted to anyone.
  * - Every other `.read`/`.write` that is not `false` is a conjunction whose top-level terms include
  *   `auth != null`, the revocation guard, and the scope guard: `auth.token.tenant === $t` under
- *   `tenants/$t`, `auth.uid === $uid` under `inbox/$uid`. At `tenants/$t` itself the only grant is a
- *   read that also requires `auth.token.role === 'admin'`.
+ *   `tenants/$t`, `auth.uid === $uid` under `inbox/$uid` and `revocations/$uid` (read only there).
+ *   At `tenants/$t` itself the only grant is a read that also requires `auth.token.role === 'admin'`.
  * - A client-writable node (one whose `.write` is not `false`) and every named node below it has a
  *   `.validate`; each of them with named children rejects unknown ones with `$other: false`.
+ * - Each client-writable record pins its identity fields to the writer and its time fields to `now`
+ *   on its own `.validate`, and no such constraint sits only on a child: a child's `.validate` runs
+ *   only when that child is written, so a partial update would get past it.
  * - Every dashboard query's `orderByChild` has an `.indexOn`, and the rules' limits and closed sets
  *   match functions/src/lib/model.ts.
  */
@@ -18,6 +21,7 @@ import { expect } from "chai";
 import { parse } from "firebase-json";
 import {
   ACK_STATUSES,
+  FOLLOW_UP_OUTCOMES,
   LEAD_STATUSES,
   LIMITS,
   PRESENCE_STATES,
@@ -86,6 +90,68 @@ const REVOCATION_GUARD =
 const isFalse = (value: unknown) => value === false || value === "false";
 const display = (path: readonly string[]) => `/${path.join("/")}`;
 
+const PIN_VALUES = {
+  writer: "auth.uid",
+  memberName: "root.child('tenants/' + $t + '/members/' + auth.uid + '/name').val()",
+  now: "now",
+} as const;
+
+interface Pin {
+  readonly to: keyof typeof PIN_VALUES;
+  /** A top-level term of the record's rule, so it holds whatever branch the write takes. */
+  readonly everyBranch: boolean;
+}
+const pin = (to: Pin["to"], everyBranch = true): Pin => ({ to, everyBranch });
+
+/**
+ * Every client-writable record and the fields that say who wrote it and when. A record added to
+ * the rules without an entry here fails the test: declare its pins first. Acks are keyed by the
+ * writer's uid (pinned by `.write`); the owner's uid and name are pinned in each branch that writes
+ * a human owner, and a hand-back must carry neither.
+ */
+const PINS: Readonly<Record<string, Readonly<Record<string, Pin>>>> = {
+  "/tenants/$t/calls/$callId/owner": {
+    since: pin("now"),
+    uid: pin("writer", false),
+    name: pin("memberName", false),
+  },
+  "/tenants/$t/calls/$callId/lead": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/calls/$callId/urgencyOverride": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/outbox/$callId/$messageId": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/alerts/$alertId/acks/$uid": { at: pin("now") },
+  "/tenants/$t/alerts/$alertId/outcome": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/presence/$uid": { lastSeen: pin("now"), name: pin("memberName") },
+};
+
+/** Mentions the writer (its uid or member record) or the server clock. */
+const PINNING = /\bauth\.uid\b|\bnow\b|\/members\//;
+
+/**
+ * Identity and time constraints below a client-writable record that the record's own `.validate`
+ * does not also state. A child's rule runs only when that child is written, so such a constraint
+ * lets an update() naming the other children keep someone else's value or an old time. Each
+ * finding is `<child path>: <term>`; a term counts as stated when the record's rule holds it with
+ * `newData` read through the child (`newData.val()` → `newData.child('<key>').val()`).
+ */
+export function childOnlyPins(rules: RuleNode): string[] {
+  const findings: string[] = [];
+  for (const { path, node } of walk(rules)) {
+    if (!(".write" in node) || isFalse(node[".write"])) continue;
+    const own = typeof node[".validate"] === "string" ? node[".validate"].replace(/\s+/g, " ") : "";
+    for (const below of walk(node, path).slice(1)) {
+      const rule = below.node[".validate"];
+      if (typeof rule !== "string") continue;
+      const relative = below.path.slice(path.length).join("/");
+      for (const term of conjuncts(rule)) {
+        if (!PINNING.test(term)) continue;
+        const lifted = term.replaceAll("newData.", `newData.child('${relative}').`);
+        if (!own.includes(lifted)) findings.push(`${display(below.path)}: ${term}`);
+      }
+    }
+  }
+  return findings;
+}
+
 describe("database.rules.json (static)", function () {
   const rules = loadRules();
   const visits = walk(rules);
@@ -107,7 +173,7 @@ describe("database.rules.json (static)", function () {
       for (const kind of [".read", ".write"]) {
         if (kind in node) expect(isFalse(node[kind]), `${kind} at ${display(path)}`).to.be.true;
       }
-      if (path.length === 1 && path[0] !== "revocations") {
+      if (path.length === 1) {
         // One wildcard and nothing else: every grant below names the tenant or uid it is for.
         expect(childKeys(node), `children of ${display(path)}`).to.have.lengthOf(1);
         expect(childKeys(node)[0], `child of ${display(path)}`).to.match(/^\$/);
@@ -127,13 +193,16 @@ describe("database.rules.json (static)", function () {
         const scope =
           path[0] === "tenants"
             ? "auth.token.tenant === $t"
-            : path[0] === "inbox"
+            : path[0] === "inbox" || path[0] === "revocations"
               ? "auth.uid === $uid"
               : null;
         expect(
           scope,
-          `${where}: grants are only made under tenants/$t and inbox/$uid`,
+          `${where}: grants are only made under tenants/$t, inbox/$uid and revocations/$uid`,
         ).to.not.equal(null);
+        if (path[0] === "revocations") {
+          expect(kind, `${where}: revocations are written by functions only`).to.equal(".read");
+        }
         expect(terms, where).to.include.members(["auth != null", String(scope), REVOCATION_GUARD]);
         expect(path[1], where).to.match(/^\$/);
         if (path.length === 2) {
@@ -154,6 +223,7 @@ describe("database.rules.json (static)", function () {
       "urgencyOverride",
       "$messageId",
       "$uid",
+      "outcome",
       "$uid",
     ]);
     for (const { path, node } of writable) {
@@ -203,7 +273,7 @@ describe("database.rules.json (static)", function () {
     }
   });
 
-  it("uses the limits and closed sets of the model", function () {
+  it("uses the limits and closed sets of the model, on each record's own node", function () {
     const validateAt = (...path: string[]) => {
       let node: unknown = rules;
       for (const key of path) node = isNode(node) ? node[key] : undefined;
@@ -213,23 +283,96 @@ describe("database.rules.json (static)", function () {
       return node[".validate"];
     };
     const call = ["tenants", "$t", "calls", "$callId"];
-    const ack = ["tenants", "$t", "alerts", "$alertId", "acks", "$uid"];
-    const outbox = ["tenants", "$t", "outbox", "$callId", "$messageId"];
-    expect(validateAt(...ack, "note")).to.contain(`length <= ${LIMITS.ackNote}`);
-    expect(validateAt(...call, "urgencyOverride", "reason")).to.contain(
-      `length <= ${LIMITS.overrideReason}`,
+    const alert = ["tenants", "$t", "alerts", "$alertId"];
+    const ack = validateAt(...alert, "acks", "$uid");
+    const outcome = validateAt(...alert, "outcome");
+    const owner = validateAt(...call, "owner");
+    const lead = validateAt(...call, "lead");
+    const override = validateAt(...call, "urgencyOverride");
+    const outbox = validateAt("tenants", "$t", "outbox", "$callId", "$messageId");
+    const presence = validateAt("tenants", "$t", "presence", "$uid");
+    const length = (field: string, limit: number) =>
+      `newData.child('${field}').val().length <= ${limit}`;
+    expect(ack).to.contain(length("note", LIMITS.ackNote));
+    expect(override).to.contain(length("reason", LIMITS.overrideReason));
+    expect(owner).to.contain(length("reason", LIMITS.takeOverReason));
+    expect(outbox).to.contain(length("text", LIMITS.outboxText));
+    expect(outcome).to.contain(length("note", LIMITS.followUpNote));
+    const closedSet = (rule: string, field: string) =>
+      [
+        ...rule.matchAll(
+          new RegExp(`newData\\.child\\('${field}'\\)\\.val\\(\\) === '([^']+)'`, "g"),
+        ),
+      ].map((m) => m[1]);
+    expect(closedSet(ack, "status")).to.have.members([...ACK_STATUSES]);
+    expect(closedSet(outcome, "outcome")).to.have.members([...FOLLOW_UP_OUTCOMES]);
+    expect(closedSet(lead, "status")).to.have.members([...LEAD_STATUSES]);
+    expect(closedSet(override, "level")).to.have.members([...URGENCY_LEVELS]);
+    expect(closedSet(presence, "state")).to.have.members([...PRESENCE_STATES]);
+  });
+
+  it("pins each client-writable record's identity and time fields on the record's own node", function () {
+    const records = visits.filter(({ node }) => ".write" in node && !isFalse(node[".write"]));
+    expect(records.map(({ path }) => display(path))).to.have.members(Object.keys(PINS));
+    for (const { path, node } of records) {
+      const where = display(path);
+      const rule = node[".validate"];
+      if (typeof rule !== "string") throw new Error(`no .validate at ${where}`);
+      const terms = conjuncts(rule);
+      for (const [field, pin] of Object.entries(PINS[where] ?? {})) {
+        const constraint = `newData.child('${field}').val() === ${PIN_VALUES[pin.to]}`;
+        if (pin.everyBranch) expect(terms, `${where}: ${constraint}`).to.include(constraint);
+        else expect(rule, `${where}: ${constraint}`).to.contain(constraint);
+      }
+    }
+  });
+
+  it("leaves no identity or time constraint on a child alone", function () {
+    expect(childOnlyPins(rules)).to.deep.equal([]);
+  });
+});
+
+describe("childOnlyPins", function () {
+  const record = (validate: string, at: string) => ({
+    rules: {
+      tenants: {
+        $t: {
+          lead: {
+            ".write": "auth != null",
+            ".validate": validate,
+            at: { ".validate": at },
+            by: { ".validate": "newData.isString()" },
+          },
+        },
+      },
+    },
+  });
+
+  it("finds a time constraint that sits only on the child", function () {
+    const found = childOnlyPins(
+      record("newData.hasChildren(['at'])", "newData.val() === now").rules,
     );
-    expect(validateAt(...outbox, "text")).to.contain(`length <= ${LIMITS.outboxText}`);
-    const closedSet = (rule: string) =>
-      [...rule.matchAll(/newData\.val\(\) === '([^']+)'/g)].map((m) => m[1]);
-    expect(closedSet(validateAt(...ack, "status"))).to.have.members([...ACK_STATUSES]);
-    expect(closedSet(validateAt(...call, "lead", "status"))).to.have.members([...LEAD_STATUSES]);
-    expect(closedSet(validateAt(...call, "urgencyOverride", "level"))).to.have.members([
-      ...URGENCY_LEVELS,
+    expect(found).to.deep.equal(["/tenants/$t/lead/at: newData.val() === now"]);
+  });
+
+  it("finds an identity constraint on a child that the record states differently", function () {
+    const rules = record("newData.child('at').val() === now", "newData.isNumber()").rules;
+    const lead = rules.tenants.$t.lead;
+    const withIdentity = {
+      tenants: {
+        $t: { lead: { ...lead, by: { ".validate": "newData.val() === auth.uid" } } },
+      },
+    };
+    expect(childOnlyPins(withIdentity)).to.deep.equal([
+      "/tenants/$t/lead/by: newData.val() === auth.uid",
     ]);
-    expect(closedSet(validateAt("tenants", "$t", "presence", "$uid", "state"))).to.have.members([
-      ...PRESENCE_STATES,
-    ]);
+  });
+
+  it("accepts a child constraint the record's own node also states", function () {
+    const found = childOnlyPins(
+      record("newData.child('at').val() === now", "newData.val() === now").rules,
+    );
+    expect(found).to.deep.equal([]);
   });
 });
 
