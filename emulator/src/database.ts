@@ -7,6 +7,7 @@
  * Trees are immutable and share structure, so a write costs O(depth + size of the written value),
  * pushes are found through a path trie of listeners, and nothing ever copies the whole tree.
  */
+import { Faults } from "./faults.js";
 import { hashNode } from "./hash.js";
 import { compareChildren, type NamedChild } from "./order.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
@@ -49,6 +50,8 @@ export interface DatabaseOptions {
   readonly maxWriteBytes?: number;
   /** Clock for `now` and `.sv` timestamps (tests). */
   readonly clock?: () => number;
+  /** Fault control shared by every front end of this database (off unless given). */
+  readonly faults?: Faults;
 }
 
 /** The body of a data push (`a:"d"` or `a:"m"`, spec §3.3); `p` has no leading slash. */
@@ -214,8 +217,11 @@ export class Database implements Engine {
   private readonly defaultRules: Ruleset;
   private readonly maxWriteBytes: number;
   private readonly clock: () => number;
+  /** The test fault control every front end consults (latency, stalled writes). */
+  readonly faults: Faults;
 
   constructor(options: DatabaseOptions = {}) {
+    this.faults = options.faults ?? new Faults(false);
     this.defaultRulesSource = options.defaultRules ?? OPEN_RULES;
     this.defaultRules = Ruleset.parse(this.defaultRulesSource);
     this.maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
@@ -279,8 +285,8 @@ export class Database implements Engine {
   }
 
   /**
-   * Checks a write without committing it: onDisconnect operations are authorised when registered
-   * (spec §6.6) and applied later without a second check.
+   * Checks a write without committing it: an onDisconnect operation is authorised when it is
+   * registered (spec §6.6), and checked again when it runs (`applyOnDisconnect`).
    */
   authorizeWrite(request: WriteRequest): WriteResult {
     const space = this.space(request.namespace);
@@ -292,11 +298,16 @@ export class Database implements Engine {
   }
 
   /**
-   * Applies already-authorised writes in order, with one `now` for all of them and no rules check
-   * (a disconnected client's onDisconnect queue). Writes of one namespace and auth commit together.
+   * Runs a closed connection's onDisconnect queue in order, with one `now` for all of it. Each
+   * operation is checked again against the rules, the data as the earlier ones left it, and `auth`
+   * (the connection's auth as it is at disconnect, not as it was when the operation was queued):
+   * a member removed or revoked meanwhile, or a token that expired, gets its queued writes refused,
+   * as production refuses them (firebase-js-sdk #174). Refused operations are skipped; the rest of
+   * one namespace commit together. Returns how many were refused.
    */
-  applyAuthorized(requests: readonly WriteRequest[]): void {
+  applyOnDisconnect(requests: readonly WriteRequest[], auth: AuthContext): number {
     const now = this.clock();
+    let refused = 0;
     let index = 0;
     while (index < requests.length) {
       const first = requests[index];
@@ -307,20 +318,32 @@ export class Database implements Engine {
       const changed: (readonly string[])[] = [];
       while (index < requests.length) {
         const request = requests[index];
-        if (
-          request === undefined ||
-          request.namespace !== first.namespace ||
-          request.auth !== first.auth
-        )
-          break;
+        if (request === undefined || request.namespace !== first.namespace) break;
         index++;
         const prepared = this.prepare(working, request, now);
-        if (isFailure(prepared)) continue;
+        if (isFailure(prepared)) {
+          refused++;
+          continue;
+        }
+        const allowed =
+          auth.admin ||
+          space.rules.canWrite({
+            root: working,
+            newRoot: prepared.newRoot,
+            paths: prepared.changed,
+            auth: auth.variable,
+            now,
+          });
+        if (!allowed) {
+          refused++;
+          continue;
+        }
         working = prepared.newRoot;
         changed.push(...prepared.changed);
       }
-      if (changed.length > 0) this.commit(space, before, working, changed, first.auth, true);
+      if (changed.length > 0) this.commit(space, before, working, changed, auth, true);
     }
+    return refused;
   }
 
   /**

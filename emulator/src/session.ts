@@ -8,6 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { authenticate } from "./auth.js";
+import { LatencyQueue } from "./faults.js";
 import type { Database, ListenerHandle, PushBody } from "./database.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
 import { parseWireQuery } from "./query.js";
@@ -109,6 +110,7 @@ function writeReply(result: WriteResult): [status: string, data: unknown] {
 export function createSession(engine: Database, transport: Transport, info: SessionInfo): Session {
   const sessionId = randomBytes(12).toString("base64url");
   let auth: AuthContext = UNAUTHENTICATED;
+  let expiryTimer: NodeJS.Timeout | undefined;
   let isClosed = false;
   const listens = new Map<string, ActiveListen>();
   const disconnectQueue: { path: readonly string[]; request: WriteRequest }[] = [];
@@ -131,9 +133,25 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     send({ t: "d", d: { a: action, b: body } });
   }
 
-  function changeAuth(next: AuthContext): void {
+  function changeAuth(next: AuthContext, expiresAtMs?: number): void {
     auth = next;
+    clearExpiry();
+    if (expiresAtMs !== undefined && expiresAtMs > Date.now()) {
+      // Production revokes the connection's auth when its token expires (`ac` expired_token); the
+      // client then drops the connection and comes back with a fresh token.
+      expiryTimer = setTimeout(() => {
+        expiryTimer = undefined;
+        push("ac", { s: "expired_token", d: "Auth token is expired." });
+        changeAuth(UNAUTHENTICATED);
+      }, expiresAtMs - Date.now());
+      expiryTimer.unref();
+    }
     engine.revalidate([...listens.values()].map((listen) => listen.handle));
+  }
+
+  function clearExpiry(): void {
+    if (expiryTimer !== undefined) clearTimeout(expiryTimer);
+    expiryTimer = undefined;
   }
 
   function listen(request: number | undefined, body: Body): void {
@@ -227,8 +245,11 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   }
 
   function write(request: number | undefined, body: Body, kind: "set" | "update"): void {
-    const [status, data] = writeReply(engine.write(writeRequest(body, kind)));
-    reply(request, status, data);
+    const parsed = writeRequest(body, kind);
+    engine.faults.write(() => {
+      const [status, data] = writeReply(engine.write(parsed));
+      reply(request, status, data);
+    });
   }
 
   function onDisconnect(request: number | undefined, body: Body, kind: "set" | "update"): void {
@@ -266,7 +287,7 @@ export function createSession(engine: Database, transport: Transport, info: Sess
           const outcome = authenticate(action, body);
           if (outcome.ok) {
             reply(request, "ok", outcome.reply);
-            changeAuth(outcome.context);
+            changeAuth(outcome.context, outcome.expiresAtMs);
           } else {
             reply(request, "invalid_token", outcome.reason);
             changeAuth(UNAUTHENTICATED);
@@ -326,30 +347,48 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     d: { t: "h", d: { ts: Date.now(), v: PROTOCOL_VERSION, h: info.host, s: sessionId } },
   });
 
-  return {
-    receive(message: unknown): void {
-      if (isClosed || !isRecord(message)) return;
+  function receive(message: unknown): void {
+    if (isClosed || !isRecord(message)) return;
+    try {
+      const layer = message["t"];
+      const payload = message["d"];
+      if (layer === "c" && isRecord(payload)) handleControl(payload);
+      else if (layer === "d" && isRecord(payload)) handleData(payload);
+      else if (layer === undefined && typeof message["a"] === "string") handleData(message);
+    } catch (error) {
+      console.error("rtdb-emulator: message failed", error);
+    }
+  }
+
+  function close(): void {
+    if (isClosed) return;
+    isClosed = true;
+    for (const active of listens.values()) engine.unlisten(active.handle);
+    listens.clear();
+    clearExpiry();
+    const queued = disconnectQueue.splice(0).map((entry) => entry.request);
+    if (queued.length === 0) return;
+    // Checked again as whoever the connection is now: an expired or revoked credential loses them.
+    const authAtDisconnect = auth;
+    engine.faults.write(() => {
       try {
-        const layer = message["t"];
-        const payload = message["d"];
-        if (layer === "c" && isRecord(payload)) handleControl(payload);
-        else if (layer === "d" && isRecord(payload)) handleData(payload);
-        else if (layer === undefined && typeof message["a"] === "string") handleData(message);
-      } catch (error) {
-        console.error("rtdb-emulator: message failed", error);
-      }
-    },
-    closed(): void {
-      if (isClosed) return;
-      isClosed = true;
-      for (const active of listens.values()) engine.unlisten(active.handle);
-      listens.clear();
-      const queued = disconnectQueue.splice(0).map((entry) => entry.request);
-      try {
-        engine.applyAuthorized(queued);
+        engine.applyOnDisconnect(queued, authAtDisconnect);
       } catch (error) {
         console.error("rtdb-emulator: onDisconnect failed", error);
       }
+    });
+  }
+
+  // Added latency delays what the client sends, its disconnect included, in arrival order.
+  const inbound = new LatencyQueue(engine.faults);
+  return {
+    receive(message: unknown): void {
+      inbound.push(() => {
+        receive(message);
+      });
+    },
+    closed(): void {
+      inbound.push(close);
     },
   };
 }

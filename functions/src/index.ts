@@ -17,4 +17,5 @@ export { closeFollowUp } from "./triggers/outcome-written.js";
 export { recordLeadChange } from "./triggers/lead-written.js";
 export { recordCallerMessage } from "./triggers/outbox-created.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
+export { applyDeferredTurn } from "./triggers/apply-deferred-turn.js";
 export { sweeper, sweepStaleCalls } from "./http/sweeper.js";
