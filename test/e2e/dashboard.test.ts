@@ -18,9 +18,7 @@ import {
   alertAckPath,
   alertOutcomePath,
   callOwnerPath,
-  callPath,
   inboxItemPath,
-  messagesPath,
 } from "../../functions/src/lib/paths.js";
 import { DEMO_PASSWORD } from "../../scripts/seed.js";
 import { ACCESS_CHANGED_NOTICE } from "../../dashboard/src/logic/session.js";
@@ -333,7 +331,7 @@ describe("dashboard (browser, end to end)", function () {
     expect(await byTestId(demotedPage, "app").count()).to.equal(0);
   });
 
-  it("lets an admin take a call over from a dispatcher with a reason; the dispatcher sees who and why, then the lapsed hold and holding line", async () => {
+  it("lets an admin take a call over from a dispatcher with a reason; the dispatcher sees who and why; the caller hears the holding line until the hold lapses", async () => {
     const dana = (await dashboardFor(DISPATCHER)).page;
     const alex = (await dashboardFor(ADMIN)).page;
     const call = new GatewayCall(gateway, unknownNumber(), "voice");
@@ -387,39 +385,33 @@ describe("dashboard (browser, end to end)", function () {
     expect(await byTestId(dana, "action-hand-back").isDisabled()).to.equal(true);
     await screenshotBoth(dana, "12-colleague-sees-take-over");
 
-    // What the functions write when a hold lapses (written here with the Admin SDK): the
-    // holding line the caller heard, the owner back to the assistant with why, a system line.
-    const seq = await backend.database.ref(`${callPath("demo", callId)}/messageCount`).get();
-    const next = (typeof seq.val() === "number" ? Number(seq.val()) : 2) + 1;
-    const messages = backend.database.ref(messagesPath("demo", callId));
-    await messages.push({
-      seq: next,
-      role: "assistant",
-      text: "Someone from our team is with you. Stay on the line.",
-      at: Date.now(),
-      sources: ["holding"],
-    });
-    await backend.database.ref(callOwnerPath("demo", callId)).set({
-      kind: "ai",
-      since: Date.now(),
-      lapsed: { uid: "demo-admin", name: "Alex Admin", reason: "offline" },
-    });
-    await messages.push({
-      seq: next + 1,
-      role: "system",
-      text: "Hold lapsed: Alex Admin went offline. The assistant answers again.",
-      at: Date.now(),
-    });
-    await byTestId(dana, "call-hold-lapsed").waitFor({ state: "visible" });
-    expect(await byTestId(dana, "call-hold-lapsed").textContent()).to.equal(
-      "Hold lapsed: Alex Admin went offline. The AI assistant is answering again.",
-    );
+    // Alex says nothing to the caller: the next turn gets the holding line, the one after that
+    // ends the hold (two caller turns in a row unanswered) and the assistant answers again.
+    const held = await call.turn("Hello? Is anyone still there?");
+    expect(held.owner.kind).to.equal("human");
+    expect(held.reply).to.be.a("string").and.not.equal("");
     const holding = byTestId(dana, "message", { holding: "true" });
     await holding.waitFor();
     expect(await holding.textContent()).to.contain("Holding line · heard by the caller");
-    await byTestId(dana, "message", { role: "system" }).waitFor();
+    const lapsed = await call.turn("Please, he is not answering me any more.");
+    expect(lapsed.owner.kind).to.equal("ai");
+    expect(lapsed.reply).to.be.a("string").and.not.equal("");
+
+    await byTestId(dana, "call-hold-lapsed").waitFor({ state: "visible" });
+    expect(await byTestId(dana, "call-hold-lapsed").textContent()).to.equal(
+      "Hold lapsed: Alex Admin left the caller unanswered. The AI assistant is answering again.",
+    );
+    await byTestId(dana, "message", { role: "system" }).first().waitFor();
     await byTestId(dana, "takeover-notice").waitFor({ state: "detached" });
     await byTestId(dana, "call-row", { "call-id": callId, owner: "ai" }).waitFor();
+    // The hold_lapsed alert in the feed opens the call.
+    const lapseAlert = byTestId(alex, "alert-row", { kind: "hold_lapsed", "call-id": callId });
+    await lapseAlert.waitFor();
+    expect(await lapseAlert.textContent()).to.contain("Hold lapsed");
+    await byTestId(alex, "view-live").click();
+    await byTestId(lapseAlert, "alert-open-call").click();
+    await byTestId(alex, "call-detail", { "call-id": callId }).waitFor();
+    await byTestId(alex, "call-hold-lapsed").waitFor({ state: "visible" });
     await screenshotBoth(dana, "13-hold-lapsed");
 
     await call.end();

@@ -1582,6 +1582,7 @@ export function mountApp(
                 "button",
                 {
                   attrs: { type: "button" },
+                  testId: "alert-open-call",
                   data: { focusKey: `alert-open-${alert.id}` },
                   on: {
                     click: () => {
