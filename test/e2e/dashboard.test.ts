@@ -287,17 +287,18 @@ describe("dashboard (browser, end to end)", function () {
     await fire.end();
   });
 
-  it("signs a member's page out at once when an admin removes the member or changes its role, and says why", async () => {
+  it("signs a member's page out at once when an admin removes the member or changes its role, or its sessions are revoked elsewhere, and says why", async () => {
     const adminToken = await idTokenOf(ADMIN, DEMO_PASSWORD);
     const suffix = randomBytes(4).toString("hex");
-    async function newMember(role: "dispatcher" | "nurse") {
-      const email = `relief-${role}-${suffix}@demo.lifeline.test`;
+    async function newMember(label: "dispatcher" | "dispatcher2" | "nurse") {
+      const role = label === "nurse" ? "nurse" : "dispatcher";
+      const email = `relief-${label}-${suffix}@demo.lifeline.test`;
       const reply = await membersRequest("POST", "/demo", adminToken, {
         email,
         password: DEMO_PASSWORD,
-        name: `Relief ${role}`,
+        name: `Relief ${label}`,
         role,
-        subjects: role === "nurse" ? ["subject-ada"] : [],
+        subjects: label === "nurse" ? ["subject-ada"] : [],
       });
       expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
       if (!isRecord(reply.body) || typeof reply.body.uid !== "string") {
@@ -329,6 +330,20 @@ describe("dashboard (browser, end to end)", function () {
       ACCESS_CHANGED_NOTICE,
     );
     expect(await byTestId(demotedPage, "app").count()).to.equal(0);
+
+    // "Sign out everywhere" on one device writes revocations/{uid}: the other device goes at once.
+    const revoked = await newMember("dispatcher2");
+    const here = (await dashboardFor(revoked.email)).page;
+    const elsewhere = (await dashboardFor(revoked.email)).page;
+    await byTestId(here, "sign-out-everywhere").click();
+    await byTestId(elsewhere, "signin-notice").waitFor();
+    expect(await byTestId(elsewhere, "signin-notice").textContent()).to.equal(
+      ACCESS_CHANGED_NOTICE,
+    );
+    expect(await byTestId(elsewhere, "app").count()).to.equal(0);
+    // The device that asked for it is signed out without being told its access changed.
+    await byTestId(here, "signin-form").waitFor();
+    expect(await byTestId(here, "signin-notice").count()).to.equal(0);
   });
 
   it("lets an admin take a call over from a dispatcher with a reason; the dispatcher sees who and why; the caller hears the holding line until the hold lapses", async () => {

@@ -415,17 +415,23 @@ export function mountApp(
     return /permission.denied/i.test(text) ? "Not allowed (permission denied)." : text;
   }
 
+  /** Set while this member signs out on purpose: its own revocation is no news to it. */
+  let leaving = false;
+
   async function signOutHere(): Promise<void> {
+    leaving = true;
     await presenceHandle?.stop();
     await backend.signOut();
   }
 
   async function signOutEverywhere(): Promise<void> {
     signOutEverywhereButton.disabled = true;
+    leaving = true;
     try {
       await presenceHandle?.stop();
       await backend.signOutEverywhere();
     } catch (error) {
+      leaving = false;
       signOutEverywhereButton.disabled = false;
       notify(`Could not sign out everywhere: ${errorText(error)}`, "error");
     }
@@ -433,7 +439,7 @@ export function mountApp(
 
   /** Stops everything at once and hands over to the sign-in page, once. */
   function loseSession(why: string): void {
-    if (sessionLost) return;
+    if (sessionLost || leaving) return;
     sessionLost = true;
     console.warn("session ended:", why);
     stopLive();
