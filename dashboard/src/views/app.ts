@@ -12,7 +12,12 @@
  *   wall-mode-toggle         large type for a wall display (aria-pressed)
  *   view-live, view-history  switch between live calls and history
  *   sign-out, sign-out-everywhere
- *   critical-banner          present while a live critical call is unacknowledged; data-count
+ *   critical-banner          present while a live critical call is unacknowledged or a follow-up
+ *                            is open; data-count (critical calls), data-follow-ups; each open
+ *                            follow-up: banner-follow-up (data-alert-id) with
+ *                            banner-follow-up-close; banner-follow-up-more counts the rest
+ *   takeover-notices         takeover-notice (data-call-id) for each active call a colleague
+ *                            took from this member; takeover-notice-dismiss
  *   away-summary             after a reconnect; data-raised, data-acknowledged, data-ended,
  *                            data-offline-ms; away-dismiss closes it
  *   calls-list               data-count; each row: call-row (button) with data-call-id,
@@ -21,23 +26,36 @@
  *   call-detail              data-call-id, data-status; call-empty when nothing is selected
  *   call-ended-state         shown when the selected call ended or was missed
  *   call-urgency-reason      why the call is at its urgency
+ *   call-hold-lapsed         "Hold lapsed: <name> …" while the assistant answers after a lapse
+ *   call-taken-from          "<name> took over this call from you: <reason>"
+ *   call-holder              who holds the call; data-liveness = online | away | offline
+ *                            (presence judged by heartbeat freshness)
  *   call-vitals              the subject's latest vitals (each li: data-kind, data-status)
  *   transcript               the messages; each: message with data-message-id, data-role,
- *                            data-seq, data-triage="true" on the message that raised urgency
+ *                            data-seq, data-triage="true" on the message that raised urgency,
+ *                            data-holding="true" on a holding line the caller heard
  *   outbox-pending           messages typed for the caller, not yet delivered
- *   action-take-over, action-hand-back, message-input, action-send-message,
+ *   action-take-over, action-take-over-from (admins and dispatchers, when a colleague holds
+ *   the call), action-hand-back, message-input, action-send-message,
  *   lead-select, action-set-lead, override-level, override-reason, action-override
  *                            the actions; each disabled one has a sibling `<testid>-reason`
  *   alerts-list              data-source = feed | inbox; each: alert-row with data-alert-id,
  *                            data-status, data-severity, data-kind, data-level, data-call-id;
- *                            alert-ended-unattended inside a row; alert-ack-open opens the form
+ *                            data-follow-up; alert-ended-unattended inside a row; alert-open-call;
+ *                            alert-ack-open opens the form; alert-outcome-open (follow-ups) opens
+ *                            the outcome dialog; alert-outcome shows a recorded outcome
  *   ack-form                 data-alert-id; ack-status, ack-note, ack-submit, ack-cancel,
  *                            ack-submit-reason when disabled
- *   presence-list            each: presence-row with data-uid, data-state
+ *   presence-list            each: presence-row with data-uid, data-state (from freshness),
+ *                            data-stale ("true": says online but its heartbeat stopped)
+ *   takeover-dialog          data-call-id; takeover-reason, takeover-confirm, takeover-cancel,
+ *                            takeover-error
+ *   outcome-dialog           data-alert-id; outcome-option (radio, data-outcome), outcome-note,
+ *                            outcome-submit, outcome-cancel, outcome-error
  *   history-view             history-row (button, data-call-id), history-more, history-detail,
  *                            history-error
  * Keyboard: every control is a native button or field; ArrowUp/ArrowDown move within the calls
- * and alerts lists; Escape closes the acknowledgement form.
+ * and alerts lists; Escape closes the acknowledgement form and the dialogs.
  */
 import {
   ACK_STATUSES,
