@@ -8,22 +8,33 @@
  * Screenshots of the main views land in test-results/screenshots/.
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { ADA, BEN, CHEN_WORK, CALLS } from "../../scripts/demo/scenarios.js";
 import { urgencyAlertId } from "../../functions/src/domain/fanout.js";
-import { alertAckPath, inboxItemPath } from "../../functions/src/lib/paths.js";
+import {
+  alertAckPath,
+  alertOutcomePath,
+  callOwnerPath,
+  inboxItemPath,
+} from "../../functions/src/lib/paths.js";
+import { DEMO_PASSWORD } from "../../scripts/seed.js";
+import { ACCESS_CHANGED_NOTICE } from "../../dashboard/src/logic/session.js";
 import {
   byTestId,
   DatabaseLink,
   launchChromium,
   screenshot,
+  screenshotBoth,
   signIn,
   waitForCount,
   type Dashboard,
 } from "./support/browser.js";
 import {
+  idTokenOf,
+  membersRequest,
   seededBackend,
   testGateway,
   unknownNumber,
@@ -32,6 +43,7 @@ import {
 } from "./support/backend.js";
 
 const DISPATCHER = "dispatcher@demo.lifeline.test";
+const ADMIN = "admin@demo.lifeline.test";
 const CAREGIVER = "caregiver@demo.lifeline.test";
 const HARBOR_DISPATCHER = "dispatcher@harbor.lifeline.test";
 const HARBOR_SUBJECT_PHONE = "+15555550121";
@@ -273,5 +285,198 @@ describe("dashboard (browser, end to end)", function () {
     await away.waitFor({ state: "hidden" });
 
     await fire.end();
+  });
+
+  it("signs a member's page out at once when an admin removes the member or changes its role, or its sessions are revoked elsewhere, and says why", async () => {
+    const adminToken = await idTokenOf(ADMIN, DEMO_PASSWORD);
+    const suffix = randomBytes(4).toString("hex");
+    async function newMember(label: "dispatcher" | "dispatcher2" | "nurse") {
+      const role = label === "nurse" ? "nurse" : "dispatcher";
+      const email = `relief-${label}-${suffix}@demo.lifeline.test`;
+      const reply = await membersRequest("POST", "/demo", adminToken, {
+        email,
+        password: DEMO_PASSWORD,
+        name: `Relief ${label}`,
+        role,
+        subjects: label === "nurse" ? ["subject-ada"] : [],
+      });
+      expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+      if (!isRecord(reply.body) || typeof reply.body.uid !== "string") {
+        throw new Error("the members endpoint answered no uid");
+      }
+      return { email, uid: reply.body.uid };
+    }
+    const removed = await newMember("dispatcher");
+    const demoted = await newMember("nurse");
+    const removedPage = (await dashboardFor(removed.email)).page;
+    const demotedPage = (await dashboardFor(demoted.email)).page;
+
+    const removal = await membersRequest("DELETE", `/demo/${removed.uid}`, adminToken);
+    expect(removal.status, JSON.stringify(removal.body)).to.be.within(200, 204);
+    const notice = byTestId(removedPage, "signin-notice");
+    await notice.waitFor();
+    expect(await notice.textContent()).to.equal(ACCESS_CHANGED_NOTICE);
+    expect(await byTestId(removedPage, "app").count()).to.equal(0);
+    await screenshotBoth(removedPage, "16-signed-out-notice");
+
+    // A role change revokes the sessions and rewrites the record: the nurse's page goes too.
+    expect(await byTestId(demotedPage, "app").getAttribute("data-role")).to.equal("nurse");
+    const change = await membersRequest("PATCH", `/demo/${demoted.uid}`, adminToken, {
+      role: "caregiver",
+    });
+    expect(change.status, JSON.stringify(change.body)).to.equal(200);
+    await byTestId(demotedPage, "signin-notice").waitFor();
+    expect(await byTestId(demotedPage, "signin-notice").textContent()).to.equal(
+      ACCESS_CHANGED_NOTICE,
+    );
+    expect(await byTestId(demotedPage, "app").count()).to.equal(0);
+
+    // "Sign out everywhere" on one device writes revocations/{uid}: the other device goes at once.
+    const revoked = await newMember("dispatcher2");
+    const here = (await dashboardFor(revoked.email)).page;
+    const elsewhere = (await dashboardFor(revoked.email)).page;
+    await byTestId(here, "sign-out-everywhere").click();
+    await byTestId(elsewhere, "signin-notice").waitFor();
+    expect(await byTestId(elsewhere, "signin-notice").textContent()).to.equal(
+      ACCESS_CHANGED_NOTICE,
+    );
+    expect(await byTestId(elsewhere, "app").count()).to.equal(0);
+    // The device that asked for it is signed out without being told its access changed.
+    await byTestId(here, "signin-form").waitFor();
+    expect(await byTestId(here, "signin-notice").count()).to.equal(0);
+  });
+
+  it("lets an admin take a call over from a dispatcher with a reason; the dispatcher sees who and why; the caller hears the holding line until the hold lapses", async () => {
+    const dana = (await dashboardFor(DISPATCHER)).page;
+    const alex = (await dashboardFor(ADMIN)).page;
+    const call = new GatewayCall(gateway, unknownNumber(), "voice");
+    await call.turn("Hello, my father fell in the bathroom and cannot get up.");
+    const callId = call.callId ?? "";
+
+    await byTestId(dana, "call-row", { "call-id": callId }).click();
+    await byTestId(dana, "action-take-over").click();
+    await byTestId(dana, "call-row", { "call-id": callId, owner: "human" }).waitFor();
+
+    await byTestId(alex, "call-row", { "call-id": callId, owner: "human" }).click();
+    const takeOverFrom = byTestId(alex, "action-take-over-from");
+    await takeOverFrom.waitFor({ state: "visible" });
+    expect(await takeOverFrom.textContent()).to.equal("Take over from Dana Dispatcher");
+    expect(await byTestId(alex, "action-take-over").isHidden()).to.equal(true);
+    // Dana's console beats: Alex sees her as there.
+    await byTestId(alex, "call-holder", { liveness: "online" }).waitFor();
+
+    await takeOverFrom.click();
+    const dialog = byTestId(alex, "takeover-dialog", { "call-id": callId });
+    await dialog.waitFor();
+    // No reason, no take-over: the dialog says so and nothing is written.
+    await byTestId(dialog, "takeover-confirm").click();
+    await byTestId(dialog, "takeover-error").waitFor({ state: "visible" });
+    const reason = "Dana is on the other line with the fire service";
+    await byTestId(dialog, "takeover-reason").fill(reason);
+    await screenshotBoth(alex, "11-take-over-from-dialog");
+    await byTestId(dialog, "takeover-confirm").click();
+    await dialog.waitFor({ state: "detached" });
+    const owner = await waitForValue(
+      backend.database.ref(callOwnerPath("demo", callId)),
+      (value) => isRecord(value) && value.uid === "demo-admin",
+    );
+    expect(owner).to.include({
+      kind: "human",
+      uid: "demo-admin",
+      name: "Alex Admin",
+      takenFrom: "demo-dispatcher",
+      reason,
+    });
+
+    // Dana sees it at the top of her console and on the call, and may no longer hand back.
+    const notice = byTestId(dana, "takeover-notice", { "call-id": callId });
+    await notice.waitFor();
+    expect(await notice.textContent()).to.contain(
+      `Alex Admin took over this call from you: ${reason}`,
+    );
+    expect(await byTestId(dana, "call-taken-from").textContent()).to.equal(
+      `Alex Admin took over this call from you: ${reason}`,
+    );
+    expect(await byTestId(dana, "action-hand-back").isDisabled()).to.equal(true);
+    await screenshotBoth(dana, "12-colleague-sees-take-over");
+
+    // Alex says nothing to the caller: the next turn gets the holding line, the one after that
+    // ends the hold (two caller turns in a row unanswered) and the assistant answers again.
+    const held = await call.turn("Hello? Is anyone still there?");
+    expect(held.owner.kind).to.equal("human");
+    expect(held.reply).to.be.a("string").and.not.equal("");
+    const holding = byTestId(dana, "message", { holding: "true" });
+    await holding.waitFor();
+    expect(await holding.textContent()).to.contain("Holding line · heard by the caller");
+    const lapsed = await call.turn("Please, he is not answering me any more.");
+    expect(lapsed.owner.kind).to.equal("ai");
+    expect(lapsed.reply).to.be.a("string").and.not.equal("");
+
+    await byTestId(dana, "call-hold-lapsed").waitFor({ state: "visible" });
+    expect(await byTestId(dana, "call-hold-lapsed").textContent()).to.equal(
+      "Hold lapsed: Alex Admin left the caller unanswered. The AI assistant is answering again.",
+    );
+    await byTestId(dana, "message", { role: "system" }).first().waitFor();
+    await byTestId(dana, "takeover-notice").waitFor({ state: "detached" });
+    await byTestId(dana, "call-row", { "call-id": callId, owner: "ai" }).waitFor();
+    // The hold_lapsed alert in the feed opens the call.
+    const lapseAlert = byTestId(alex, "alert-row", { kind: "hold_lapsed", "call-id": callId });
+    await lapseAlert.waitFor();
+    expect(await lapseAlert.textContent()).to.contain("Hold lapsed");
+    await byTestId(alex, "view-live").click();
+    await byTestId(lapseAlert, "alert-open-call").click();
+    await byTestId(alex, "call-detail", { "call-id": callId }).waitFor();
+    await byTestId(alex, "call-hold-lapsed").waitFor({ state: "visible" });
+    await screenshotBoth(dana, "13-hold-lapsed");
+
+    await call.end();
+  });
+
+  it("keeps a critical call that ended unattended in the banner as a call-back until a member closes it with an outcome", async () => {
+    const { page } = await dashboardFor(DISPATCHER);
+    const phone = unknownNumber();
+    const fire = new GatewayCall(gateway, phone, "sms");
+    for (const text of CALLS.neighbourFireText.turns) await fire.turn(text);
+    const callId = fire.callId ?? "";
+    const alertId = urgencyAlertId(callId);
+    await byTestId(page, "alert-row", { "alert-id": alertId, status: "open" }).waitFor();
+    await fire.end();
+
+    const item = byTestId(page, "banner-follow-up", { "alert-id": alertId });
+    await item.waitFor();
+    expect(await item.textContent()).to.contain(`Ended unattended: call back ${phone}`);
+    await byTestId(page, "alert-row", {
+      "alert-id": alertId,
+      "follow-up": "true",
+      status: "open",
+    }).waitFor();
+    await screenshotBoth(page, "14-follow-up-banner");
+
+    await byTestId(item, "banner-follow-up-close").click();
+    const dialog = byTestId(page, "outcome-dialog", { "alert-id": alertId });
+    await dialog.waitFor();
+    await byTestId(dialog, "outcome-submit").click();
+    await byTestId(dialog, "outcome-error").waitFor({ state: "visible" });
+    await byTestId(dialog, "outcome-option", { outcome: "reached" }).check();
+    const note = "Reached the texter: fire service on scene, everyone is out.";
+    await byTestId(dialog, "outcome-note").fill(note);
+    await screenshotBoth(page, "15-follow-up-outcome-dialog");
+    await byTestId(dialog, "outcome-submit").click();
+    await dialog.waitFor({ state: "detached" });
+    const outcome = await waitForValue(
+      backend.database.ref(alertOutcomePath("demo", alertId)),
+      isRecord,
+    );
+    expect(outcome).to.include({ outcome: "reached", note, by: "demo-dispatcher" });
+
+    // Resolved by the trigger: out of the banner, the outcome shown on the alert.
+    await byTestId(page, "alert-row", { "alert-id": alertId, status: "resolved" }).waitFor();
+    await item.waitFor({ state: "detached" });
+    expect(
+      await byTestId(
+        byTestId(page, "alert-row", { "alert-id": alertId }),
+        "alert-outcome",
+      ).textContent(),
+    ).to.contain("Reached");
   });
 });

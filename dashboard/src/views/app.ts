@@ -12,7 +12,12 @@
  *   wall-mode-toggle         large type for a wall display (aria-pressed)
  *   view-live, view-history  switch between live calls and history
  *   sign-out, sign-out-everywhere
- *   critical-banner          present while a live critical call is unacknowledged; data-count
+ *   critical-banner          present while a live critical call is unacknowledged or a follow-up
+ *                            is open; data-count (critical calls), data-follow-ups; each open
+ *                            follow-up: banner-follow-up (data-alert-id) with
+ *                            banner-follow-up-close; banner-follow-up-more counts the rest
+ *   takeover-notices         takeover-notice (data-call-id) for each active call a colleague
+ *                            took from this member; takeover-notice-dismiss
  *   away-summary             after a reconnect; data-raised, data-acknowledged, data-ended,
  *                            data-offline-ms; away-dismiss closes it
  *   calls-list               data-count; each row: call-row (button) with data-call-id,
@@ -21,23 +26,36 @@
  *   call-detail              data-call-id, data-status; call-empty when nothing is selected
  *   call-ended-state         shown when the selected call ended or was missed
  *   call-urgency-reason      why the call is at its urgency
+ *   call-hold-lapsed         "Hold lapsed: <name> …" while the assistant answers after a lapse
+ *   call-taken-from          "<name> took over this call from you: <reason>"
+ *   call-holder              who holds the call; data-liveness = online | away | offline
+ *                            (presence judged by heartbeat freshness)
  *   call-vitals              the subject's latest vitals (each li: data-kind, data-status)
  *   transcript               the messages; each: message with data-message-id, data-role,
- *                            data-seq, data-triage="true" on the message that raised urgency
+ *                            data-seq, data-triage="true" on the message that raised urgency,
+ *                            data-holding="true" on a holding line the caller heard
  *   outbox-pending           messages typed for the caller, not yet delivered
- *   action-take-over, action-hand-back, message-input, action-send-message,
+ *   action-take-over, action-take-over-from (admins and dispatchers, when a colleague holds
+ *   the call), action-hand-back, message-input, action-send-message,
  *   lead-select, action-set-lead, override-level, override-reason, action-override
  *                            the actions; each disabled one has a sibling `<testid>-reason`
  *   alerts-list              data-source = feed | inbox; each: alert-row with data-alert-id,
  *                            data-status, data-severity, data-kind, data-level, data-call-id;
- *                            alert-ended-unattended inside a row; alert-ack-open opens the form
+ *                            data-follow-up; alert-ended-unattended inside a row; alert-open-call;
+ *                            alert-ack-open opens the form; alert-outcome-open (follow-ups) opens
+ *                            the outcome dialog; alert-outcome shows a recorded outcome
  *   ack-form                 data-alert-id; ack-status, ack-note, ack-submit, ack-cancel,
  *                            ack-submit-reason when disabled
- *   presence-list            each: presence-row with data-uid, data-state
+ *   presence-list            each: presence-row with data-uid, data-state (from freshness),
+ *                            data-stale ("true": says online but its heartbeat stopped)
+ *   takeover-dialog          data-call-id; takeover-reason, takeover-confirm, takeover-cancel,
+ *                            takeover-error
+ *   outcome-dialog           data-alert-id; outcome-option (radio, data-outcome), outcome-note,
+ *                            outcome-submit, outcome-cancel, outcome-error
  *   history-view             history-row (button, data-call-id), history-more, history-detail,
  *                            history-error
  * Keyboard: every control is a native button or field; ArrowUp/ArrowDown move within the calls
- * and alerts lists; Escape closes the acknowledgement form.
+ * and alerts lists; Escape closes the acknowledgement form and the dialogs.
  */
 import {
   ACK_STATUSES,
@@ -119,6 +137,8 @@ import {
 } from "../logic/transcript.js";
 import { mountHistory } from "./history.js";
 
+/** Follow-ups shown in full in the banner; the rest are counted there and listed under Alerts. */
+const BANNER_FOLLOW_UPS = 3;
 /** After a reconnect, late-arriving data still counts towards the summary for this long. */
 const AWAY_SETTLE_MS = 5000;
 
@@ -144,6 +164,13 @@ export interface AppOptions {
 /** A plain header button: its test hook, its label, what a click does. */
 function headerButton(testId: string, label: string, onClick: () => void): HTMLButtonElement {
   return h("button", { testId, attrs: { type: "button" }, on: { click: onClick } }, label);
+}
+
+/** Where the number is shown next to it anyway: the subject's name, or just "Unknown caller". */
+function callerNameOf(entry: CallEntry, subjects: ReadonlyMap<string, Subject>): string {
+  const subjectId = entry.call.subjectId;
+  const name = subjectId === undefined ? undefined : subjects.get(subjectId)?.name;
+  return name ?? (subjectId === undefined ? "Unknown caller" : "Caller");
 }
 
 function labelOfCall(entry: CallEntry, subjects: ReadonlyMap<string, Subject>): string {
@@ -216,6 +243,10 @@ export function mountApp(
     }
     if (member !== undefined) out.set(session.uid, member.name);
     return out;
+  }
+
+  function callerName(entry: CallEntry): string {
+    return callerNameOf(entry, subjects);
   }
 
   function livenessOf(uid: string): Liveness {
@@ -402,17 +433,23 @@ export function mountApp(
     return /permission.denied/i.test(text) ? "Not allowed (permission denied)." : text;
   }
 
+  /** Set while this member signs out on purpose: its own revocation is no news to it. */
+  let leaving = false;
+
   async function signOutHere(): Promise<void> {
+    leaving = true;
     await presenceHandle?.stop();
     await backend.signOut();
   }
 
   async function signOutEverywhere(): Promise<void> {
     signOutEverywhereButton.disabled = true;
+    leaving = true;
     try {
       await presenceHandle?.stop();
       await backend.signOutEverywhere();
     } catch (error) {
+      leaving = false;
       signOutEverywhereButton.disabled = false;
       notify(`Could not sign out everywhere: ${errorText(error)}`, "error");
     }
@@ -420,7 +457,7 @@ export function mountApp(
 
   /** Stops everything at once and hands over to the sign-in page, once. */
   function loseSession(why: string): void {
-    if (sessionLost) return;
+    if (sessionLost || leaving) return;
     sessionLost = true;
     console.warn("session ended:", why);
     stopLive();
@@ -504,8 +541,10 @@ export function mountApp(
       criticalBanner.replaceChildren();
       return;
     }
+    // A live caller in danger comes first; follow-ups after, the newest few in full.
+    const shown = followUps.slice(0, BANNER_FOLLOW_UPS);
+    const more = followUps.length - shown.length;
     replaceKeepingFocus(criticalBanner, [
-      ...followUps.map((alert) => bannerFollowUp(alert)),
       critical.length === 0
         ? null
         : h("strong", {}, `${plural(critical.length, "critical call")} not acknowledged`),
@@ -525,6 +564,14 @@ export function mountApp(
           `${labelOfCall(entry, subjects)} — ${entry.call.lastSnippet}`,
         ),
       ),
+      ...shown.map((alert) => bannerFollowUp(alert)),
+      more === 0
+        ? null
+        : h(
+            "p",
+            { className: "banner-more", testId: "banner-follow-up-more" },
+            `+${plural(more, "more call", "more calls")} to call back: see Alerts`,
+          ),
     ]);
   }
 
@@ -545,7 +592,7 @@ export function mountApp(
         h(
           "span",
           { className: "follow-up-meta" },
-          entry === undefined ? "" : `${labelOfCall(entry, subjects)} · `,
+          entry === undefined ? "" : `${callerName(entry)} · `,
           about === undefined ? "" : `${about} · `,
           alert.outcome === undefined
             ? `ended ${formatAgo(alert.followUp?.since ?? alert.at, Date.now())}, nobody responded`
@@ -1230,6 +1277,12 @@ export function mountApp(
   /** One modal at a time; Escape or Cancel closes it and focus returns where it was. */
   function showDialog(dialog: HTMLDialogElement, focus: HTMLElement): void {
     openDialog?.close();
+    // An error line is about the last attempt: it goes as soon as the member changes anything.
+    dialog.addEventListener("input", () => {
+      for (const line of Array.from(dialog.querySelectorAll<HTMLElement>(".dialog-error"))) {
+        line.hidden = true;
+      }
+    });
     const returnTo =
       document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     openDialog = dialog;
@@ -1267,7 +1320,7 @@ export function mountApp(
       attrs: {
         rows: 3,
         maxlength: LIMITS.takeOverReason,
-        required: true,
+        "aria-required": "true",
         placeholder: `e.g. ${holder.name} is not answering; caller needs instructions now`,
         "aria-label": "Reason",
       },
@@ -1367,7 +1420,7 @@ export function mountApp(
         h("input", {
           testId: "outcome-option",
           data: { outcome },
-          attrs: { type: "radio", name: "outcome", value: outcome, required: true },
+          attrs: { type: "radio", name: "outcome", value: outcome },
         }),
         OUTCOME_LABELS[outcome],
       ),
@@ -1419,7 +1472,7 @@ export function mountApp(
         { className: "dialog-lead" },
         call === undefined || alert.callId === undefined
           ? alert.title
-          : `${labelOfCall({ id: alert.callId, call }, subjects)} · ${call.lastSnippet}`,
+          : `${callerName({ id: alert.callId, call })} · ${followUpAbout(alert) ?? "critical call"} · last: “${call.lastSnippet}”`,
       ),
       phone === undefined
         ? null
@@ -1553,6 +1606,7 @@ export function mountApp(
                 "button",
                 {
                   attrs: { type: "button" },
+                  testId: "alert-open-call",
                   data: { focusKey: `alert-open-${alert.id}` },
                   on: {
                     click: () => {

@@ -70,7 +70,12 @@ export function mountSignIn(root: HTMLElement, backend: Backend, notice?: string
     h("p", { className: "tagline" }, "Live supervision of AI-answered calls"),
     notice === undefined
       ? null
-      : h("p", { className: "notice", testId: "signin-notice", attrs: { role: "alert" } }, notice),
+      : h(
+          "div",
+          { className: "notice", attrs: { role: "alert" } },
+          h("strong", { className: "notice-title" }, "You were signed out"),
+          h("p", { testId: "signin-notice" }, notice),
+        ),
     h("label", {}, "Email", email),
     h("label", {}, "Password", password),
     submit,

@@ -32,6 +32,7 @@ import {
   planTurn,
   screenOutbox,
   turnFingerprint,
+  type ScreenedOutbox,
   HISTORY_LIMIT,
   TURN_CLAIM_TTL_MS,
   type CallState,
@@ -297,6 +298,42 @@ async function applyPendingFirst(callId: string, progress: Progress): Promise<vo
   }
 }
 
+interface Understood extends TurnRead {
+  readonly screened: ScreenedOutbox;
+  readonly lapse: HoldLapse | null;
+  readonly now: number;
+}
+
+/**
+ * What the reads mean for this turn: which outbox messages may be spoken and whether the hold
+ * lapsed. Recorded in `progress` at once, so an answer given without the claim or the write
+ * still knows the call.
+ */
+function understand(read: TurnRead, progress: Progress): Understood {
+  const now = Date.now();
+  const { state } = read;
+  const owner = state.call?.owner;
+  const screened = screenOutbox(state.outbox, read.members, owner);
+  let lapse: HoldLapse | null = null;
+  if (owner?.kind === "human") {
+    const reason = holdLapse({
+      owner,
+      presence: read.presence,
+      member: read.members[owner.uid] ?? null,
+      settings: holdSettings(read.settings),
+      history: state.history,
+      holderQueuedMessage: screened.deliver.some((entry) => entry.by === owner.uid),
+      now,
+    });
+    if (reason !== null) lapse = lapseOf(owner, reason);
+  }
+  progress.state = state;
+  if (read.callerName !== undefined) progress.callerName = read.callerName;
+  progress.deliverable = screened.deliver;
+  progress.lapse = lapse;
+  return { ...read, screened, lapse, now };
+}
+
 /** The speech turn with every store answering: claim, read, decide, respond, write. */
 async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
   const { gateway, body, callId, fingerprint, progress, response } = input;
@@ -315,7 +352,7 @@ async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
   // The claim and the reads go out together: a turn costs one round trip before the responder.
   const [claimed, reading, marking] = await Promise.allSettled([
     claimTurn(turnRef, fingerprint),
-    readTurn(tenantId, callId, subjectId),
+    readTurn(tenantId, callId, subjectId).then((read) => understand(read, progress)),
     markerRead,
   ]);
   if (claimed.status === "rejected") throw claimed.reason;
@@ -344,13 +381,10 @@ async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
     return claim.answer;
   }
   try {
-    const { state, callerName } = read;
+    const { state, callerName, screened, lapse, now } = read;
     if (callIsClosed(state)) {
       throw new HttpError("FAILED_PRECONDITION", "This call has already ended.");
     }
-    const now = Date.now();
-    const owner = state.call?.owner;
-    const screened = screenOutbox(state.outbox, read.members, owner);
     for (const entry of screened.orphaned) {
       logger.warn("outbox message dropped: its author may no longer message the caller", {
         tenantId,
@@ -359,23 +393,6 @@ async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
         by: entry.by,
       });
     }
-    let lapse: HoldLapse | null = null;
-    if (owner?.kind === "human") {
-      const reason = holdLapse({
-        owner,
-        presence: read.presence,
-        member: read.members[owner.uid] ?? null,
-        settings: holdSettings(read.settings),
-        history: state.history,
-        holderQueuedMessage: screened.deliver.some((entry) => entry.by === owner.uid),
-        now,
-      });
-      if (reason !== null) lapse = lapseOf(owner, reason);
-    }
-    progress.state = state;
-    if (callerName !== undefined) progress.callerName = callerName;
-    progress.deliverable = screened.deliver;
-    progress.lapse = lapse;
 
     const decision = decideTurn(body.text, state, now, { outbox: screened, lapse });
     const reply = decision.aiReplies

@@ -64,3 +64,45 @@ export function waitForValue(
     });
   });
 }
+
+/** An ID token for a seeded member, from the Auth emulator's REST API. */
+export async function idTokenOf(email: string, password: string): Promise<string> {
+  const host = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? "127.0.0.1:9099";
+  const response = await fetch(
+    `http://${host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
+    },
+  );
+  const body: unknown = await response.json();
+  if (
+    !response.ok ||
+    typeof body !== "object" ||
+    body === null ||
+    !("idToken" in body) ||
+    typeof body.idToken !== "string"
+  ) {
+    throw new Error(`sign-in of ${email} failed: HTTP ${response.status}`);
+  }
+  return body.idToken;
+}
+
+/** The member-management endpoint, as an admin would call it. */
+export async function membersRequest(
+  method: "POST" | "PATCH" | "DELETE",
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${emulatorFunctionsBase()}/members${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json().catch(() => undefined) };
+}

@@ -93,6 +93,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+export const DESK = { width: 1440, height: 900 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+/**
+ * The same view at a desk (1440×900) and on a phone (390×844): `<name>-desk.png` and
+ * `<name>-phone.png`, viewport only (what a person sees without scrolling). The page is left at
+ * desk size.
+ */
+export async function screenshotBoth(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  for (const [suffix, size] of [
+    ["desk", DESK],
+    ["phone", PHONE],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${suffix}.png`) });
+  }
+  await page.setViewportSize(DESK);
+}
+
 /**
  * Makes the database emulator unreachable for one page, and reachable again, without touching
  * the emulator: the page's WebSockets to the database port are relayed through Playwright
