@@ -14,7 +14,7 @@ import { onRequest, type Request } from "firebase-functions/v2/https";
 import { DEFERRED_TURN_QUEUE } from "../domain/deferred.js";
 import { countDeferredTurns, withTimeout } from "../lib/deferred-turns.js";
 import { HttpError } from "../lib/errors.js";
-import { endpoint } from "../lib/http.js";
+import { routedEndpoint } from "../lib/http.js";
 import { adminTokenChecks, bearerToken, unauthenticated } from "../lib/idtoken.js";
 import { memberClaimsSchema } from "../lib/model.js";
 import { firestore } from "../lib/paths.js";
@@ -116,7 +116,7 @@ async function readiness(viewer: Viewer) {
 }
 
 export const health = onRequest(
-  endpoint(["GET", "HEAD"], async (request) => {
+  routedEndpoint(["GET", "HEAD"], async (request) => {
     const path = request.path.replace(/\/+$/, "");
     if (path === "" || path === "/") {
       return { status: "ok", time: new Date().toISOString() };
