@@ -487,7 +487,7 @@ describe("sweeper: follow-up", () => {
     const { idToken } = await signIn(tenantAdmin.email, tenantAdmin.password);
     const first = await sweep(idToken);
     expect(first.status, JSON.stringify(first.body)).to.equal(200);
-    expect(first.body).to.deep.equal({ tenantId, closed: [], pruned: [control] });
+    expect(first.body).to.deep.equal({ tenantId, closed: [], pruned: [control], deferred: [] });
     expect(await read(callPath(tenantId, followedId))).to.deep.include({ status: "ended" });
     expect(await read(alertPath(tenantId, alertId))).to.deep.include({ status: "open" });
 
@@ -499,7 +499,7 @@ describe("sweeper: follow-up", () => {
     });
     await waitForAudit(admin, tenantId, "follow_up_close");
     const second = await sweep(idToken);
-    expect(second.body).to.deep.equal({ tenantId, closed: [], pruned: [followedId] });
+    expect(second.body).to.deep.equal({ tenantId, closed: [], pruned: [followedId], deferred: [] });
     expect(await read(callPath(tenantId, followedId))).to.equal(null);
     expect(await read(alertPath(tenantId, alertId))).to.equal(null);
   });

@@ -739,7 +739,7 @@ describe("sweeper", () => {
     const { idToken } = await signIn(tenantAdmin.email, tenantAdmin.password);
     const reply = await sweep(idToken);
     expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
-    expect(reply.body).to.deep.equal({ tenantId, closed: [stale], pruned: [old] });
+    expect(reply.body).to.deep.equal({ tenantId, closed: [stale], pruned: [old], deferred: [] });
 
     expect(await read(callPath(tenantId, stale))).to.deep.include({ status: "ended" });
     await waitForDoc(admin, firestore.archivedCallDoc(tenantId, stale));

@@ -283,3 +283,52 @@ export function planDeferredTurn(input: DeferredPlanInput): TurnPlan {
   } satisfies TurnRecord;
   return { update, answer };
 }
+
+// ---------------------------------------------------------------- ordering a call's deferred turns
+
+/** A call's deferred turns as spoken: by the turn's time, then by turn id so the order is total. */
+export function inTurnOrder(turns: readonly DeferredTurn[]): DeferredTurn[] {
+  return [...turns].sort(
+    (a, b) =>
+      a.at - b.at ||
+      (a.request.turnId < b.request.turnId ? -1 : a.request.turnId > b.request.turnId ? 1 : 0),
+  );
+}
+
+export interface MarkersOfTurn {
+  /** Other turns of the call deferred before this one, in the order spoken: applied first. */
+  readonly earlier: DeferredTurn[];
+  /** This very turn, deferred by an earlier attempt with the same words. */
+  readonly own: DeferredTurn | undefined;
+}
+
+/**
+ * Which of a call's markers a turn must apply before writing its own. `at` is the turn's own time
+ * (its arrival, or its marker's time when an earlier attempt deferred it): markers of later turns
+ * are left to those turns' own tasks and successors, and a marker under this turn id with other
+ * words is no part of this turn's past.
+ */
+export function markersOfTurn(
+  markers: readonly DeferredTurn[],
+  turnId: string,
+  fingerprint: string,
+  at: number,
+): MarkersOfTurn {
+  const own = markers.find(
+    (turn) => turn.request.turnId === turnId && turn.fingerprint === fingerprint,
+  );
+  const until = own?.at ?? at;
+  const earlier = inTurnOrder(
+    markers.filter((turn) => turn.request.turnId !== turnId && turn.at <= until),
+  );
+  return { earlier, own };
+}
+
+/** Two lists of a call's deferred turns as one, each turn once, in the order spoken. */
+export function mergeTurns(...lists: readonly (readonly DeferredTurn[])[]): DeferredTurn[] {
+  const byTurn = new Map<string, DeferredTurn>();
+  for (const turn of lists.flat()) {
+    if (!byTurn.has(turn.request.turnId)) byTurn.set(turn.request.turnId, turn);
+  }
+  return inTurnOrder([...byTurn.values()]);
+}

@@ -14,7 +14,14 @@ import type { Response } from "express";
 import { getDatabase, type Reference } from "firebase-admin/database";
 import { logger } from "firebase-functions";
 import { onRequest, type Request } from "firebase-functions/v2/https";
-import { answerOf, deferredFromPlan, fallbackTurn, type DeferredTurn } from "../domain/deferred.js";
+import {
+  answerOf,
+  deferredFromPlan,
+  fallbackTurn,
+  markersOfTurn,
+  mergeTurns,
+  type DeferredTurn,
+} from "../domain/deferred.js";
 import { urgencyAlertId } from "../domain/fanout.js";
 import { holdLapse, holdSettings, lapseOf, type HoldLapse } from "../domain/hold.js";
 import {
@@ -43,7 +50,7 @@ import { parseJsonBody } from "../lib/body.js";
 import {
   deferTurn,
   PendingTurns,
-  readDeferredMarker,
+  readCallMarkers,
   recordDeferredTurn,
 } from "../lib/deferred-turns.js";
 import type { TenantSettings } from "../lib/directory.js";
@@ -268,12 +275,14 @@ interface Progress {
   lapse?: HoldLapse | null;
   /** The settled answer, set just before the write is sent: the write records exactly this. */
   planned?: DeferredTurn;
-  /** The deferred record of this very turn, when an earlier attempt was answered without the stores. */
-  marker?: DeferredTurn | null;
+  /** The call's deferred turns still marked in Firestore (absent until the query answers). */
+  markers?: readonly DeferredTurn[];
 }
 
 interface LiveInput {
   readonly gateway: string;
+  /** When the request arrived: markers of turns deferred after that are later turns'. */
+  readonly arrived: number;
   readonly body: SpeechTurnRequest;
   readonly callId: string;
   readonly fingerprint: string;
@@ -289,9 +298,13 @@ function abandoned(progress: Progress): boolean {
 /** This instance's deferred turns, per call (see lib/deferred-turns.ts). */
 const pendingTurns = new PendingTurns();
 
-/** Records this instance's earlier deferred turns of the call before the turn itself. */
-async function applyPendingFirst(callId: string, progress: Progress): Promise<void> {
-  for (const turn of pendingTurns.of(callId)) {
+/** Records deferred turns of the call, in the order given, while the attempt is still live. */
+async function applyDeferred(
+  callId: string,
+  turns: readonly DeferredTurn[],
+  progress: Progress,
+): Promise<void> {
+  for (const turn of turns) {
     if (abandoned(progress)) return;
     await recordDeferredTurn(turn, (phone) => directory.resolveCaller(phone));
     pendingTurns.done(callId, turn.request.turnId);
@@ -336,24 +349,24 @@ function understand(read: TurnRead, progress: Progress): Understood {
 
 /** The speech turn with every store answering: claim, read, decide, respond, write. */
 async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
-  const { gateway, body, callId, fingerprint, progress, response } = input;
+  const { gateway, arrived, body, callId, fingerprint, progress, response } = input;
   const started = performance.now();
-  const markerRead = readDeferredMarker(callId, body.turnId).then(
-    (marker) => (progress.marker = marker),
-  );
+  // The call's deferred turns, wherever they were deferred: a turn whose task was lost is
+  // recorded by the next turn of its call (or by the sweeper when there is none).
+  const markersRead = readCallMarkers(callId).then((markers) => (progress.markers = markers));
   const caller = await directory.resolveCaller(body.from);
   const resolved = performance.now();
   const { tenantId, subjectId } = caller;
   progress.tenantId = tenantId;
   if (subjectId !== undefined) progress.subjectId = subjectId;
-  await applyPendingFirst(callId, progress);
+  await applyDeferred(callId, pendingTurns.of(callId), progress);
   const turnRef = getDatabase().ref(turnPath(tenantId, callId, body.turnId));
 
   // The claim and the reads go out together: a turn costs one round trip before the responder.
   const [claimed, reading, marking] = await Promise.allSettled([
     claimTurn(turnRef, fingerprint),
     readTurn(tenantId, callId, subjectId).then((read) => understand(read, progress)),
-    markerRead,
+    markersRead,
   ]);
   if (claimed.status === "rejected") throw claimed.reason;
   const claim = claimed.value;
@@ -362,25 +375,43 @@ async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
     // record an answer the caller never heard.
     return Promise.reject(new Error("abandoned"));
   }
-  const marker = marking.status === "fulfilled" ? marking.value : null;
-  if (claim.kind === "claimed" && marker !== null && marker.fingerprint === fingerprint) {
-    // An earlier attempt of this turn was answered without the stores and its write is queued.
+  if (marking.status === "rejected") {
+    // As with no marker: the queue still records those turns, only perhaps after this one.
+    logger.warn("deferred turn markers unreadable", { callId, error: String(marking.reason) });
+  }
+  const { earlier, own } = markersOfTurn(
+    marking.status === "fulfilled" ? marking.value : [],
+    body.turnId,
+    fingerprint,
+    arrived,
+  );
+  if (claim.kind === "claimed" && own !== undefined) {
+    // An earlier attempt of this turn was answered without the stores: record it now (its task
+    // may be lost), after the call's turns deferred before it, and give the same answer.
     await releaseClaim(turnRef, fingerprint, claim.at);
+    await applyDeferred(callId, [...earlier, own], progress);
     response.set(TURN_HEADER, "replayed");
-    return answerOf(marker);
+    return answerOf(own);
   }
   if (reading.status === "rejected") {
     if (claim.kind === "claimed") await releaseClaim(turnRef, fingerprint, claim.at);
     throw reading.reason;
   }
-  const read = reading.value;
-  const readAt = performance.now();
   if (claim.kind === "answered") {
     logger.info("turn replayed", { tenantId, callId, turnId: body.turnId });
     response.set(TURN_HEADER, "replayed");
     return claim.answer;
   }
   try {
+    let read = reading.value;
+    if (earlier.length > 0) {
+      // Turns the caller spoke before this one come first in the transcript; the call as read
+      // predates them, so it is read again (rare: only after a deferral whose task was lost or late).
+      await applyDeferred(callId, earlier, progress);
+      if (abandoned(progress)) return await Promise.reject(new Error("abandoned"));
+      read = understand(await readTurn(tenantId, callId, subjectId), progress);
+    }
+    const readAt = performance.now();
     const { state, callerName, screened, lapse, now } = read;
     if (callIsClosed(state)) {
       throw new HttpError("FAILED_PRECONDITION", "This call has already ended.");
@@ -521,7 +552,7 @@ async function recordTurn(request: Request, response: Response): Promise<TurnAns
 
   const progress: Progress = { abandon: new AbortController() };
   response.set(TURN_HEADER, "live");
-  const live = liveTurn({ gateway, body, callId, fingerprint, progress, response });
+  const live = liveTurn({ gateway, arrived, body, callId, fingerprint, progress, response });
   const settled = await settleBy(
     live,
     arrived + answerBudgetMs.value() - ANSWER_MARGIN_MS - DEFER_MS,
@@ -535,10 +566,15 @@ async function recordTurn(request: Request, response: Response): Promise<TurnAns
     }
   });
   const why = settled.kind === "late" ? "budget" : String(settled.error);
-  const marker = progress.marker;
-  if (marker !== undefined && marker !== null && marker.fingerprint === fingerprint) {
+  const { earlier: marked, own } = markersOfTurn(
+    progress.markers ?? [],
+    body.turnId,
+    fingerprint,
+    arrived,
+  );
+  if (own !== undefined) {
     response.set(TURN_HEADER, "replayed");
-    return answerOf(marker);
+    return answerOf(own);
   }
   const turn =
     progress.planned ??
@@ -557,9 +593,14 @@ async function recordTurn(request: Request, response: Response): Promise<TurnAns
       },
       now: Date.now(),
     });
-  const before = pendingTurns.of(callId).filter((t) => t.request.turnId !== body.turnId);
+  // The task carries every earlier deferred turn known here, this instance's and the marked ones,
+  // so one delivered task records the call's deferred turns in order even if theirs were lost.
+  const before = mergeTurns(
+    pendingTurns.of(callId).filter((t) => t.request.turnId !== body.turnId),
+    marked,
+  );
   pendingTurns.add(turn);
-  const deferral = await deferTurn({ turn, earlier: [...before] }, DEFER_MS);
+  const deferral = await deferTurn({ turn, earlier: before }, DEFER_MS);
   logger.warn("turn answered without the stores", {
     callId,
     turnId: body.turnId,

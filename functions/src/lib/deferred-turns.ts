@@ -1,12 +1,16 @@
 /**
  * Deferred turns in the stores. A deferred turn goes two ways at once, each bounded in time:
  * - a Cloud Task on the `applyDeferredTurn` queue (task id = `deferredTurnId`): the durable retry;
- * - a marker document `deferredTurns/{deferredTurnId}` in Firestore, written best-effort: it is the
- *   count the readiness view reports, and where a retry of the turn on another instance finds the
- *   answer the caller was given. The applier deletes it once the turn is recorded.
- * A function instance also keeps its own deferred turns per call (`PendingTurns`): a later turn of
- * the call on the same instance applies them first, and their task carries them too, so turns of a
- * call reach the transcript in the order the caller spoke them.
+ * - a marker document `deferredTurns/{deferredTurnId}` in Firestore, written best-effort: the
+ *   count the readiness view reports, where a retry of the turn on another instance finds the
+ *   answer the caller was given, and what keeps the turn if its task never reached the queue. The
+ *   applier deletes it once the turn is recorded.
+ * Every live turn reads its call's markers alongside its claim and records those of earlier turns
+ * first, in the order spoken (and its own, when it is a retry of a deferred turn), so a task lost
+ * with its instance costs nothing while the call goes on; the sweeper records what is left after
+ * a call's last turn (`applyOrphanedDeferredTurns`). A function instance also keeps its own
+ * deferred turns per call (`PendingTurns`): a later turn of the call on the same instance applies
+ * them first even when Firestore is away, and a new task carries every earlier turn known.
  */
 import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
@@ -17,6 +21,7 @@ import {
   deferredTaskSchema,
   deferredTurnId,
   deferredTurnSchema,
+  inTurnOrder,
   planDeferredTurn,
   type DeferredTask,
   type DeferredTurn,
@@ -65,20 +70,38 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 const markerSchema = deferredTurnSchema.extend({ deferredAt: deferredTurnSchema.shape.at });
 
-/** The deferred turn recorded for `callId`/`turnId`, or null. */
-export async function readDeferredMarker(
-  callId: string,
-  turnId: string,
-): Promise<DeferredTurn | null> {
-  const snapshot = await getFirestore()
-    .doc(deferredTurnDoc(deferredTurnId(callId, turnId)))
-    .get();
-  if (!snapshot.exists) return null;
-  const parsed = markerSchema.safeParse(snapshot.data());
+/** A marker document as a deferred turn with the time it was marked; null when malformed. */
+function parseMarker(data: unknown): { turn: DeferredTurn; deferredAt: number } | null {
+  const parsed = markerSchema.safeParse(data);
   if (!parsed.success) return null;
-  return deferredTurnSchema.parse(
-    Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key !== "deferredAt")),
-  );
+  const { deferredAt, ...turn } = parsed.data;
+  return { turn, deferredAt };
+}
+
+/**
+ * Every deferred turn of the call still marked, in the order spoken. One equality query on
+ * `callId`: Firestore's automatic single-field index serves it, and the few markers of a call are
+ * sorted here rather than by an `orderBy` that would need a composite index.
+ */
+export async function readCallMarkers(callId: string): Promise<DeferredTurn[]> {
+  const snapshot = await getFirestore()
+    .collection(DEFERRED_TURNS_COLLECTION)
+    .where("callId", "==", callId)
+    .get();
+  const turns: DeferredTurn[] = [];
+  for (const doc of snapshot.docs) {
+    const marker = parseMarker(doc.data());
+    // A marker filed under another id is not this turn's (ids come from call and turn).
+    if (
+      marker !== null &&
+      doc.id === deferredTurnId(marker.turn.callId, marker.turn.request.turnId)
+    ) {
+      turns.push(marker.turn);
+    } else {
+      logger.warn("malformed deferred turn marker ignored", { id: doc.id });
+    }
+  }
+  return inTurnOrder(turns);
 }
 
 export interface Deferral {
@@ -239,4 +262,61 @@ export class PendingTurns {
     if (list.length === 0) this.byCall.delete(callId);
     else this.byCall.set(callId, list);
   }
+}
+
+/** Markers older than this are taken to have lost their task (the queue takes a task in seconds). */
+export const ORPHANED_MARKER_MS = 60_000;
+/** One sweep applies at most this many markers; the next sweep goes on. */
+const SWEEP_MARKER_LIMIT = 500;
+/** A stalled database stops the sweep's deferred turns, not the sweep. */
+const SWEEP_TURN_BUDGET_MS = 10_000;
+
+/**
+ * Applies deferred turns whose marker is older than `ORPHANED_MARKER_MS`: the last turns of calls
+ * whose task was lost (a later turn of the call would have applied them). One tenant's, or every
+ * marker (turns that did not know their tenant included). A call's turns go in the order spoken;
+ * a failure stops that call (its later turns wait for the next sweep) and not the others.
+ * Returns the ids of the markers applied (or found already recorded) and removed.
+ */
+export async function applyOrphanedDeferredTurns(
+  scope: { readonly tenantId?: string },
+  now: number,
+  resolveCaller: (phone: string) => Promise<Caller>,
+): Promise<string[]> {
+  const cutoff = now - ORPHANED_MARKER_MS;
+  const collection = getFirestore().collection(DEFERRED_TURNS_COLLECTION);
+  // One field per query, so each is served by Firestore's automatic single-field indexes.
+  const query =
+    scope.tenantId === undefined
+      ? collection.where("deferredAt", "<=", cutoff)
+      : collection.where("tenantId", "==", scope.tenantId);
+  const snapshot = await query.limit(SWEEP_MARKER_LIMIT).get();
+  const byCall = new Map<string, DeferredTurn[]>();
+  for (const doc of snapshot.docs) {
+    const marker = parseMarker(doc.data());
+    if (marker === null || marker.deferredAt > cutoff) continue;
+    const list = byCall.get(marker.turn.callId) ?? [];
+    list.push(marker.turn);
+    byCall.set(marker.turn.callId, list);
+  }
+  const applied: string[] = [];
+  for (const [callId, turns] of byCall) {
+    try {
+      for (const turn of inTurnOrder(turns)) {
+        await withTimeout(
+          recordDeferredTurn(turn, resolveCaller),
+          SWEEP_TURN_BUDGET_MS,
+          "apply orphaned deferred turn",
+        );
+        applied.push(deferredTurnId(callId, turn.request.turnId));
+      }
+    } catch (error) {
+      logger.error("orphaned deferred turn not applied; the next sweep retries", {
+        callId,
+        error: String(error),
+      });
+    }
+  }
+  if (applied.length > 0) logger.warn("orphaned deferred turns applied", { count: applied.length });
+  return applied;
 }
