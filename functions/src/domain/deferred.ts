@@ -26,6 +26,7 @@ import {
   type TurnDecision,
   type TurnPlan,
   type TurnRecord,
+  TURN_CLAIM_TTL_MS,
 } from "./turn.js";
 
 /** The Cloud Tasks queue (named after its function) that applies deferred turns. */
@@ -211,8 +212,11 @@ export function deferredFromPlan(input: PlannedInput): DeferredTurn {
 
 /**
  * The turn record transaction of an applier: take the record unless the turn is already done (or
- * the id belongs to other words). A pending claim of the same turn is taken at once, whatever its
- * age: it belongs to the attempt that gave up, and the deferred turn is what the caller heard.
+ * the id belongs to other words), or another applier is recording it now. A live attempt's pending
+ * claim of the same turn is taken at once, whatever its age: it belongs to the attempt that gave
+ * up, and the deferred turn is what the caller heard. Appliers exclude each other (the queue, the
+ * call's next turn and the sweeper may reach the same marker at once; two writes of one turn
+ * would number its messages twice) until an applier's claim is as old as a live claim's TTL.
  */
 export function deferredClaimUpdate(
   current: unknown,
@@ -220,11 +224,24 @@ export function deferredClaimUpdate(
   now: number,
 ): TurnRecord | undefined {
   if (typeof current === "object" && current !== null) {
-    const record = current as { status?: unknown; fingerprint?: unknown };
+    const record = current as {
+      status?: unknown;
+      fingerprint?: unknown;
+      applier?: unknown;
+      claimedAt?: unknown;
+    };
     if (record.fingerprint !== undefined && record.fingerprint !== fingerprint) return undefined;
     if (record.status === "done") return undefined;
+    if (
+      record.status === "pending" &&
+      record.applier === true &&
+      typeof record.claimedAt === "number" &&
+      now - record.claimedAt < TURN_CLAIM_TTL_MS
+    ) {
+      return undefined;
+    }
   }
-  return { status: "pending", fingerprint, claimedAt: now };
+  return { status: "pending", fingerprint, claimedAt: now, applier: true };
 }
 
 export interface DeferredPlanInput {

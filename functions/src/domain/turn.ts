@@ -106,6 +106,8 @@ const pendingTurnSchema = z.strictObject({
   status: z.literal("pending"),
   fingerprint: z.string(),
   claimedAt: z.number(),
+  /** Claimed to record a deferred turn (see domain/deferred.ts), not by a live attempt. */
+  applier: z.literal(true).optional(),
 });
 const doneTurnSchema = z.strictObject({
   status: z.literal("done"),

@@ -151,6 +151,13 @@ export async function deferTurn(task: DeferredTask, ms: number): Promise<Deferra
 
 export type ApplyOutcome = "applied" | "already-done" | "conflict";
 
+export class TurnBeingAppliedError extends Error {
+  constructor(callId: string, turnId: string) {
+    super(`deferred turn ${callId}/${turnId} is being recorded by another applier`);
+    this.name = "TurnBeingAppliedError";
+  }
+}
+
 /**
  * Records one deferred turn, idempotently: resolves the caller when the turn did not know its
  * tenant, takes the turn record unless the turn is done, plans from the call as it is now with
@@ -182,6 +189,10 @@ export async function recordDeferredTurn(
       current !== null &&
       "fingerprint" in current &&
       current.fingerprint === turn.fingerprint;
+    if (sameTurn && "status" in current && current.status === "pending") {
+      // Another applier is recording it: whoever needs it recorded first retries later.
+      throw new TurnBeingAppliedError(turn.callId, turn.request.turnId);
+    }
     outcome = sameTurn ? "already-done" : "conflict";
   } else {
     const call: unknown = (await db.ref(callPath(tenantId, turn.callId)).get()).val();

@@ -17,7 +17,12 @@ import {
   fallbackTurn,
   planDeferredTurn,
 } from "../../src/domain/deferred.js";
-import { HOLDING_LINE, screenOutbox, type CallState } from "../../src/domain/turn.js";
+import {
+  HOLDING_LINE,
+  screenOutbox,
+  TURN_CLAIM_TTL_MS,
+  type CallState,
+} from "../../src/domain/turn.js";
 import {
   alertSchema,
   HOLD_DEFAULTS,
@@ -310,6 +315,7 @@ describe("deferredClaimUpdate", () => {
       status: "pending",
       fingerprint: "fp",
       claimedAt: NOW,
+      applier: true,
     });
     expect(
       deferredClaimUpdate({ status: "pending", fingerprint: "fp", claimedAt: NOW - 1 }, "fp", NOW),
@@ -320,6 +326,15 @@ describe("deferredClaimUpdate", () => {
     expect(
       deferredClaimUpdate({ status: "pending", fingerprint: "other", claimedAt: 1 }, "fp", NOW),
     ).to.equal(undefined);
+  });
+  it("leaves a turn to another applier until its claim is as old as a live claim's TTL", () => {
+    const applying = { status: "pending", fingerprint: "fp", applier: true };
+    expect(
+      deferredClaimUpdate({ ...applying, claimedAt: NOW - TURN_CLAIM_TTL_MS + 1 }, "fp", NOW),
+    ).to.equal(undefined);
+    expect(
+      deferredClaimUpdate({ ...applying, claimedAt: NOW - TURN_CLAIM_TTL_MS }, "fp", NOW),
+    ).to.deep.equal({ status: "pending", fingerprint: "fp", claimedAt: NOW, applier: true });
   });
   it("names a turn with a task id Cloud Tasks accepts", () => {
     expect(deferredTurnId(CALL, "turn/ü 1")).to.match(/^turn-[A-Za-z0-9_-]{43}$/);
