@@ -29,6 +29,7 @@ import {
   gatewayPost,
   gatewayToken,
   seedGatewayTenant,
+  waitForValue,
   type GatewayTenant,
 } from "./support/gateway-client.js";
 
@@ -177,6 +178,62 @@ describe("deferred turns whose task was lost", function () {
       await admin.database.ref(turnPath(tenant.tenantId, callId, retried.turnId)).get()
     ).val() as { status: string } | null;
     expect(record?.status).to.equal("done");
+    expect(await markerExists(id)).to.equal(false);
+  });
+});
+
+describe("a deferred turn being recorded by another applier", function () {
+  this.timeout(120_000);
+
+  it("makes the call's next turn defer behind it, not write first; each turn is recorded once, in order", async () => {
+    const tenant = await seedGatewayTenant(admin);
+    const token = await gatewayToken();
+    const callRef = freshId("CA");
+    const first = turnBody(tenant, callRef, "Hello, I need to talk to someone.");
+    const busy = turnBody(tenant, callRef, "My neighbour is not answering her door");
+    const next = turnBody(tenant, callRef, "Should I call someone?");
+    const { callId } = answered(await gatewayPost("speechTurn", first, { token }));
+    const { turn, id } = await writeMarker(tenant, busy, Date.now());
+    // An applier (a queue delivery, another instance's turn) holds the turn record right now.
+    await admin.database.ref(turnPath(tenant.tenantId, callId, busy.turnId)).set({
+      status: "pending",
+      fingerprint: turn.fingerprint,
+      claimedAt: Date.now(),
+      applier: true,
+    });
+
+    const reply = await gatewayPost("speechTurn", next, { token });
+    const answer = answered(reply);
+    expect(reply.headers.get("lifeline-turn")).to.equal("deferred");
+    expect(
+      (await transcript(tenant.tenantId, callId)).map((m) => m.turnId),
+      "nothing of the next turn is written before the busy one",
+    ).to.deep.equal([first.turnId, first.turnId]);
+
+    // The next turn's task carries the busy one and takes it over once that claim has lapsed.
+    const stored = await waitForValue(
+      admin.database.ref(messagesPath(tenant.tenantId, callId)),
+      (value) => Object.keys(value ?? {}).length >= 6,
+      100_000,
+    );
+    const messages = Object.values(stored as Record<string, StoredMessage>).sort(
+      (a, b) => a.seq - b.seq,
+    );
+    expect(messages.map((m) => [m.seq, m.role, m.turnId])).to.deep.equal(
+      [first, busy, next].flatMap((body, i) => [
+        [2 * i + 1, "caller", body.turnId],
+        [2 * i + 2, "assistant", body.turnId],
+      ]),
+    );
+    expect(messages[3]?.text).to.equal(turn.answer.reply);
+    expect(messages[5]?.text).to.equal(answer.reply);
+    const summary = (await admin.database.ref(callPath(tenant.tenantId, callId)).get()).val() as {
+      messageCount: number;
+    };
+    expect(summary.messageCount, "no turn numbered twice").to.equal(6);
+    for (let i = 0; i < 100 && (await markerExists(id)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(await markerExists(id)).to.equal(false);
   });
 });
