@@ -298,17 +298,23 @@ function abandoned(progress: Progress): boolean {
 /** This instance's deferred turns, per call (see lib/deferred-turns.ts). */
 const pendingTurns = new PendingTurns();
 
-/** Records deferred turns of the call, in the order given, while the attempt is still live. */
+/**
+ * Records deferred turns of the call, in the order given, while the attempt is still live.
+ * Whether any was written now (not found already recorded): then the call as read is out of date.
+ */
 async function applyDeferred(
   callId: string,
   turns: readonly DeferredTurn[],
   progress: Progress,
-): Promise<void> {
+): Promise<boolean> {
+  let wrote = false;
   for (const turn of turns) {
-    if (abandoned(progress)) return;
-    await recordDeferredTurn(turn, (phone) => directory.resolveCaller(phone));
+    if (abandoned(progress)) return wrote;
+    const outcome = await recordDeferredTurn(turn, (phone) => directory.resolveCaller(phone));
+    if (outcome === "applied") wrote = true;
     pendingTurns.done(callId, turn.request.turnId);
   }
+  return wrote;
 }
 
 interface Understood extends TurnRead {
@@ -404,13 +410,12 @@ async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
   }
   try {
     let read = reading.value;
-    if (earlier.length > 0) {
-      // Turns the caller spoke before this one come first in the transcript; the call as read
-      // predates them, so it is read again (rare: only after a deferral whose task was lost or late).
-      await applyDeferred(callId, earlier, progress);
-      if (abandoned(progress)) return await Promise.reject(new Error("abandoned"));
-      read = understand(await readTurn(tenantId, callId, subjectId), progress);
-    }
+    // Turns the caller spoke before this one come first in the transcript; when one is written
+    // now, the call as read predates it and is read again (rare: a deferral whose task was lost
+    // or is late).
+    const wrote = earlier.length > 0 && (await applyDeferred(callId, earlier, progress));
+    if (abandoned(progress)) return await Promise.reject(new Error("abandoned"));
+    if (wrote) read = understand(await readTurn(tenantId, callId, subjectId), progress);
     const readAt = performance.now();
     const { state, callerName, screened, lapse, now } = read;
     if (callIsClosed(state)) {
