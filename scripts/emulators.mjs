@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // The one way this repository runs the Firebase emulator suite:
 //
-//   node scripts/emulators.mjs exec "<command>" [--only …] [--project demo-x] [--config f.json] [--official]
-//   node scripts/emulators.mjs start [--only …] [--project demo-x] [--config f.json] [--official]
+//   node scripts/emulators.mjs exec "<command>" [--only …] [--project demo-x] [--config f.json] [--official] [--faults]
+//   node scripts/emulators.mjs start [--only …] [--project demo-x] [--config f.json] [--official] [--faults]
+//
+// `--faults` turns on our database emulator's fault control (`/.faults`, see emulator/README.md) by
+// putting RTDB_EMULATOR_FAULTS=1 in the environment firebase-tools passes on to the emulator.
+// `--official` also exports LIFELINE_OFFICIAL=1, so tests that need our emulator can skip.
 //
 // Any other flag is passed to `firebase emulators:<exec|start>` unchanged.
 //
@@ -30,22 +34,31 @@ export const SHIM_DIR = join(REPO_ROOT, "scripts", "java-shim");
 const DEFAULT_PROJECT = "demo-lifeline";
 
 /**
- * Splits our arguments from firebase's. Returns { mode, command, official, project, config,
+ * Splits our arguments from firebase's. Returns { mode, command, official, faults, project, config,
  * passthrough }; `project` and `config` are undefined when not given. Throws on bad usage.
  */
 export function parseArgs(argv) {
   const [mode, ...rest] = argv;
   if (mode !== "exec" && mode !== "start") {
-    throw new Error(`usage: emulators.mjs <exec "<command>"|start> [firebase flags…] [--official]`);
+    throw new Error(
+      `usage: emulators.mjs <exec "<command>"|start> [firebase flags…] [--official] [--faults]`,
+    );
   }
   let command;
+  // Our own switches may come before the command: `exec --faults "<cmd>"`.
+  const leading = [];
+  while (rest[0] === "--faults" || rest[0] === "--official") leading.push(rest.shift());
+  rest.push(...leading);
   if (mode === "exec") {
     command = rest.shift();
     if (command === undefined || command.startsWith("-")) {
-      throw new Error(`usage: emulators.mjs exec "<command>" [firebase flags…] [--official]`);
+      throw new Error(
+        `usage: emulators.mjs exec [--faults] "<command>" [firebase flags…] [--official] [--faults]`,
+      );
     }
   }
   let official = false;
+  let faults = false;
   let project;
   let config;
   const passthrough = [];
@@ -63,11 +76,12 @@ export function parseArgs(argv) {
       return value;
     };
     if (name === "--official") official = true;
+    else if (name === "--faults") faults = true;
     else if (name === "--project" || name === "-P") project = takeValue();
     else if (name === "--config" || name === "-c") config = takeValue();
     else passthrough.push(arg);
   }
-  return { mode, command, official, project, config, passthrough };
+  return { mode, command, official, faults, project, config, passthrough };
 }
 
 /** The project id: --project, else the config directory's .firebaserc default, else demo-lifeline. */
@@ -192,8 +206,12 @@ export function preparePlaceholders() {
 }
 
 /** The environment for `firebase emulators:*`. */
-export function emulatorEnv(baseEnv, { project, official }) {
+export function emulatorEnv(baseEnv, { project, official, faults = false }) {
   const env = { ...baseEnv };
+  // firebase-tools starts the database emulator with its own environment, and the java shim execs
+  // Node with it unchanged, so the emulator's CLI sees this variable.
+  if (faults) env.RTDB_EMULATOR_FAULTS = "1";
+  if (official) env.LIFELINE_OFFICIAL = "1";
   env.DATABASE_URL ??= defaultDatabaseUrl(project);
   // The Functions emulator gives a cold worker 30 s to load (FUNCTIONS_DISCOVERY_TIMEOUT, seconds).
   // Several triggers firing at once on a two-core machine start that many Node processes together,
@@ -227,6 +245,9 @@ async function main() {
   if (ensureLocalSecrets(REPO_ROOT)) {
     console.error("emulators: generated the local gateway key pair (.local/, .secret.local)");
   }
+  if (args.faults && args.official) {
+    console.error("emulators: --faults has no effect on the official database emulator");
+  }
   if (!args.official && (only === undefined || only.has("firestore"))) {
     console.error(
       "emulators: Firestore runs on @firestore-emulator/server: gRPC clients only, security rules " +
@@ -240,7 +261,7 @@ async function main() {
   const firebase = join(REPO_ROOT, "node_modules", ".bin", "firebase");
   const child = spawn(firebase, firebaseArgs, {
     stdio: "inherit",
-    env: emulatorEnv(process.env, { project, official: args.official }),
+    env: emulatorEnv(process.env, { project, official: args.official, faults: args.faults }),
   });
   // A terminal Ctrl-C reaches both processes; firebase-tools ignores a repeat within 100 ms.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {

@@ -53,6 +53,7 @@ const e2e = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.e2e.ya
 if (official) e2e.push("--official");
 step("dashboard end-to-end tests (Chromium, firebase emulators:exec with hosting)", "node", e2e);
 const emulators = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.emulators.yaml`];
-if (official) emulators.push("--official");
+// Fault-control tests need our emulator's /.faults; under --official they skip themselves.
+emulators.push(official ? "--official" : "--faults");
 step("emulator-suite tests (firebase emulators:exec)", "node", emulators);
 finish();

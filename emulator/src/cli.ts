@@ -4,8 +4,10 @@
  * passes to the database emulator it launches (spec §12.4), so it can stand in for the JAR:
  *   --host <h> --port <p> --functions_emulator_host <h> --functions_emulator_port <p>
  *   --single_project_mode <mode>
- * plus `--rules <file>` (rules for every namespace without rules of its own). Unknown flags, with
- * or without a value, are ignored. Exits 0 on SIGINT/SIGTERM without waiting for clients.
+ * plus `--rules <file>` (rules for every namespace without rules of its own) and `--faults` (fault
+ * control at `/.faults`; also on when the environment has `RTDB_EMULATOR_FAULTS=1`, which is how
+ * firebase-tools' launch reaches it). Unknown flags, with or without a value, are ignored. Exits 0
+ * on SIGINT/SIGTERM without waiting for clients; `--help` prints the usage and exits 0.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -43,7 +45,42 @@ function portFlag(flags: ReadonlyMap<string, string>, name: string): number | un
   return port;
 }
 
-export function serverOptionsFromArguments(argv: readonly string[]): ServerOptions {
+export const USAGE = `Usage: rtdb-emulator [options]
+
+A Firebase Realtime Database emulator on Node (no JVM).
+
+Options:
+  --host <host>                      interface to bind (default 127.0.0.1)
+  --port <port>                      port to listen on, 0 for a free one (default 9000)
+  --rules <file>                     rules for every namespace that has none of its own
+  --functions_emulator_host <host>   where function triggers are delivered
+  --functions_emulator_port <port>
+  --faults                           serve the test fault control at /.faults
+                                     (also on with RTDB_EMULATOR_FAULTS=1)
+  --help                             print this and exit
+
+Other flags firebase-tools passes are accepted and ignored.
+`;
+
+/** `--help` or `-h` anywhere among the arguments. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((argument) => argument === "--help" || argument === "-h");
+}
+
+/** Whether fault control is on: `--faults` (unless `--faults=false`) or RTDB_EMULATOR_FAULTS=1. */
+export function faultsRequested(
+  flags: ReadonlyMap<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const flag = flags.get("faults");
+  if (flag !== undefined) return flag !== "false";
+  return env["RTDB_EMULATOR_FAULTS"] === "1";
+}
+
+export function serverOptionsFromArguments(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ServerOptions {
   const flags = parseArguments(argv);
   const functionsHost = flags.get("functions_emulator_host");
   const functionsPort = portFlag(flags, "functions_emulator_port");
@@ -57,11 +94,17 @@ export function serverOptionsFromArguments(argv: readonly string[]): ServerOptio
       : { functionsEmulator: { host: functionsHost ?? "127.0.0.1", port: functionsPort } }),
     ...(rulesFile === undefined ? {} : { rulesFile }),
     ...(singleProjectMode === undefined ? {} : { singleProjectMode }),
+    ...(faultsRequested(flags, env) ? { faults: true } : {}),
   };
 }
 
 async function main(): Promise<void> {
-  const options = serverOptionsFromArguments(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const options = serverOptionsFromArguments(argv, process.env);
   const running: { server?: RunningServer } = {};
   let stopping = false;
   const stop = (): void => {
@@ -78,6 +121,9 @@ async function main(): Promise<void> {
   const server = await startServer(options);
   running.server = server;
   process.stdout.write(`rtdb-emulator: listening on ${server.url}\n`);
+  if (server.faults.enabled) {
+    process.stdout.write(`rtdb-emulator: fault control on at ${server.url}/.faults\n`);
+  }
 }
 
 function isEntryPoint(): boolean {

@@ -7,6 +7,7 @@
  * Trees are immutable and share structure, so a write costs O(depth + size of the written value),
  * pushes are found through a path trie of listeners, and nothing ever copies the whole tree.
  */
+import { Faults } from "./faults.js";
 import { hashNode } from "./hash.js";
 import { compareChildren, type NamedChild } from "./order.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
@@ -49,6 +50,8 @@ export interface DatabaseOptions {
   readonly maxWriteBytes?: number;
   /** Clock for `now` and `.sv` timestamps (tests). */
   readonly clock?: () => number;
+  /** Fault control shared by every front end of this database (off unless given). */
+  readonly faults?: Faults;
 }
 
 /** The body of a data push (`a:"d"` or `a:"m"`, spec §3.3); `p` has no leading slash. */
@@ -214,8 +217,11 @@ export class Database implements Engine {
   private readonly defaultRules: Ruleset;
   private readonly maxWriteBytes: number;
   private readonly clock: () => number;
+  /** The test fault control every front end consults (latency, stalled writes). */
+  readonly faults: Faults;
 
   constructor(options: DatabaseOptions = {}) {
+    this.faults = options.faults ?? new Faults(false);
     this.defaultRulesSource = options.defaultRules ?? OPEN_RULES;
     this.defaultRules = Ruleset.parse(this.defaultRulesSource);
     this.maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;

@@ -74,8 +74,10 @@ export class LongPollHub {
   }
 
   /** Ends every connection (server shutdown): held polls are answered so sockets can close. */
-  closeAll(): void {
-    for (const connection of [...this.byId.values()]) connection.endSession("server");
+  closeAll(): number {
+    const connections = [...this.byId.values()];
+    for (const connection of connections) connection.endSession("server");
+    return connections.length;
   }
 
   /** Number of live long-poll connections; for tests and diagnostics. */
@@ -583,7 +585,7 @@ export function adoptUpgradeSocket(
   return hubs.get(engine)?.adoptUpgradeSocket(sessionId, socket) ?? null;
 }
 
-/** Ends every long-poll connection of `engine` (call on server shutdown). */
-export function closeLongPolls(engine: Database): void {
-  hubs.get(engine)?.closeAll();
+/** Ends every long-poll connection of `engine` (server shutdown); returns how many there were. */
+export function closeLongPolls(engine: Database): number {
+  return hubs.get(engine)?.closeAll() ?? 0;
 }

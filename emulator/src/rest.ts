@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomInt } from "node:crypto";
 import { userContextFromIdToken } from "./auth.js";
+import type { Faults } from "./faults.js";
 import { hashNode } from "./hash.js";
 import { InvalidPathError, parsePath } from "./path.js";
 import { InvalidQueryError, parseRestQuery } from "./query.js";
@@ -14,7 +15,14 @@ import { RulesError } from "./rules/index.js";
 import { parseJson, toPlain } from "./rules/json.js";
 import { hasChildren, leafValue, childKeys, toRestValue, type Node } from "./tree.js";
 import { TriggerRegistrationError, type TriggerRegistry } from "./triggers.js";
-import { ADMIN, UNAUTHENTICATED, type AuthContext, type Engine, type QuerySpec } from "./types.js";
+import {
+  ADMIN,
+  UNAUTHENTICATED,
+  type AuthContext,
+  type Engine,
+  type QuerySpec,
+  type WriteResult,
+} from "./types.js";
 
 const DEFAULT_NAMESPACE = "fake-server";
 
@@ -23,6 +31,8 @@ export const DEFAULT_MAX_REST_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface RestOptions {
   readonly maxBodyBytes?: number;
+  /** Stalled writes are held here with the SDK sessions' (test fault control). */
+  readonly faults?: Faults;
 }
 
 /** A refusal with its HTTP status; the message goes into the `{"error"}` body. */
@@ -183,9 +193,17 @@ function booleanParam(params: URLSearchParams, name: string): boolean {
   throw new RestError(400, `${name} must be true or false (got ${value})`);
 }
 
+/** The credential firebase-tools, rules-unit-testing and the Admin SDK send to an emulator. */
+const OWNER_TOKEN = "owner";
+const UNAUTHORIZED = "Unauthorized request.";
+
 /**
- * `?auth=<ID token>` is that user (§7.3); a bearer token or `?access_token=` is admin, as the official
- * emulator accepts any access token; nothing is unauthenticated.
+ * Who a REST request is (§7.3). `?auth=<ID token>` is that user. The `Authorization: Bearer` header
+ * (or `?access_token=`) carries an access token in production; offline, the only access token the
+ * emulator can honour is `owner`, which is admin. Any other bearer is not a credential we can
+ * check: a decodable ID token counts as that user (never more than the user may do), anything else
+ * is refused, as production refuses an access token it cannot verify. No credentials is
+ * unauthenticated.
  */
 function authOf(request: RestRequest): AuthContext {
   const idToken = request.url.searchParams.get("auth");
@@ -197,9 +215,21 @@ function authOf(request: RestRequest): AuthContext {
     }
   }
   const authorization = request.req.headers.authorization;
-  if (authorization !== undefined && /^bearer\s+\S/i.test(authorization)) return ADMIN;
-  if (request.url.searchParams.has("access_token")) return ADMIN;
-  return UNAUTHENTICATED;
+  const bearer =
+    authorization === undefined ? undefined : /^bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  const accessToken = bearer ?? request.url.searchParams.get("access_token") ?? undefined;
+  if (accessToken === undefined) return UNAUTHENTICATED;
+  if (accessToken === OWNER_TOKEN) return ADMIN;
+  try {
+    return userContextFromIdToken(accessToken);
+  } catch {
+    throw new RestError(401, UNAUTHORIZED);
+  }
+}
+
+/** The emulator's settings are the owner's business (firebase-tools always sends `Bearer owner`). */
+function requireOwner(request: RestRequest): void {
+  if (!authOf(request).admin) throw new RestError(401, PERMISSION_DENIED);
 }
 
 async function handleData(engine: Engine, request: RestRequest, path: string[]): Promise<void> {
@@ -311,7 +341,7 @@ async function handleWrite(
   const fireTriggers = !booleanParam(params, "disableTriggers");
   if (!fireTriggers && !auth.admin) {
     // Imports are the tooling's: an end user must not be able to write past the functions.
-    throw new RestError(401, "disableTriggers needs admin credentials (a bearer token)");
+    throw new RestError(401, "disableTriggers needs admin credentials (Bearer owner)");
   }
   const ifMatch = request.req.headers["if-match"];
   if (ifMatch !== undefined && request.method !== "PUT" && request.method !== "DELETE") {
@@ -319,19 +349,29 @@ async function handleWrite(
   }
 
   const write = await parseWrite(request, path, unlimited);
-  const result = engine.write({
-    namespace: request.namespace,
-    path: write.path,
-    operation:
-      write.kind === "set"
-        ? { kind: "set", value: write.value }
-        : { kind: "update", values: write.values },
-    auth,
-    fireTriggers,
-    // readBody enforces the REST limit; the engine's own limit is the SDKs' smaller one.
-    unlimitedSize: true,
-    ...(ifMatch === undefined ? {} : { hash: ifMatch === NULL_ETAG ? "" : ifMatch }),
-  });
+  const apply = (): WriteResult =>
+    engine.write({
+      namespace: request.namespace,
+      path: write.path,
+      operation:
+        write.kind === "set"
+          ? { kind: "set", value: write.value }
+          : { kind: "update", values: write.values },
+      auth,
+      fireTriggers,
+      // readBody enforces the REST limit; the engine's own limit is the SDKs' smaller one.
+      unlimitedSize: true,
+      ...(ifMatch === undefined ? {} : { hash: ifMatch === NULL_ETAG ? "" : ifMatch }),
+    });
+  const faults = request.options.faults;
+  const result =
+    faults === undefined
+      ? apply()
+      : await new Promise<WriteResult>((resolve) => {
+          faults.write(() => {
+            resolve(apply());
+          });
+        });
   switch (result.status) {
     case "ok":
       break;
@@ -449,11 +489,7 @@ async function readBody(request: RestRequest, unlimited: boolean): Promise<strin
 // Emulator-only endpoints
 
 async function handleRules(engine: Engine, request: RestRequest): Promise<void> {
-  if (request.url.searchParams.has("auth")) {
-    // The rules are the owner's business: an end user's ID token never reaches them.
-    authOf(request);
-    throw new RestError(401, PERMISSION_DENIED);
-  }
+  requireOwner(request);
   if (request.method === "GET") {
     const source = engine.getRules(request.namespace);
     if (request.url.searchParams.get("format") !== "strict") {
@@ -485,6 +521,7 @@ async function handleTriggerRegistration(
   triggers: TriggerRegistry,
   request: RestRequest,
 ): Promise<void> {
+  requireOwner(request);
   if (request.method !== "POST" && request.method !== "PUT") {
     throw new RestError(405, `Method ${request.method} is not supported on function triggers`, {
       Allow: "POST",

@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { Database } from "./database.js";
+import { FAULTS_PATH, Faults, handleFaultRequest } from "./faults.js";
 import { closeLongPolls, handleLongPoll } from "./longpoll.js";
 import { handleRest } from "./rest.js";
 import { TriggerRegistry, type FunctionsEmulatorAddress } from "./triggers.js";
@@ -28,6 +29,8 @@ export interface ServerOptions {
   readonly defaultRules?: string;
   /** firebase-tools' `--single_project_mode`; accepted for compatibility, without effect. */
   readonly singleProjectMode?: string;
+  /** Serves `/.faults` (latency, stalled writes, refused connections, dropped sockets). */
+  readonly faults?: boolean;
 }
 
 export interface RunningServer {
@@ -37,6 +40,8 @@ export interface RunningServer {
   readonly port: number;
   readonly database: Database;
   readonly triggers: TriggerRegistry;
+  /** The fault control (inert unless the server was started with `faults: true`). */
+  readonly faults: Faults;
   /** Drops every connection (running onDisconnect queues) and stops listening. */
   close(): Promise<void>;
 }
@@ -51,7 +56,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const defaultRules =
     options.defaultRules ??
     (options.rulesFile === undefined ? undefined : await readFile(options.rulesFile, "utf8"));
-  const database = new Database(defaultRules === undefined ? {} : { defaultRules });
+  const faults = new Faults(options.faults === true);
+  const database = new Database({
+    ...(defaultRules === undefined ? {} : { defaultRules }),
+    faults,
+  });
   const triggers = new TriggerRegistry(
     options.functionsEmulator === undefined ? {} : { functionsEmulator: options.functionsEmulator },
   );
@@ -60,11 +69,37 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  /** Drops every open client connection, as a network failure would; returns how many. */
+  function dropConnections(): number {
+    let count = 0;
+    for (const client of sockets.clients) {
+      client.terminate();
+      count++;
+    }
+    count += closeLongPolls(database);
+    return count;
+  }
+
   const server = http.createServer((req, res) => {
     try {
       const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (pathname === FAULTS_PATH) {
+        void handleFaultRequest(faults, req, res, dropConnections).catch((error: unknown) => {
+          console.error("rtdb-emulator: fault request failed", error);
+          res.destroy();
+        });
+        return;
+      }
+      if (faults.refusing) {
+        req.socket.destroy();
+        return;
+      }
       if (pathname === "/.lp" || pathname.startsWith("/.lp/")) handleLongPoll(database, req, res);
-      else void handleRest(database, triggers, req, res);
+      else {
+        faults.delay(() => {
+          void handleRest(database, triggers, req, res, { faults });
+        });
+      }
     } catch (error) {
       console.error("rtdb-emulator: request failed", error);
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
@@ -75,7 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   server.on("upgrade", (req, socket, head) => {
     socket.on("error", () => undefined);
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== "/.ws" && url.pathname !== "/") {
+    if (faults.refusing || (url.pathname !== "/.ws" && url.pathname !== "/")) {
       socket.destroy();
       return;
     }
@@ -114,6 +149,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     database,
     triggers,
+    faults,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();

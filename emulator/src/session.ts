@@ -8,6 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { authenticate } from "./auth.js";
+import { LatencyQueue } from "./faults.js";
 import type { Database, ListenerHandle, PushBody } from "./database.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
 import { parseWireQuery } from "./query.js";
@@ -227,8 +228,11 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   }
 
   function write(request: number | undefined, body: Body, kind: "set" | "update"): void {
-    const [status, data] = writeReply(engine.write(writeRequest(body, kind)));
-    reply(request, status, data);
+    const parsed = writeRequest(body, kind);
+    engine.faults.write(() => {
+      const [status, data] = writeReply(engine.write(parsed));
+      reply(request, status, data);
+    });
   }
 
   function onDisconnect(request: number | undefined, body: Body, kind: "set" | "update"): void {
@@ -326,30 +330,45 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     d: { t: "h", d: { ts: Date.now(), v: PROTOCOL_VERSION, h: info.host, s: sessionId } },
   });
 
-  return {
-    receive(message: unknown): void {
-      if (isClosed || !isRecord(message)) return;
-      try {
-        const layer = message["t"];
-        const payload = message["d"];
-        if (layer === "c" && isRecord(payload)) handleControl(payload);
-        else if (layer === "d" && isRecord(payload)) handleData(payload);
-        else if (layer === undefined && typeof message["a"] === "string") handleData(message);
-      } catch (error) {
-        console.error("rtdb-emulator: message failed", error);
-      }
-    },
-    closed(): void {
-      if (isClosed) return;
-      isClosed = true;
-      for (const active of listens.values()) engine.unlisten(active.handle);
-      listens.clear();
-      const queued = disconnectQueue.splice(0).map((entry) => entry.request);
+  function receive(message: unknown): void {
+    if (isClosed || !isRecord(message)) return;
+    try {
+      const layer = message["t"];
+      const payload = message["d"];
+      if (layer === "c" && isRecord(payload)) handleControl(payload);
+      else if (layer === "d" && isRecord(payload)) handleData(payload);
+      else if (layer === undefined && typeof message["a"] === "string") handleData(message);
+    } catch (error) {
+      console.error("rtdb-emulator: message failed", error);
+    }
+  }
+
+  function close(): void {
+    if (isClosed) return;
+    isClosed = true;
+    for (const active of listens.values()) engine.unlisten(active.handle);
+    listens.clear();
+    const queued = disconnectQueue.splice(0).map((entry) => entry.request);
+    if (queued.length === 0) return;
+    engine.faults.write(() => {
       try {
         engine.applyAuthorized(queued);
       } catch (error) {
         console.error("rtdb-emulator: onDisconnect failed", error);
       }
+    });
+  }
+
+  // Added latency delays what the client sends, its disconnect included, in arrival order.
+  const inbound = new LatencyQueue(engine.faults);
+  return {
+    receive(message: unknown): void {
+      inbound.push(() => {
+        receive(message);
+      });
+    },
+    closed(): void {
+      inbound.push(close);
     },
   };
 }

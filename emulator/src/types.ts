@@ -12,11 +12,12 @@ export type AuthVariable = null | {
 };
 
 /**
- * Who performs a request. `admin` (the `owner` credential, any `gauth`, any REST bearer) bypasses
+ * Who performs a request. `admin` (`gauth`, or the `owner` access token on REST) bypasses
  * `.read`, `.write` and `.validate`; a user is evaluated by the rules with `variable` as `auth`.
  * `authvar`/`noauth` overrides on `gauth` produce a user context.
  */
-export type AuthContext = { readonly admin: true } | { readonly admin: false; readonly variable: AuthVariable };
+export type AuthContext =
+  { readonly admin: true } | { readonly admin: false; readonly variable: AuthVariable };
 
 export const ADMIN: AuthContext = { admin: true };
 export const UNAUTHENTICATED: AuthContext = { admin: false, variable: null };
@@ -95,8 +96,7 @@ export interface ReadRequest {
 }
 
 export type ReadResult =
-  | { readonly status: "ok"; readonly node: Node }
-  | { readonly status: "permission_denied" };
+  { readonly status: "ok"; readonly node: Node } | { readonly status: "permission_denied" };
 
 /** Emitted after every committed write (one per write request, or per batch of onDisconnect ops). */
 export interface CommitEvent {

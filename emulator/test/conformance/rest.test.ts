@@ -284,19 +284,30 @@ describe("REST (§16 items 26, 32)", () => {
         expect(write.status).to.equal(401);
       });
 
-      it("treats any Authorization bearer as admin", async () => {
+      it("treats Authorization: Bearer owner as admin and refuses other access tokens", async () => {
         const write = await rest(emulator, "PUT", `/locked/x.json?ns=${ns}`, {
           body: 1,
-          headers: { Authorization: "Bearer anything-at-all" },
+          headers: OWNER,
         });
         expect(write.status, write.text).to.equal(200);
+        const refused = await rest(emulator, "PUT", `/locked/x.json?ns=${ns}`, {
+          body: 2,
+          headers: { Authorization: "Bearer anything-at-all" },
+        });
+        expect(refused.status).to.equal(401);
         const read = await rest(emulator, "GET", `/locked.json?ns=${ns}`, { headers: OWNER });
         expect(read.json()).to.deep.equal({ x: 1 });
       });
 
-      it("treats ?access_token= as admin", async () => {
-        const read = await rest(emulator, "GET", `/locked.json?ns=${ns}&access_token=ya29.token`);
+      it("treats ?access_token=owner as admin and refuses another access token", async () => {
+        const read = await rest(emulator, "GET", `/locked.json?ns=${ns}&access_token=owner`);
         expect(read.status).to.equal(200);
+        const refused = await rest(
+          emulator,
+          "GET",
+          `/locked.json?ns=${ns}&access_token=ya29.token`,
+        );
+        expect(refused.status).to.equal(401);
       });
     });
   });

@@ -199,16 +199,24 @@ describe("rules settings and admin (§16 items 25, 33)", () => {
       }
     });
 
-    it("accepts any bearer on /.settings, as a stub credential sends", async () => {
+    it("requires the owner credential on /.settings, as firebase-tools sends it", async () => {
       const ns = uniqueName("ns");
-      const headers = { Authorization: `Bearer ${uniqueName("arbitrary-token")}` };
       const rules = '{"rules":{".read":true}}';
+      const refused = await rest(emulator, "PUT", `/.settings/rules.json?ns=${ns}`, {
+        body: rules,
+        headers: { Authorization: `Bearer ${uniqueName("arbitrary-token")}` },
+      });
+      expect(refused.status).to.equal(401);
+      const anonymous = await rest(emulator, "PUT", `/.settings/rules.json?ns=${ns}`, {
+        body: rules,
+      });
+      expect(anonymous.status).to.equal(401);
       const put = await rest(emulator, "PUT", `/.settings/rules.json?ns=${ns}`, {
         body: rules,
-        headers,
+        headers: OWNER,
       });
       expect(put.status, put.text).to.equal(200);
-      const get = await rest(emulator, "GET", `/.settings/rules.json?ns=${ns}`, { headers });
+      const get = await rest(emulator, "GET", `/.settings/rules.json?ns=${ns}`, { headers: OWNER });
       expect(get.text).to.equal(rules);
     });
   });

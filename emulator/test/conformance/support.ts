@@ -238,7 +238,7 @@ export interface AdminHandle {
 export interface AdminOptions {
   /** `databaseAuthVariableOverride`; `null` means unauthenticated. Omit for full admin. */
   readonly authOverride?: object | null;
-  /** A stub credential for the rules REST client (§8); any bearer works on `/.settings`. */
+  /** A stub credential for the rules REST client (§8): the `owner` token `/.settings` requires. */
   readonly stubCredential?: boolean;
   readonly via?: string;
 }

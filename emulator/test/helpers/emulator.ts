@@ -10,6 +10,8 @@
  *     options.rules      rules text for every namespace without rules of its own
  *     options.functionsEmulator  {host, port} where function triggers are delivered
  *     options.args       extra CLI arguments (child mode)
+ *     options.faults     serve the fault control at /.faults (`--faults` in child mode)
+ *     options.env        extra environment for the child (child mode)
  *   TestEmulator
  *     host, port, hostPort ("127.0.0.1:1234"), url ("http://127.0.0.1:1234")
  *     database           the engine (in-process mode only; undefined for a child)
@@ -48,6 +50,8 @@ export interface StartOptions {
   readonly rules?: string;
   readonly functionsEmulator?: { readonly host: string; readonly port: number };
   readonly args?: readonly string[];
+  readonly faults?: boolean;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface TestEmulator {
@@ -109,6 +113,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
     ...(options.functionsEmulator === undefined
       ? {}
       : { functionsEmulator: options.functionsEmulator }),
+    ...(options.faults === true ? { faults: true } : {}),
   });
   return {
     ...describe(HOST, server.port),
@@ -120,6 +125,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
 
 async function startChild(options: StartOptions): Promise<TestEmulator> {
   const args = [CLI, "--host", HOST, "--port", String(options.port ?? 0), ...(options.args ?? [])];
+  if (options.faults === true) args.push("--faults");
   if (options.functionsEmulator !== undefined) {
     args.push("--functions_emulator_host", options.functionsEmulator.host);
     args.push("--functions_emulator_port", String(options.functionsEmulator.port));
@@ -133,7 +139,10 @@ async function startChild(options: StartOptions): Promise<TestEmulator> {
     await writeFile(rulesFile, options.rules);
     args.push("--rules", rulesFile);
   }
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...(options.env ?? {}) },
+  });
   let output = "";
   const port = await withTimeout(
     new Promise<number>((resolve, reject) => {

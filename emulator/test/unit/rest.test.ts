@@ -353,15 +353,51 @@ describe("handleRest", () => {
       expect(await get("/users/carol")).to.deep.equal({ name: "C" });
     });
 
-    it("treats any bearer token and ?access_token= as admin", async () => {
+    it("treats only Bearer owner and ?access_token=owner as admin", async () => {
       const bearer = await call(harness, "PUT", `/users/dave.json?ns=${ns}`, {
         body: "1",
-        headers: { Authorization: "Bearer some-google-access-token" },
+        headers: OWNER,
       });
       expect(bearer.status).to.equal(200);
-      const accessToken = await call(harness, "GET", `/users/dave.json?ns=${ns}&access_token=x`);
+      const accessToken = await call(
+        harness,
+        "GET",
+        `/users/dave.json?ns=${ns}&access_token=owner`,
+      );
       expect(accessToken.status).to.equal(200);
       expect(accessToken.json()).to.equal(1);
+    });
+
+    it("refuses a bearer that is neither owner nor an ID token with 401, writing nothing", async () => {
+      for (const headers of [
+        { Authorization: "Bearer some-google-access-token" },
+        { Authorization: "Bearer Owner" },
+      ]) {
+        const write = await call(harness, "PUT", `/users/dave.json?ns=${ns}`, {
+          body: "2",
+          headers,
+        });
+        expect(write.status, headers.Authorization).to.equal(401);
+        expect(write.json()).to.deep.equal({ error: "Unauthorized request." });
+      }
+      const accessToken = await call(harness, "GET", `/users/dave.json?ns=${ns}&access_token=x`);
+      expect(accessToken.status).to.equal(401);
+      expect(await get("/users/dave")).to.equal(null);
+    });
+
+    it("treats a bearer ID token as that user, not as admin", async () => {
+      const own = await call(harness, "PUT", `/users/erin.json?ns=${ns}`, {
+        body: "1",
+        headers: { Authorization: `Bearer ${idToken("erin")}` },
+      });
+      expect(own.status, own.text).to.equal(200);
+      const other = await call(harness, "PUT", `/users/frank.json?ns=${ns}`, {
+        body: "1",
+        headers: { Authorization: `Bearer ${idToken("erin")}` },
+      });
+      expect(other.status).to.equal(401);
+      expect(other.json()).to.deep.equal({ error: "Permission denied" });
+      expect(await get("/users/frank")).to.equal(null);
     });
 
     it("rejects an undecodable ?auth= with 401", async () => {
@@ -573,20 +609,38 @@ describe("handleRest", () => {
       expect(current.text).to.equal('{"rules":{".read":true,".write":false}}');
     });
 
-    it("refuses rules changes made with an end user's ID token", async () => {
-      const reply = await call(
-        harness,
-        "PUT",
-        `/.settings/rules.json?ns=${ns}&auth=${idToken("eve")}`,
-        {
-          body: '{"rules":{".read":true,".write":true}}',
-        },
-      );
-      expect(reply.status).to.equal(401);
+    it("refuses rules reads and changes without owner credentials, keeping the rules", async () => {
+      const body = '{"rules":{".read":true,".write":false}}';
+      for (const [label, query, headers] of [
+        ["no credentials", "", {}],
+        ["an ID token", `&auth=${idToken("eve")}`, {}],
+        ["a bearer ID token", "", { Authorization: `Bearer ${idToken("eve")}` }],
+      ] as const) {
+        const put = await call(harness, "PUT", `/.settings/rules.json?ns=${ns}${query}`, {
+          body,
+          headers,
+        });
+        expect(put.status, label).to.equal(401);
+        expect(put.json(), label).to.deep.equal({ error: "Permission denied" });
+        const read = await call(harness, "GET", `/.settings/rules.json?ns=${ns}${query}`, {
+          headers,
+        });
+        expect(read.status, label).to.equal(401);
+      }
+      const garbage = await call(harness, "PUT", `/.settings/rules.json?ns=${ns}`, {
+        body,
+        headers: { Authorization: "Bearer not-owner" },
+      });
+      expect(garbage.status).to.equal(401);
       const current = await call(harness, "GET", `/.settings/rules.json?ns=${ns}`, {
         headers: OWNER,
       });
       expect(JSON.parse(current.text)).to.deep.equal({ rules: { ".read": true, ".write": true } });
+      const owner = await call(harness, "PUT", `/.settings/rules.json?ns=${ns}`, {
+        body,
+        headers: OWNER,
+      });
+      expect(owner.status).to.equal(200);
     });
   });
 
