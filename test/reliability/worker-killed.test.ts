@@ -1,0 +1,55 @@
+/**
+ * Fault: the Functions worker running a speech turn is killed (SIGKILL) in the middle of the turn,
+ * and the gateway, which got no answer, retries the same turn id. Uses the database emulator's
+ * fault control: writes are stalled so that the turn is certainly in flight when its worker dies.
+ */
+import { expect } from "chai";
+import { setFaults, clearFaults } from "../support/faults.js";
+import { adminSdk, type Admin } from "../functions/support/emulators.js";
+import { answerOf, Caller, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
+import { usesFaultControl, writesHeld } from "./support/fault-control.js";
+import { expectNothingLostOrDoubled } from "./support/ledger.js";
+import { functionWorkers, signal } from "./support/processes.js";
+
+let admin: Admin;
+
+before(() => {
+  admin = adminSdk();
+});
+
+after(async () => {
+  await admin.close();
+});
+
+describe("fault: the Functions worker killed in the middle of a turn (fault control)", function () {
+  this.timeout(120_000);
+  usesFaultControl();
+
+  it("kills the speechTurn worker while its turn waits on the database; the retry lands it once", async () => {
+    const tenant = await seedFaultTenant(admin);
+    const caller = new Caller(tenant);
+    await caller.say("Hello, I need some help.");
+    await caller.say("My husband fell off the ladder and hit his head");
+
+    const body = caller.next("He is not answering me anymore");
+    await setFaults({ stallWrites: true });
+    const first = caller.post(body);
+    await writesHeld();
+    const workers = functionWorkers("speechTurn");
+    expect(workers, "speechTurn workers").to.not.be.empty;
+    for (const pid of workers) signal(pid, "SIGKILL");
+    const lost = await first;
+    await clearFaults();
+    // Whatever the first request got (an error, or an answer given before the worker died), the
+    // gateway retries a turn it may not have delivered: the retry must get one answer and land once.
+    const retried = answerOf(await caller.post(body));
+    if (lost.status === 200) expect(retried).to.deep.equal(lost.body);
+    caller.record(retried);
+
+    await caller.say("Okay, he is opening his eyes now");
+    await caller.say("Thank you, I can hear the ambulance");
+    const ledger = caller.ledger(urgencyAlerts(tenant, caller.id(), true));
+    await settle(admin, ledger, tenant.admin);
+    await expectNothingLostOrDoubled(admin, "Functions worker killed mid-turn", ledger);
+  });
+});
