@@ -1,7 +1,8 @@
 /**
  * Credentials → who is asking (spec §7). Tokens are decoded, never verified: the emulator accepts the
- * unsigned tokens of rules-unit-testing and the Auth emulator as well as production-signed ones, and
- * ignores `exp`/`iat`, because test tokens are routinely "expired in 1970".
+ * unsigned tokens of rules-unit-testing and the Auth emulator as well as production-signed ones. A
+ * token already past its `exp` is accepted (test tokens are routinely "expired in 1970"); one that
+ * expires while a connection uses it is revoked then (`expiresAtMs`), as production does.
  */
 import { ADMIN, UNAUTHENTICATED, type AuthContext, type AuthVariable } from "./types.js";
 
@@ -9,7 +10,13 @@ export type Claims = Readonly<Record<string, unknown>>;
 
 export type AuthOutcome =
   /** `reply` is the `d` of the `{s:"ok"}` answer (the client ignores it, production sends auth/expires). */
-  | { readonly ok: true; readonly context: AuthContext; readonly reply: unknown }
+  | {
+      readonly ok: true;
+      readonly context: AuthContext;
+      readonly reply: unknown;
+      /** When an ID token's `exp` says it stops being valid (ms); absent for access tokens. */
+      readonly expiresAtMs?: number;
+    }
   | { readonly ok: false; readonly reason: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -100,6 +107,12 @@ export function authenticate(action: "auth" | "gauth", body: unknown): AuthOutco
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : "Invalid token." };
   }
-  if (override !== undefined) return okReply(override, claims["exp"]);
-  return okReply({ admin: false, variable: authVariableFromClaims(claims) }, claims["exp"]);
+  const expires = claims["exp"];
+  const outcome = okReply(
+    override ?? { admin: false, variable: authVariableFromClaims(claims) },
+    expires,
+  );
+  return typeof expires === "number" && Number.isFinite(expires) && outcome.ok
+    ? { ...outcome, expiresAtMs: expires * 1000 }
+    : outcome;
 }

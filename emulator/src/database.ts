@@ -285,8 +285,8 @@ export class Database implements Engine {
   }
 
   /**
-   * Checks a write without committing it: onDisconnect operations are authorised when registered
-   * (spec §6.6) and applied later without a second check.
+   * Checks a write without committing it: an onDisconnect operation is authorised when it is
+   * registered (spec §6.6), and checked again when it runs (`applyOnDisconnect`).
    */
   authorizeWrite(request: WriteRequest): WriteResult {
     const space = this.space(request.namespace);
@@ -298,11 +298,16 @@ export class Database implements Engine {
   }
 
   /**
-   * Applies already-authorised writes in order, with one `now` for all of them and no rules check
-   * (a disconnected client's onDisconnect queue). Writes of one namespace and auth commit together.
+   * Runs a closed connection's onDisconnect queue in order, with one `now` for all of it. Each
+   * operation is checked again against the rules, the data as the earlier ones left it, and `auth`
+   * (the connection's auth as it is at disconnect, not as it was when the operation was queued):
+   * a member removed or revoked meanwhile, or a token that expired, gets its queued writes refused,
+   * as production refuses them (firebase-js-sdk #174). Refused operations are skipped; the rest of
+   * one namespace commit together. Returns how many were refused.
    */
-  applyAuthorized(requests: readonly WriteRequest[]): void {
+  applyOnDisconnect(requests: readonly WriteRequest[], auth: AuthContext): number {
     const now = this.clock();
+    let refused = 0;
     let index = 0;
     while (index < requests.length) {
       const first = requests[index];
@@ -313,20 +318,32 @@ export class Database implements Engine {
       const changed: (readonly string[])[] = [];
       while (index < requests.length) {
         const request = requests[index];
-        if (
-          request === undefined ||
-          request.namespace !== first.namespace ||
-          request.auth !== first.auth
-        )
-          break;
+        if (request === undefined || request.namespace !== first.namespace) break;
         index++;
         const prepared = this.prepare(working, request, now);
-        if (isFailure(prepared)) continue;
+        if (isFailure(prepared)) {
+          refused++;
+          continue;
+        }
+        const allowed =
+          auth.admin ||
+          space.rules.canWrite({
+            root: working,
+            newRoot: prepared.newRoot,
+            paths: prepared.changed,
+            auth: auth.variable,
+            now,
+          });
+        if (!allowed) {
+          refused++;
+          continue;
+        }
         working = prepared.newRoot;
         changed.push(...prepared.changed);
       }
-      if (changed.length > 0) this.commit(space, before, working, changed, first.auth, true);
+      if (changed.length > 0) this.commit(space, before, working, changed, auth, true);
     }
+    return refused;
   }
 
   /**

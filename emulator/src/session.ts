@@ -110,6 +110,7 @@ function writeReply(result: WriteResult): [status: string, data: unknown] {
 export function createSession(engine: Database, transport: Transport, info: SessionInfo): Session {
   const sessionId = randomBytes(12).toString("base64url");
   let auth: AuthContext = UNAUTHENTICATED;
+  let expiryTimer: NodeJS.Timeout | undefined;
   let isClosed = false;
   const listens = new Map<string, ActiveListen>();
   const disconnectQueue: { path: readonly string[]; request: WriteRequest }[] = [];
@@ -132,9 +133,25 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     send({ t: "d", d: { a: action, b: body } });
   }
 
-  function changeAuth(next: AuthContext): void {
+  function changeAuth(next: AuthContext, expiresAtMs?: number): void {
     auth = next;
+    clearExpiry();
+    if (expiresAtMs !== undefined && expiresAtMs > Date.now()) {
+      // Production revokes the connection's auth when its token expires (`ac` expired_token); the
+      // client then drops the connection and comes back with a fresh token.
+      expiryTimer = setTimeout(() => {
+        expiryTimer = undefined;
+        push("ac", { s: "expired_token", d: "Auth token is expired." });
+        changeAuth(UNAUTHENTICATED);
+      }, expiresAtMs - Date.now());
+      expiryTimer.unref();
+    }
     engine.revalidate([...listens.values()].map((listen) => listen.handle));
+  }
+
+  function clearExpiry(): void {
+    if (expiryTimer !== undefined) clearTimeout(expiryTimer);
+    expiryTimer = undefined;
   }
 
   function listen(request: number | undefined, body: Body): void {
@@ -270,7 +287,7 @@ export function createSession(engine: Database, transport: Transport, info: Sess
           const outcome = authenticate(action, body);
           if (outcome.ok) {
             reply(request, "ok", outcome.reply);
-            changeAuth(outcome.context);
+            changeAuth(outcome.context, outcome.expiresAtMs);
           } else {
             reply(request, "invalid_token", outcome.reason);
             changeAuth(UNAUTHENTICATED);
@@ -348,11 +365,14 @@ export function createSession(engine: Database, transport: Transport, info: Sess
     isClosed = true;
     for (const active of listens.values()) engine.unlisten(active.handle);
     listens.clear();
+    clearExpiry();
     const queued = disconnectQueue.splice(0).map((entry) => entry.request);
     if (queued.length === 0) return;
+    // Checked again as whoever the connection is now: an expired or revoked credential loses them.
+    const authAtDisconnect = auth;
     engine.faults.write(() => {
       try {
-        engine.applyAuthorized(queued);
+        engine.applyOnDisconnect(queued, authAtDisconnect);
       } catch (error) {
         console.error("rtdb-emulator: onDisconnect failed", error);
       }

@@ -14,4 +14,5 @@ export { recordOwnerChange } from "./triggers/owner-written.js";
 export { applyUrgencyOverride } from "./triggers/urgency-override-written.js";
 export { archiveEndedCall } from "./triggers/call-status-written.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
+export { applyDeferredTurn } from "./triggers/apply-deferred-turn.js";
 export { sweeper, sweepStaleCalls } from "./http/sweeper.js";

@@ -83,3 +83,11 @@ export const settingsCacheSeconds = defineInt("SETTINGS_CACHE_SECONDS", {
     "How long a function instance keeps tenant settings and the routing config before reading them again.",
   default: 30,
 });
+
+// ---------------------------------------------------------------- answer budget
+
+export const answerBudgetMs = defineInt("ANSWER_BUDGET_MS", {
+  description:
+    "Milliseconds from a speech turn's arrival to its answer, whatever the databases or the chat API do. When a store cannot finish in time, the playbook answers from what is known and the write is queued (applyDeferredTurn) to be applied when the database is back. Keep it below the gateway's own timeout.",
+  default: 1500,
+});

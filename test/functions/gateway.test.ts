@@ -12,8 +12,10 @@ import {
   callPath,
   messagesPath,
   outboxPath,
+  presencePath,
   turnPath,
 } from "../../functions/src/lib/paths.js";
+import { HOLDING_LINE } from "../../functions/src/domain/turn.js";
 import {
   addMember,
   adminSdk,
@@ -238,7 +240,13 @@ describe("speechTurn", function () {
       await session.close();
     });
 
-    it("stops the assistant on take-over, delivers the supervisor's message in say, and resumes on hand-back", async () => {
+    it("holds the assistant to a holding line on take-over, delivers the supervisor's message in say, and resumes on hand-back", async () => {
+      // The holder's dashboard is open: its presence beats, so the hold does not lapse for being offline.
+      await admin.database.ref(presencePath(tenant.tenantId, dispatcher.uid)).set({
+        state: "online",
+        lastSeen: Date.now(),
+        name: dispatcher.name,
+      });
       const callRef = freshId("CA");
       const opening = answerOf(
         await gatewayPost("speechTurn", turn(tenant, callRef, "I feel dizzy and my chest hurts")),
@@ -255,9 +263,7 @@ describe("speechTurn", function () {
       const silent = answerOf(
         await gatewayPost("speechTurn", turn(tenant, callRef, "Is anyone there?")),
       );
-      expect(silent.reply, "the assistant does not reply while a human owns the call").to.equal(
-        null,
-      );
+      expect(silent.reply, "the caller hears a holding line, not silence").to.equal(HOLDING_LINE);
       expect(silent.owner).to.deep.equal({ kind: "human", name: dispatcher.name });
       expect(silent.say).to.deep.equal([]);
 
@@ -279,6 +285,7 @@ describe("speechTurn", function () {
         await gatewayPost("speechTurn", turn(tenant, callRef, "I will wait here.")),
       );
       expect(next.say, "a message is delivered once").to.deep.equal([]);
+      expect(next.reply).to.equal(HOLDING_LINE);
 
       await set(ref(session.db, callOwnerPath(tenant.tenantId, callId)), {
         kind: "ai",
@@ -297,12 +304,15 @@ describe("speechTurn", function () {
         "caller",
         "assistant",
         "caller",
+        "assistant",
         "caller",
         "agent",
         "caller",
+        "assistant",
         "caller",
         "assistant",
       ]);
+      expect(messages[3]).to.deep.include({ text: HOLDING_LINE, sources: ["holding"] });
       const agent = messages.find((m) => m.role === "agent");
       expect(agent).to.include({ text: typed, by: dispatcher.uid });
     });

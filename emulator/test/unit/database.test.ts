@@ -175,7 +175,8 @@ describe("Database", () => {
 
     it("shows the rules a plain read as ordered by key, and a filtered query as itself", () => {
       const database = new Database({
-        defaultRules: '{"rules":{".read":"query.orderByKey == true && query.limitToFirst == null"}}',
+        defaultRules:
+          '{"rules":{".read":"query.orderByKey == true && query.limitToFirst == null"}}',
       });
       set(database, ["items"], { a: 1 });
       const read = (query: ReturnType<typeof parseWireQuery> | null) =>
@@ -343,7 +344,7 @@ describe("Database", () => {
     });
   });
 
-  describe("authorizeWrite and applyAuthorized", () => {
+  describe("authorizeWrite and applyOnDisconnect", () => {
     it("checks rules at registration and applies later with server values resolved then", () => {
       let now = 1;
       const database = new Database({ defaultRules: SIGNED_IN_RULES, clock: () => now });
@@ -360,7 +361,7 @@ describe("Database", () => {
       expect(database.root(NS)).to.equal(null);
       now = 99;
       const { pushes } = listen(database, ["presence"], alice);
-      database.applyAuthorized([request, { ...request, path: ["presence", "bob"] }]);
+      database.applyOnDisconnect([request, { ...request, path: ["presence", "bob"] }], alice);
       expect(database.root(NS)).to.deep.equal({ presence: { alice: { at: 99 }, bob: { at: 99 } } });
       expect(pushes).to.have.length(1);
     });

@@ -3,7 +3,10 @@
  * prompt exit 0 on SIGINT. Runs `emulator/lib/cli.js`: build first (`npx tsc -b emulator`).
  */
 import { expect } from "chai";
-import { serverOptionsFromArguments, parseArguments } from "../../src/cli.js";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { USAGE, serverOptionsFromArguments, parseArguments } from "../../src/cli.js";
 import { connectRaw, startEmulator, uniqueNamespace, withTimeout } from "../helpers/emulator.js";
 
 describe("parseArguments", () => {
@@ -51,6 +54,35 @@ describe("serverOptionsFromArguments", () => {
 
   it("rejects a port that is not a number", () => {
     expect(() => serverOptionsFromArguments(["--port", "abc"])).to.throw(/port/);
+  });
+
+  it("turns fault control on with --faults or RTDB_EMULATOR_FAULTS=1, and only then", () => {
+    expect(serverOptionsFromArguments(["--faults"])).to.include({ faults: true });
+    expect(serverOptionsFromArguments([], { RTDB_EMULATOR_FAULTS: "1" })).to.include({
+      faults: true,
+    });
+    expect(serverOptionsFromArguments([], { RTDB_EMULATOR_FAULTS: "0" })).to.not.have.property(
+      "faults",
+    );
+    expect(
+      serverOptionsFromArguments(["--faults=false"], { RTDB_EMULATOR_FAULTS: "1" }),
+    ).to.not.have.property("faults");
+    expect(serverOptionsFromArguments([])).to.not.have.property("faults");
+  });
+});
+
+describe("rtdb-emulator --help", () => {
+  it("prints the usage and exits 0 without starting a server", () => {
+    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../lib/cli.js");
+    for (const flag of ["--help", "-h"]) {
+      const result = spawnSync(process.execPath, [cli, "--port", "0", flag], {
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      expect(result.status, flag).to.equal(0);
+      expect(result.stdout).to.equal(USAGE);
+      expect(result.stdout).to.not.match(/listening on/);
+    }
   });
 });
 

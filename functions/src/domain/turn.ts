@@ -17,7 +17,9 @@ import type { SpeechTurnRequest } from "../lib/gateway-schemas.js";
 import {
   alertSchema,
   callSchema,
+  CAPABILITIES,
   LIMITS,
+  memberMirrorSchema,
   messageSchema,
   outboxMessageSchema,
   urgencySchema,
@@ -35,6 +37,7 @@ import {
   outboxMessagePath,
   turnPath,
 } from "../lib/paths.js";
+import { planHoldLapse, type HoldLapse } from "./hold.js";
 import type { ConversationTurn, ResponderMode, ResponderReply } from "./responder.js";
 import { snippetOf } from "./summary.js";
 import { triage, type TriageResult } from "./triage.js";
@@ -76,7 +79,10 @@ export const answerOwnerSchema = z.discriminatedUnion("kind", [
 
 export interface TurnAnswer {
   readonly callId: string;
-  /** The assistant's reply, or null while a human owns the call. */
+  /**
+   * The assistant's reply; while a human holds the call, a short holding line when the human has
+   * nothing queued, and null when `say` carries the human's messages.
+   */
   readonly reply: string | null;
   readonly urgency: Urgency;
   readonly owner: z.infer<typeof answerOwnerSchema>;
@@ -247,6 +253,47 @@ export function alertAcknowledged(alert: Alert | null): boolean {
   return alert.status !== "open" || Object.keys(alert.acks ?? {}).length > 0;
 }
 
+/**
+ * What the caller hears while a human holds the call and has nothing queued: never silence. Kept
+ * short and free of promises a human may not keep.
+ */
+export const HOLDING_LINE =
+  "Someone from our team is with you and will answer in a moment. Stay on the line.";
+export const HOLDING_SOURCE = "holding";
+
+export function holdingReply(): ResponderReply {
+  return { text: HOLDING_LINE, sources: [HOLDING_SOURCE] };
+}
+
+export interface ScreenedOutbox {
+  /** Messages whose author may still speak to the caller, oldest first. */
+  readonly deliver: readonly OutboxEntry[];
+  /** Messages whose author was removed, or may no longer message this caller: dropped unspoken. */
+  readonly orphaned: readonly OutboxEntry[];
+}
+
+/**
+ * The outbox as the caller may hear it. A message is spoken only while its author is a member whose
+ * role may message the caller (as the call's owner, for roles limited to that): a write queued
+ * before a removal or demotion (an onDisconnect, a stale tab) never reaches a caller.
+ */
+export function screenOutbox(
+  outbox: readonly OutboxEntry[],
+  members: Readonly<Record<string, unknown>>,
+  owner: Owner | undefined,
+): ScreenedOutbox {
+  const deliver: OutboxEntry[] = [];
+  const orphaned: OutboxEntry[] = [];
+  for (const entry of outbox) {
+    const member = memberMirrorSchema.safeParse(members[entry.by]);
+    const may = member.success ? CAPABILITIES[member.data.role].messageCaller : "never";
+    const allowed =
+      may === "inScope" || (may === "asOwner" && owner?.kind === "human" && owner.uid === entry.by);
+    (allowed ? deliver : orphaned).push(entry);
+  }
+  return { deliver, orphaned };
+}
+
 export interface TurnDecision {
   readonly triage: TriageResult;
   readonly urgency: Urgency;
@@ -254,8 +301,19 @@ export interface TurnDecision {
   readonly aiReplies: boolean;
   readonly mode: ResponderMode;
   readonly say: readonly OutboxEntry[];
+  /** Outbox messages removed unspoken (see `screenOutbox`). */
+  readonly dropped: readonly OutboxEntry[];
+  /** Set when the human's hold lapsed at this turn: the assistant answers from now on. */
+  readonly lapse?: HoldLapse;
   /** What the responder sees: the transcript so far, then what a supervisor says now. */
   readonly history: readonly ConversationTurn[];
+}
+
+export interface DecideOptions {
+  /** The outbox after `screenOutbox`; the whole outbox is delivered when absent. */
+  readonly outbox?: ScreenedOutbox;
+  /** The hold lapsed at this turn (see domain/hold.ts). */
+  readonly lapse?: HoldLapse | null;
 }
 
 /**
@@ -263,10 +321,24 @@ export interface TurnDecision {
  * runs while a critical call has no human owner and nobody has acknowledged its alert (an alert
  * fan-out has not opened yet counts as unacknowledged).
  */
-export function decideTurn(text: string, state: CallState, now: number): TurnDecision {
+export function decideTurn(
+  text: string,
+  state: CallState,
+  now: number,
+  options: DecideOptions = {},
+): TurnDecision {
   const current = state.call?.urgency;
   const result = triage(text, current === undefined ? {} : { current });
-  const owner: Owner = state.call?.owner ?? { kind: "ai", since: now };
+  const lapse = options.lapse ?? undefined;
+  const owner: Owner =
+    lapse === undefined
+      ? (state.call?.owner ?? { kind: "ai", since: now })
+      : {
+          kind: "ai",
+          since: now,
+          lapsed: { uid: lapse.uid, name: lapse.name, reason: lapse.reason },
+        };
+  const say = options.outbox?.deliver ?? state.outbox;
   const aiReplies = owner.kind === "ai";
   const mode: ResponderMode =
     aiReplies && result.level === "critical" && !alertAcknowledged(state.alert)
@@ -274,7 +346,7 @@ export function decideTurn(text: string, state: CallState, now: number): TurnDec
       : "normal";
   const history: ConversationTurn[] = [
     ...state.history.map((message) => ({ role: message.role, text: message.text })),
-    ...state.outbox.map((entry) => ({ role: "agent" as const, text: entry.text })),
+    ...say.map((entry) => ({ role: "agent" as const, text: entry.text })),
   ];
   return {
     triage: result,
@@ -282,7 +354,9 @@ export function decideTurn(text: string, state: CallState, now: number): TurnDec
     owner,
     aiReplies,
     mode,
-    say: state.outbox,
+    say,
+    dropped: options.outbox?.orphaned ?? [],
+    ...(lapse === undefined ? {} : { lapse }),
     history,
   };
 }
@@ -298,7 +372,10 @@ export interface TurnPlanInput {
   readonly fingerprint: string;
   readonly state: CallState;
   readonly decision: TurnDecision;
-  /** The responder's answer when the assistant replies; null while a human owns the call. */
+  /**
+   * What the caller hears besides `say`: the responder's answer when the assistant replies, the
+   * holding line while a human holds with nothing queued (`holdingReply`), else null.
+   */
   readonly reply: ResponderReply | null;
   readonly now: number;
 }
@@ -324,6 +401,19 @@ export function planTurn(input: TurnPlanInput): TurnPlan {
   const call = callPath(tenantId, callId);
   let seq = state.call?.messageCount ?? 0;
 
+  if (decision.lapse !== undefined && state.call !== null) {
+    const lapse = planHoldLapse({
+      tenantId,
+      callId,
+      ...(input.subjectId === undefined ? {} : { subjectId: input.subjectId }),
+      lapse: decision.lapse,
+      urgency: decision.urgency,
+      seq: ++seq,
+      now,
+    });
+    Object.assign(update, lapse.update);
+  }
+
   const callerId = callerMessageId(request.turnId);
   update[messagePath(tenantId, callId, callerId)] = {
     seq: ++seq,
@@ -344,9 +434,12 @@ export function planTurn(input: TurnPlanInput): TurnPlan {
     } satisfies Message;
     update[outboxMessagePath(tenantId, callId, entry.id)] = null;
   }
+  for (const entry of decision.dropped) {
+    update[outboxMessagePath(tenantId, callId, entry.id)] = null;
+  }
 
   let replyText: string | null = null;
-  if (decision.aiReplies && input.reply !== null) {
+  if (input.reply !== null) {
     replyText = clip(input.reply.text, LIMITS.messageText);
     update[messagePath(tenantId, callId, assistantMessageId(request.turnId))] = {
       seq: ++seq,

@@ -1,6 +1,7 @@
 /**
  * The gateway's endpoints (JWT, see lib/gateway-auth.ts), each POST with a JSON body:
  *   speechTurn      {callRef, from, text, medium, turnId} → {callId, reply, urgency, owner, say}
+ *                   within ANSWER_BUDGET_MS of arrival, whatever the stores do (see recordTurn)
  *   callEnded       {callRef, from, at?}                  → {callId, status, endedAt}
  *   missedCall      {callRef, from, medium?, at?}         → {callId, status, alertId}
  * Device readings are in device-readings.ts; the pieces both files use are in gateway-common.ts.
@@ -9,29 +10,43 @@
  * Fan-out (alerts into inboxes, escalation, archive) is the triggers' job, never done here.
  */
 import { performance } from "node:perf_hooks";
+import type { Response } from "express";
 import { getDatabase, type Reference } from "firebase-admin/database";
 import { logger } from "firebase-functions";
 import { onRequest, type Request } from "firebase-functions/v2/https";
+import { answerOf, deferredFromPlan, fallbackTurn, type DeferredTurn } from "../domain/deferred.js";
 import { urgencyAlertId } from "../domain/fanout.js";
+import { holdLapse, holdSettings, lapseOf, type HoldLapse } from "../domain/hold.js";
 import {
   callIdFor,
   callIsClosed,
   claimState,
   claimUpdate,
   decideTurn,
+  holdingReply,
   MalformedCallError,
   missedCallAlertId,
   parseCallState,
   planCallEnded,
   planMissedCall,
   planTurn,
+  screenOutbox,
   turnFingerprint,
+  type ScreenedOutbox,
   HISTORY_LIMIT,
   TURN_CLAIM_TTL_MS,
   type CallState,
+  type OutboxEntry,
   type TurnAnswer,
 } from "../domain/turn.js";
 import { parseJsonBody } from "../lib/body.js";
+import {
+  deferTurn,
+  PendingTurns,
+  readDeferredMarker,
+  recordDeferredTurn,
+} from "../lib/deferred-turns.js";
+import type { TenantSettings } from "../lib/directory.js";
 import { HttpError } from "../lib/errors.js";
 import {
   callEndedRequestSchema,
@@ -40,17 +55,20 @@ import {
   type SpeechTurnRequest,
 } from "../lib/gateway-schemas.js";
 import { endpoint } from "../lib/http.js";
-import { callSchema, type Call } from "../lib/model.js";
+import { callSchema, outboxMessageSchema, type Call } from "../lib/model.js";
 import {
   alertPath,
   callPath,
+  isValidId,
+  memberPath,
   messagesPath,
   outboxPath,
+  presencePath,
   subjectPath,
   turnPath,
 } from "../lib/paths.js";
 import { enforce } from "../lib/rate-limit.js";
-import { gatewayJwtKey, responderApiKey } from "../params.js";
+import { answerBudgetMs, gatewayJwtKey, responderApiKey } from "../params.js";
 import { authenticate, callerLimit, directory, internal, turnResponder } from "./gateway-common.js";
 
 /** A turn is a sentence or a text message: 4000 characters, up to 4 bytes each, and the fields. */
@@ -59,20 +77,75 @@ export const CALL_EVENT_BODY_LIMIT_BYTES = 4 * 1024;
 
 // ---------------------------------------------------------------- speech turn
 
-async function readCallState(
+/** Everything a live turn reads, in one round of parallel reads (see `readTurn`). */
+interface TurnRead {
+  readonly state: CallState;
+  readonly callerName: string | undefined;
+  /** Member mirrors of the holder and of the outbox's authors, by uid (null when absent). */
+  readonly members: Readonly<Record<string, unknown>>;
+  /** The holder's presence record (null when absent or nobody holds the call). */
+  readonly presence: unknown;
+  readonly settings: TenantSettings | null;
+}
+
+function authorsOf(outbox: unknown): string[] {
+  if (typeof outbox !== "object" || outbox === null) return [];
+  const uids = new Set<string>();
+  for (const entry of Object.values(outbox as Record<string, unknown>)) {
+    const parsed = outboxMessageSchema.safeParse(entry);
+    if (parsed.success && isValidId(parsed.data.by)) uids.add(parsed.data.by);
+  }
+  return [...uids];
+}
+
+function holderOf(call: unknown): string | undefined {
+  const parsed = callSchema.shape.owner.safeParse(
+    typeof call === "object" && call !== null && "owner" in call ? call.owner : undefined,
+  );
+  return parsed.success && parsed.data.kind === "human" && isValidId(parsed.data.uid)
+    ? parsed.data.uid
+    : undefined;
+}
+
+/**
+ * The call, its outbox, recent transcript and urgency alert, the caller's name and the tenant's
+ * settings go out at once; the holder's presence and the member records of the holder and of the
+ * outbox's authors follow as soon as the call and the outbox are in (a call the assistant owns
+ * with an empty outbox reads nothing more).
+ */
+async function readTurn(
   tenantId: string,
   callId: string,
   subjectId: string | undefined,
-): Promise<{ state: CallState; callerName: string | undefined }> {
+): Promise<TurnRead> {
   const db = getDatabase();
-  const [call, outbox, messages, alert, name] = await Promise.all([
-    db.ref(callPath(tenantId, callId)).get(),
-    db.ref(outboxPath(tenantId, callId)).get(),
+  const callRead = db.ref(callPath(tenantId, callId)).get();
+  const outboxRead = db.ref(outboxPath(tenantId, callId)).get();
+  const people = Promise.all([callRead, outboxRead]).then(async ([call, outbox]) => {
+    const holder = holderOf(call.val());
+    const uids = new Set(authorsOf(outbox.val()));
+    if (holder !== undefined) uids.add(holder);
+    const [presence, ...mirrors] = await Promise.all([
+      holder === undefined ? Promise.resolve(null) : db.ref(presencePath(tenantId, holder)).get(),
+      ...[...uids].map((uid) => db.ref(memberPath(tenantId, uid)).get()),
+    ]);
+    const members: Record<string, unknown> = {};
+    [...uids].forEach((uid, i) => {
+      members[uid] = (mirrors[i]?.val() as unknown) ?? null;
+    });
+    return { presence: (presence?.val() as unknown) ?? null, members };
+  });
+  const [call, outbox, messages, alert, name, found, settings] = await Promise.all([
+    callRead,
+    outboxRead,
     db.ref(messagesPath(tenantId, callId)).orderByChild("seq").limitToLast(HISTORY_LIMIT).get(),
     db.ref(alertPath(tenantId, urgencyAlertId(callId))).get(),
     subjectId === undefined
       ? Promise.resolve(undefined)
       : db.ref(`${subjectPath(tenantId, subjectId)}/name`).get(),
+    people,
+    // Settings are cached per instance; without them the lease runs on its defaults.
+    directory.tenantSettings(tenantId).catch(() => null),
   ]);
   try {
     const state = parseCallState({
@@ -82,7 +155,13 @@ async function readCallState(
       alert: alert.val(),
     });
     const callerName: unknown = name?.val();
-    return { state, callerName: typeof callerName === "string" ? callerName : undefined };
+    return {
+      state,
+      callerName: typeof callerName === "string" ? callerName : undefined,
+      members: found.members,
+      presence: found.presence,
+      settings,
+    };
   } catch (error) {
     if (error instanceof MalformedCallError) throw internal(error);
     throw error;
@@ -177,30 +256,119 @@ async function releaseClaim(ref: Reference, fingerprint: string, claimedAt: numb
   }
 }
 
-async function recordTurn(request: Request): Promise<TurnAnswer> {
-  const { gateway } = await authenticate(request);
-  const body: SpeechTurnRequest = parseJsonBody(
-    request,
-    speechTurnRequestSchema,
-    TURN_BODY_LIMIT_BYTES,
-  );
-  enforce(callerLimit(), body.from, "caller number");
+/** What a live turn has learned so far, for the answer given if its budget runs out. */
+interface Progress {
+  /** Set when the turn was answered without it: from then on it must not write. */
+  readonly abandon: AbortController;
+  tenantId?: string;
+  subjectId?: string;
+  state?: CallState;
+  callerName?: string;
+  deliverable?: readonly OutboxEntry[];
+  lapse?: HoldLapse | null;
+  /** The settled answer, set just before the write is sent: the write records exactly this. */
+  planned?: DeferredTurn;
+  /** The deferred record of this very turn, when an earlier attempt was answered without the stores. */
+  marker?: DeferredTurn | null;
+}
 
+interface LiveInput {
+  readonly gateway: string;
+  readonly body: SpeechTurnRequest;
+  readonly callId: string;
+  readonly fingerprint: string;
+  readonly progress: Progress;
+  readonly response: Response;
+}
+
+/** A function, not a field read: the answer changes across every await of the live turn. */
+function abandoned(progress: Progress): boolean {
+  return progress.abandon.signal.aborted;
+}
+
+/** This instance's deferred turns, per call (see lib/deferred-turns.ts). */
+const pendingTurns = new PendingTurns();
+
+/** Records this instance's earlier deferred turns of the call before the turn itself. */
+async function applyPendingFirst(callId: string, progress: Progress): Promise<void> {
+  for (const turn of pendingTurns.of(callId)) {
+    if (abandoned(progress)) return;
+    await recordDeferredTurn(turn, (phone) => directory.resolveCaller(phone));
+    pendingTurns.done(callId, turn.request.turnId);
+  }
+}
+
+interface Understood extends TurnRead {
+  readonly screened: ScreenedOutbox;
+  readonly lapse: HoldLapse | null;
+  readonly now: number;
+}
+
+/**
+ * What the reads mean for this turn: which outbox messages may be spoken and whether the hold
+ * lapsed. Recorded in `progress` at once, so an answer given without the claim or the write
+ * still knows the call.
+ */
+function understand(read: TurnRead, progress: Progress): Understood {
+  const now = Date.now();
+  const { state } = read;
+  const owner = state.call?.owner;
+  const screened = screenOutbox(state.outbox, read.members, owner);
+  let lapse: HoldLapse | null = null;
+  if (owner?.kind === "human") {
+    const reason = holdLapse({
+      owner,
+      presence: read.presence,
+      member: read.members[owner.uid] ?? null,
+      settings: holdSettings(read.settings),
+      history: state.history,
+      holderQueuedMessage: screened.deliver.some((entry) => entry.by === owner.uid),
+      now,
+    });
+    if (reason !== null) lapse = lapseOf(owner, reason);
+  }
+  progress.state = state;
+  if (read.callerName !== undefined) progress.callerName = read.callerName;
+  progress.deliverable = screened.deliver;
+  progress.lapse = lapse;
+  return { ...read, screened, lapse, now };
+}
+
+/** The speech turn with every store answering: claim, read, decide, respond, write. */
+async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
+  const { gateway, body, callId, fingerprint, progress, response } = input;
   const started = performance.now();
+  const markerRead = readDeferredMarker(callId, body.turnId).then(
+    (marker) => (progress.marker = marker),
+  );
   const caller = await directory.resolveCaller(body.from);
   const resolved = performance.now();
   const { tenantId, subjectId } = caller;
-  const callId = callIdFor(gateway, body.callRef);
-  const fingerprint = turnFingerprint(body);
+  progress.tenantId = tenantId;
+  if (subjectId !== undefined) progress.subjectId = subjectId;
+  await applyPendingFirst(callId, progress);
   const turnRef = getDatabase().ref(turnPath(tenantId, callId, body.turnId));
 
   // The claim and the reads go out together: a turn costs one round trip before the responder.
-  const [claimed, reading] = await Promise.allSettled([
+  const [claimed, reading, marking] = await Promise.allSettled([
     claimTurn(turnRef, fingerprint),
-    readCallState(tenantId, callId, subjectId),
+    readTurn(tenantId, callId, subjectId).then((read) => understand(read, progress)),
+    markerRead,
   ]);
   if (claimed.status === "rejected") throw claimed.reason;
   const claim = claimed.value;
+  if (abandoned(progress)) {
+    // Answered without this attempt: the queued turn takes the claim over; writing now would
+    // record an answer the caller never heard.
+    return Promise.reject(new Error("abandoned"));
+  }
+  const marker = marking.status === "fulfilled" ? marking.value : null;
+  if (claim.kind === "claimed" && marker !== null && marker.fingerprint === fingerprint) {
+    // An earlier attempt of this turn was answered without the stores and its write is queued.
+    await releaseClaim(turnRef, fingerprint, claim.at);
+    response.set(TURN_HEADER, "replayed");
+    return answerOf(marker);
+  }
   if (reading.status === "rejected") {
     if (claim.kind === "claimed") await releaseClaim(turnRef, fingerprint, claim.at);
     throw reading.reason;
@@ -209,15 +377,24 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
   const readAt = performance.now();
   if (claim.kind === "answered") {
     logger.info("turn replayed", { tenantId, callId, turnId: body.turnId });
+    response.set(TURN_HEADER, "replayed");
     return claim.answer;
   }
   try {
-    const { state, callerName } = read;
+    const { state, callerName, screened, lapse, now } = read;
     if (callIsClosed(state)) {
       throw new HttpError("FAILED_PRECONDITION", "This call has already ended.");
     }
-    const now = Date.now();
-    const decision = decideTurn(body.text, state, now);
+    for (const entry of screened.orphaned) {
+      logger.warn("outbox message dropped: its author may no longer message the caller", {
+        tenantId,
+        callId,
+        outboxId: entry.id,
+        by: entry.by,
+      });
+    }
+
+    const decision = decideTurn(body.text, state, now, { outbox: screened, lapse });
     const reply = decision.aiReplies
       ? await turnResponder().respond({
           text: body.text,
@@ -227,7 +404,9 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
           mode: decision.mode,
           ...(callerName === undefined ? {} : { callerName }),
         })
-      : null;
+      : decision.say.length === 0
+        ? holdingReply()
+        : null;
     const answered = performance.now();
     const plan = planTurn({
       tenantId,
@@ -240,6 +419,19 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
       reply,
       now,
     });
+    if (abandoned(progress)) return await Promise.reject(new Error("abandoned"));
+    progress.planned = deferredFromPlan({
+      gateway,
+      request: body,
+      fingerprint,
+      callId,
+      known: { tenantId, ...(subjectId === undefined ? {} : { subjectId }) },
+      now,
+      answer: plan.answer,
+      reply,
+      said: decision.say,
+      ...(decision.lapse === undefined ? {} : { lapse: decision.lapse }),
+    });
     await getDatabase().ref().update(plan.update);
     const written = performance.now();
     logger.info("turn recorded", {
@@ -250,6 +442,7 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
       owner: decision.owner.kind,
       mode: decision.mode,
       said: decision.say.length,
+      ...(decision.lapse === undefined ? {} : { lapsed: decision.lapse.reason }),
       ...(reply?.fallback === undefined ? {} : { fallback: reply.fallback }),
       ms: {
         directory: Math.round(resolved - started),
@@ -260,9 +453,124 @@ async function recordTurn(request: Request): Promise<TurnAnswer> {
     });
     return plan.answer;
   } catch (error) {
-    await releaseClaim(turnRef, fingerprint, claim.at);
+    if (!abandoned(progress)) await releaseClaim(turnRef, fingerprint, claim.at);
     throw error;
   }
+}
+
+/** Response header naming how a turn was answered: live, replayed, or deferred (written later). */
+export const TURN_HEADER = "Lifeline-Turn";
+/** The answer goes out this long before the budget ends: the response's own way to the gateway. */
+export const ANSWER_MARGIN_MS = 100;
+/** Time kept for queueing a deferred turn (task and marker, in parallel) before answering. */
+export const DEFER_MS = 250;
+
+/** A failure the stores caused (anything but a deliberate 4xx): the caller is answered anyway. */
+function storeFailure(error: unknown): boolean {
+  return !(error instanceof HttpError) || error.code === "INTERNAL";
+}
+
+type Settled =
+  | { readonly kind: "answer"; readonly answer: TurnAnswer }
+  | { readonly kind: "error"; readonly error: unknown }
+  | { readonly kind: "late" };
+
+function settleBy(live: Promise<TurnAnswer>, at: number): Promise<Settled> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(
+      () => {
+        resolve({ kind: "late" });
+      },
+      Math.max(0, at - Date.now()),
+    );
+    live.then(
+      (answer) => {
+        clearTimeout(timer);
+        resolve({ kind: "answer", answer });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ kind: "error", error });
+      },
+    );
+  });
+}
+
+/**
+ * The speech turn within the answer budget. The live turn runs; if it has not answered by
+ * `budget - ANSWER_MARGIN_MS - DEFER_MS` after arrival, or failed for a store's sake, the caller
+ * gets the answer the live turn had settled on (when it got as far as its write), or the
+ * playbook's from what it had read, and the turn is queued to be written when the database is back.
+ */
+async function recordTurn(request: Request, response: Response): Promise<TurnAnswer> {
+  const arrived = Date.now();
+  const { gateway } = await authenticate(request);
+  const body: SpeechTurnRequest = parseJsonBody(
+    request,
+    speechTurnRequestSchema,
+    TURN_BODY_LIMIT_BYTES,
+  );
+  enforce(callerLimit(), body.from, "caller number");
+  const callId = callIdFor(gateway, body.callRef);
+  const fingerprint = turnFingerprint(body);
+  const earlier = pendingTurns.find(callId, body.turnId, fingerprint);
+  if (earlier !== undefined) {
+    response.set(TURN_HEADER, "replayed");
+    return answerOf(earlier);
+  }
+
+  const progress: Progress = { abandon: new AbortController() };
+  response.set(TURN_HEADER, "live");
+  const live = liveTurn({ gateway, body, callId, fingerprint, progress, response });
+  const settled = await settleBy(
+    live,
+    arrived + answerBudgetMs.value() - ANSWER_MARGIN_MS - DEFER_MS,
+  );
+  if (settled.kind === "answer") return settled.answer;
+  if (settled.kind === "error" && !storeFailure(settled.error)) throw settled.error;
+  progress.abandon.abort();
+  live.catch((error: unknown) => {
+    if (String(error) !== "Error: abandoned") {
+      logger.warn("abandoned turn attempt failed", { callId, error: String(error) });
+    }
+  });
+  const why = settled.kind === "late" ? "budget" : String(settled.error);
+  const marker = progress.marker;
+  if (marker !== undefined && marker !== null && marker.fingerprint === fingerprint) {
+    response.set(TURN_HEADER, "replayed");
+    return answerOf(marker);
+  }
+  const turn =
+    progress.planned ??
+    fallbackTurn({
+      gateway,
+      request: body,
+      fingerprint,
+      callId,
+      known: {
+        ...(progress.tenantId === undefined ? {} : { tenantId: progress.tenantId }),
+        ...(progress.subjectId === undefined ? {} : { subjectId: progress.subjectId }),
+        ...(progress.state === undefined ? {} : { state: progress.state }),
+        ...(progress.callerName === undefined ? {} : { callerName: progress.callerName }),
+        ...(progress.deliverable === undefined ? {} : { deliverable: progress.deliverable }),
+        ...(progress.lapse === undefined ? {} : { lapse: progress.lapse }),
+      },
+      now: Date.now(),
+    });
+  const before = pendingTurns.of(callId).filter((t) => t.request.turnId !== body.turnId);
+  pendingTurns.add(turn);
+  const deferral = await deferTurn({ turn, earlier: [...before] }, DEFER_MS);
+  logger.warn("turn answered without the stores", {
+    callId,
+    turnId: body.turnId,
+    why,
+    planned: progress.planned !== undefined,
+    read: progress.state !== undefined,
+    ...deferral,
+    ms: Date.now() - arrived,
+  });
+  response.set(TURN_HEADER, "deferred");
+  return answerOf(turn);
 }
 
 // ---------------------------------------------------------------- call ended, missed call

@@ -31,8 +31,9 @@ import {
   type CreateMemberRequest,
   type UpdateMemberRequest,
 } from "../lib/memberSchemas.js";
-import { CAPABILITIES } from "../lib/model.js";
-import { inboxPath, presencePath } from "../lib/paths.js";
+import { lapseOf, planHoldLapse, type HoldLapseReason } from "../domain/hold.js";
+import { CAPABILITIES, callSchema } from "../lib/model.js";
+import { callPath, callsPath, inboxPath, presencePath } from "../lib/paths.js";
 import {
   applySteps,
   authErrorCode,
@@ -112,6 +113,55 @@ async function existingMember(tenantId: string, uid: string): Promise<MemberReco
   const record = await readMember(tenantId, uid);
   if (record === null) throw new HttpError("NOT_FOUND", "No such member in this tenant.");
   return record;
+}
+
+/**
+ * Gives every active call `uid` holds back to the assistant, in one update: a removed or demoted
+ * member's hold must not outlive its membership. Runs after the member change is applied; when it
+ * fails, the speech turn lapses the hold itself at the call's next turn (it reads the holder's
+ * member record), so the failure is logged, not returned.
+ */
+async function lapseHoldsOf(tenantId: string, uid: string, reason: HoldLapseReason): Promise<void> {
+  try {
+    const database = getDatabase();
+    const active = await database
+      .ref(callsPath(tenantId))
+      .orderByChild("status")
+      .equalTo("active")
+      .get();
+    const now = Date.now();
+    const update: Record<string, unknown> = {};
+    const calls: string[] = [];
+    active.forEach((child) => {
+      const parsed = callSchema.safeParse(child.val());
+      const callId = child.key;
+      if (!parsed.success) return;
+      const call = parsed.data;
+      if (call.owner.kind !== "human" || call.owner.uid !== uid) return;
+      const seq = call.messageCount + 1;
+      const plan = planHoldLapse({
+        tenantId,
+        callId,
+        ...(call.subjectId === undefined ? {} : { subjectId: call.subjectId }),
+        lapse: lapseOf(call.owner, reason),
+        urgency: call.urgency,
+        seq,
+        now,
+      });
+      Object.assign(update, plan.update);
+      update[`${callPath(tenantId, callId)}/messageCount`] = seq;
+      calls.push(callId);
+    });
+    if (calls.length === 0) return;
+    await database.ref().update(update);
+    logger.warn("holds lapsed with their holder's membership", { tenantId, uid, reason, calls });
+  } catch (error) {
+    logger.error("could not lapse a former holder's calls; the next turn of each will", {
+      tenantId,
+      uid,
+      error: String(error),
+    });
+  }
 }
 
 async function createMember(
@@ -194,6 +244,9 @@ async function updateMember(
   steps.push(...planSteps(plan, "set"));
   await applySteps("member update", steps);
   logger.info("member updated", { tenantId, uid, changed: plan.changed, by: actor.uid });
+  if (CAPABILITIES[current.role].takeOver && !CAPABILITIES[next.role].takeOver) {
+    await lapseHoldsOf(tenantId, uid, "demoted");
+  }
   return next;
 }
 
@@ -244,6 +297,7 @@ async function removeMember(tenantId: string, uid: string, actor: Member): Promi
   steps.push(...planSteps(plan, "set"));
   await applySteps("member remove", steps);
   logger.info("member removed", { tenantId, uid, by: actor.uid });
+  await lapseHoldsOf(tenantId, uid, "removed");
   return now;
 }
 
