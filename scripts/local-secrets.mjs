@@ -1,22 +1,52 @@
-// The emulator-only gateway key pair, generated on this machine rather than committed: the private
-// half in `.local/gateway-es256-private.pem` (for the demo gateway and the tests that sign gateway
-// JWTs, see scripts/demo/gateway-key.ts), the public half as GATEWAY_JWT_KEY in
-// `functions/.secret.local`, which firebase-tools reads only when emulating. Both are gitignored.
-import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// The emulator-only secrets, generated on this machine rather than committed: the gateway key pair
+// (private half in `.local/gateway-es256-private.pem`, for the demo gateway and the tests that sign
+// gateway JWTs, see scripts/demo/gateway-key.ts; public half as GATEWAY_JWT_KEY) and the webhook
+// signing secret WEBHOOK_SIGNING_SECRET, both in `functions/.secret.local`, which firebase-tools
+// reads only when emulating (the tests read the webhook secret from there to verify signatures).
+// Both files are gitignored.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const PRIVATE_KEY_FILE = join(".local", "gateway-es256-private.pem");
 export const SECRET_FILE = join("functions", ".secret.local");
 
+/** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
+function newWebhookSecret() {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+function webhookSecretLines() {
+  return [
+    "# Signs outgoing webhooks locally; receivers in the tests verify with it.",
+    `WEBHOOK_SIGNING_SECRET=${newWebhookSecret()}`,
+  ];
+}
+
+/** The value of `name` in the generated `functions/.secret.local`, or undefined. */
+export function readLocalSecret(repoRoot, name) {
+  const secretPath = join(repoRoot, SECRET_FILE);
+  if (!existsSync(secretPath)) return undefined;
+  for (const line of readFileSync(secretPath, "utf8").split("\n")) {
+    if (line.startsWith(`${name}=`)) return line.slice(name.length + 1).replace(/^"|"$/g, "");
+  }
+  return undefined;
+}
+
 /**
  * Generates the pair unless both files exist. Either one alone cannot be trusted to match the
- * other, so both are rewritten. Returns true when it generated a new pair.
+ * other, so both are rewritten. A secret file from before the webhook secret existed gets one
+ * added. Returns true when it generated a new pair.
  */
 export function ensureLocalSecrets(repoRoot) {
   const privatePath = join(repoRoot, PRIVATE_KEY_FILE);
   const secretPath = join(repoRoot, SECRET_FILE);
-  if (existsSync(privatePath) && existsSync(secretPath)) return false;
+  if (existsSync(privatePath) && existsSync(secretPath)) {
+    if (readLocalSecret(repoRoot, "WEBHOOK_SIGNING_SECRET") === undefined) {
+      appendFileSync(secretPath, `${webhookSecretLines().join("\n")}\n`);
+    }
+    return false;
+  }
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const publicPem = publicKey.export({ type: "spki", format: "pem" }).toString().trim();
@@ -32,6 +62,7 @@ export function ensureLocalSecrets(repoRoot) {
       `GATEWAY_JWT_KEY="${publicPem}"`,
       "# No chat responder locally (RESPONDER_BASE_URL is empty); a placeholder so the secret resolves.",
       "RESPONDER_API_KEY=unused-locally",
+      ...webhookSecretLines(),
       "",
     ].join("\n"),
     { mode: 0o600 },

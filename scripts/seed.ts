@@ -1,7 +1,7 @@
 /**
  * The demo seed: tenant `demo` (an admin, a dispatcher, a nurse and a caregiver, three subjects with
- * phone numbers, assignments, settings) and tenant `harbor` (one dispatcher, one subject) for
- * cross-tenant checks. Emulators only: it refuses to run unless the emulator hosts are exported.
+ * phone numbers and registered devices, assignments, settings) and tenant `harbor` (one dispatcher,
+ * one subject with a device) for cross-tenant checks. Emulators only: it refuses to run unless the emulator hosts are exported.
  * Idempotent: it compares before it writes, so running it again changes nothing.
  *
  *   node scripts/emulators.mjs exec "node --import tsx scripts/seed.ts"
@@ -23,6 +23,7 @@ import {
   type MemberRecord,
 } from "../functions/src/domain/members.js";
 import {
+  deviceDocSchema,
   phoneIndexSchema,
   routingConfigSchema,
   subjectDocSchema,
@@ -47,10 +48,17 @@ export interface SeedMember {
   readonly subjects: readonly string[];
 }
 
+export interface SeedDevice {
+  readonly id: string;
+  readonly label: string;
+}
+
 export interface SeedSubject {
   readonly id: string;
   readonly name: string;
   readonly phones: readonly string[];
+  /** Registered in `devices/{id}`: readings from them are attributed to this subject. */
+  readonly devices?: readonly SeedDevice[];
 }
 
 export interface SeedTenant {
@@ -84,8 +92,18 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
     name: "Demo Care",
     settings: SETTINGS,
     subjects: [
-      { id: "subject-ada", name: "Ada Okafor", phones: ["+15555550101"] },
-      { id: "subject-ben", name: "Ben Lindqvist", phones: ["+15555550102"] },
+      {
+        id: "subject-ada",
+        name: "Ada Okafor",
+        phones: ["+15555550101"],
+        devices: [{ id: "oximeter-ada", label: "Ada's pulse oximeter" }],
+      },
+      {
+        id: "subject-ben",
+        name: "Ben Lindqvist",
+        phones: ["+15555550102"],
+        devices: [{ id: "watch-ben", label: "Ben's watch" }],
+      },
       { id: "subject-chen", name: "Chen Wei", phones: ["+15555550103", "+15555550113"] },
     ],
     members: [
@@ -123,7 +141,14 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
     id: SECOND_TENANT_ID,
     name: "Harbor Dispatch",
     settings: SETTINGS,
-    subjects: [{ id: "subject-hana", name: "Hana Berg", phones: ["+15555550121"] }],
+    subjects: [
+      {
+        id: "subject-hana",
+        name: "Hana Berg",
+        phones: ["+15555550121"],
+        devices: [{ id: "watch-hana", label: "Hana's watch" }],
+      },
+    ],
     members: [
       {
         uid: "harbor-dispatcher",
@@ -229,6 +254,15 @@ export async function seedDemo(targets: SeedTargets): Promise<SeedReport> {
       for (const phone of subject.phones) {
         const entry = phoneIndexSchema.parse({ tenantId: tenant.id, subjectId: subject.id });
         await ensureDoc(db, firestore.phoneDoc(phone), entry, written);
+      }
+      for (const device of subject.devices ?? []) {
+        const entry = deviceDocSchema.parse({
+          tenantId: tenant.id,
+          subjectId: subject.id,
+          label: device.label,
+          createdAt: SEED_TIME,
+        });
+        await ensureDoc(db, firestore.deviceDoc(device.id), entry, written);
       }
       const live = subjectSchema.parse({ name: subject.name });
       await ensureRtdb(database, subjectPath(tenant.id, subject.id), live, written);

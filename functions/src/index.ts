@@ -15,4 +15,5 @@ export { applyUrgencyOverride } from "./triggers/urgency-override-written.js";
 export { archiveEndedCall } from "./triggers/call-status-written.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
 export { applyDeferredTurn } from "./triggers/apply-deferred-turn.js";
+export { deliverWebhook } from "./triggers/deliver-webhook.js";
 export { sweeper, sweepStaleCalls } from "./http/sweeper.js";

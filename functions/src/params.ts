@@ -91,3 +91,10 @@ export const answerBudgetMs = defineInt("ANSWER_BUDGET_MS", {
     "Milliseconds from a speech turn's arrival to its answer, whatever the databases or the chat API do. When a store cannot finish in time, the playbook answers from what is known and the write is queued (applyDeferredTurn) to be applied when the database is back. Keep it below the gateway's own timeout.",
   default: 1500,
 });
+
+// ---------------------------------------------------------------- outgoing webhooks
+
+export const webhookSigningSecret = defineSecret("WEBHOOK_SIGNING_SECRET", {
+  description:
+    "Signs every outgoing webhook the Standard Webhooks way: `whsec_` followed by the base64 of 24–64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`). Give the same value to each receiver so it can verify.",
+});

@@ -208,10 +208,9 @@ export class GatewayClient {
     return missedCallAnswerSchema.parse(await this.post("missedCall", request));
   }
 
+  /** A batch from a registered device; its tenant and subject come from the registry. */
   async deviceReadings(request: {
-    tenantId: string;
-    subjectId: string;
-    deviceId?: string;
+    deviceId: string;
     readings: readonly Reading[];
   }): Promise<ReadingsAnswer> {
     return readingsAnswerSchema.parse(await this.post("deviceReadings", request));

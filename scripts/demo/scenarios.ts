@@ -102,12 +102,11 @@ export const CALLS = {
   },
 } as const satisfies Record<string, CallScript>;
 
-/** The demo tenant and the subject whose watch sends vitals. */
-export const DEVICE = {
-  tenantId: "demo",
-  subjectId: "subject-ben",
-  deviceId: "watch-ben",
-} as const;
+/**
+ * Ben's watch, registered to subject-ben of tenant demo by the seed: the gateway sends only the
+ * device id, and the registry says whose readings they are.
+ */
+export const DEVICE = { deviceId: "watch-ben" } as const;
 
 export interface DemoReading {
   readonly kind: "heart_rate" | "spo2" | "temperature";

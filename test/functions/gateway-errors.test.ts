@@ -4,7 +4,15 @@
  * each, that the tenant's data did not change.
  */
 import { expect } from "chai";
-import { adminSdk, errorStatus, freshId, type Admin, type Reply } from "./support/emulators.js";
+import { registerDevice } from "./support/devices.js";
+import {
+  adminSdk,
+  call,
+  errorStatus,
+  freshId,
+  type Admin,
+  type Reply,
+} from "./support/emulators.js";
 import {
   freshPhone,
   freshTurnId,
@@ -20,10 +28,12 @@ import {
 
 let admin: Admin;
 let tenant: GatewayTenant;
+let deviceId: string;
 
 before(async () => {
   admin = adminSdk();
   tenant = await seedGatewayTenant(admin);
+  deviceId = await registerDevice(admin, tenant.tenantId, tenant.subjectId);
 });
 
 after(async () => {
@@ -46,6 +56,13 @@ function expectError(reply: Reply, httpStatus: number, status: string, label = "
   expect(errorStatus(reply), label).to.equal(status);
 }
 
+/** `{"a": {"a": … "x"}}`, `depth` levels deep. */
+function nested(depth: number): unknown {
+  let value: unknown = "x";
+  for (let level = 0; level < depth; level++) value = { a: value };
+  return value;
+}
+
 function validBody(endpoint: GatewayEndpoint): Record<string, unknown> {
   switch (endpoint) {
     case "speechTurn":
@@ -61,11 +78,7 @@ function validBody(endpoint: GatewayEndpoint): Record<string, unknown> {
     case "missedCall":
       return { callRef: freshId("CA"), from: tenant.phone };
     case "deviceReadings":
-      return {
-        tenantId: tenant.tenantId,
-        subjectId: tenant.subjectId,
-        readings: [{ kind: "heart_rate", value: 70 }],
-      };
+      return { deviceId, readings: [{ kind: "heart_rate", value: 70 }] };
   }
 }
 
@@ -150,6 +163,18 @@ describe("gateway bad input", function () {
       });
     });
 
+    it(`${endpoint}: answers 404 for a path below the endpoint, writing nothing`, async () => {
+      for (const path of ["/extra", "/extra/segments", "/%20", "//"]) {
+        await expectNothingWritten(async () => {
+          const reply = await call(endpoint, "POST", path, {
+            token: await gatewayToken(),
+            body: validBody(endpoint),
+          });
+          expectError(reply, 404, "NOT_FOUND", path);
+        });
+      }
+    });
+
     it(`${endpoint}: answers 400 for malformed JSON`, async () => {
       await expectNothingWritten(async () => {
         const reply = await gatewayPost(endpoint, undefined, { rawBody: '{"callRef": ' });
@@ -170,7 +195,22 @@ describe("gateway bad input", function () {
     ["speechTurn", "empty text", (body) => ({ ...body, text: "   " })],
     ["speechTurn", "text over 4000 characters", (body) => ({ ...body, text: "a".repeat(4001) })],
     ["speechTurn", "a turn id that is not a key", (body) => ({ ...body, turnId: "a/b.c" })],
+    ["speechTurn", "a reserved turn id (__proto__)", (body) => ({ ...body, turnId: "__proto__" })],
+    ["speechTurn", "a reserved turn id (__x__)", (body) => ({ ...body, turnId: "__x__" })],
+    ["speechTurn", "a turn id with a lone surrogate", (body) => ({ ...body, turnId: "t-\ud800" })],
+    ["speechTurn", "an empty turn id", (body) => ({ ...body, turnId: "" })],
+    [
+      "speechTurn",
+      "a turn id over the byte limit (counted in UTF-8)",
+      // 100 characters, 300 bytes: within a character count, over the key budget in bytes.
+      (body) => ({ ...body, turnId: "€".repeat(100) }),
+    ],
     ["speechTurn", "a call ref with control characters", (body) => ({ ...body, callRef: "a\nb" })],
+    ["speechTurn", "a call ref with a lone surrogate", (body) => ({ ...body, callRef: "\udc00" })],
+    ["speechTurn", "text with a lone surrogate", (body) => ({ ...body, text: "help \ud83d" })],
+    ["speechTurn", "a key with a lone surrogate", (body) => ({ ...body, "\ud800": 1 })],
+    ["speechTurn", "a deeply nested value", (body) => ({ ...body, text: nested(40) })],
+    ["callEnded", "a reserved call ref", (body) => ({ ...body, callRef: "__proto__" })],
     ["speechTurn", "an array", () => []],
     ["callEnded", "a string time", (body) => ({ ...body, at: "yesterday" })],
     ["missedCall", "an unknown medium", (body) => ({ ...body, medium: "pager" })],
@@ -206,7 +246,11 @@ describe("gateway bad input", function () {
         readings: Array.from({ length: 101 }, () => ({ kind: "spo2", value: 97 })),
       }),
     ],
-    ["deviceReadings", "a subject id that is not a key", (body) => ({ ...body, subjectId: "a/b" })],
+    ["deviceReadings", "a device id that is not a key", (body) => ({ ...body, deviceId: "a/b" })],
+    ["deviceReadings", "a reserved device id", (body) => ({ ...body, deviceId: "__proto__" })],
+    ["deviceReadings", "no device id", (body) => ({ ...body, deviceId: undefined })],
+    ["deviceReadings", "a tenant id", (body) => ({ ...body, tenantId: tenant.tenantId })],
+    ["deviceReadings", "a subject id", (body) => ({ ...body, subjectId: tenant.subjectId })],
   ];
 
   for (const [endpoint, label, mutate] of badBodies) {
@@ -221,11 +265,11 @@ describe("gateway bad input", function () {
     });
   }
 
-  it("deviceReadings: answers 404 for a subject the tenant does not have", async () => {
+  it("deviceReadings: answers 404 for a device nobody registered", async () => {
     await expectNothingWritten(async () => {
       const reply = await gatewayPost("deviceReadings", {
         ...validBody("deviceReadings"),
-        subjectId: "no-such-subject",
+        deviceId: "no-such-device",
       });
       expectError(reply, 404, "NOT_FOUND");
     });

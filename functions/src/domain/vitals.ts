@@ -15,7 +15,7 @@ import {
   type Alert,
   type Urgency,
 } from "../lib/model.js";
-import { alertPath, checkId, vitalPath } from "../lib/paths.js";
+import { alertPath, checkId, subjectDevicePath, vitalPath } from "../lib/paths.js";
 
 export type VitalKind = (typeof VITAL_KINDS)[number];
 export type VitalStatus = "normal" | "abnormal" | "critical";
@@ -124,7 +124,10 @@ export interface ClassifiedReading extends Reading {
 }
 
 export interface ReadingsPlan {
-  /** Latest vitals per kind: multi-path update relative to the root (only kinds that got newer). */
+  /**
+   * Multi-path update relative to the root: the latest vitals per kind (only kinds that got newer),
+   * each with the device that measured it, and the device's `lastSeen` on the subject.
+   */
   readonly update: Record<string, unknown>;
   readonly readings: readonly ClassifiedReading[];
   /** The worst reading of the batch, when any is outside the thresholds. */
@@ -136,11 +139,15 @@ const storedVitalsSchema = z.looseObject({});
 
 /**
  * Every reading is classified (an abnormal value earlier in the batch still counts); the subject's
- * latest value per kind moves only forward in time, so a late, older batch never replaces it.
+ * latest value per kind moves only forward in time, so a late, older batch never replaces it. The
+ * device is seen whenever it sends, even a batch that changes no latest value.
  */
 export function planReadings(input: {
   readonly tenantId: string;
   readonly subjectId: string;
+  /** The registered device that sent the batch, and when it arrived. */
+  readonly deviceId: string;
+  readonly receivedAt: number;
   readonly readings: readonly Reading[];
   readonly thresholds: Thresholds | undefined;
   /** `subjects/{s}/vitals` as read. */
@@ -161,7 +168,11 @@ export function planReadings(input: {
     const best = latest.get(reading.kind);
     if (best === undefined || reading.at >= best.at) latest.set(reading.kind, reading);
   }
-  const update: Record<string, unknown> = {};
+  const update: Record<string, unknown> = {
+    [subjectDevicePath(input.tenantId, input.subjectId, input.deviceId)]: {
+      lastSeen: input.receivedAt,
+    },
+  };
   for (const [kind, reading] of latest) {
     if (reading.at < (latestAt.get(kind) ?? -Infinity)) continue;
     update[vitalPath(input.tenantId, input.subjectId, kind)] = {
@@ -169,6 +180,7 @@ export function planReadings(input: {
       unit: reading.unit,
       at: reading.at,
       status: reading.status,
+      deviceId: input.deviceId,
     };
   }
   let worst: ClassifiedReading | undefined;

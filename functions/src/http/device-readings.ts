@@ -1,7 +1,10 @@
 /**
- * `deviceReadings` (gateway JWT, POST JSON) `{tenantId, subjectId, deviceId?, readings[]}` →
- * `{subjectId, readings, alert}`: stores the latest vitals of a subject and raises or upgrades
- * `vitals-{subjectId}` when a value is out of the tenant's thresholds.
+ * `deviceReadings` (gateway JWT, POST JSON) `{deviceId, readings[]}` → `{subjectId, readings,
+ * alert}`: attributes the batch through the device registry (`devices/{deviceId}` → tenant and
+ * subject; an unregistered device is a 404 with nothing written), stores the subject's latest
+ * vitals with the device that measured them and the device's `lastSeen`, and raises or upgrades
+ * `vitals-{subjectId}` when a value is out of the tenant's thresholds. The body never names a
+ * tenant: a gateway token alone must not be enough to write into any tenant.
  */
 import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions";
@@ -47,24 +50,35 @@ async function recordReadings(request: Request) {
       { path: ["readings", ahead, "at"], code: "custom", message: "in the future" },
     ]);
   }
-  enforce(callerLimit(), `subject:${body.tenantId}/${body.subjectId}`, "subject");
+  enforce(callerLimit(), `device:${body.deviceId}`, "device");
 
+  const owner = await directory.deviceOwner(body.deviceId);
+  if (owner === null) throw new HttpError("NOT_FOUND", "No such device is registered.");
+  const { tenantId, subjectId } = owner;
   const db = getDatabase();
   const [settings, subject] = await Promise.all([
-    directory.tenantSettings(body.tenantId),
-    db.ref(subjectPath(body.tenantId, body.subjectId)).get(),
+    directory.tenantSettings(tenantId),
+    db.ref(subjectPath(tenantId, subjectId)).get(),
   ]);
   if (settings === null || !subject.exists()) {
-    throw new HttpError("NOT_FOUND", "No such subject in this tenant.");
+    // The registry points at a subject that is gone: nothing to attribute the readings to.
+    logger.warn("device registered to a missing subject", {
+      deviceId: body.deviceId,
+      tenantId,
+      subjectId,
+    });
+    throw new HttpError("NOT_FOUND", "The device's subject does not exist.");
   }
   const plan = planReadings({
-    tenantId: body.tenantId,
-    subjectId: body.subjectId,
+    tenantId,
+    subjectId,
+    deviceId: body.deviceId,
+    receivedAt: now,
     readings,
     thresholds: settings.vitalThresholds,
     currentVitals: subject.child("vitals").val(),
   });
-  if (Object.keys(plan.update).length > 0) await db.ref().update(plan.update);
+  await db.ref().update(plan.update);
 
   let alert: {
     id: string;
@@ -74,20 +88,18 @@ async function recordReadings(request: Request) {
   const worst = plan.worst;
   if (worst !== undefined) {
     let before: unknown = null;
-    const { committed, snapshot } = await db
-      .ref(vitalsAlertPath(body.tenantId, body.subjectId))
-      .transaction(
-        (current: unknown) => {
-          before = current;
-          return nextVitalsAlert(current, body.subjectId, worst, Date.now());
-        },
-        undefined,
-        false,
-      );
+    const { committed, snapshot } = await db.ref(vitalsAlertPath(tenantId, subjectId)).transaction(
+      (current: unknown) => {
+        before = current;
+        return nextVitalsAlert(current, subjectId, worst, Date.now());
+      },
+      undefined,
+      false,
+    );
     const stored = alertSchema.safeParse(snapshot.val());
     const previous = alertSchema.safeParse(before);
     alert = {
-      id: vitalsAlertId(body.subjectId),
+      id: vitalsAlertId(subjectId),
       severity: stored.success ? stored.data.severity : "normal",
       change: !committed
         ? "unchanged"
@@ -97,13 +109,14 @@ async function recordReadings(request: Request) {
     };
   }
   logger.info("readings recorded", {
-    tenantId: body.tenantId,
-    subjectId: body.subjectId,
+    tenantId,
+    subjectId,
+    deviceId: body.deviceId,
     count: readings.length,
     alert: alert?.change ?? "none",
   });
   return {
-    subjectId: body.subjectId,
+    subjectId,
     readings: plan.readings.map((reading) => ({
       kind: reading.kind,
       value: reading.value,

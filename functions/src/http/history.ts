@@ -14,7 +14,7 @@ import { onRequest, type Request } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { invalidArgument, publicIssues } from "../lib/body.js";
 import { HttpError } from "../lib/errors.js";
-import { endpoint, idSegments } from "../lib/http.js";
+import { idSegments, routedEndpoint } from "../lib/http.js";
 import { authenticateMember, type Member } from "../lib/idtoken.js";
 import { archivedCallSchema, CAPABILITIES, memberMirrorSchema, type Call } from "../lib/model.js";
 import { firestore, memberPath } from "../lib/paths.js";
@@ -161,7 +161,7 @@ export async function readPage(
 
 export const history = onRequest(
   { cors: true },
-  endpoint(["GET"], async (request) => {
+  routedEndpoint(["GET"], async (request) => {
     const route = parseHistoryRoute(request.path);
     if (route === undefined) {
       throw new HttpError("NOT_FOUND", "Use GET /{tenantId} or GET /{tenantId}/{callId}.");

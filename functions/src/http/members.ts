@@ -23,7 +23,7 @@ import {
 import { invalidArgument, parseJsonBody } from "../lib/body.js";
 import type { Step } from "../lib/compensate.js";
 import { HttpError } from "../lib/errors.js";
-import { endpoint, idSegments } from "../lib/http.js";
+import { idSegments, routedEndpoint } from "../lib/http.js";
 import { authenticateMember, type Member } from "../lib/idtoken.js";
 import {
   createMemberRequestSchema,
@@ -304,7 +304,7 @@ async function removeMember(tenantId: string, uid: string, actor: Member): Promi
 // Callable from an admin page on any origin: the bearer token, not a cookie, carries the credential.
 export const members = onRequest(
   { cors: true },
-  endpoint(["POST", "PATCH", "DELETE"], async (request, response) => {
+  routedEndpoint(["POST", "PATCH", "DELETE"], async (request, response) => {
     const route = parseMemberRoute(request.path);
     if (route === undefined) {
       throw new HttpError("NOT_FOUND", "Use /{tenantId} or /{tenantId}/{uid}.");

@@ -2,10 +2,14 @@
  * JSON request bodies, checked at the edge: 415 for anything but JSON, 413 over the endpoint's size
  * limit, 400 with zod's issues when the shape is wrong. The platform's body parser has already
  * turned the bytes into `request.body` (and refused malformed JSON with its own 400); what is left
- * is to hold the parsed value to a schema before anything reads it.
+ * is to hold the parsed value to a schema before anything reads it. Before the schema, every
+ * string in the body (keys included) must be well-formed UTF-16 and the nesting shallow: a lone
+ * surrogate has no UTF-8 form, so the stores would each mangle or refuse it, and free text goes
+ * into them as much as ids do.
  */
 import type { z } from "zod";
 import { HttpError } from "./errors.js";
+import { isWellFormedText } from "./paths.js";
 
 /** Default limit for endpoints whose bodies are a handful of fields. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -56,6 +60,41 @@ export function invalidArgument(message: string, issues: PublicIssue[]): HttpErr
   return new HttpError("INVALID_ARGUMENT", message, { details: { issues } });
 }
 
+/** No request body of ours is nested deeper than a few levels; this is far beyond any of them. */
+export const MAX_BODY_DEPTH = 16;
+
+/**
+ * The first string (value or key) of `body` that holds a lone surrogate, or the first place it is
+ * nested deeper than `MAX_BODY_DEPTH`, as an issue; undefined when there is none. Iterative, so a
+ * body nested thousands deep costs no stack.
+ */
+export function textIssue(body: unknown): PublicIssue | undefined {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value: body, path: [] }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { value, path } = item;
+    if (typeof value === "string") {
+      if (!isWellFormedText(value)) {
+        return { path, code: "invalid_string", message: "contains a lone UTF-16 surrogate" };
+      }
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    if (path.length >= MAX_BODY_DEPTH) {
+      return { path, code: "too_deep", message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
+    }
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((child: unknown, index) => [index, child])
+      : Object.entries(value);
+    for (const [key, child] of entries) {
+      if (typeof key === "string" && !isWellFormedText(key)) {
+        return { path, code: "invalid_key", message: "a key contains a lone UTF-16 surrogate" };
+      }
+      pending.push({ value: child, path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
 /** Parses the request's JSON body with `schema`; throws 415, 413 or 400 as an `HttpError`. */
 export function parseJsonBody<Schema extends z.ZodType>(
   request: JsonRequest,
@@ -74,6 +113,8 @@ export function parseJsonBody<Schema extends z.ZodType>(
       `The body is ${size} bytes; the limit is ${limitBytes}.`,
     );
   }
+  const textual = textIssue(request.body);
+  if (textual !== undefined) throw invalidArgument("The request body is not valid.", [textual]);
   const result = schema.safeParse(request.body);
   if (!result.success) {
     throw invalidArgument("The request body is not valid.", publicIssues(result.error.issues));

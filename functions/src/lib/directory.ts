@@ -1,6 +1,7 @@
 /**
  * Where a gateway request belongs: the caller's number → tenant and subject, through the Firestore
- * phone index, and the tenant settings and routing config. All three change rarely and are kept in
+ * phone index; a device → tenant and subject, through the device registry; and the tenant settings
+ * and routing config. All four change rarely and are kept in
  * memory for a short TTL, so a call's later turns on a warm instance read no directory at all and
  * the first costs one document read. A number moved to another subject or tenant takes effect within
  * the TTL — which also keeps a call that is under way from jumping tenants mid-conversation.
@@ -8,10 +9,21 @@
 import { getFirestore } from "firebase-admin/firestore";
 import type { z } from "zod";
 import { HttpError } from "./errors.js";
-import { phoneIndexSchema, routingConfigSchema, tenantDocSchema } from "./model.js";
+import {
+  deviceDocSchema,
+  phoneIndexSchema,
+  routingConfigSchema,
+  tenantDocSchema,
+} from "./model.js";
 import { firestore } from "./paths.js";
 
 export type TenantSettings = z.infer<typeof tenantDocSchema>["settings"];
+
+/** Where a registered device's readings belong. */
+export interface DeviceOwner {
+  readonly tenantId: string;
+  readonly subjectId: string;
+}
 
 export interface Caller {
   readonly tenantId: string;
@@ -62,11 +74,27 @@ export class Directory {
   private readonly tenants: TtlCache<TenantSettings | null>;
   private readonly routing: TtlCache<string | null>;
   private readonly phones: TtlCache<Caller | null>;
+  private readonly devices: TtlCache<DeviceOwner | null>;
 
   constructor(ttlMs: () => number) {
     this.tenants = new TtlCache(ttlMs);
     this.routing = new TtlCache(ttlMs);
     this.phones = new TtlCache(ttlMs);
+    this.devices = new TtlCache(ttlMs);
+  }
+
+  /**
+   * The tenant and subject `deviceId` is registered to, or null when it is not registered. A device
+   * moved to another subject takes effect within the TTL, like a phone number.
+   */
+  deviceOwner(deviceId: string): Promise<DeviceOwner | null> {
+    return this.devices.get(deviceId, async () => {
+      const snapshot = await getFirestore().doc(firestore.deviceDoc(deviceId)).get();
+      if (!snapshot.exists) return null;
+      const parsed = deviceDocSchema.safeParse(snapshot.data());
+      if (!parsed.success) throw malformed(`device ${deviceId}`, parsed.error);
+      return { tenantId: parsed.data.tenantId, subjectId: parsed.data.subjectId };
+    });
   }
 
   /** The tenant's settings, or null when there is no such tenant. */

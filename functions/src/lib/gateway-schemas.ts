@@ -4,22 +4,31 @@
  */
 import { z } from "zod";
 import { LIMITS, MEDIA, VITAL_KINDS } from "./model.js";
+import { idProblem, isWellFormedText, MAX_REQUEST_ID_BYTES } from "./paths.js";
+
+/**
+ * The one rule for every id or key a request carries (turn ids, call refs, device ids; route
+ * segments use the same rule through `isRequestId`): a valid key in both databases (non-empty,
+ * well-formed UTF-16, none of the Realtime Database's forbidden characters, not reserved like
+ * `__proto__`), at most `MAX_REQUEST_ID_BYTES` of UTF-8 so that ids derived from it still fit the
+ * stores' limits. Whatever passes never makes a path helper throw.
+ */
+export const requestIdSchema = z.string().superRefine((value, context) => {
+  const problem = idProblem(value, MAX_REQUEST_ID_BYTES);
+  if (problem !== undefined)
+    context.addIssue({ code: "custom", message: `not a valid id: ${problem}` });
+});
+
+/** Free text that goes into the stores: no lone surrogates (they have no UTF-8 form). */
+const wellFormed = (text: string) => isWellFormedText(text);
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "expected an E.164 phone number");
 
 /**
- * The gateway's own reference for a call (a call SID). Any printable text: it is hashed into the
- * call id, so it never has to be a valid database key itself.
+ * The gateway's own reference for a call (a call SID). Hashed into the call id, and held to the
+ * request-id rule all the same: it names the call to the gateway in logs and answers.
  */
-const callRef = z
-  .string()
-  .min(1)
-  .max(256)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "must not contain control characters");
-
-/** Used verbatim in database keys (`turns/{callId}/{turnId}`, message ids), hence the narrow alphabet. */
-export const TURN_ID_PATTERN = /^[A-Za-z0-9_~:-]{1,128}$/;
+const callRef = requestIdSchema;
 
 /** A millisecond timestamp a gateway or device may send; not before 2020, not absurdly far ahead. */
 const sentAt = z
@@ -32,9 +41,15 @@ export const speechTurnRequestSchema = z.strictObject({
   callRef,
   from: e164,
   /** What the caller said (speech-to-text) or texted; surrounding whitespace is not part of it. */
-  text: z.string().trim().min(1).max(LIMITS.messageText),
+  text: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.messageText)
+    .refine(wellFormed, "contains a lone UTF-16 surrogate"),
   medium: z.enum(MEDIA),
-  turnId: z.string().regex(TURN_ID_PATTERN, "1–128 of A–Z a–z 0–9 _ ~ : -"),
+  /** The gateway's id of this utterance: the turn record's key and the stem of its message ids. */
+  turnId: requestIdSchema,
 });
 export type SpeechTurnRequest = z.infer<typeof speechTurnRequestSchema>;
 
@@ -53,30 +68,24 @@ export const missedCallRequestSchema = z.strictObject({
 });
 export type MissedCallRequest = z.infer<typeof missedCallRequestSchema>;
 
-const idSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^.$#[\]/\u0000-\u001f\u007f]+$/, "not a valid id")
-  .refine((value) => !/^__.*__$/.test(value), "not a valid id");
-
 export const MAX_READINGS_PER_BATCH = 100;
 
 export const readingSchema = z.strictObject({
   kind: z.enum(VITAL_KINDS),
   value: z.number(),
   /** Optional; when given it must be the kind's unit (see `VITAL_UNITS`). */
-  unit: z.string().min(1).max(16).optional(),
+  unit: z.string().min(1).max(16).refine(wellFormed, "contains a lone UTF-16 surrogate").optional(),
   /** When the device measured it; the time of arrival when absent. */
   at: sentAt.optional(),
 });
 export type ReadingRequest = z.infer<typeof readingSchema>;
 
+/**
+ * A batch from one registered device. No tenant or subject: both come from the device registry
+ * (`devices/{deviceId}`), so a gateway cannot write vitals into a tenant by naming it.
+ */
 export const deviceReadingsRequestSchema = z.strictObject({
-  tenantId: idSchema,
-  subjectId: idSchema,
-  deviceId: z.string().min(1).max(128).optional(),
+  deviceId: requestIdSchema,
   readings: z.array(readingSchema).min(1).max(MAX_READINGS_PER_BATCH),
 });
 export type DeviceReadingsRequest = z.infer<typeof deviceReadingsRequestSchema>;

@@ -6,14 +6,38 @@ import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import { logger } from "firebase-functions";
 import { HttpError } from "./errors.js";
-import { isValidId } from "./paths.js";
+import { isRequestId } from "./paths.js";
 
 export type Handler = (request: Request, response: Response) => Promise<unknown>;
 
-/** Wraps an endpoint: rejects other methods with 405 and maps every failure to its JSON error body. */
-export function endpoint(methods: readonly string[], handle: Handler) {
+export interface EndpointOptions {
+  /**
+   * The endpoint reads its own path segments (`members/{tenantId}/{uid}`). Without it the function
+   * is one resource: any path below it is a 404, answered before anything is read or written, so
+   * `speechTurn/extra/segments` never reaches a handler that would ignore the extra part.
+   */
+  readonly routed?: boolean;
+}
+
+/** True for the function's own URL: no path below it. */
+function isRootPath(path: string): boolean {
+  return path === "" || path === "/";
+}
+
+/**
+ * Wraps an endpoint: 404 for a path below a single-resource endpoint, 405 for other methods, and
+ * every failure mapped to its JSON error body.
+ */
+export function endpoint(
+  methods: readonly string[],
+  handle: Handler,
+  options: EndpointOptions = {},
+) {
   return async (request: Request, response: Response): Promise<void> => {
     try {
+      if (options.routed !== true && !isRootPath(request.path)) {
+        throw new HttpError("NOT_FOUND", "No such resource: this endpoint has no sub-paths.");
+      }
       if (!methods.includes(request.method)) {
         throw new HttpError("METHOD_NOT_ALLOWED", `Use ${methods.join(" or ")}.`, {
           headers: { Allow: methods.join(", ") },
@@ -48,8 +72,9 @@ function describeCause(cause: unknown): string {
 }
 
 /**
- * The id segments of a request path such as `/{tenantId}/{id}`: one to `max` valid ids, URL-decoded;
- * undefined for anything else (empty, too many segments, bad encoding, an invalid id).
+ * The id segments of a request path such as `/{tenantId}/{id}`: one to `max` ids that pass the
+ * request-id rule (`isRequestId`), URL-decoded; undefined for anything else (empty, too many
+ * segments, bad encoding, a lone surrogate, an invalid or reserved id).
  */
 export function idSegments(path: string, max: number): string[] | undefined {
   let segments: string[];
@@ -61,6 +86,12 @@ export function idSegments(path: string, max: number): string[] | undefined {
   } catch {
     return undefined;
   }
-  if (segments.length < 1 || segments.length > max || !segments.every(isValidId)) return undefined;
+  if (segments.length < 1 || segments.length > max || !segments.every(isRequestId))
+    return undefined;
   return segments;
+}
+
+/** `endpoint` for a function that routes its own path segments (`members/{tenantId}/{uid}`). */
+export function routedEndpoint(methods: readonly string[], handle: Handler) {
+  return endpoint(methods, handle, { routed: true });
 }

@@ -2,8 +2,9 @@
  * `fanOutAlert` — on write of `tenants/{tenantId}/alerts/{alertId}` (any kind, from any writer):
  * copies the alert into the inbox of every member its level reaches; when it opens critical (or
  * reopens, or goes up a level) schedules the next escalation step; when it opens critical and no
- * member allowed to act on it is online, raises `{alertId}-unwatched` for the admins and calls the
- * tenant's webhook once. Writes are derived from the alert as it is now, so replays repeat them.
+ * member allowed to act on it is online, raises `{alertId}-unwatched` for the admins and enqueues
+ * the tenant's signed webhook (`deliverWebhook`, one task per opening, retried until delivered).
+ * Writes are derived from the alert as it is now, so replays repeat them.
  */
 import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions";
@@ -28,7 +29,12 @@ import type { Alert } from "../lib/model.js";
 import { inboxItemPath } from "../lib/paths.js";
 import { enqueueOnce } from "../lib/tasks.js";
 import { readLiveSettings, type LiveSettings } from "../lib/trigger-settings.js";
-import { postWebhook } from "../lib/webhook.js";
+import { webhookId, type UnwatchedPayload } from "../lib/webhook.js";
+import {
+  WEBHOOK_DISPATCH_DEADLINE_SECONDS,
+  WEBHOOK_QUEUE,
+  type WebhookTask,
+} from "./deliver-webhook.js";
 import { ESCALATION_DISPATCH_DEADLINE_SECONDS, ESCALATION_QUEUE } from "./escalate-alert.js";
 
 function isOpenCritical(alert: Alert | null): alert is Alert {
@@ -127,15 +133,19 @@ async function checkWatched(
     status: "open",
     level: 0,
   };
-  // One per opening of the source alert: a replay finds it and neither writes nor calls out again.
+  // One per opening of the source alert: a replay finds it and writes nothing again.
   const outcome = await transactAlert(tenantId, unwatchedId, (existing) =>
     existing === null || existing.at < alert.at ? unwatched : null,
   );
-  if (outcome.written === null) return;
-  logger.warn("critical alert unwatched", { tenantId, alertId, recipients: recipients.length });
+  const current = outcome.written ?? outcome.current;
+  // A later opening has its own page; an older one than this replay's is not ours to send.
+  if (current === null || current.at !== alert.at) return;
+  if (outcome.written !== null) {
+    logger.warn("critical alert unwatched", { tenantId, alertId, recipients: recipients.length });
+  }
   const url = settings.unwatchedWebhookUrl;
   if (url === undefined) return;
-  const result = await postWebhook(url, {
+  await enqueueUnwatchedWebhook(tenantId, url, {
     event: "alert.unwatched",
     tenantId,
     alertId: unwatchedId,
@@ -146,7 +156,28 @@ async function checkWatched(
     title: unwatched.title,
     at: unwatched.at,
   });
-  if (result.ok)
-    logger.info("unwatched webhook delivered", { tenantId, alertId, status: result.status });
-  else logger.error("unwatched webhook failed", { tenantId, alertId, error: result.error });
+}
+
+/**
+ * Hands the page to the `deliverWebhook` queue. Enqueued on replays too (a trigger that died after
+ * writing the alert still pages): the task id is the event's `webhook-id`, so the queue keeps one.
+ */
+async function enqueueUnwatchedWebhook(
+  tenantId: string,
+  url: string,
+  payload: UnwatchedPayload,
+): Promise<void> {
+  const id = webhookId("alert.unwatched", tenantId, payload.alertId, payload.at);
+  const task: WebhookTask = { id, tenantId, url, body: JSON.stringify(payload) };
+  const enqueued = await enqueueOnce(WEBHOOK_QUEUE, task, {
+    id,
+    at: Date.now(),
+    dispatchDeadlineSeconds: WEBHOOK_DISPATCH_DEADLINE_SECONDS,
+  });
+  logger.info("unwatched webhook enqueued", {
+    tenantId,
+    alertId: payload.sourceAlertId,
+    webhookId: id,
+    duplicate: !enqueued,
+  });
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { endpoint, type Handler } from "../../src/lib/http.js";
+import { endpoint, routedEndpoint, type Handler } from "../../src/lib/http.js";
 import { HttpError } from "../../src/lib/errors.js";
 
 describe("endpoint", () => {
@@ -12,13 +12,15 @@ describe("endpoint", () => {
   before(async () => {
     const app = express();
     app.use(express.json());
-    // Cloud Functions hands endpoints an express request that also carries the raw body.
-    const mount = (path: string, methods: string[], handle: Handler) => {
-      const handler = endpoint(methods, handle);
-      app.all(path, (request, response) => {
+    // Cloud Functions hands endpoints an express request that also carries the raw body, with
+    // `path` relative to the function's own URL (what `app.use` gives a mounted handler).
+    const mount = (path: string, methods: string[], handle: Handler, routed = false) => {
+      const handler = routed ? routedEndpoint(methods, handle) : endpoint(methods, handle);
+      app.use(path, (request, response) => {
         void handler(Object.assign(request, { rawBody: Buffer.from("") }), response);
       });
     };
+    mount("/routed", ["GET"], (request) => Promise.resolve({ path: request.path }), true);
     mount("/ok", ["POST"], (request) =>
       Promise.resolve({ echo: (request.body as { x?: number }).x }),
     );
@@ -53,6 +55,33 @@ describe("endpoint", () => {
     });
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({ echo: 7 });
+  });
+
+  it("answers 404 for a path below a single-resource endpoint, before the method or the handler", async () => {
+    for (const [method, path] of [
+      ["POST", "/ok/extra"],
+      ["POST", "/ok/extra/segments"],
+      ["GET", "/ok/extra"],
+    ] as const) {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(method === "POST" ? { body: JSON.stringify({ x: 7 }) } : {}),
+      });
+      expect(response.status, path).to.equal(404);
+      expect(await response.json(), path).to.deep.include({
+        error: {
+          status: "NOT_FOUND",
+          message: "No such resource: this endpoint has no sub-paths.",
+        },
+      });
+    }
+  });
+
+  it("hands a routed endpoint its own path segments", async () => {
+    const response = await fetch(`${base}/routed/tenant-a/uid-1`);
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({ path: "/tenant-a/uid-1" });
   });
 
   it("rejects other methods with 405, an Allow header and a machine-readable body", async () => {

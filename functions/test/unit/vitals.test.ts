@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { alertSchema } from "../../src/lib/model.js";
-import { vitalPath } from "../../src/lib/paths.js";
+import { subjectDevicePath, vitalPath } from "../../src/lib/paths.js";
 import {
   classifyReading,
   nextVitalsAlert,
@@ -58,6 +58,8 @@ describe("planReadings", () => {
     const plan = planReadings({
       tenantId: "t",
       subjectId: "s",
+      deviceId: "watch-1",
+      receivedAt: NOW,
       readings: [
         { kind: "heart_rate", value: 130, unit: "bpm", at: NOW - 2_000 },
         { kind: "heart_rate", value: 90, unit: "bpm", at: NOW - 1_000 },
@@ -67,26 +69,38 @@ describe("planReadings", () => {
       currentVitals: null,
     });
     expect(plan.update).to.deep.equal({
+      [subjectDevicePath("t", "s", "watch-1")]: { lastSeen: NOW },
       [vitalPath("t", "s", "heart_rate")]: {
         value: 90,
         unit: "bpm",
         at: NOW - 1_000,
         status: "normal",
+        deviceId: "watch-1",
       },
-      [vitalPath("t", "s", "spo2")]: { value: 97, unit: "%", at: NOW - 1_000, status: "normal" },
+      [vitalPath("t", "s", "spo2")]: {
+        value: 97,
+        unit: "%",
+        at: NOW - 1_000,
+        status: "normal",
+        deviceId: "watch-1",
+      },
     });
     expect(plan.worst).to.include({ kind: "heart_rate", value: 130, status: "abnormal" });
   });
 
-  it("leaves a newer stored value alone", () => {
+  it("leaves a newer stored value alone but still records that the device was seen", () => {
     const plan = planReadings({
       tenantId: "t",
       subjectId: "s",
+      deviceId: "watch-1",
+      receivedAt: NOW,
       readings: [{ kind: "heart_rate", value: 60, unit: "bpm", at: NOW - 60_000 }],
       thresholds: THRESHOLDS,
       currentVitals: { heart_rate: { value: 80, unit: "bpm", at: NOW, status: "normal" } },
     });
-    expect(plan.update).to.deep.equal({});
+    expect(plan.update).to.deep.equal({
+      [subjectDevicePath("t", "s", "watch-1")]: { lastSeen: NOW },
+    });
     expect(plan.worst).to.equal(undefined);
   });
 });
