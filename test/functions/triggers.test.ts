@@ -626,7 +626,9 @@ describe("archiveEndedCall", () => {
     const dispatcher = await mirror(tenantId, "dispatcher");
     await online(tenantId, dispatcher);
     const callId = await writeCall(admin, tenantId, newCall());
-    await writeMessage(admin, tenantId, callId, callerMessage(1, "there is a gas leak"));
+    // Urgent, not critical: an unattended critical call stays open as a follow-up instead
+    // (triggers-follow-up.test.ts).
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "I fell and my arm is bleeding"));
     await writeMessage(admin, tenantId, callId, {
       seq: 2,
       role: "assistant",
@@ -642,7 +644,7 @@ describe("archiveEndedCall", () => {
     const archived = await waitForDoc(admin, firestore.archivedCallDoc(tenantId, callId));
     expect(archived.archivedAt).to.equal(endedAt);
     expect((archived.messages as { text: string }[]).map((m) => m.text)).to.deep.equal([
-      "there is a gas leak",
+      "I fell and my arm is bleeding",
       "Leave the building now.",
     ]);
     expect(archived.call).to.deep.include({ status: "ended", endedAt });

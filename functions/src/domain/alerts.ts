@@ -1,7 +1,8 @@
 /**
  * The alert state machine the triggers apply: open or upgrade an urgency alert, acknowledge,
- * override, escalate, close at the end of a call. Each function returns the alert's next value, or
- * null when nothing changes, so a trigger that runs twice writes once. Pure: no Firebase imports.
+ * override, escalate, close at the end of a call (or turn it into a follow-up), close a follow-up
+ * with its outcome. Each function returns the alert's next value, or null when nothing changes, so
+ * a trigger that runs twice writes once. Pure: no Firebase imports.
  */
 import {
   URGENCY_RANK,
@@ -23,6 +24,8 @@ const STATUS_RANK: Readonly<Record<AlertStatus, number>> = {
 
 const ESCALATED = / · escalated to level \d+$/;
 export const ENDED_UNATTENDED = " · ended unattended";
+/** How a follow-up's title starts: the dashboard and the inbox copies show it first. */
+export const FOLLOW_UP_PREFIX = "Ended unattended: call back";
 
 function capitalized(urgency: Urgency): string {
   return urgency.charAt(0).toUpperCase() + urgency.slice(1);
@@ -99,6 +102,8 @@ export function overrideUrgencyAlert(
   at: number,
 ): Alert | null {
   const level = call.urgency;
+  // A follow-up is about a call that is over: only its outcome closes it (see `closeFollowUp`).
+  if (current !== null && isFollowUp(current)) return null;
   if (current === null || URGENCY_RANK[level] > URGENCY_RANK[current.severity]) {
     return raiseUrgencyAlert(current, callId, call, at);
   }
@@ -116,10 +121,19 @@ export function overrideUrgencyAlert(
   };
 }
 
-/** What one acknowledgement does to the alert's status: only ever forward. */
-export function statusAfterAck(current: AlertStatus, ack: AckStatus): AlertStatus {
+/**
+ * What one acknowledgement does to the alert's status: only ever forward. On a follow-up every
+ * acknowledgement, `resolved` and `false_alarm` included, only acknowledges: it says someone took
+ * the call back in hand (and stops escalation), but what came of it is recorded only as the
+ * follow-up's `outcome`, and that alone closes it.
+ */
+export function statusAfterAck(
+  current: AlertStatus,
+  ack: AckStatus,
+  followUp = false,
+): AlertStatus {
   const proposed: AlertStatus =
-    ack === "resolved" || ack === "false_alarm" ? "resolved" : "acknowledged";
+    !followUp && (ack === "resolved" || ack === "false_alarm") ? "resolved" : "acknowledged";
   return STATUS_RANK[proposed] > STATUS_RANK[current] ? proposed : current;
 }
 
@@ -129,7 +143,7 @@ export function statusAfterAck(current: AlertStatus, ack: AckStatus): AlertStatu
  */
 export function acknowledge(current: Alert, ack: { status: AckStatus; at: number }): Alert | null {
   if (ack.at < current.at) return null;
-  const status = statusAfterAck(current.status, ack.status);
+  const status = statusAfterAck(current.status, ack.status, isFollowUp(current));
   return status === current.status ? null : { ...current, status };
 }
 
@@ -141,12 +155,47 @@ export function escalate(current: Alert, toLevel: number): Alert {
 /** Kinds that belong to the live conversation and close with it (a missed call still needs a call back). */
 const CLOSE_WITH_CALL: ReadonlySet<Alert["kind"]> = new Set(["urgency", "unwatched", "escalation"]);
 
+/** What the end of a call needs to know about it. */
+export interface EndedCall {
+  readonly endedAt: number;
+  readonly phone?: string;
+}
+
+export function isFollowUp(alert: Pick<Alert, "followUp">): boolean {
+  return alert.followUp !== undefined;
+}
+
+export function followUpTitle(title: string, phone: string | undefined): string {
+  const base = baseTitle(title);
+  return `${FOLLOW_UP_PREFIX}${phone === undefined ? "" : ` ${phone}`} · ${base}`;
+}
+
 /**
- * The call ended: its conversation alerts are resolved; one nobody ever acknowledged is marked
- * "ended unattended" so it stands out in review.
+ * The call ended. A critical urgency alert still open (nobody acknowledged it since it opened at
+ * critical) becomes a follow-up: it stays open, at its level and opening time, so that its
+ * escalation chain goes on, with `followUp` and a title that says to call back. Every other
+ * conversation alert is resolved; one nobody ever acknowledged is marked "ended unattended" so it
+ * stands out in review. The follow-up's `unwatched` and `escalation` companions are resolved with
+ * the call: the follow-up is the one card left to act on.
  */
-export function closeWithCall(current: Alert): Alert | null {
+export function closeWithCall(current: Alert, call?: EndedCall): Alert | null {
   if (!CLOSE_WITH_CALL.has(current.kind) || current.status === "resolved") return null;
+  if (isFollowUp(current)) return null;
+  if (
+    call !== undefined &&
+    current.kind === "urgency" &&
+    current.severity === "critical" &&
+    current.status === "open"
+  ) {
+    return {
+      ...current,
+      title: withLevel(followUpTitle(current.title, call.phone), current.level),
+      followUp: {
+        since: call.endedAt,
+        ...(call.phone === undefined ? {} : { phone: call.phone }),
+      },
+    };
+  }
   const unattended = current.status === "open" && Object.keys(current.acks ?? {}).length === 0;
   return {
     ...current,
@@ -160,4 +209,18 @@ export function closeWithCall(current: Alert): Alert | null {
 
 export function isEndedUnattended(alert: Pick<Alert, "title">): boolean {
   return alert.title.endsWith(ENDED_UNATTENDED);
+}
+
+/**
+ * A member recorded how a follow-up ended: the alert is resolved, keeping its title, `followUp`
+ * and the outcome as the record. Only the outcome the alert holds counts (`at` and `by` match),
+ * and only on a follow-up not yet resolved.
+ */
+export function resolveFollowUp(
+  current: Alert,
+  outcome: { readonly by: string; readonly at: number },
+): Alert | null {
+  if (!isFollowUp(current) || current.status === "resolved") return null;
+  if (current.outcome?.at !== outcome.at || current.outcome.by !== outcome.by) return null;
+  return { ...current, status: "resolved" };
 }

@@ -2,7 +2,7 @@
  * Fan-out planning: which members receive an alert in their inbox, what their copy holds, and the
  * deterministic ids that make every trigger's writes repeatable. Pure: no Firebase imports.
  */
-import type { Alert, InboxItem, MemberMirror } from "../lib/model.js";
+import { PRESENCE, type Alert, type InboxItem, type MemberMirror } from "../lib/model.js";
 import {
   DEFAULT_ESCALATION_POLICY,
   levelAudience,
@@ -75,12 +75,16 @@ export function inboxItem(tenantId: string, alert: Alert): InboxItem {
   };
 }
 
-/** The fields of an alert its inbox copies and audience depend on: when equal, fan-out has nothing to do. */
+/**
+ * The fields of an alert its inbox copies and audience depend on: when equal, fan-out has nothing
+ * to do. Members' own writes (`acks`, a follow-up's `outcome`) are left out: the triggers that
+ * apply them change the status, and that change is what fans out.
+ */
 export function fanOutKey(alert: Alert | null): string {
   if (alert === null) return "";
   return JSON.stringify(
     Object.entries(alert)
-      .filter(([key]) => key !== "acks")
+      .filter(([key]) => key !== "acks" && key !== "outcome")
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 }
@@ -99,13 +103,33 @@ export function inboxUpdate(
   return update;
 }
 
+/** What the watching check reads of a presence record. */
+export interface PresenceSeen {
+  readonly state: string;
+  readonly lastSeen: number;
+}
+
+/**
+ * Whether a presence record shows its member at the dashboard at `now`: `online` (not `away`, not
+ * `offline`) and heard from within `PRESENCE.freshMs`. The state alone is not enough: a browser
+ * that died without its onDisconnect firing (a sleeping laptop) leaves "online" behind for good.
+ */
+export function isWatching(presence: PresenceSeen | undefined, now: number): boolean {
+  return (
+    presence !== undefined &&
+    presence.state === "online" &&
+    now - presence.lastSeen <= PRESENCE.freshMs
+  );
+}
+
 /**
  * Members allowed to act on an alert (its recipients: every one of them may acknowledge it) who are
- * online now. Empty means nobody is watching.
+ * watching at `now`. Empty means nobody is watching.
  */
 export function watchers(
   recipients: readonly string[],
-  presence: Readonly<Record<string, { readonly state: string }>>,
+  presence: Readonly<Record<string, PresenceSeen>>,
+  now: number = Date.now(),
 ): string[] {
-  return recipients.filter((uid) => presence[uid]?.state === "online");
+  return recipients.filter((uid) => isWatching(presence[uid], now));
 }

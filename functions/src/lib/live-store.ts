@@ -5,11 +5,12 @@
  * commits nothing. Everything read is `safeParse`d: clients write only what the rules let through,
  * but a malformed node is logged and skipped rather than trusted.
  */
+import { createHash } from "node:crypto";
 import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 import type { z } from "zod";
-import { closeWithCall } from "../domain/alerts.js";
+import { closeWithCall, isFollowUp } from "../domain/alerts.js";
 import {
   alertSchema,
   auditEntrySchema,
@@ -136,13 +137,17 @@ export async function readMembers(tenantId: string): Promise<Record<string, Memb
   return members;
 }
 
-export async function readPresence(tenantId: string): Promise<Record<string, { state: string }>> {
+/** Each member's presence state and when it was last heard from; malformed records left out. */
+export async function readPresence(
+  tenantId: string,
+): Promise<Record<string, { state: string; lastSeen: number }>> {
   const value: unknown = (await getDatabase().ref(presenceListPath(tenantId)).get()).val();
-  const presence: Record<string, { state: string }> = {};
+  const presence: Record<string, { state: string; lastSeen: number }> = {};
   if (typeof value !== "object" || value === null) return presence;
   for (const [uid, raw] of Object.entries(value)) {
     const parsed = presenceSchema.safeParse(raw);
-    if (parsed.success) presence[uid] = { state: parsed.data.state };
+    if (parsed.success)
+      presence[uid] = { state: parsed.data.state, lastSeen: parsed.data.lastSeen };
   }
   return presence;
 }
@@ -179,25 +184,64 @@ export async function readCallAlerts(
   return alerts;
 }
 
+/** JSON with object keys sorted at every depth: equal content, equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /**
- * Audit ids are deterministic (time, action, actor, object), so an audit written again by a
- * replayed trigger lands on the same document with the same content.
+ * Audit ids are deterministic: time, action, actor and object for reading, and a digest of the
+ * whole entry (details included) for uniqueness. A replayed trigger computes the same id for the
+ * same event; anything that differs (an acknowledgement whose status changed while its `at` stayed,
+ * a second note) is a different event and gets a new entry. So details must come from the event
+ * itself, never from a read whose answer may change between deliveries.
  */
 export function auditDocId(entry: AuditEntry): string {
   const object = entry.alertId ?? entry.callId ?? entry.targetUid ?? "tenant";
-  return `${entry.at}_${entry.action}_${entry.actorUid}_${object}`;
+  const digest = createHash("sha256").update(canonicalJson(entry)).digest("hex").slice(0, 16);
+  return `${entry.at}_${entry.action}_${entry.actorUid}_${object}_${digest}`;
 }
 
-export async function writeAudit(tenantId: string, entry: AuditEntry): Promise<string> {
-  const id = auditDocId(entry);
-  await getFirestore().doc(firestore.auditDoc(tenantId, id)).set(auditEntrySchema.parse(entry));
-  return id;
+/** gRPC ALREADY_EXISTS, what Firestore answers a `create()` of a document that is there. */
+const ALREADY_EXISTS = 6;
+
+function alreadyExists(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && "code" in error && error.code === ALREADY_EXISTS
+  );
+}
+
+/**
+ * Appends an entry to the tenant's audit log. The log is append-only: every write is a `create()`,
+ * so no entry is ever overwritten, and a replay that finds its entry already there (ALREADY_EXISTS)
+ * has nothing left to do. `created` is false for such a replay.
+ */
+export async function writeAudit(
+  tenantId: string,
+  entry: AuditEntry,
+): Promise<{ id: string; created: boolean }> {
+  const parsed = auditEntrySchema.parse(entry);
+  const id = auditDocId(parsed);
+  try {
+    await getFirestore().doc(firestore.auditDoc(tenantId, id)).create(parsed);
+    return { id, created: true };
+  } catch (error) {
+    if (alreadyExists(error)) return { id, created: false };
+    throw error;
+  }
 }
 
 export async function auditExists(tenantId: string, entry: AuditEntry): Promise<boolean> {
   return (
     await getFirestore()
-      .doc(firestore.auditDoc(tenantId, auditDocId(entry)))
+      .doc(firestore.auditDoc(tenantId, auditDocId(auditEntrySchema.parse(entry))))
       .get()
   ).exists;
 }
@@ -244,29 +288,67 @@ export async function archiveCall(tenantId: string, callId: string): Promise<boo
   return true;
 }
 
-/** Resolves the call's conversation alerts; the ones never acknowledged are marked "ended unattended". */
-export async function closeCallAlerts(tenantId: string, callId: string): Promise<string[]> {
-  const alerts = await readCallAlerts(tenantId, callId);
-  const closed: string[] = [];
+export interface ClosedAlerts {
+  /** Alerts resolved with the call. */
+  readonly resolved: string[];
+  /** Alerts that stay open as follow-ups (a critical call that ended with nobody responding). */
+  readonly followUps: string[];
+}
+
+/**
+ * Closes the call's conversation alerts (see `closeWithCall`): resolved, or kept open as a
+ * follow-up, audited `follow_up_open` by "system" at the call's end. The audit is written for every
+ * follow-up of this ending, even when the alert was already one, so that a run that stopped between
+ * the two writes is completed by the next delivery (the create-only audit writes it once).
+ */
+export async function closeCallAlerts(tenantId: string, callId: string): Promise<ClosedAlerts> {
+  const [call, alerts] = await Promise.all([
+    readCall(tenantId, callId),
+    readCallAlerts(tenantId, callId),
+  ]);
+  const ended =
+    call === null ? undefined : { endedAt: call.endedAt ?? call.lastMessageAt, phone: call.phone };
+  const closed: ClosedAlerts = { resolved: [], followUps: [] };
   for (const alertId of Object.keys(alerts)) {
     const outcome = await transactAlert(tenantId, alertId, (current) =>
-      current === null ? null : closeWithCall(current),
+      current === null ? null : closeWithCall(current, ended),
     );
-    if (outcome.written !== null) closed.push(alertId);
+    const alert = outcome.current;
+    if (alert?.followUp !== undefined && ended !== undefined) {
+      if (alert.followUp.since !== ended.endedAt) continue;
+      closed.followUps.push(alertId);
+      await writeAudit(tenantId, {
+        action: "follow_up_open",
+        actorUid: "system",
+        at: alert.followUp.since,
+        alertId,
+        callId,
+        details: {
+          severity: alert.severity,
+          ...(alert.followUp.phone === undefined ? {} : { phone: alert.followUp.phone }),
+        },
+      });
+    } else if (outcome.written !== null) {
+      closed.resolved.push(alertId);
+    }
   }
   return closed;
 }
 
 /**
  * Removes an archived call from the live database: summary, transcript, outbox, turn records, its
- * alerts and every inbox copy of them, in one update.
+ * alerts and every inbox copy of them, in one update. A call with a follow-up still to close is
+ * kept (false): whoever calls back needs its alert and its transcript; a later sweep prunes it.
  */
 export async function pruneCall(
   tenantId: string,
   callId: string,
   memberUids: readonly string[],
-): Promise<void> {
+): Promise<boolean> {
   const alerts = await readCallAlerts(tenantId, callId);
+  if (Object.values(alerts).some((alert) => isFollowUp(alert) && alert.status !== "resolved")) {
+    return false;
+  }
   const update: Record<string, null> = {
     [callPath(tenantId, callId)]: null,
     [messagesPath(tenantId, callId)]: null,
@@ -278,4 +360,5 @@ export async function pruneCall(
     for (const uid of memberUids) update[inboxItemPath(uid, alertId)] = null;
   }
   await getDatabase().ref().update(update);
+  return true;
 }

@@ -54,8 +54,7 @@ export async function sweepTenant(tenantId: string, now: number): Promise<SweepR
         await closeCallAlerts(tenantId, callId);
       }
       memberUids ??= Object.keys(await readMembers(tenantId));
-      await pruneCall(tenantId, callId, memberUids);
-      result.pruned.push(callId);
+      if (await pruneCall(tenantId, callId, memberUids)) result.pruned.push(callId);
     }
   }
   if (result.closed.length > 0 || result.pruned.length > 0) {

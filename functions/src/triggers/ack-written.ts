@@ -1,10 +1,11 @@
 /**
  * `applyAcknowledgement` — on write of `tenants/{tenantId}/alerts/{alertId}/acks/{uid}` (the
  * supervisor's own ack, validated by the rules): moves the alert's status forward (acknowledged, or
- * resolved for `resolved`/`false_alarm`) and records the action in the Firestore audit log. The
- * new status reaches every inbox copy through `fanOutAlert`; an alert no longer open is never
- * escalated, which is how an acknowledgement cancels its escalation. A replay writes the same
- * audit document and leaves the status as it is.
+ * resolved for `resolved`/`false_alarm`; on a follow-up only acknowledged: its outcome closes it,
+ * see `closeFollowUp`) and appends the action to the Firestore audit log. The new status reaches
+ * every inbox copy through `fanOutAlert`; an alert no longer open is never escalated, which is how
+ * an acknowledgement cancels its escalation. A replay finds its audit entry and leaves the status
+ * as it is; an acknowledgement changed later is a new audit entry beside the first.
  */
 import { logger } from "firebase-functions";
 import { onValueWritten } from "firebase-functions/v2/database";

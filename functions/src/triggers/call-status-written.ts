@@ -1,9 +1,12 @@
 /**
  * `archiveEndedCall` — on write of `tenants/{tenantId}/calls/{callId}/status`: when it becomes
  * `ended` or `missed`, archives the call to Firestore (`tenants/{t}/archive/{callId}`: summary and
- * full transcript) and resolves the call's conversation alerts, marking the ones nobody ever
- * acknowledged "ended unattended". The live data stays until the tenant's retention has passed;
- * the sweeper prunes it. Archiving again writes the same record.
+ * full transcript) and closes the call's conversation alerts: a critical urgency alert nobody
+ * acknowledged stays open as a follow-up ("Ended unattended: call back …", audited
+ * `follow_up_open`) until a member records its outcome (`closeFollowUp`); the others are resolved,
+ * the ones nobody ever acknowledged marked "ended unattended". The live data stays until the
+ * tenant's retention has passed and no follow-up is open; the sweeper prunes it. Archiving again
+ * writes the same records.
  */
 import { logger } from "firebase-functions";
 import { onValueWritten } from "firebase-functions/v2/database";
@@ -22,6 +25,12 @@ export const archiveEndedCall = onValueWritten(
       return;
     }
     const closed = await closeCallAlerts(tenantId, callId);
-    logger.info("call archived", { tenantId, callId, status, alertsClosed: closed.length });
+    logger.info("call archived", {
+      tenantId,
+      callId,
+      status,
+      alertsResolved: closed.resolved.length,
+      followUps: closed.followUps.length,
+    });
   },
 );

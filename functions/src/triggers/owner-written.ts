@@ -1,9 +1,12 @@
 /**
  * `recordOwnerChange` — on write of `tenants/{tenantId}/calls/{callId}/owner` (take-over and
- * hand-back, validated by the rules: one owner at a time): audits each change, and on a hand-back
- * gives the assistant a `system` message `handback-{since}` summing up what the human told the
- * caller and decided while owning the call. The audit id and the message id come from the event's
- * own timestamps, so a replay writes the same documents.
+ * hand-back, validated by the rules: one owner at a time; a lapse, written by functions): audits
+ * each change — `take_over` (with `from`, `fromName` and `reason` when taken from a colleague),
+ * `hand_back`, or `hold_lapsed` when the assistant's new ownership carries `lapsed` (the speech turn
+ * or the members endpoint already wrote the lapse's transcript line and alert) — and when the call
+ * goes back to the assistant, either way, gives it a `system` message `handback-{since}` summing up
+ * what the human told the caller and decided while holding the call, so that it picks up from there.
+ * The audit id and the message id come from the event's own values, so a replay writes nothing new.
  */
 import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions";
@@ -20,6 +23,9 @@ import {
 import { outboxMessageSchema, ownerSchema, type Owner } from "../lib/model.js";
 import { outboxPath } from "../lib/paths.js";
 
+type HumanOwner = Extract<Owner, { kind: "human" }>;
+type AiOwner = Extract<Owner, { kind: "ai" }>;
+
 function parseOwner(value: unknown): Owner | null {
   const parsed = ownerSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
@@ -34,42 +40,99 @@ export const recordOwnerChange = onValueWritten(
     if (after === null) return;
     if (after.kind === "human") {
       if (before?.kind === "human" && before.uid === after.uid) return;
-      await writeAudit(tenantId, {
-        action: "take_over",
-        actorUid: after.uid,
-        at: after.since,
-        callId,
-        details: { name: after.name },
-      });
-      logger.info("call taken over", { tenantId, callId, uid: after.uid });
+      await recordTakeOver(tenantId, callId, before, after);
       return;
     }
-    // The AI owns it now; only a hand-back from a human is an event (a new call starts with the AI).
-    if (before?.kind !== "human") return;
-    await writeAudit(tenantId, {
-      action: "hand_back",
-      actorUid: before.uid,
-      at: after.since,
-      callId,
-      details: { heldSince: before.since },
-    });
-    const note = await composeHandBackNote(tenantId, callId, before, after.since);
-    const added = await appendSystemMessage(
-      tenantId,
-      callId,
-      handBackMessageId(after.since),
-      note,
-      after.since,
-    );
-    logger.info("call handed back", { tenantId, callId, uid: before.uid, noteAdded: added });
+    // The AI owns it now; only the end of a human hold is an event (a new call starts with the AI).
+    // A lapse names its holder itself, so it is audited even from a delivery without `before`.
+    if (before?.kind !== "human" && after.lapsed === undefined) return;
+    await recordHoldEnd(tenantId, callId, before?.kind === "human" ? before : null, after);
   },
 );
+
+async function recordTakeOver(
+  tenantId: string,
+  callId: string,
+  before: Owner | null,
+  after: HumanOwner,
+): Promise<void> {
+  // `takenFrom` is what the rules check; the name comes from the owner it replaced, when that was it.
+  const from = after.takenFrom ?? (before?.kind === "human" ? before.uid : undefined);
+  const fromName = before?.kind === "human" && before.uid === from ? before.name : undefined;
+  await writeAudit(tenantId, {
+    action: "take_over",
+    actorUid: after.uid,
+    at: after.since,
+    callId,
+    details: {
+      name: after.name,
+      ...(from === undefined ? {} : { from }),
+      ...(fromName === undefined ? {} : { fromName }),
+      ...(after.reason === undefined ? {} : { reason: after.reason }),
+    },
+  });
+  logger.info("call taken over", {
+    tenantId,
+    callId,
+    uid: after.uid,
+    ...(from === undefined ? {} : { from }),
+  });
+}
+
+async function recordHoldEnd(
+  tenantId: string,
+  callId: string,
+  held: HumanOwner | null,
+  after: AiOwner,
+): Promise<void> {
+  const lapsed = after.lapsed;
+  if (lapsed === undefined) {
+    if (held === null) return;
+    await writeAudit(tenantId, {
+      action: "hand_back",
+      actorUid: held.uid,
+      at: after.since,
+      callId,
+      details: { heldSince: held.since },
+    });
+  } else {
+    await writeAudit(tenantId, {
+      action: "hold_lapsed",
+      actorUid: lapsed.uid,
+      at: after.since,
+      callId,
+      details: { reason: lapsed.reason, name: lapsed.name },
+    });
+  }
+  if (held === null) {
+    logger.info("hold lapsed", { tenantId, callId, uid: after.lapsed?.uid, noteAdded: false });
+    return;
+  }
+  // A lapsed hold needs the note as much as a handed-back one: the assistant answers the caller
+  // again, and must not repeat or contradict what the holder said before going silent.
+  const note = await composeHandBackNote(tenantId, callId, held, after.since, lapsed?.reason);
+  const added = await appendSystemMessage(
+    tenantId,
+    callId,
+    handBackMessageId(after.since),
+    note,
+    after.since,
+  );
+  logger.info(lapsed === undefined ? "call handed back" : "hold lapsed", {
+    tenantId,
+    callId,
+    uid: held.uid,
+    ...(lapsed === undefined ? {} : { reason: lapsed.reason }),
+    noteAdded: added,
+  });
+}
 
 async function composeHandBackNote(
   tenantId: string,
   callId: string,
-  owner: Extract<Owner, { kind: "human" }>,
+  owner: HumanOwner,
   handedBackAt: number,
+  lapsed: NonNullable<AiOwner["lapsed"]>["reason"] | undefined,
 ): Promise<string> {
   const during = (at: number) => at >= owner.since && at <= handedBackAt;
   const [call, transcript, alerts, outbox] = await Promise.all([
@@ -105,5 +168,6 @@ async function composeHandBackNote(
       ? { override: { level: override.level, reason: override.reason } }
       : {}),
     urgency: call?.urgency ?? "normal",
+    ...(lapsed === undefined ? {} : { lapsed }),
   });
 }

@@ -16,10 +16,11 @@ import {
   inboxUpdate,
   unwatchedAlertId,
   urgencyAlertId,
+  isWatching,
   watchers,
 } from "../../src/domain/fanout.js";
 import { summarize } from "../../src/domain/summary.js";
-import type { Alert, Call, MemberMirror } from "../../src/lib/model.js";
+import { PRESENCE, type Alert, type Call, type MemberMirror } from "../../src/lib/model.js";
 import { inboxItemPath } from "../../src/lib/paths.js";
 
 const members: Record<string, MemberMirror> = {
@@ -153,10 +154,26 @@ describe("fanOutKey", () => {
 });
 
 describe("watchers", () => {
+  const now = 1_000_000;
   it("returns recipients whose presence is online, not away or offline", () => {
-    const presence = { a: { state: "online" }, b: { state: "away" }, c: { state: "offline" } };
-    expect(watchers(["a", "b", "c", "d"], presence)).to.deep.equal(["a"]);
-    expect(watchers(["b", "c"], presence)).to.deep.equal([]);
+    const presence = {
+      a: { state: "online", lastSeen: now },
+      b: { state: "away", lastSeen: now },
+      c: { state: "offline", lastSeen: now },
+    };
+    expect(watchers(["a", "b", "c", "d"], presence, now)).to.deep.equal(["a"]);
+    expect(watchers(["b", "c"], presence, now)).to.deep.equal([]);
+  });
+
+  it("counts an online record only while its lastSeen is within PRESENCE.freshMs", () => {
+    const presence = {
+      fresh: { state: "online", lastSeen: now - PRESENCE.freshMs },
+      stale: { state: "online", lastSeen: now - PRESENCE.freshMs - 1 },
+      ahead: { state: "online", lastSeen: now + 500 },
+    };
+    expect(watchers(["fresh", "stale", "ahead"], presence, now)).to.deep.equal(["fresh", "ahead"]);
+    expect(watchers(["stale"], presence, now)).to.deep.equal([]);
+    expect(isWatching(presence.stale, now - 1)).to.equal(true);
   });
 });
 
