@@ -29,7 +29,7 @@ const CONVERSATION = [
 const COPIES = 3;
 
 describe("fault: a turn retried while the first is still running", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   it(`sends each of five turns ${COPIES} times at once: one answer per turn, nothing lost, nothing doubled`, async () => {
     const tenant = await seedFaultTenant(admin);

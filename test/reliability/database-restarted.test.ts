@@ -25,12 +25,10 @@ const ANSWER_LIMIT_MS = 2_500;
 const DOWN_MS = 4_000;
 
 describe("fault: the database restarted mid-call (fault control)", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   usesFaultControl();
 
-  // Pending: the speech turn has no answer budget yet (deferred writes applied by turn id); today
-  // its worker crashes on the Admin SDK's `disconnect` error when its transaction is cut off.
-  it.skip("drops every connection and refuses new ones for 4 s; the call goes on, nothing lost or doubled", async () => {
+  it("drops every connection and refuses new ones for 4 s; the call goes on, nothing lost or doubled", async () => {
     const tenant = await seedFaultTenant(admin);
     const caller = new Caller(tenant);
     await caller.say("Hello, I am on the night shift at the plant");
@@ -41,7 +39,6 @@ describe("fault: the database restarted mid-call (fault control)", function () {
     const during = await caller.post(caller.next("The smell is getting stronger"));
     caller.record(answerOf(during));
     console.log(`      answer time with the database down: ${Math.round(during.ms)} ms`);
-    expect(during.ms, "answer time").to.be.below(ANSWER_LIMIT_MS);
     // The outage lasts its full length whatever the turn did: the fault is the time.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, downAt + DOWN_MS - Date.now())));
     await clearFaults();
@@ -49,7 +46,8 @@ describe("fault: the database restarted mid-call (fault control)", function () {
     await caller.say("I opened the windows and went outside");
     await caller.say("The gas company is here now");
     const ledger = caller.ledger(urgencyAlerts(tenant, caller.id(), true));
-    await settle(admin, ledger, tenant.admin, 60_000);
+    await settle(admin, ledger, tenant.admin);
     await expectNothingLostOrDoubled(admin, "database restarted mid-call", ledger);
+    expect(during.ms, "answer time with the database down").to.be.below(ANSWER_LIMIT_MS);
   });
 });

@@ -25,11 +25,10 @@ const ANSWER_LIMIT_MS = 2_500;
 const STALL_MS = 10_000;
 
 describe("fault: the database stalled 10 s during a five-turn call (fault control)", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   usesFaultControl();
 
-  // Pending: the speech turn has no answer budget yet (deferred writes applied by turn id).
-  it.skip("answers every turn within the budget while writes stall; afterwards each lands once, in order", async () => {
+  it("answers every turn within the budget while writes stall; afterwards each lands once, in order", async () => {
     const tenant = await seedFaultTenant(admin);
     const caller = new Caller(tenant);
     await caller.say("Hello, I am calling about my father.");
@@ -56,10 +55,11 @@ describe("fault: the database stalled 10 s during a five-turn call (fault contro
     times.push(Math.round(after.ms));
     caller.record(answerOf(after));
     console.log(`      answer times (ms), turns 2–5: ${times.join(", ")}`);
-    for (const ms of times) expect(ms, "answer time").to.be.below(ANSWER_LIMIT_MS);
 
     const ledger = caller.ledger(urgencyAlerts(tenant, caller.id(), true));
-    await settle(admin, ledger, tenant.admin, 60_000);
+    await settle(admin, ledger, tenant.admin);
     await expectNothingLostOrDoubled(admin, "database stalled 10 s", ledger);
+    for (const ms of times)
+      expect(ms, `answer times ${times.join(", ")} ms`).to.be.below(ANSWER_LIMIT_MS);
   });
 });

@@ -34,7 +34,7 @@ function entries(value: unknown): [string, Record<string, unknown>][] {
 }
 
 describe("fault: duplicate trigger delivery", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   it("replays every message, alert and acknowledgement event twice at once: nothing lost, nothing doubled", async () => {
     const tenant = await seedFaultTenant(admin);

@@ -32,11 +32,9 @@ const ANSWER_LIMIT_MS = 2_500;
 const FROZEN_MS = 5_000;
 
 describe("fault: Firestore unreachable", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
-  // Pending: the speech turn has no answer budget yet: the caller's directory lookup waits on
-  // Firestore for as long as it is down.
-  it.skip("answers a new, uncached caller within the budget while Firestore is frozen, then lands the turn once", async () => {
+  it("answers a new, uncached caller within the budget while Firestore is frozen, then lands the turn once", async () => {
     // Warm the speechTurn worker with another caller, so that the turn under test pays no cold start.
     const warm = new Caller(await seedFaultTenant(admin));
     await warm.say("Hello, just testing the line.");
@@ -51,8 +49,6 @@ describe("fault: Firestore unreachable", function () {
     const answer = answerOf(first);
     caller.record(answer);
     console.log(`      answer time with Firestore frozen: ${Math.round(first.ms)} ms`);
-    expect(first.ms, "answer time").to.be.below(ANSWER_LIMIT_MS);
-    expect(answer.reply, "the playbook answers").to.be.a("string").and.not.empty;
 
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, frozenAt + FROZEN_MS - Date.now())),
@@ -63,7 +59,9 @@ describe("fault: Firestore unreachable", function () {
     await caller.say("I am at the window on the second floor");
     await caller.say("I can see the fire engine");
     const ledger = caller.ledger(urgencyAlerts(tenant, caller.id(), true));
-    await settle(admin, ledger, tenant.admin, 60_000);
+    await settle(admin, ledger, tenant.admin);
     await expectNothingLostOrDoubled(admin, "Firestore unreachable", ledger);
+    expect(first.ms, "answer time with Firestore frozen").to.be.below(ANSWER_LIMIT_MS);
+    expect(answer.reply, "the playbook answers").to.be.a("string").and.not.empty;
   });
 });

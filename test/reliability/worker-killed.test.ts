@@ -22,7 +22,7 @@ after(async () => {
 });
 
 describe("fault: the Functions worker killed in the middle of a turn (fault control)", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   usesFaultControl();
 
   it("kills the speechTurn worker while its turn waits on the database; the retry lands it once", async () => {
@@ -42,7 +42,13 @@ describe("fault: the Functions worker killed in the middle of a turn (fault cont
     await clearFaults();
     // Whatever the first request got (an error, or an answer given before the worker died), the
     // gateway retries a turn it may not have delivered: the retry must get one answer and land once.
-    const retried = answerOf(await caller.post(body));
+    // Other speechTurn workers were killed too (which one held the turn cannot be seen from here),
+    // so the emulator may route a first retry to a worker it has not yet seen die: retried again.
+    const retry = await caller.postUntilAnswered(body);
+    console.log(
+      `      first request: ${lost.status}; the retry answered after ${retry.attempts} attempt(s)`,
+    );
+    const retried = answerOf(retry);
     if (lost.status === 200) expect(retried).to.deep.equal(lost.body);
     caller.record(retried);
 

@@ -163,6 +163,21 @@ export class Caller {
     return { status: reply.status, body: reply.body, ms: performance.now() - started };
   }
 
+  /**
+   * Posts a turn the way a gateway does when it gets no answer: again, with the same turn id,
+   * after a short pause, until it is answered (a 5xx or a broken connection is no answer).
+   */
+  async postUntilAnswered(
+    body: Record<string, string>,
+    attempts = 5,
+  ): Promise<TurnResult & { readonly attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.post(body);
+      if (result.status < 500 || attempt >= attempts) return { ...result, attempts: attempt };
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+
   /** Sends a new turn and expects an answer. */
   async say(text: string): Promise<TurnAnswer> {
     const answer = answerOf(await this.post(this.next(text)));
@@ -195,7 +210,7 @@ export async function settle(
   admin: Admin,
   ledger: Ledger,
   adminUid: string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
@@ -230,7 +245,12 @@ export async function settle(
  * sentinel message and then a sentinel alert written now are handled, everything before them was.
  * The sentinels live on their own call and alert ids, which the ledger never counts.
  */
-export async function quiesce(admin: Admin, tenantId: string, adminUid: string): Promise<void> {
+export async function quiesce(
+  admin: Admin,
+  tenantId: string,
+  adminUid: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const sentinelCall = freshId("sentinel");
   const now = Date.now();
   await admin.database.ref(callPath(tenantId, sentinelCall)).set({
@@ -251,6 +271,8 @@ export async function quiesce(admin: Admin, tenantId: string, adminUid: string):
     admin.database,
     callPath(tenantId, sentinelCall),
     (call) => call?.messageCount === 1,
+    timeoutMs,
+    "the sentinel message's fan-out",
   );
   const sentinelAlert = freshId("sentinel");
   await admin.database.ref(alertPath(tenantId, sentinelAlert)).set({
@@ -262,5 +284,11 @@ export async function quiesce(admin: Admin, tenantId: string, adminUid: string):
     status: "open",
     level: 0,
   });
-  await waitFor(admin.database, inboxItemPath(adminUid, sentinelAlert), (i) => i !== null);
+  await waitFor(
+    admin.database,
+    inboxItemPath(adminUid, sentinelAlert),
+    (i) => i !== null,
+    timeoutMs,
+    "the sentinel alert's fan-out",
+  );
 }
