@@ -14,6 +14,7 @@ export {
   type ListenRequest,
   type PushBody,
 } from "./database.js";
+export { Faults, NO_FAULTS, parseFaultRequest, type FaultState } from "./faults.js";
 export { createSession, type Session, type SessionInfo } from "./session.js";
 export {
   authenticate,

@@ -19,9 +19,17 @@ import {
   outboxMessagePath,
   tenantPath,
 } from "../../functions/src/lib/paths.js";
-import { adminSdk, freshId, type Admin } from "./support/emulators.js";
+import {
+  addMember,
+  adminSdk,
+  freshId,
+  PROJECT_ID,
+  signIn,
+  type Admin,
+} from "./support/emulators.js";
 import { auditLog, auditOf, mirror, presence, waitForAudit } from "./support/triggers-audit.js";
 import {
+  functionsOrigin,
   newCall,
   newTenant,
   replayDatabaseEvent,
@@ -229,7 +237,8 @@ describe("archiveEndedCall: follow-up", () => {
   });
 
   it("goes on escalating a follow-up after its call ended, to the wider roles", async () => {
-    const tenantId = await newTenant(admin, { escalationSeconds: 4, maxEscalationLevel: 1 });
+    // A first step due well after the call ends, even on a loaded machine.
+    const tenantId = await newTenant(admin, { escalationSeconds: 8, maxEscalationLevel: 1 });
     const dispatcher = await mirror(admin, tenantId, "dispatcher");
     const doctorElsewhere = await mirror(admin, tenantId, "doctor", ["other-subject"]);
     await presence(admin, tenantId, dispatcher);
@@ -437,5 +446,61 @@ describe("fanOutAlert: presence freshness", () => {
       (a) => a !== null,
     );
     expect(unwatched).to.deep.include({ kind: "unwatched", status: "open" });
+  });
+});
+
+describe("sweeper: follow-up", () => {
+  async function sweep(token: string): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${await functionsOrigin()}/${PROJECT_ID}/us-central1/sweeper`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it("keeps a call past retention while its follow-up is open, and prunes it once closed", async () => {
+    const tenantId = await newTenant(admin, { retentionHours: 1 });
+    const tenantAdmin = await addMember(admin, tenantId, "admin");
+    const hoursAgo = Date.now() - 2 * 3_600_000;
+    const ended = { status: "ended" as const, startedAt: hoursAgo - 10, lastMessageAt: hoursAgo };
+    const followedId = freshId("call");
+    const alertId = `${followedId}-urgency`;
+    // An urgency alert left open at critical, then the call's end as the gateway writes it.
+    await admin.database.ref(alertPath(tenantId, alertId)).set({
+      kind: "urgency",
+      severity: "critical",
+      callId: followedId,
+      title: "Critical call",
+      at: hoursAgo - 5,
+      status: "open",
+      level: 0,
+    });
+    await writeCall(admin, tenantId, newCall({ ...ended, endedAt: hoursAgo }), followedId);
+    const control = await writeCall(admin, tenantId, newCall({ ...ended, endedAt: hoursAgo }));
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.followUp !== undefined,
+    );
+    await waitForAudit(admin, tenantId, "follow_up_open");
+
+    const { idToken } = await signIn(tenantAdmin.email, tenantAdmin.password);
+    const first = await sweep(idToken);
+    expect(first.status, JSON.stringify(first.body)).to.equal(200);
+    expect(first.body).to.deep.equal({ tenantId, closed: [], pruned: [control] });
+    expect(await read(callPath(tenantId, followedId))).to.deep.include({ status: "ended" });
+    expect(await read(alertPath(tenantId, alertId))).to.deep.include({ status: "open" });
+
+    await admin.database.ref(alertOutcomePath(tenantId, alertId)).set({
+      outcome: "unreachable",
+      note: "",
+      by: tenantAdmin.uid,
+      at: Date.now(),
+    });
+    await waitForAudit(admin, tenantId, "follow_up_close");
+    const second = await sweep(idToken);
+    expect(second.body).to.deep.equal({ tenantId, closed: [], pruned: [followedId] });
+    expect(await read(callPath(tenantId, followedId))).to.equal(null);
+    expect(await read(alertPath(tenantId, alertId))).to.equal(null);
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the firebase-tools suite (spec §16 items 29–31): the fixture project in ./fixture on
 // `firebase emulators:exec` through scripts/emulators.mjs, with the mocha run inside it.
-// Extra arguments go to scripts/emulators.mjs (e.g. --official).
+// Extra arguments go to scripts/emulators.mjs (e.g. --official). Without --official the run has
+// fault control on (--faults), which proves the variable reaches the emulator through firebase-tools.
 import { spawnSync } from "node:child_process";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
@@ -32,6 +33,7 @@ const result = spawnSync(
     "--config",
     join(here, "fixture", "firebase.json"),
     ...process.argv.slice(2),
+    ...(process.argv.includes("--official") ? [] : ["--faults"]),
   ],
   { cwd: root, stdio: "inherit" },
 );

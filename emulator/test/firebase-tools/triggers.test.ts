@@ -143,6 +143,13 @@ describe("firebase-tools integration (spec §16 items 29–31)", function () {
       const emulators = (await response.json()) as Record<string, { port?: number }>;
       expect(emulators["database"]?.port).to.equal(9410);
     });
+
+    it("reaches our database emulator with RTDB_EMULATOR_FAULTS=1 from emulators.mjs --faults", async function () {
+      if (process.env["LIFELINE_OFFICIAL"] === "1") this.skip();
+      const host = exportedVariable("FIREBASE_DATABASE_EMULATOR_HOST");
+      const response = await fetch(`http://${host}/.faults`);
+      expect(response.status, await response.text()).to.equal(200);
+    });
   });
 
   describe("trigger registration (item 29)", () => {

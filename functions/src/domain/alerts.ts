@@ -152,8 +152,16 @@ export function escalate(current: Alert, toLevel: number): Alert {
   return { ...current, level: toLevel, title: withLevel(current.title, toLevel) };
 }
 
-/** Kinds that belong to the live conversation and close with it (a missed call still needs a call back). */
-const CLOSE_WITH_CALL: ReadonlySet<Alert["kind"]> = new Set(["urgency", "unwatched", "escalation"]);
+/**
+ * Kinds that belong to the live conversation and close with it (a missed call still needs a call
+ * back). A lapsed hold is news only while the call goes on.
+ */
+const CLOSE_WITH_CALL: ReadonlySet<Alert["kind"]> = new Set([
+  "urgency",
+  "unwatched",
+  "escalation",
+  "hold_lapsed",
+]);
 
 /** What the end of a call needs to know about it. */
 export interface EndedCall {

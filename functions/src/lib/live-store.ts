@@ -184,6 +184,8 @@ export async function readCallAlerts(
   return alerts;
 }
 
+const MAX_READABLE_AUDIT_ID_BYTES = 700;
+
 /** JSON with object keys sorted at every depth: equal content, equal text. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -206,7 +208,11 @@ function canonicalJson(value: unknown): string {
 export function auditDocId(entry: AuditEntry): string {
   const object = entry.alertId ?? entry.callId ?? entry.targetUid ?? "tenant";
   const digest = createHash("sha256").update(canonicalJson(entry)).digest("hex").slice(0, 16);
-  return `${entry.at}_${entry.action}_${entry.actorUid}_${object}_${digest}`;
+  const id = `${entry.at}_${entry.action}_${entry.actorUid}_${object}_${digest}`;
+  // Long actor and object ids could pass the key limit; the digest alone still names the entry.
+  return Buffer.byteLength(id) <= MAX_READABLE_AUDIT_ID_BYTES
+    ? id
+    : `${entry.at}_${entry.action}_${digest}`;
 }
 
 /** gRPC ALREADY_EXISTS, what Firestore answers a `create()` of a document that is there. */

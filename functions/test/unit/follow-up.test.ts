@@ -55,12 +55,16 @@ describe("closeWithCall (follow-up)", () => {
     expect(closeWithCall(made, ended)).to.equal(null);
   });
 
-  it("resolves acknowledged, urgent-only and companion alerts as before", () => {
+  it("resolves acknowledged, urgent-only, companion and lapsed-hold alerts; leaves a missed call open", () => {
     expect(closeWithCall(alert({ status: "acknowledged" }), ended)?.status).to.equal("resolved");
     expect(closeWithCall(alert({ severity: "urgent" }), ended)?.status).to.equal("resolved");
     const companion = closeWithCall(alert({ kind: "unwatched" }), ended);
     expect(companion?.status).to.equal("resolved");
     expect(companion?.followUp).to.equal(undefined);
+    expect(
+      closeWithCall(alert({ kind: "hold_lapsed", severity: "urgent" }), ended)?.status,
+    ).to.equal("resolved");
+    expect(closeWithCall(alert({ kind: "missed_call" }), ended)).to.equal(null);
   });
 
   it("stays escalatable: its opening and level are unchanged, and escalating keeps the prefix", () => {
@@ -138,5 +142,11 @@ describe("auditDocId", () => {
     const changed = { ...ack, details: { ...ack.details, status: "resolved" } };
     expect(auditDocId(changed)).to.not.equal(auditDocId(ack));
     expect(auditDocId({ ...ack, actorUid: "u2" })).to.not.equal(auditDocId(ack));
+  });
+
+  it("stays a valid key when the actor and object ids are long", () => {
+    const long = { ...ack, actorUid: "u".repeat(500), alertId: "a".repeat(500) };
+    expect(auditDocId(long)).to.match(/^100_acknowledge_[0-9a-f]{16}$/);
+    expect(auditDocId({ ...long, at: 101 })).to.not.equal(auditDocId(long));
   });
 });
