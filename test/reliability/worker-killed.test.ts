@@ -9,7 +9,7 @@ import { adminSdk, type Admin } from "../functions/support/emulators.js";
 import { answerOf, Caller, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { usesFaultControl, writesHeld } from "./support/fault-control.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";
-import { functionWorkers, signal } from "./support/processes.js";
+import { functionWorkers, killAndReap } from "./support/processes.js";
 
 let admin: Admin;
 
@@ -37,13 +37,11 @@ describe("fault: the Functions worker killed in the middle of a turn (fault cont
     await writesHeld();
     const workers = functionWorkers("speechTurn");
     expect(workers, "speechTurn workers").to.not.be.empty;
-    for (const pid of workers) signal(pid, "SIGKILL");
+    await killAndReap(workers);
     const lost = await first;
     await clearFaults();
     // Whatever the first request got (an error, or an answer given before the worker died), the
     // gateway retries a turn it may not have delivered: the retry must get one answer and land once.
-    // Other speechTurn workers were killed too (which one held the turn cannot be seen from here),
-    // so the emulator may route a first retry to a worker it has not yet seen die: retried again.
     const retry = await caller.postUntilAnswered(body);
     console.log(
       `      first request: ${lost.status}; the retry answered after ${retry.attempts} attempt(s)`,
@@ -57,5 +55,37 @@ describe("fault: the Functions worker killed in the middle of a turn (fault cont
     const ledger = caller.ledger(urgencyAlerts(tenant, caller.id(), true));
     await settle(admin, ledger, tenant.admin);
     await expectNothingLostOrDoubled(admin, "Functions worker killed mid-turn", ledger);
+  });
+
+  // Pending: a turn answered within the budget is lost when its instance dies before the task
+  // queue took its write. The enqueue is given 250 ms and, in the emulator, waits longer than that
+  // on its first use (it looks up a service account on the metadata server), so the turn is held
+  // only by the instance; its Firestore marker is read by retries of the same turn and applied by
+  // no one else. Measured: messages lost 2 (the caller's words and the answer of that turn).
+  it.skip("kills the speechTurn worker right after it answered within the budget, its write still waiting: the write lands once", async () => {
+    const tenant = await seedFaultTenant(admin);
+    const caller = new Caller(tenant);
+    await caller.say("Hello, I need some help.");
+    await caller.say("My husband fell off the ladder and hit his head");
+
+    await setFaults({ stallWrites: true });
+    // Answered from the playbook within the budget: the gateway has its answer and will not retry,
+    // so from here on only the deferred write can put this turn in the transcript.
+    const answered = await caller.post(caller.next("He is not answering me anymore"));
+    caller.record(answerOf(answered));
+    const workers = functionWorkers("speechTurn");
+    expect(workers, "speechTurn workers").to.not.be.empty;
+    await killAndReap(workers);
+    await clearFaults();
+
+    await caller.say("Okay, he is opening his eyes now");
+    await caller.say("Thank you, I can hear the ambulance");
+    const ledger = caller.ledger(urgencyAlerts(tenant, caller.id(), true));
+    await settle(admin, ledger, tenant.admin);
+    await expectNothingLostOrDoubled(
+      admin,
+      "Functions worker killed after a budget answer",
+      ledger,
+    );
   });
 });

@@ -6,7 +6,7 @@
  *
  * Linux only (reads /proc), like the rest of the local stack.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { exported } from "../../functions/support/emulators.js";
 
 function parentOf(pid: number): number | undefined {
@@ -109,4 +109,17 @@ export async function emulatorPid(name: "database" | "firestore"): Promise<numbe
 export function signal(pid: number, name: NodeJS.Signals): void {
   if (!isOurs(pid)) throw new Error(`pid ${pid} is not a process of this emulator suite`);
   process.kill(pid, name);
+}
+
+/**
+ * SIGKILLs processes of this suite and resolves once their parent has reaped them: only then has
+ * the Functions emulator seen its workers exit and stopped routing requests to them.
+ */
+export async function killAndReap(pids: readonly number[], timeoutMs = 10_000): Promise<void> {
+  for (const pid of pids) signal(pid, "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some((pid) => existsSync(`/proc/${pid}`))) {
+    if (Date.now() > deadline) throw new Error(`pids ${pids.join(", ")} were not reaped`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
