@@ -87,7 +87,16 @@ export async function countMessages(
   callId: string,
   turns: readonly SentTurn[],
 ): Promise<{ messages: LostDoubled; order: string[] }> {
-  const messages = await transcript(admin, tenantId, callId);
+  const summary = recordOf<unknown>(await read(admin, callPath(tenantId, callId)));
+  return tallyMessages(await transcript(admin, tenantId, callId), turns, summary.messageCount);
+}
+
+/** `countMessages` on a transcript already read (sorted by seq) and the summary's count. */
+export function tallyMessages(
+  messages: readonly StoredMessage[],
+  turns: readonly SentTurn[],
+  messageCount: unknown,
+): { messages: LostDoubled; order: string[] } {
   const counts: LostDoubled = { lost: 0, doubled: 0 };
   const order: string[] = [];
   for (const turn of turns) {
@@ -109,28 +118,37 @@ export async function countMessages(
       m.role === "caller" && !known.has(m.turnId ?? "") && turns.every((t) => t.text !== m.text),
   ).length;
 
-  for (let i = 1; i < messages.length; i++) {
-    const previous = messages[i - 1]?.seq ?? 0;
-    const current = messages[i]?.seq ?? 0;
-    if (current <= previous) order.push(`seq ${current} follows ${previous}`);
-  }
   const position = new Map(turns.map((turn, index) => [turn.turnId, index]));
+  const describe = (m: StoredMessage | undefined) => {
+    const index = m?.turnId === undefined ? undefined : position.get(m.turnId);
+    return `${m?.role ?? "?"}${index === undefined ? "" : ` of turn ${index + 1}`}`;
+  };
+  for (let i = 1; i < messages.length; i++) {
+    const previous = messages[i - 1];
+    const current = messages[i];
+    if ((current?.seq ?? 0) <= (previous?.seq ?? 0)) {
+      order.push(
+        `seq ${current?.seq ?? "?"} (${describe(current)}) after seq ${previous?.seq ?? "?"} (${describe(previous)})`,
+      );
+    }
+  }
   let last = -1;
   let lastRole = "";
   for (const message of messages) {
     const index = message.turnId === undefined ? undefined : position.get(message.turnId);
     if (index === undefined) continue;
-    if (index < last) order.push(`turn ${index + 1} written after turn ${last + 1}`);
+    if (index < last) {
+      order.push(`${describe(message)} (seq ${message.seq}) comes after turn ${last + 1}`);
+    }
     if (index === last && message.role === "caller" && lastRole !== "caller") {
       order.push(`turn ${index + 1}: caller message after its answer`);
     }
     last = Math.max(last, index);
     lastRole = message.role;
   }
-  const summary = recordOf<unknown>(await read(admin, callPath(tenantId, callId)));
-  if (summary.messageCount !== messages.length) {
+  if (messageCount !== messages.length) {
     order.push(
-      `summary counts ${String(summary.messageCount)} messages, the transcript holds ${messages.length}`,
+      `summary counts ${String(messageCount)} messages, the transcript holds ${messages.length}`,
     );
   }
   return { messages: counts, order };
@@ -146,7 +164,20 @@ export async function countAlerts(
   tenantId: string,
   expected: readonly ExpectedAlert[],
 ): Promise<{ alerts: LostDoubled; inbox: LostDoubled }> {
-  const stored = recordOf<StoredAlert>(await read(admin, alertsPath(tenantId)));
+  const recipients = [...new Set(expected.flatMap((alert) => alert.recipients))];
+  const inboxes = new Map<string, unknown>();
+  for (const uid of recipients) inboxes.set(uid, await read(admin, inboxPath(uid)));
+  return tallyAlerts(await read(admin, alertsPath(tenantId)), inboxes, tenantId, expected);
+}
+
+/** `countAlerts` on the tenant's alerts and the recipients' inboxes already read. */
+export function tallyAlerts(
+  storedAlerts: unknown,
+  inboxes: ReadonlyMap<string, unknown>,
+  tenantId: string,
+  expected: readonly ExpectedAlert[],
+): { alerts: LostDoubled; inbox: LostDoubled } {
+  const stored = recordOf<StoredAlert>(storedAlerts);
   const alerts: LostDoubled = { lost: 0, doubled: 0 };
   const inbox: LostDoubled = { lost: 0, doubled: 0 };
   const groups = new Map<string, number>();
@@ -162,7 +193,7 @@ export async function countAlerts(
     for (const uid of alert.recipients) recipients.add(uid);
   }
   for (const uid of recipients) {
-    const items = recordOf<StoredInboxItem>(await read(admin, inboxPath(uid)));
+    const items = recordOf<StoredInboxItem>(inboxes.get(uid));
     for (const alert of expected.filter((a) => a.recipients.includes(uid))) {
       if (items[alert.id] === undefined) inbox.lost += 1;
     }
