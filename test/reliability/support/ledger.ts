@@ -243,7 +243,17 @@ export async function expectNothingLostOrDoubled(
 ): Promise<Counts> {
   const counts = await count(admin, ledger);
   console.log(`      ${countLine(fault, counts)}`);
-  expect(counts.order, "transcript order").to.deep.equal([]);
+  if (counts.order.length > 0) {
+    const position = new Map(ledger.turns.map((turn, index) => [turn.turnId, index + 1]));
+    const listing = (await transcript(admin, ledger.tenantId, ledger.callId))
+      .map(
+        (m) =>
+          `${m.seq}:${m.role}${m.turnId === undefined ? "" : `@${position.get(m.turnId) ?? "?"}`}`,
+      )
+      .join(" ");
+    console.log(`      transcript (seq:role@turn): ${listing}`);
+  }
+  expect(counts.order, "transcript order and count").to.deep.equal([]);
   expect(
     {
       messages: counts.messages,
