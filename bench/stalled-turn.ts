@@ -127,7 +127,7 @@ async function recorded(calls: Iterable<string>): Promise<number> {
     const value: unknown = (
       await admin.database.ref(messagesPath(tenant.tenantId, callId)).get()
     ).val();
-    messages += Object.keys((value ?? {}) as object).length;
+    messages += Object.keys(value ?? {}).length;
   }
   return messages;
 }

@@ -90,14 +90,15 @@ describe("speechTurn hold lease", function () {
     });
   }
 
-  /** A call the assistant answered once, then taken over by `holder` at `since`. */
-  async function heldCall(since: number): Promise<{ callRef: string; callId: string }> {
+  /** A call the assistant answered once, then taken over by `holder` `ago` ms before now. */
+  async function heldCall(ago = 0): Promise<{ callRef: string; callId: string; since: number }> {
     const callRef = freshId("CA");
     const { callId } = answerOf(await say(callRef, "I think I broke my ankle"));
+    const since = Date.now() - ago;
     await admin.database
       .ref(callOwnerPath(tenant.tenantId, callId))
       .set({ kind: "human", uid: holder.uid, name: holder.name, since });
-    return { callRef, callId };
+    return { callRef, callId, since };
   }
 
   async function expectLapsed(callId: string, since: number, reason: string): Promise<void> {
@@ -126,8 +127,7 @@ describe("speechTurn hold lease", function () {
   }
 
   it("lapses the hold of a holder offline past the grace time: the assistant answers that turn", async () => {
-    const since = Date.now() - 40_000;
-    const { callRef, callId } = await heldCall(since);
+    const { callRef, callId, since } = await heldCall(40_000);
     await admin.database.ref(presencePath(tenant.tenantId, holder.uid)).set({
       state: "offline",
       lastSeen: Date.now() - 30_000,
@@ -154,8 +154,7 @@ describe("speechTurn hold lease", function () {
       lastSeen: Date.now(),
       name: holder.name,
     });
-    const since = Date.now();
-    const { callRef, callId } = await heldCall(since);
+    const { callRef, callId, since } = await heldCall();
     const first = answerOf(await say(callRef, "Hello?"));
     expect(first.reply).to.equal(HOLDING_LINE);
     expect(first.owner).to.deep.equal({ kind: "human", name: holder.name });
@@ -182,8 +181,7 @@ describe("speechTurn hold lease", function () {
       lastSeen: Date.now(),
       name: holder.name,
     });
-    const since = Date.now();
-    const { callRef, callId } = await heldCall(since);
+    const { callRef, callId, since } = await heldCall();
     await admin.database
       .ref(`${outboxPath(tenant.tenantId, callId)}/queued-before-removal`)
       .set({ text: "I am still here", by: holder.uid, at: Date.now() });

@@ -21,7 +21,7 @@ import { firestore } from "../lib/paths.js";
 import { enqueueOnce } from "../lib/tasks.js";
 
 /** Each store's budget: a store slower than this would push a speech turn past its answer budget. */
-export const READINESS_BUDGET_MS = { firestore: 1000, database: 1000, queue: 1000 } as const;
+export const READINESS_BUDGET_MS = { firestore: 1000, database: 1000, queue: 3000 } as const;
 /** Where the database write probe goes (functions only; the rules deny clients). */
 export const READINESS_PROBE_PATH = "readiness/probe";
 

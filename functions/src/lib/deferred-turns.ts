@@ -86,40 +86,43 @@ export interface Deferral {
   readonly marked: boolean;
 }
 
-/** Enqueues the task and writes the marker, together, each within `ms`; never rejects. */
+/**
+ * Enqueues the task and writes the marker, together, each awaited at most `ms`; never rejects.
+ * What has not answered by then goes on in the background: its late success or final failure is
+ * logged (a failure loudly: only this instance then remembers the turn).
+ */
 export async function deferTurn(task: DeferredTask, ms: number): Promise<Deferral> {
   const { turn } = task;
   const id = deferredTurnId(turn.callId, turn.request.turnId);
+  const context = { callId: turn.callId, turnId: turn.request.turnId, id };
+  const enqueue = enqueueOnce(DEFERRED_TURN_QUEUE, task, {
+    id,
+    at: Date.now(),
+    dispatchDeadlineSeconds: DEFERRED_DISPATCH_DEADLINE_SECONDS,
+  });
+  const mark = getFirestore()
+    .doc(deferredTurnDoc(id))
+    .set({ ...turn, deferredAt: Date.now() });
   const [queued, marked] = await Promise.allSettled([
-    withTimeout(
-      enqueueOnce(DEFERRED_TURN_QUEUE, task as unknown as Record<string, unknown>, {
-        id,
-        at: Date.now(),
-        dispatchDeadlineSeconds: DEFERRED_DISPATCH_DEADLINE_SECONDS,
-      }),
-      ms,
-      "enqueue deferred turn",
-    ),
-    withTimeout(
-      getFirestore()
-        .doc(deferredTurnDoc(id))
-        .set({ ...turn, deferredAt: Date.now() }),
-      ms,
-      "deferred turn marker",
-    ),
+    withTimeout(enqueue, ms, "enqueue deferred turn"),
+    withTimeout(mark, ms, "deferred turn marker"),
   ]);
   const result = { queued: queued.status === "fulfilled", marked: marked.status === "fulfilled" };
-  const context = { callId: turn.callId, turnId: turn.request.turnId, id, ...result };
   if (!result.queued) {
-    // The instance still holds the turn (PendingTurns) and the marker may hold it; but without the
-    // queue nothing retries it unless another turn of this call comes to this instance.
-    logger.error("DEFERRED TURN NOT QUEUED: the turn waits in this instance only", {
-      ...context,
-      error: queued.status === "rejected" ? String(queued.reason) : undefined,
-    });
-  } else {
-    logger.warn("turn deferred", context);
+    enqueue.then(
+      () => {
+        logger.warn("deferred turn queued late", context);
+      },
+      (error: unknown) => {
+        // Nothing retries the turn now unless another turn of this call comes to this instance.
+        logger.error("DEFERRED TURN NOT QUEUED: only this instance holds it", {
+          ...context,
+          error: String(error),
+        });
+      },
+    );
   }
+  logger.warn("turn deferred", { ...context, ...result });
   return result;
 }
 

@@ -14,13 +14,15 @@ import { parseDeferredTask, recordDeferredTurn, withTimeout } from "../lib/defer
 
 const TIMEOUT_SECONDS = 60;
 /** One delivery gives up well before its deadline, so a stalled database means a retry, not a hang. */
-const APPLY_BUDGET_MS = 30_000;
+const APPLY_BUDGET_MS = 10_000;
 
 export const applyDeferredTurn = onTaskDispatched(
   {
     // A database outage may last a while: keep retrying (about 3 hours at the longest backoff).
     retryConfig: { maxAttempts: 200, minBackoffSeconds: 1, maxBackoffSeconds: 60 },
-    rateLimits: { maxConcurrentDispatches: 50 },
+    // Few at once: during an outage every delivery waits on the same database, and a call's
+    // deferred turns ride together in its latest task anyway.
+    rateLimits: { maxConcurrentDispatches: 5 },
     timeoutSeconds: TIMEOUT_SECONDS,
   },
   async (request) => {
