@@ -54,8 +54,10 @@ export function utf8Bytes(text: string): number {
 /**
  * Why `id` is not a valid key in both databases, or undefined when it is: empty, a lone
  * surrogate, a character the Realtime Database forbids (which also rules out Firestore's `.`, `..`
- * and `/`), over `maxBytes` of UTF-8, or a name Firestore reserves (`__…__`, which also keeps
- * `__proto__` out of every object keyed by ids).
+ * and `/`), over `maxBytes` of UTF-8, a name Firestore reserves (`__…__`, which also keeps
+ * `__proto__` out of every object keyed by ids), or a name every JavaScript object already has
+ * (`constructor`, `toString`, `valueOf`…): ids key plain objects everywhere (snapshots, records,
+ * stores), where such a key reads an inherited member instead of nothing.
  */
 export function idProblem(id: string, maxBytes: number = MAX_KEY_BYTES): string | undefined {
   if (id.length === 0) return "empty";
@@ -63,6 +65,7 @@ export function idProblem(id: string, maxBytes: number = MAX_KEY_BYTES): string 
   if (FORBIDDEN_RTDB_KEY.test(id)) return "contains one of . $ # [ ] / or a control character";
   if (utf8Bytes(id) > maxBytes) return `longer than ${maxBytes} bytes of UTF-8`;
   if (/^__.*__$/s.test(id)) return "reserved (__…__)";
+  if (Object.hasOwn(Object.prototype, id)) return "reserved (a name every JavaScript object has)";
   return undefined;
 }
 

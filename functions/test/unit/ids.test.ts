@@ -65,6 +65,10 @@ describe("idProblem", () => {
     expect(idProblem("a\ud800")).to.match(/surrogate/);
     expect(idProblem("a.b")).to.match(/\. \$ #/);
     expect(idProblem("__proto__")).to.match(/reserved/);
+    for (const inherited of ["constructor", "toString", "valueOf", "hasOwnProperty"]) {
+      expect(idProblem(inherited), inherited).to.match(/reserved/);
+    }
+    expect(idProblem("prototype")).to.equal(undefined);
     expect(idProblem("€".repeat(257))).to.match(/768 bytes/);
     expect(idProblem("€".repeat(256))).to.equal(undefined);
     expect(idProblem("ok-id")).to.equal(undefined);
