@@ -58,10 +58,11 @@ describe("fault: the Functions worker killed in the middle of a turn (fault cont
   });
 
   // Pending: a turn answered within the budget is lost when its instance dies before the task
-  // queue took its write. The enqueue is given 250 ms and, in the emulator, waits longer than that
-  // on its first use (it looks up a service account on the metadata server), so the turn is held
-  // only by the instance; its Firestore marker is read by retries of the same turn and applied by
-  // no one else. Measured: messages lost 2 (the caller's words and the answer of that turn).
+  // queue took its write. The enqueue gets a share of the budget and then goes on in the
+  // background; in the emulator its first use waits on a service-account lookup at the metadata
+  // server, longer than that share, so the turn is held only by the instance; its Firestore marker
+  // is read by retries of the same turn and applied by no one else. Measured: messages lost 2 (the
+  // caller's words and the answer of that turn).
   it.skip("kills the speechTurn worker right after it answered within the budget, its write still waiting: the write lands once", async () => {
     const tenant = await seedFaultTenant(admin);
     const caller = new Caller(tenant);
