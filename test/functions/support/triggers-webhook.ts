@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export interface WebhookCall {
@@ -25,8 +25,9 @@ export interface WebhookStandIn {
   /** The status to answer a call with; 204 unless a test sets it. */
   respond: (call: WebhookCall) => number;
   /**
-   * While true, every connection is destroyed as it opens, before a request is read: the sender
-   * sees a network failure, as from a receiver that is down. `onDropped` counts them.
+   * While true, every connection is destroyed as it opens (or, for a kept-alive one, as a request
+   * arrives on it) without an answer: the sender sees a network failure, as from a receiver that
+   * is down. `dropped` counts them.
    */
   dropConnections: boolean;
   readonly dropped: number;
@@ -44,7 +45,17 @@ export async function startWebhookStandIn(): Promise<WebhookStandIn> {
     for (const waiter of waiters) waiter();
   };
   const state = { dropped: 0 };
+  const drop = (socket: Socket) => {
+    state.dropped++;
+    socket.destroy();
+    wake();
+  };
   const server: Server = createServer((request, response) => {
+    // A sender's pooled keep-alive connection was opened before the receiver went down.
+    if (standIn.dropConnections) {
+      drop(request.socket);
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
@@ -61,11 +72,8 @@ export async function startWebhookStandIn(): Promise<WebhookStandIn> {
       wake();
     });
   });
-  server.on("connection", (socket) => {
-    if (!standIn.dropConnections) return;
-    state.dropped++;
-    socket.destroy();
-    wake();
+  server.on("connection", (socket: Socket) => {
+    if (standIn.dropConnections) drop(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
