@@ -57,13 +57,10 @@ describe("fault: the Functions worker killed in the middle of a turn (fault cont
     await expectNothingLostOrDoubled(admin, "Functions worker killed mid-turn", ledger);
   });
 
-  // Pending: a turn answered within the budget is lost when its instance dies before the task
-  // queue took its write. The enqueue gets a share of the budget and then goes on in the
-  // background; in the emulator its first use waits on a service-account lookup at the metadata
-  // server, longer than that share, so the turn is held only by the instance; its Firestore marker
-  // is read by retries of the same turn and applied by no one else. Measured: messages lost 2 (the
-  // caller's words and the answer of that turn).
-  it.skip("kills the speechTurn worker right after it answered within the budget, its write still waiting: the write lands once", async () => {
+  // The instance dies after answering from the playbook, its task maybe not yet queued (in the
+  // emulator the first enqueue waits on a service-account lookup): the turn's Firestore marker
+  // holds it, and the call's next turn records it before its own messages.
+  it("kills the speechTurn worker right after it answered within the budget, its write still waiting: the write lands once", async () => {
     const tenant = await seedFaultTenant(admin);
     const caller = new Caller(tenant);
     await caller.say("Hello, I need some help.");

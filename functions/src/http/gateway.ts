@@ -11,7 +11,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { Response } from "express";
-import { getDatabase, type Reference } from "firebase-admin/database";
+import { getDatabase, type DataSnapshot, type Reference } from "firebase-admin/database";
 import { logger } from "firebase-functions";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import {
@@ -182,15 +182,22 @@ type Claim =
 /** Resolves when the turn record changes away from `in-progress`: done, released or gone stale. */
 function waitForTurn(ref: Reference, fingerprint: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
+    // `on` may call back synchronously (the record is cached), before it returns: everything the
+    // callback touches exists before it is attached.
+    let done = false;
+    const onValue = (snapshot: DataSnapshot) => {
+      if (claimState(snapshot.val(), fingerprint, Date.now()).kind !== "in-progress") finish();
+    };
     const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      ref.off("value", listener);
+      ref.off("value", onValue);
       resolve();
     };
     const timer = setTimeout(finish, timeoutMs);
-    const listener = ref.on("value", (snapshot) => {
-      if (claimState(snapshot.val(), fingerprint, Date.now()).kind !== "in-progress") finish();
-    });
+    ref.on("value", onValue);
+    if (done) ref.off("value", onValue);
   });
 }
 
