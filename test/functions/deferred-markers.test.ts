@@ -32,6 +32,7 @@ import {
   waitForValue,
   type GatewayTenant,
 } from "./support/gateway-client.js";
+import type { StoredMessage } from "./support/gateway-client.js";
 
 /** The JWT `sub` of `gatewayToken()`'s tokens: call ids are made from it. */
 const GATEWAY = "gateway-test";
@@ -45,13 +46,6 @@ before(() => {
 after(async () => {
   await admin.close();
 });
-
-interface StoredMessage {
-  seq: number;
-  role: string;
-  text: string;
-  turnId?: string;
-}
 
 function turnBody(tenant: GatewayTenant, callRef: string, text: string): SpeechTurnRequest {
   return { callRef, from: tenant.phone, text, medium: "voice", turnId: freshTurnId() };

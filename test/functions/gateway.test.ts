@@ -22,7 +22,6 @@ import {
   freshId,
   webSession,
   type Admin,
-  type Reply,
   type WebSession,
 } from "./support/emulators.js";
 import {
@@ -34,6 +33,7 @@ import {
   waitForValue,
   type GatewayTenant,
 } from "./support/gateway-client.js";
+import { turnAnswerOf as answerOf, type StoredMessage } from "./support/gateway-client.js";
 
 let admin: Admin;
 
@@ -44,28 +44,6 @@ before(() => {
 after(async () => {
   await admin.close();
 });
-
-interface Answer {
-  callId: string;
-  reply: string | null;
-  urgency: string;
-  owner: { kind: string; name?: string };
-  say: string[];
-}
-
-function answerOf(reply: Reply): Answer {
-  expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
-  return reply.body as Answer;
-}
-
-interface StoredMessage {
-  seq: number;
-  role: string;
-  text: string;
-  turnId?: string;
-  by?: string;
-  sources?: string[];
-}
 
 async function transcript(tenantId: string, callId: string): Promise<StoredMessage[]> {
   const value = (await admin.database.ref(messagesPath(tenantId, callId)).get()).val() as Record<

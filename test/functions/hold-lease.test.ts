@@ -20,7 +20,6 @@ import {
   freshId,
   signIn,
   type Admin,
-  type Reply,
   type TestMember,
 } from "./support/emulators.js";
 import {
@@ -30,6 +29,7 @@ import {
   waitForValue,
   type GatewayTenant,
 } from "./support/gateway-client.js";
+import { turnAnswerOf as answerOf, type StoredMessage } from "./support/gateway-client.js";
 
 let admin: Admin;
 
@@ -40,26 +40,6 @@ before(() => {
 after(async () => {
   await admin.close();
 });
-
-interface Answer {
-  callId: string;
-  reply: string | null;
-  urgency: string;
-  owner: { kind: string; name?: string };
-  say: string[];
-}
-
-interface StoredMessage {
-  seq: number;
-  role: string;
-  text: string;
-  sources?: string[];
-}
-
-function answerOf(reply: Reply): Answer {
-  expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
-  return reply.body as Answer;
-}
 
 async function transcript(tenantId: string, callId: string): Promise<StoredMessage[]> {
   const value = (await admin.database.ref(messagesPath(tenantId, callId)).get()).val() as Record<

@@ -9,15 +9,7 @@ import { deferredTurnId } from "../../functions/src/domain/deferred.js";
 import { deferredTurnDoc } from "../../functions/src/lib/deferred-turns.js";
 import { callPath, messagesPath, turnPath } from "../../functions/src/lib/paths.js";
 import { clearFaults, faultsAvailable, setFaults } from "../support/faults.js";
-import {
-  addMember,
-  adminSdk,
-  call,
-  freshId,
-  signIn,
-  type Admin,
-  type Reply,
-} from "./support/emulators.js";
+import { addMember, adminSdk, call, freshId, signIn, type Admin } from "./support/emulators.js";
 import {
   freshTurnId,
   gatewayPost,
@@ -26,6 +18,7 @@ import {
   waitForValue,
   type GatewayTenant,
 } from "./support/gateway-client.js";
+import { turnAnswerOf as answerOf, type StoredMessage } from "./support/gateway-client.js";
 
 let admin: Admin;
 
@@ -36,26 +29,6 @@ before(() => {
 after(async () => {
   await admin.close();
 });
-
-interface Answer {
-  callId: string;
-  reply: string | null;
-  urgency: string;
-  owner: { kind: string; name?: string };
-  say: string[];
-}
-
-interface StoredMessage {
-  seq: number;
-  role: string;
-  text: string;
-  turnId?: string;
-}
-
-function answerOf(reply: Reply): Answer {
-  expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
-  return reply.body as Answer;
-}
 
 describe("speechTurn with the database's writes stalled (fault control)", function () {
   this.timeout(180_000);

@@ -197,7 +197,6 @@ function waitForTurn(ref: Reference, fingerprint: string, timeoutMs: number): Pr
     };
     const timer = setTimeout(finish, timeoutMs);
     ref.on("value", onValue);
-    if (done) ref.off("value", onValue);
   });
 }
 

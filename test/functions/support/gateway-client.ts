@@ -5,6 +5,7 @@
  * seeds what a tenant needs for calls to reach it.
  */
 import { randomBytes } from "node:crypto";
+import { expect } from "chai";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import type { Reference } from "firebase-admin/database";
 import { firestore, subjectPath } from "../../../functions/src/lib/paths.js";
@@ -165,4 +166,29 @@ export function waitForValue(
       resolve(last);
     });
   });
+}
+
+/** A speech turn's 200 body as the gateway reads it. */
+export interface TurnAnswerBody {
+  callId: string;
+  reply: string | null;
+  urgency: string;
+  owner: { kind: string; name?: string };
+  say: string[];
+}
+
+/** The body of a speech turn that must have succeeded. */
+export function turnAnswerOf(reply: Reply): TurnAnswerBody {
+  expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
+  return reply.body as TurnAnswerBody;
+}
+
+/** A transcript message as the tests read it back. */
+export interface StoredMessage {
+  seq: number;
+  role: string;
+  text: string;
+  turnId?: string;
+  by?: string;
+  sources?: string[];
 }
