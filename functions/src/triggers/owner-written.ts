@@ -3,9 +3,9 @@
  * hand-back, validated by the rules: one owner at a time; a lapse, written by functions): audits
  * each change — `take_over` (with `from`, `fromName` and `reason` when taken from a colleague),
  * `hand_back`, or `hold_lapsed` when the assistant's new ownership carries `lapsed` (the speech turn
- * or the members endpoint already wrote the lapse's transcript line and alert) — and when the call
- * goes back to the assistant, either way, gives it a `system` message `handback-{since}` summing up
- * what the human told the caller and decided while holding the call, so that it picks up from there.
+ * or the members endpoint already wrote the lapse's transcript line and alert) — and on a hand-back
+ * gives the assistant a `system` message `handback-{since}` summing up what the human told the
+ * caller and decided while holding the call, so that it picks up from there.
  * The audit id and the message id come from the event's own values, so a replay writes nothing new.
  */
 import { getDatabase } from "firebase-admin/database";
@@ -104,13 +104,15 @@ async function recordHoldEnd(
       details: { reason: lapsed.reason, name: lapsed.name },
     });
   }
-  if (held === null) {
-    logger.info("hold lapsed", { tenantId, callId, uid: after.lapsed?.uid, noteAdded: false });
+  if (lapsed !== undefined) {
+    // No note after a lapse: the speech turn that found the hold lapsed wrote its own line in the
+    // same update as the caller's words, numbered with them, and the holder's messages are in the
+    // transcript. A note appended here would race the caller's next turn for the same `seq`.
+    logger.info("hold lapsed", { tenantId, callId, uid: lapsed.uid, reason: lapsed.reason });
     return;
   }
-  // A lapsed hold needs the note as much as a handed-back one: the assistant answers the caller
-  // again, and must not repeat or contradict what the holder said before going silent.
-  const note = await composeHandBackNote(tenantId, callId, held, after.since, lapsed?.reason);
+  if (held === null) return;
+  const note = await composeHandBackNote(tenantId, callId, held, after.since);
   const added = await appendSystemMessage(
     tenantId,
     callId,
@@ -118,13 +120,7 @@ async function recordHoldEnd(
     note,
     after.since,
   );
-  logger.info(lapsed === undefined ? "call handed back" : "hold lapsed", {
-    tenantId,
-    callId,
-    uid: held.uid,
-    ...(lapsed === undefined ? {} : { reason: lapsed.reason }),
-    noteAdded: added,
-  });
+  logger.info("call handed back", { tenantId, callId, uid: held.uid, noteAdded: added });
 }
 
 async function composeHandBackNote(
@@ -132,7 +128,6 @@ async function composeHandBackNote(
   callId: string,
   owner: HumanOwner,
   handedBackAt: number,
-  lapsed: NonNullable<AiOwner["lapsed"]>["reason"] | undefined,
 ): Promise<string> {
   const during = (at: number) => at >= owner.since && at <= handedBackAt;
   const [call, transcript, alerts, outbox] = await Promise.all([
@@ -168,6 +163,5 @@ async function composeHandBackNote(
       ? { override: { level: override.level, reason: override.reason } }
       : {}),
     urgency: call?.urgency ?? "normal",
-    ...(lapsed === undefined ? {} : { lapsed }),
   });
 }
