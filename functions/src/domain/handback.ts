@@ -3,9 +3,7 @@
  * what they decided while they owned it, so the assistant picks up where they left off instead of
  * repeating or contradicting them. Pure: no Firebase imports.
  */
-import { LIMITS, type HOLD_LAPSE_REASONS } from "../lib/model.js";
-
-type LapseReason = (typeof HOLD_LAPSE_REASONS)[number];
+import { LIMITS } from "../lib/model.js";
 
 export interface HandBackFacts {
   readonly ownerName: string;
@@ -16,16 +14,7 @@ export interface HandBackFacts {
   /** An urgency override the owner made while owning it. */
   readonly override?: { readonly level: string; readonly reason: string };
   readonly urgency: string;
-  /** Set when the hold lapsed rather than being handed back. */
-  readonly lapsed?: LapseReason;
 }
-
-const LAPSE_WHY: Readonly<Record<LapseReason, string>> = {
-  offline: "they went offline",
-  removed: "they were removed from the team",
-  demoted: "their role no longer lets them hold calls",
-  caller_turns: "the caller kept speaking with no message from them",
-};
 
 const MAX_QUOTE = 200;
 
@@ -40,11 +29,7 @@ export function handBackMessageId(handedBackAt: number): string {
 }
 
 export function handBackNote(facts: HandBackFacts): string {
-  const parts = [
-    facts.lapsed === undefined
-      ? `${facts.ownerName} handed the call back to you.`
-      : `${facts.ownerName}'s hold on the call lapsed (${LAPSE_WHY[facts.lapsed]}); the call is back with you.`,
-  ];
+  const parts = [`${facts.ownerName} handed the call back to you.`];
   if (facts.said.length > 0) {
     parts.push(`They told the caller: ${facts.said.map(quote).join("; ")}.`);
   } else {
