@@ -18,8 +18,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { urgencyAlertId } from "../functions/src/domain/fanout.js";
-import { firestore, inboxItemPath, memberPath } from "../functions/src/lib/paths.js";
-import { adminSdk, call, freshId } from "../test/functions/support/emulators.js";
+import { firestore, inboxItemPath, memberPath } from "@lifeline/model";
+import { adminSdk, call, freshId } from "../functions/test/emulator/support/emulators.js";
 import {
   freshPhone,
   freshTurnId,
@@ -27,7 +27,7 @@ import {
   gatewayToken,
   seedGatewayTenant,
   waitForValue,
-} from "../test/functions/support/gateway-client.js";
+} from "../functions/test/emulator/support/gateway-client.js";
 
 const WARMUP = Number(process.env.WARMUP ?? 30);
 const TURNS = Number(process.env.TURNS ?? 500);

@@ -14,16 +14,16 @@
  * Target (issue 10): every answer within the budget, whatever the database does.
  */
 import { performance } from "node:perf_hooks";
-import { firestore, messagesPath } from "../functions/src/lib/paths.js";
+import { firestore, messagesPath } from "@lifeline/model";
 import { clearFaults, faultsAvailable, setFaults } from "../test/support/faults.js";
-import { adminSdk, freshId } from "../test/functions/support/emulators.js";
+import { adminSdk, freshId } from "../functions/test/emulator/support/emulators.js";
 import {
   freshPhone,
   freshTurnId,
   gatewayPost,
   gatewayToken,
   seedGatewayTenant,
-} from "../test/functions/support/gateway-client.js";
+} from "../functions/test/emulator/support/gateway-client.js";
 
 const WARMUP = Number(process.env.WARMUP ?? 20);
 const TURNS = Number(process.env.TURNS ?? 200);

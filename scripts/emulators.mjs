@@ -135,7 +135,10 @@ export function onlyEmulators(passthrough) {
   return undefined;
 }
 
-/** TypeScript projects this run needs built: our emulator, and each functions source with a tsconfig. */
+/**
+ * Packages this run needs built: our emulator, and each functions source (its `npm run build`
+ * bundles it with the workspace model, so the model's sources are inputs too).
+ */
 function projectsToBuild(configPath, official, only) {
   const projects = [];
   const runs = (name) => only === undefined || only.has(name);
@@ -144,6 +147,8 @@ function projectsToBuild(configPath, official, only) {
     projects.push({
       dir: emulatorDir,
       output: join(emulatorDir, "lib", "cli.js"),
+      // tsc -b leaves unchanged outputs alone, so freshness is judged by the build info it rewrites.
+      stamp: join(emulatorDir, "lib", ".tsbuildinfo"),
       inputs: [join(emulatorDir, "src"), join(emulatorDir, "tsconfig.json")],
     });
   }
@@ -156,34 +161,30 @@ function projectsToBuild(configPath, official, only) {
       : [];
   for (const entry of runs("functions") ? functionsEntries : []) {
     const dir = resolve(dirname(configPath), entry.source ?? "functions");
-    if (!existsSync(join(dir, "tsconfig.json"))) continue;
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    if (pkg.scripts?.build === undefined) continue;
     projects.push({
       dir,
       output: join(dir, pkg.main ?? "lib/index.js"),
-      inputs: [join(dir, "src"), join(dir, "tsconfig.json")],
+      inputs: [join(dir, "src"), join(dir, "package.json"), join(REPO_ROOT, "model", "src")],
     });
   }
   return projects;
 }
 
 function buildIfStale(projects) {
-  // tsc -b leaves unchanged outputs alone, so judge freshness by the build info it rewrites.
-  const stale = projects.filter(
-    (p) => !existsSync(p.output) || isStale(join(p.dir, "lib", ".tsbuildinfo"), p.inputs),
-  );
-  if (stale.length === 0) return;
-  const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-  console.error(`emulators: building ${stale.map((p) => p.dir).join(", ")}`);
-  const result = spawnSync(process.execPath, [tsc, "-b", ...stale.map((p) => p.dir)], {
-    stdio: "inherit",
-    cwd: REPO_ROOT,
-  });
-  if (result.status !== 0) {
-    throw new Error(`tsc -b failed (exit ${result.status ?? result.signal})`);
-  }
-  for (const p of stale) {
-    if (!existsSync(p.output)) throw new Error(`build finished but ${p.output} is missing`);
+  for (const project of projects.filter((p) => isStale(p.stamp ?? p.output, p.inputs))) {
+    console.error(`emulators: building ${project.dir}`);
+    const result = spawnSync("npm", ["run", "build", "--silent"], {
+      stdio: "inherit",
+      cwd: project.dir,
+    });
+    if (result.status !== 0) {
+      throw new Error(`building ${project.dir} failed (exit ${result.status ?? result.signal})`);
+    }
+    if (!existsSync(project.output)) {
+      throw new Error(`build finished but ${project.output} is missing`);
+    }
   }
 }
 

@@ -24,14 +24,16 @@ import {
 } from "../functions/src/domain/members.js";
 import {
   deviceDocSchema,
+  firestore,
+  memberPath,
   phoneIndexSchema,
+  type Role,
   routingConfigSchema,
   subjectDocSchema,
+  subjectPath,
   subjectSchema,
   tenantDocSchema,
-  type Role,
-} from "../functions/src/lib/model.js";
-import { firestore, memberPath, subjectPath } from "../functions/src/lib/paths.js";
+} from "@lifeline/model";
 
 /** Every demo account's password (Auth emulator only). */
 export const DEMO_PASSWORD = "lifeline-demo";

@@ -32,10 +32,23 @@ function finish() {
   process.exit(0);
 }
 
-step("build", "node_modules/.bin/tsc", ["-b"]);
-step("type-check tests", "node_modules/.bin/tsc", ["-p", "tsconfig.test.json"]);
+step("build", "npm", [
+  "run",
+  "build",
+  "--silent",
+  "--workspace",
+  "emulator",
+  "--workspace",
+  "functions",
+]);
+step("type-check model, dashboard and tests", "node_modules/.bin/tsc", [
+  "-p",
+  "tsconfig.test.json",
+]);
 step("lint", "node_modules/.bin/eslint", [".", "--max-warnings", "0"]);
-step("unit tests", mocha, ["--config", ".mocharc.unit.yaml"]);
+step("unit tests: functions", "npm", ["test", "--silent", "--workspace", "functions"]);
+step("unit tests: dashboard", "npm", ["test", "--silent", "--workspace", "dashboard"]);
+step("unit tests: scripts and static checks", mocha, ["--config", ".mocharc.unit.yaml"]);
 if (!official) {
   step("emulator conformance", mocha, ["--config", ".mocharc.emulator.yaml"]);
   if (existsSync("scripts/ensure-chromium.mjs")) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Alert, InboxItem } from "../../functions/src/lib/model.js";
+import type { Alert, InboxItem } from "@lifeline/model";
 import { alertFromInbox, escalationLabel, sortAlerts } from "../src/logic/alerts.js";
 import { anAlert } from "./fixtures.js";
 

@@ -1,5 +1,5 @@
 /** Builders for the model values the view-logic tests need; each test states only what matters. */
-import type { Call } from "../../functions/src/lib/model.js";
+import type { Call } from "@lifeline/model";
 import type { AlertView } from "../src/logic/alerts.js";
 import type { CallEntry } from "../src/logic/calls.js";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ROLES, type Message } from "../../functions/src/lib/model.js";
+import { type Message, ROLES } from "@lifeline/model";
 import { lapseNote, ownerLabel, takenFromNotice } from "../src/logic/calls.js";
 import { callActionAvailability } from "../src/logic/permissions.js";
 import { isHoldingLine, roleLabel } from "../src/logic/transcript.js";

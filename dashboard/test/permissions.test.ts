@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ROLES, type Role } from "../../functions/src/lib/model.js";
+import { type Role, ROLES } from "@lifeline/model";
 import {
   acknowledgeAvailability,
   callActionAvailability,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PRESENCE } from "../../functions/src/lib/model.js";
+import { PRESENCE } from "@lifeline/model";
 import { isPresent, isStale, liveness } from "../src/logic/presence.js";
 
 const now = 10_000_000;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { MemberMirror } from "../../functions/src/lib/model.js";
+import type { MemberMirror } from "@lifeline/model";
 import { accessVerdict, isPermissionDenied } from "../src/logic/session.js";
 
 const session = { role: "dispatcher", authTimeMs: 1_700_000_000_000 } as const;

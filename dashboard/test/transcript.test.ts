@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Message } from "../../functions/src/lib/model.js";
+import type { Message } from "@lifeline/model";
 import { highlightSegments, orderMessages, roleLabel } from "../src/logic/transcript.js";
 
 function message(seq: number, overrides: Partial<Message> = {}): Message {

@@ -7,13 +7,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BUILT = join(ROOT, "dashboard", "dist", "index.html");
-/** What the bundle is made of: the page, and the model and paths it imports from functions/. */
+/** What the bundle is made of: the page, and the workspace model it imports. */
 const INPUTS = [
   join(ROOT, "dashboard", "src"),
   join(ROOT, "dashboard", "index.html"),
   join(ROOT, "dashboard", "package.json"),
   join(ROOT, "dashboard", "tsconfig.json"),
-  join(ROOT, "functions", "src", "lib"),
+  join(ROOT, "model", "src"),
 ];
 
 function newestMtime(path) {

@@ -14,12 +14,7 @@ import type { Browser } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { ADA, BEN, CHEN_WORK, CALLS } from "../../scripts/demo/scenarios.js";
 import { urgencyAlertId } from "../../functions/src/domain/fanout.js";
-import {
-  alertAckPath,
-  alertOutcomePath,
-  callOwnerPath,
-  inboxItemPath,
-} from "../../functions/src/lib/paths.js";
+import { alertAckPath, alertOutcomePath, callOwnerPath, inboxItemPath } from "@lifeline/model";
 import { DEMO_PASSWORD } from "../../scripts/seed.js";
 import { ACCESS_CHANGED_NOTICE } from "../../dashboard/src/logic/session.js";
 import {

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { escalate, triage } from "../../functions/src/domain/triage.js";
-import type { Urgency } from "../../functions/src/lib/model.js";
+import type { Urgency } from "@lifeline/model";
 import { abnormalVitals, CALLS, normalVitals } from "../../scripts/demo/scenarios.js";
 import { classifyReading } from "../../functions/src/domain/vitals.js";
 import { DEMO_TENANTS } from "../../scripts/seed.js";

@@ -3,8 +3,8 @@
  * its side, not on ours), so the same turn id arrives several times at once. Needs no fault control.
  */
 import { expect } from "chai";
-import { adminSdk, type Admin } from "../functions/support/emulators.js";
-import { gatewayToken } from "../functions/support/gateway-client.js";
+import { adminSdk, type Admin } from "../../functions/test/emulator/support/emulators.js";
+import { gatewayToken } from "../../functions/test/emulator/support/gateway-client.js";
 import { answerOf, Caller, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";
 

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { clearFaults, setFaults } from "../support/faults.js";
-import { adminSdk, type Admin } from "../functions/support/emulators.js";
+import { adminSdk, type Admin } from "../../functions/test/emulator/support/emulators.js";
 import { answerOf, Caller, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { usesFaultControl } from "./support/fault-control.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";

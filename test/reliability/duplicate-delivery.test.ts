@@ -3,15 +3,9 @@
  * triggers, as the at-least-once delivery of production may do. Needs no fault control.
  */
 import { expect } from "chai";
-import {
-  alertAckPath,
-  alertPath,
-  inboxPath,
-  messagesPath,
-  tenantPath,
-} from "../../functions/src/lib/paths.js";
-import { adminSdk, type Admin } from "../functions/support/emulators.js";
-import { replayDatabaseEvent, waitFor } from "../functions/support/triggers-env.js";
+import { alertAckPath, alertPath, inboxPath, messagesPath, tenantPath } from "@lifeline/model";
+import { adminSdk, type Admin } from "../../functions/test/emulator/support/emulators.js";
+import { replayDatabaseEvent, waitFor } from "../../functions/test/emulator/support/triggers-env.js";
 import { Caller, quiesce, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";
 

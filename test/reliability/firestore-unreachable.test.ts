@@ -5,7 +5,7 @@
  * caller's tenant once Firestore is back. Needs no fault control: it acts on the process.
  */
 import { expect } from "chai";
-import { adminSdk, type Admin } from "../functions/support/emulators.js";
+import { adminSdk, type Admin } from "../../functions/test/emulator/support/emulators.js";
 import { answerOf, Caller, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";
 import { emulatorPid, signal } from "./support/processes.js";

@@ -6,10 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import type { Owner } from "../../functions/src/lib/model.js";
-import { callOwnerPath, presencePath } from "../../functions/src/lib/paths.js";
-import { adminSdk, type Admin } from "../functions/support/emulators.js";
-import { waitFor } from "../functions/support/triggers-env.js";
+import { callOwnerPath, type Owner, presencePath } from "@lifeline/model";
+import { adminSdk, type Admin } from "../../functions/test/emulator/support/emulators.js";
+import { waitFor } from "../../functions/test/emulator/support/triggers-env.js";
 import { Caller, seedFaultTenant, settle } from "./support/call.js";
 import { expectNothingLostOrDoubled, transcript } from "./support/ledger.js";
 

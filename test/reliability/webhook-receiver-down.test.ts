@@ -4,12 +4,12 @@
  * still arrives, exactly once by `webhook-id`. Needs no fault control.
  */
 import { expect } from "chai";
-import { adminSdk, freshId, type Admin } from "../functions/support/emulators.js";
+import { adminSdk, freshId, type Admin } from "../../functions/test/emulator/support/emulators.js";
 import {
   startWebhookStandIn,
   type WebhookCall,
   type WebhookStandIn,
-} from "../functions/support/triggers-webhook.js";
+} from "../../functions/test/emulator/support/triggers-webhook.js";
 import { Caller, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";
 

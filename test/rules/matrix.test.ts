@@ -9,6 +9,7 @@ import type { RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import {
   alertPath,
   callPath,
+  type DashboardQuery,
   inboxItemPath,
   memberPath,
   messagePath,
@@ -16,8 +17,7 @@ import {
   presencePath,
   revocationPath,
   subjectPath,
-} from "../../functions/src/lib/paths.js";
-import type { DashboardQuery } from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 import {
   expectOutcome,
   rulesTestEnvironment,

@@ -16,7 +16,6 @@
  */
 import { expect } from "chai";
 import type { RulesTestEnvironment } from "@firebase/rules-unit-testing";
-import type { Role } from "../../functions/src/lib/model.js";
 import {
   alertAckPath,
   alertOutcomePath,
@@ -29,7 +28,8 @@ import {
   memberPath,
   outboxMessagePath,
   presencePath,
-} from "../../functions/src/lib/paths.js";
+  type Role,
+} from "@lifeline/model";
 import {
   SERVER_TIME,
   expectOutcome,

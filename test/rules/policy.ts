@@ -4,7 +4,6 @@
  * outcome computed from this table — never from the rules. Keep it in step with the README, not
  * with database.rules.json: a disagreement between the two is exactly what the matrix is for.
  */
-import type { Role } from "../../functions/src/lib/model.js";
 import {
   alertAckPath,
   alertOutcomePath,
@@ -13,14 +12,15 @@ import {
   callLeadPath,
   callOwnerPath,
   callPath,
-  callUrgencyOverridePath,
   callsPath,
+  callUrgencyOverridePath,
   dashboardQueries,
+  type DashboardQuery,
   inboxItemPath,
   inboxPath,
   memberPath,
-  memberSubjectPath,
   membersPath,
+  memberSubjectPath,
   messagePath,
   messagesPath,
   messagesRootPath,
@@ -29,12 +29,12 @@ import {
   presenceListPath,
   presencePath,
   revocationPath,
+  type Role,
   subjectPath,
   subjectsPath,
   tenantPath,
   vitalPath,
-  type DashboardQuery,
-} from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 import { SERVER_TIME, freshRunId } from "./env.js";
 
 // ---------------------------------------------------------------- who

@@ -9,7 +9,6 @@ import {
   assertSucceeds,
   type RulesTestEnvironment,
 } from "@firebase/rules-unit-testing";
-import { LIMITS, type Role } from "../../functions/src/lib/model.js";
 import {
   alertAckPath,
   alertOutcomePath,
@@ -20,12 +19,14 @@ import {
   callUrgencyOverridePath,
   inboxItemPath,
   inboxPath,
+  LIMITS,
   memberPath,
   outboxMessagePath,
   presencePath,
   revocationPath,
+  type Role,
   tenantPath,
-} from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 import {
   SERVER_TIME,
   freshRunId,

@@ -21,13 +21,13 @@ import { expect } from "chai";
 import { parse } from "firebase-json";
 import {
   ACK_STATUSES,
+  dashboardQueries,
   FOLLOW_UP_OUTCOMES,
   LEAD_STATUSES,
   LIMITS,
   PRESENCE_STATES,
   URGENCY_LEVELS,
-} from "../../functions/src/lib/model.js";
-import { dashboardQueries } from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 
 const RULES_FILE = new URL("../../database.rules.json", import.meta.url);
 

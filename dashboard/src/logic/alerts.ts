@@ -3,8 +3,7 @@
  * dispatchers read `alerts/` directly) or a member's inbox (scoped roles), optionally completed
  * with the alert record itself (escalation level, acknowledgements) where the rules let them read it.
  */
-import type { Alert, FOLLOW_UP_OUTCOMES, InboxItem } from "../../../functions/src/lib/model.js";
-import { URGENCY_RANK } from "../../../functions/src/lib/model.js";
+import { type Alert, type FOLLOW_UP_OUTCOMES, type InboxItem, URGENCY_RANK } from "@lifeline/model";
 
 export interface AlertView {
   readonly id: string;

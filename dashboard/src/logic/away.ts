@@ -3,7 +3,7 @@
  * page keeps a snapshot of call and alert states when `.info/connected` turns false and compares
  * it with the live state once the connection is back. Pure.
  */
-import type { Call } from "../../../functions/src/lib/model.js";
+import type { Call } from "@lifeline/model";
 import { isAcknowledged, type AlertView } from "./alerts.js";
 import type { CallEntry } from "./calls.js";
 

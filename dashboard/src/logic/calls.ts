@@ -1,8 +1,7 @@
 /**
  * The calls list: order, labels and the states a supervisor must not miss. Pure.
  */
-import type { Call, Owner } from "../../../functions/src/lib/model.js";
-import { URGENCY_RANK } from "../../../functions/src/lib/model.js";
+import { type Call, type Owner, URGENCY_RANK } from "@lifeline/model";
 import { isAcknowledged, type AlertView } from "./alerts.js";
 
 export interface CallEntry {

@@ -3,7 +3,7 @@
  * The endpoint's test parses its replies with these same schemas, so the two cannot drift apart.
  */
 import { z } from "zod";
-import { callSchema, messageSchema } from "../../../functions/src/lib/model.js";
+import { callSchema, messageSchema } from "@lifeline/model";
 
 export const historyItemSchema = z.strictObject({
   id: z.string().min(1),

@@ -3,7 +3,7 @@
  * to the disabled control. Mirrors `CAPABILITIES` and the write rules of `database.rules.json`,
  * so a button is enabled only for a write the rules will accept. Pure.
  */
-import { CAPABILITIES, type Call, type Role } from "../../../functions/src/lib/model.js";
+import { type Call, CAPABILITIES, type Role } from "@lifeline/model";
 import type { AlertView } from "./alerts.js";
 
 export type CallAction =

@@ -3,7 +3,7 @@
  * record counts as online only while it is fresh. `state` alone is not enough: a laptop that went
  * to sleep never ran its onDisconnect, and its record says "online" for good. Pure.
  */
-import { PRESENCE } from "../../../functions/src/lib/model.js";
+import { PRESENCE } from "@lifeline/model";
 import type { PresenceRecord } from "../firebase.js";
 
 export type Liveness = "online" | "away" | "offline";

@@ -4,7 +4,7 @@
  * is gone. The rules refuse such a session anyway; signing out at once means the console never
  * looks live while every write it makes is refused. Pure.
  */
-import type { MemberMirror, Role } from "../../../functions/src/lib/model.js";
+import type { MemberMirror, Role } from "@lifeline/model";
 
 /** Shown on the sign-in page after the page signed itself out for one of these reasons. */
 export const ACCESS_CHANGED_NOTICE = "Your access was changed by an administrator; sign in again.";

@@ -2,7 +2,7 @@
  * The transcript of one call: messages in order, who said what, and the words that raised the
  * call's urgency marked where they were said. Pure.
  */
-import type { Call, Message } from "../../../functions/src/lib/model.js";
+import type { Call, Message } from "@lifeline/model";
 
 export interface MessageEntry {
   readonly id: string;

@@ -59,16 +59,16 @@
  */
 import {
   ACK_STATUSES,
-  CAPABILITIES,
-  FOLLOW_UP_OUTCOMES,
-  LEAD_STATUSES,
-  LIMITS,
   type Alert,
   type Call,
+  CAPABILITIES,
+  FOLLOW_UP_OUTCOMES,
   type InboxItem,
+  LEAD_STATUSES,
+  LIMITS,
   type MemberMirror,
   type Message,
-} from "../../../functions/src/lib/model.js";
+} from "@lifeline/model";
 import type {
   Backend,
   OutboxMessage,

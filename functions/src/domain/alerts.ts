@@ -5,13 +5,13 @@
  * a trigger that runs twice writes once. Pure: no Firebase imports.
  */
 import {
-  URGENCY_RANK,
+  ACK_STATUSES,
   type Alert,
+  ALERT_STATUSES,
   type Call,
   type Urgency,
-  ACK_STATUSES,
-  ALERT_STATUSES,
-} from "../lib/model.js";
+  URGENCY_RANK,
+} from "@lifeline/model";
 
 type AlertStatus = (typeof ALERT_STATUSES)[number];
 type AckStatus = (typeof ACK_STATUSES)[number];

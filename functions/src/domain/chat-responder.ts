@@ -5,7 +5,7 @@
  * why in `fallback`.
  */
 import { z } from "zod";
-import { LIMITS } from "../lib/model.js";
+import { LIMITS } from "@lifeline/model";
 import { PLAYBOOK } from "./playbook-content.js";
 import { conversationCategory } from "./playbook.js";
 import type {

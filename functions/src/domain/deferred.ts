@@ -8,8 +8,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { speechTurnRequestSchema } from "../lib/gateway-schemas.js";
-import { HOLD_LAPSE_REASONS, urgencySchema } from "../lib/model.js";
-import { callPath, turnPath } from "../lib/paths.js";
+import { callPath, HOLD_LAPSE_REASONS, turnPath, urgencySchema } from "@lifeline/model";
 import type { HoldLapse } from "./hold.js";
 import { playbookReply } from "./playbook.js";
 import type { ResponderReply } from "./responder.js";

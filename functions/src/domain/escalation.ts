@@ -8,7 +8,7 @@
  * and only show the level. Members with the `subject` role never receive alerts: they cannot act.
  */
 import { createHash } from "node:crypto";
-import type { Role } from "../lib/model.js";
+import type { Role } from "@lifeline/model";
 
 /** One level of the policy: roles reached whatever the subject, and roles reached when assigned to it. */
 export interface EscalationLevel {

@@ -2,7 +2,7 @@
  * Fan-out planning: which members receive an alert in their inbox, what their copy holds, and the
  * deterministic ids that make every trigger's writes repeatable. Pure: no Firebase imports.
  */
-import { PRESENCE, type Alert, type InboxItem, type MemberMirror } from "../lib/model.js";
+import { type Alert, type InboxItem, type MemberMirror, PRESENCE } from "@lifeline/model";
 import {
   DEFAULT_ESCALATION_POLICY,
   levelAudience,

@@ -3,7 +3,7 @@
  * what they decided while they owned it, so the assistant picks up where they left off instead of
  * repeating or contradicting them. Pure: no Firebase imports.
  */
-import { LIMITS } from "../lib/model.js";
+import { LIMITS } from "@lifeline/model";
 
 export interface HandBackFacts {
   readonly ownerName: string;

@@ -6,19 +6,22 @@
  * system line in the transcript and a `hold_lapsed` alert (the owner trigger audits it).
  */
 import {
-  CAPABILITIES,
-  HOLD_DEFAULTS,
-  PRESENCE,
-  URGENCY_RANK,
-  memberMirrorSchema,
-  presenceSchema,
   type Alert,
+  alertPath,
+  callPath,
+  CAPABILITIES,
+  checkId,
+  HOLD_DEFAULTS,
   type HOLD_LAPSE_REASONS,
+  memberMirrorSchema,
   type Message,
+  messagePath,
   type Owner,
+  PRESENCE,
+  presenceSchema,
   type Urgency,
-} from "../lib/model.js";
-import { alertPath, callPath, checkId, messagePath } from "../lib/paths.js";
+  URGENCY_RANK,
+} from "@lifeline/model";
 
 export type HoldLapseReason = (typeof HOLD_LAPSE_REASONS)[number];
 export type HumanOwner = Extract<Owner, { kind: "human" }>;

@@ -6,12 +6,16 @@
  */
 import {
   auditEntrySchema,
+  firestore,
+  inboxPath,
   memberDocSchema,
-  memberMirrorSchema,
   type MemberMirror,
+  memberMirrorSchema,
+  memberPath,
+  presencePath,
+  revocationPath,
   type Role,
-} from "../lib/model.js";
-import { firestore, inboxPath, memberPath, presencePath, revocationPath } from "../lib/paths.js";
+} from "@lifeline/model";
 import type { z } from "zod";
 
 export type MemberDoc = z.infer<typeof memberDocSchema>;

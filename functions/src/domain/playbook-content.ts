@@ -5,7 +5,7 @@
  * everything the caller has said, so specific advice comes first when it applies and advice the
  * caller has already made moot ("we're outside") is skipped.
  */
-import type { Urgency } from "../lib/model.js";
+import type { Urgency } from "@lifeline/model";
 import type { Category } from "./responder.js";
 
 export interface PlaybookStep {

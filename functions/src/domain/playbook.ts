@@ -3,7 +3,7 @@
  * the call's category, one instruction per turn, follows the conversation (advice that matches what
  * the caller just said first, nothing said twice) and switches to the safety script in safety mode.
  */
-import { URGENCY_RANK, type Urgency } from "../lib/model.js";
+import { type Urgency, URGENCY_RANK } from "@lifeline/model";
 import { CHECK_INS, PLAYBOOK, TEAM_ALERTED, type PlaybookStep } from "./playbook-content.js";
 import type { Category, Responder, ResponderInput, ResponderReply } from "./responder.js";
 import {

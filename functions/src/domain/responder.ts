@@ -3,7 +3,7 @@
  * playbook responder; a chat-completions responder can be configured on top of it and always falls
  * back to the playbook, so a caller gets an answer whatever the network does.
  */
-import type { MESSAGE_ROLES, Urgency } from "../lib/model.js";
+import type { MESSAGE_ROLES, Urgency } from "@lifeline/model";
 import {
   createChatResponder,
   type ChatResponderConfig,

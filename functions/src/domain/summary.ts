@@ -3,7 +3,7 @@
  * summary does not include the message yet, and the urgency when triage of a caller's words ranks
  * higher. Pure: no Firebase imports.
  */
-import { LIMITS, URGENCY_RANK, type Call, type Message, type Urgency } from "../lib/model.js";
+import { type Call, LIMITS, type Message, type Urgency, URGENCY_RANK } from "@lifeline/model";
 
 export interface Triaged {
   readonly level: Urgency;

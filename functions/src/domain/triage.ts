@@ -7,7 +7,7 @@
  * Triage only ever proposes a level; `escalate` keeps a call's urgency from going down on its own,
  * and only `applyOverride` (a supervisor, with a reason) may lower it.
  */
-import { URGENCY_RANK, type Urgency } from "../lib/model.js";
+import { type Urgency, URGENCY_RANK } from "@lifeline/model";
 import type { Category } from "./responder.js";
 
 export interface TriageContext {

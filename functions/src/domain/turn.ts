@@ -15,28 +15,26 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SpeechTurnRequest } from "../lib/gateway-schemas.js";
 import {
+  type Alert,
+  alertPath,
   alertSchema,
+  type Call,
+  callPath,
   callSchema,
   CAPABILITIES,
+  checkId,
   LIMITS,
   memberMirrorSchema,
-  messageSchema,
-  outboxMessageSchema,
-  urgencySchema,
-  type Alert,
-  type Call,
   type Message,
-  type Owner,
-  type Urgency,
-} from "../lib/model.js";
-import {
-  alertPath,
-  callPath,
-  checkId,
   messagePath,
+  messageSchema,
   outboxMessagePath,
+  outboxMessageSchema,
+  type Owner,
   turnPath,
-} from "../lib/paths.js";
+  type Urgency,
+  urgencySchema,
+} from "@lifeline/model";
 import { planHoldLapse, type HoldLapse } from "./hold.js";
 import type { ConversationTurn, ResponderMode, ResponderReply } from "./responder.js";
 import { snippetOf } from "./summary.js";

@@ -7,15 +7,18 @@
 import { z } from "zod";
 import type { ReadingRequest } from "../lib/gateway-schemas.js";
 import {
-  alertSchema,
-  tenantSettingsSchema,
-  URGENCY_RANK,
-  vitalSchema,
-  VITAL_KINDS,
   type Alert,
+  alertPath,
+  alertSchema,
+  checkId,
+  subjectDevicePath,
+  tenantSettingsSchema,
   type Urgency,
-} from "../lib/model.js";
-import { alertPath, checkId, subjectDevicePath, vitalPath } from "../lib/paths.js";
+  URGENCY_RANK,
+  VITAL_KINDS,
+  vitalPath,
+  vitalSchema,
+} from "@lifeline/model";
 
 export type VitalKind = (typeof VITAL_KINDS)[number];
 export type VitalStatus = "normal" | "abnormal" | "critical";

@@ -62,18 +62,20 @@ import {
   type SpeechTurnRequest,
 } from "../lib/gateway-schemas.js";
 import { endpoint } from "../lib/http.js";
-import { callSchema, outboxMessageSchema, type Call } from "../lib/model.js";
 import {
   alertPath,
+  type Call,
   callPath,
+  callSchema,
   isValidId,
   memberPath,
   messagesPath,
+  outboxMessageSchema,
   outboxPath,
   presencePath,
   subjectPath,
   turnPath,
-} from "../lib/paths.js";
+} from "@lifeline/model";
 import { enforce } from "../lib/rate-limit.js";
 import { answerBudgetMs, gatewayJwtKey, responderApiKey } from "../params.js";
 import { authenticate, callerLimit, directory, internal, turnResponder } from "./gateway-common.js";

@@ -16,8 +16,7 @@ import { countDeferredTurns, withTimeout } from "../lib/deferred-turns.js";
 import { HttpError } from "../lib/errors.js";
 import { routedEndpoint } from "../lib/http.js";
 import { adminTokenChecks, bearerToken, unauthenticated } from "../lib/idtoken.js";
-import { memberClaimsSchema } from "../lib/model.js";
-import { firestore } from "../lib/paths.js";
+import { firestore, memberClaimsSchema } from "@lifeline/model";
 import { enqueueOnce } from "../lib/tasks.js";
 
 /** Each store's budget: a store slower than this would push a speech turn past its answer budget. */

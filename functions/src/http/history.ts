@@ -16,8 +16,14 @@ import { invalidArgument, publicIssues } from "../lib/body.js";
 import { HttpError } from "../lib/errors.js";
 import { idSegments, routedEndpoint } from "../lib/http.js";
 import { authenticateMember, type Member } from "../lib/idtoken.js";
-import { archivedCallSchema, CAPABILITIES, memberMirrorSchema, type Call } from "../lib/model.js";
-import { firestore, memberPath } from "../lib/paths.js";
+import {
+  archivedCallSchema,
+  type Call,
+  CAPABILITIES,
+  firestore,
+  memberMirrorSchema,
+  memberPath,
+} from "@lifeline/model";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;

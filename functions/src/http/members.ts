@@ -26,14 +26,18 @@ import { HttpError } from "../lib/errors.js";
 import { idSegments, routedEndpoint } from "../lib/http.js";
 import { authenticateMember, type Member } from "../lib/idtoken.js";
 import {
-  createMemberRequestSchema,
-  updateMemberRequestSchema,
+  callPath,
+  callSchema,
+  callsPath,
+  CAPABILITIES,
   type CreateMemberRequest,
+  createMemberRequestSchema,
+  inboxPath,
+  presencePath,
   type UpdateMemberRequest,
-} from "../lib/memberSchemas.js";
+  updateMemberRequestSchema,
+} from "@lifeline/model";
 import { lapseOf, planHoldLapse, type HoldLapseReason } from "../domain/hold.js";
-import { CAPABILITIES, callSchema } from "../lib/model.js";
-import { callPath, callsPath, inboxPath, presencePath } from "../lib/paths.js";
 import {
   applySteps,
   authErrorCode,

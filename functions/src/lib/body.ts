@@ -9,7 +9,7 @@
  */
 import type { z } from "zod";
 import { HttpError } from "./errors.js";
-import { isWellFormedText } from "./paths.js";
+import { isWellFormedText } from "@lifeline/model";
 
 /** Default limit for endpoints whose bodies are a handful of fields. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;

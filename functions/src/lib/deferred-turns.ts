@@ -28,7 +28,7 @@ import {
 } from "../domain/deferred.js";
 import { parseCallState } from "../domain/turn.js";
 import type { Caller } from "./directory.js";
-import { callPath, checkId, turnPath } from "./paths.js";
+import { callPath, checkId, turnPath } from "@lifeline/model";
 import { enqueueOnce } from "./tasks.js";
 
 /** Firestore collection of the markers (functions only; the Firestore rules deny clients). */

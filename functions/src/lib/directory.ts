@@ -11,11 +11,11 @@ import type { z } from "zod";
 import { HttpError } from "./errors.js";
 import {
   deviceDocSchema,
+  firestore,
   phoneIndexSchema,
   routingConfigSchema,
   tenantDocSchema,
-} from "./model.js";
-import { firestore } from "./paths.js";
+} from "@lifeline/model";
 
 export type TenantSettings = z.infer<typeof tenantDocSchema>["settings"];
 

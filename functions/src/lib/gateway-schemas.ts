@@ -3,8 +3,14 @@
  * and out-of-range values are a 400 before anything is read or written.
  */
 import { z } from "zod";
-import { LIMITS, MEDIA, VITAL_KINDS } from "./model.js";
-import { idProblem, isWellFormedText, MAX_REQUEST_ID_BYTES } from "./paths.js";
+import {
+  idProblem,
+  isWellFormedText,
+  LIMITS,
+  MAX_REQUEST_ID_BYTES,
+  MEDIA,
+  VITAL_KINDS,
+} from "@lifeline/model";
 
 /**
  * The one rule for every id or key a request carries (turn ids, call refs, device ids; route

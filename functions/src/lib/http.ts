@@ -6,7 +6,7 @@ import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import { logger } from "firebase-functions";
 import { HttpError } from "./errors.js";
-import { isRequestId } from "./paths.js";
+import { isRequestId } from "@lifeline/model";
 
 export type Handler = (request: Request, response: Response) => Promise<unknown>;
 

@@ -8,8 +8,7 @@
 import { getAuth } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
 import { HttpError } from "./errors.js";
-import { memberClaimsSchema, type Role } from "./model.js";
-import { revocationPath } from "./paths.js";
+import { memberClaimsSchema, revocationPath, type Role } from "@lifeline/model";
 
 export const REALM = "lifeline";
 

@@ -12,30 +12,28 @@ import { logger } from "firebase-functions";
 import type { z } from "zod";
 import { closeWithCall, isFollowUp } from "../domain/alerts.js";
 import {
-  alertSchema,
-  auditEntrySchema,
-  callSchema,
-  memberMirrorSchema,
-  messageSchema,
-  presenceSchema,
   type Alert,
-  type Call,
-  type MemberMirror,
-  type Message,
-} from "./model.js";
-import {
   alertPath,
+  alertSchema,
   alertsPath,
+  auditEntrySchema,
+  type Call,
   callPath,
+  callSchema,
   firestore,
   inboxItemPath,
+  type MemberMirror,
+  memberMirrorSchema,
   membersPath,
+  type Message,
   messagePath,
+  messageSchema,
   messagesPath,
   outboxPath,
   presenceListPath,
+  presenceSchema,
   turnsPath,
-} from "./paths.js";
+} from "@lifeline/model";
 
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

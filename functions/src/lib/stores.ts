@@ -12,8 +12,7 @@ import type { MemberRecord, Plan } from "../domain/members.js";
 import { invalidArgument, type PublicIssue } from "./body.js";
 import { runSteps, StepFailed, type Step } from "./compensate.js";
 import { HttpError } from "./errors.js";
-import { memberDocSchema } from "./model.js";
-import { firestore } from "./paths.js";
+import { firestore, memberDocSchema } from "@lifeline/model";
 
 /** The member's record in its tenant, or null when the tenant has no such member. */
 export async function readMember(tenantId: string, uid: string): Promise<MemberRecord | null> {

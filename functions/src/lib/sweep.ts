@@ -15,7 +15,7 @@ import {
   readMembers,
   transactCall,
 } from "./live-store.js";
-import { callsPath, firestore } from "./paths.js";
+import { callsPath, firestore } from "@lifeline/model";
 import { readLiveSettings } from "./trigger-settings.js";
 
 export interface SweepResult {

@@ -5,8 +5,7 @@
  */
 import { getFirestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
-import { tenantSettingsSchema, type TenantSettings } from "./model.js";
-import { firestore } from "./paths.js";
+import { firestore, type TenantSettings, tenantSettingsSchema } from "@lifeline/model";
 
 export interface LiveSettings {
   readonly escalationDelayMs: number;

@@ -12,7 +12,7 @@ import { onValueWritten } from "firebase-functions/v2/database";
 import { acknowledge } from "../domain/alerts.js";
 import { databaseInstance } from "../lib/database-instance.js";
 import { transactAlert, writeAudit } from "../lib/live-store.js";
-import { ackSchema } from "../lib/model.js";
+import { ackSchema } from "@lifeline/model";
 
 export const applyAcknowledgement = onValueWritten(
   { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: databaseInstance() },

@@ -25,8 +25,7 @@ import {
   readPresence,
   transactAlert,
 } from "../lib/live-store.js";
-import type { Alert } from "../lib/model.js";
-import { inboxItemPath } from "../lib/paths.js";
+import { type Alert, inboxItemPath } from "@lifeline/model";
 import { enqueueOnce } from "../lib/tasks.js";
 import { readLiveSettings, type LiveSettings } from "../lib/trigger-settings.js";
 import { webhookId, type UnwatchedPayload } from "../lib/webhook.js";

@@ -8,7 +8,7 @@ import { logger } from "firebase-functions";
 import { onValueWritten } from "firebase-functions/v2/database";
 import { databaseInstance } from "../lib/database-instance.js";
 import { writeAudit } from "../lib/live-store.js";
-import { leadSchema } from "../lib/model.js";
+import { leadSchema } from "@lifeline/model";
 
 export const recordLeadChange = onValueWritten(
   { ref: "tenants/{tenantId}/calls/{callId}/lead", instance: databaseInstance() },

@@ -13,7 +13,7 @@ import { summarize } from "../domain/summary.js";
 import { triage } from "../domain/triage.js";
 import { databaseInstance } from "../lib/database-instance.js";
 import { readAlert, readCall, transactAlert, transactCall } from "../lib/live-store.js";
-import { messageSchema } from "../lib/model.js";
+import { messageSchema } from "@lifeline/model";
 
 export const fanOutMessage = onValueCreated(
   { ref: "tenants/{tenantId}/messages/{callId}/{messageId}", instance: databaseInstance() },

@@ -10,7 +10,7 @@ import { logger } from "firebase-functions";
 import { onValueCreated } from "firebase-functions/v2/database";
 import { databaseInstance } from "../lib/database-instance.js";
 import { writeAudit } from "../lib/live-store.js";
-import { outboxMessageSchema } from "../lib/model.js";
+import { outboxMessageSchema } from "@lifeline/model";
 
 export const recordCallerMessage = onValueCreated(
   { ref: "tenants/{tenantId}/outbox/{callId}/{messageId}", instance: databaseInstance() },

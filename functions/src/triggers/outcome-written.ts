@@ -10,7 +10,7 @@ import { onValueWritten } from "firebase-functions/v2/database";
 import { resolveFollowUp } from "../domain/alerts.js";
 import { databaseInstance } from "../lib/database-instance.js";
 import { transactAlert, writeAudit } from "../lib/live-store.js";
-import { followUpOutcomeSchema } from "../lib/model.js";
+import { followUpOutcomeSchema } from "@lifeline/model";
 
 export const closeFollowUp = onValueWritten(
   { ref: "tenants/{tenantId}/alerts/{alertId}/outcome", instance: databaseInstance() },

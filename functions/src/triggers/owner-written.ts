@@ -20,8 +20,7 @@ import {
   readTranscript,
   writeAudit,
 } from "../lib/live-store.js";
-import { outboxMessageSchema, ownerSchema, type Owner } from "../lib/model.js";
-import { outboxPath } from "../lib/paths.js";
+import { outboxMessageSchema, outboxPath, type Owner, ownerSchema } from "@lifeline/model";
 
 type HumanOwner = Extract<Owner, { kind: "human" }>;
 type AiOwner = Extract<Owner, { kind: "ai" }>;

@@ -17,7 +17,7 @@ import {
   writeAudit,
   type AuditEntry,
 } from "../lib/live-store.js";
-import { urgencyOverrideSchema } from "../lib/model.js";
+import { urgencyOverrideSchema } from "@lifeline/model";
 
 export const applyUrgencyOverride = onValueWritten(
   { ref: "tenants/{tenantId}/calls/{callId}/urgencyOverride", instance: databaseInstance() },

@@ -9,7 +9,7 @@ import {
 } from "../../src/domain/escalation.js";
 import { handBackMessageId, handBackNote } from "../../src/domain/handback.js";
 import { databaseInstance } from "../../src/lib/database-instance.js";
-import { tenantSettingsSchema } from "../../src/lib/model.js";
+import { tenantSettingsSchema } from "@lifeline/model";
 import { DEFAULT_LIVE_SETTINGS, toLiveSettings } from "../../src/lib/trigger-settings.js";
 
 const timing = { delayMs: 30_000, maxLevel: 2 };

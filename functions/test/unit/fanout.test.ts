@@ -20,8 +20,7 @@ import {
   watchers,
 } from "../../src/domain/fanout.js";
 import { summarize } from "../../src/domain/summary.js";
-import { PRESENCE, type Alert, type Call, type MemberMirror } from "../../src/lib/model.js";
-import { inboxItemPath } from "../../src/lib/paths.js";
+import { type Alert, type Call, inboxItemPath, type MemberMirror, PRESENCE } from "@lifeline/model";
 
 const members: Record<string, MemberMirror> = {
   admin1: { role: "admin", name: "Ada" },

@@ -11,7 +11,7 @@ import {
 import { stepApplies } from "../../src/domain/escalation.js";
 import { fanOutKey } from "../../src/domain/fanout.js";
 import { auditDocId, type AuditEntry } from "../../src/lib/live-store.js";
-import type { Alert, Call } from "../../src/lib/model.js";
+import type { Alert, Call } from "@lifeline/model";
 
 function alert(overrides: Partial<Alert> = {}): Alert {
   return {

@@ -24,15 +24,18 @@ import {
   type CallState,
 } from "../../src/domain/turn.js";
 import {
+  alertPath,
   alertSchema,
+  type Call,
+  callPath,
   HOLD_DEFAULTS,
+  type Message,
+  messagePath,
   messageSchema,
   ownerSchema,
   PRESENCE,
-  type Call,
-  type Message,
-} from "../../src/lib/model.js";
-import { alertPath, callPath, messagePath, turnPath } from "../../src/lib/paths.js";
+  turnPath,
+} from "@lifeline/model";
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const T = "tenant-a";

@@ -10,7 +10,7 @@ import {
   MAX_KEY_BYTES,
   MAX_REQUEST_ID_BYTES,
   turnPath,
-} from "../../src/lib/paths.js";
+} from "@lifeline/model";
 import { vitalsAlertPath } from "../../src/domain/vitals.js";
 
 /** Odd and hostile ids: reserved names, forbidden characters, surrogates, byte-length edges. */

@@ -11,10 +11,7 @@ import {
 } from "../../src/domain/members.js";
 import { parseMemberRoute, requireMemberManager } from "../../src/http/members.js";
 import { HttpError } from "../../src/lib/errors.js";
-import {
-  createMemberRequestSchema,
-  updateMemberRequestSchema,
-} from "../../src/lib/memberSchemas.js";
+import { createMemberRequestSchema, updateMemberRequestSchema } from "@lifeline/model";
 
 const T0 = 1_700_000_000_000;
 const nurse = newMemberRecord(

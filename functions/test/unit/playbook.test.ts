@@ -15,7 +15,7 @@ import type {
 import { createResponder } from "../../src/domain/responder.js";
 import { statedLocation } from "../../src/domain/safety.js";
 import { triage } from "../../src/domain/triage.js";
-import type { Urgency } from "../../src/lib/model.js";
+import type { Urgency } from "@lifeline/model";
 
 /** Plays a whole call through the playbook the way the speech turn would: triage, then reply. */
 function converse(

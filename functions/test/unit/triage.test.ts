@@ -7,7 +7,7 @@ import {
   triage,
 } from "../../src/domain/triage.js";
 import type { Category } from "../../src/domain/responder.js";
-import type { Urgency } from "../../src/lib/model.js";
+import type { Urgency } from "@lifeline/model";
 
 interface Case {
   readonly text: string;

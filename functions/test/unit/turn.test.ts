@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
-import { callPath, messagePath, outboxMessagePath, turnPath } from "../../src/lib/paths.js";
+import {
+  type Alert,
+  type Call,
+  callPath,
+  callSchema,
+  messagePath,
+  messageSchema,
+  outboxMessagePath,
+  turnPath,
+} from "@lifeline/model";
 import {
   alertAcknowledged,
   answerFrom,
@@ -18,7 +27,6 @@ import {
   type CallState,
   type TurnAnswer,
 } from "../../src/domain/turn.js";
-import { callSchema, messageSchema, type Alert, type Call } from "../../src/lib/model.js";
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const T = "tenant-a";

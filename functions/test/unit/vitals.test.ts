@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { alertSchema } from "../../src/lib/model.js";
-import { subjectDevicePath, vitalPath } from "../../src/lib/paths.js";
+import { alertSchema, subjectDevicePath, vitalPath } from "@lifeline/model";
 import {
   classifyReading,
   nextVitalsAlert,

@@ -5,7 +5,6 @@
  */
 import { performance } from "node:perf_hooks";
 import { expect } from "chai";
-import type { Role } from "../../../functions/src/lib/model.js";
 import {
   alertPath,
   callPath,
@@ -13,21 +12,22 @@ import {
   inboxItemPath,
   memberPath,
   messagePath,
+  type Role,
   subjectPath,
-} from "../../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 import {
   addMember,
   freshId,
   type Admin,
   type TestMember,
-} from "../../functions/support/emulators.js";
+} from "../../../functions/test/emulator/support/emulators.js";
 import {
   freshPhone,
   freshTurnId,
   gatewayPost,
   gatewayToken,
-} from "../../functions/support/gateway-client.js";
-import { waitFor } from "../../functions/support/triggers-env.js";
+} from "../../../functions/test/emulator/support/gateway-client.js";
+import { waitFor } from "../../../functions/test/emulator/support/triggers-env.js";
 import type { ExpectedAlert, Ledger, SentTurn } from "./ledger.js";
 
 export interface FaultTenantSettings {

@@ -8,8 +8,8 @@
  * Runs inside the emulator suite's environment (the emulator hosts come from it).
  */
 import { onDisconnect, ref, serverTimestamp, set } from "firebase/database";
-import { callOwnerPath, presencePath } from "../../../functions/src/lib/paths.js";
-import { webSession } from "../../functions/support/emulators.js";
+import { callOwnerPath, presencePath } from "@lifeline/model";
+import { webSession } from "../../../functions/test/emulator/support/emulators.js";
 
 async function main(): Promise<void> {
   const [email, password, uid, tenantId, callId, name] = process.argv.slice(2);

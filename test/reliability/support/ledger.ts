@@ -6,8 +6,8 @@
  * by id alone, so a copy written under a second id counts as doubled instead of going unnoticed.
  */
 import { expect } from "chai";
-import type { Admin } from "../../functions/support/emulators.js";
-import { alertsPath, callPath, inboxPath, messagesPath } from "../../../functions/src/lib/paths.js";
+import type { Admin } from "../../../functions/test/emulator/support/emulators.js";
+import { alertsPath, callPath, inboxPath, messagesPath } from "@lifeline/model";
 
 export interface SentTurn {
   readonly turnId: string;

@@ -7,7 +7,7 @@
  * Linux only (reads /proc), like the rest of the local stack.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { exported } from "../../functions/support/emulators.js";
+import { exported } from "../../../functions/test/emulator/support/emulators.js";
 
 function parentOf(pid: number): number | undefined {
   try {

@@ -10,11 +10,11 @@ import {
   deferredTurnId,
   fallbackTurn,
   type DeferredTurn,
-} from "../../functions/src/domain/deferred.js";
-import { callIdFor, turnFingerprint } from "../../functions/src/domain/turn.js";
-import { deferredTurnDoc } from "../../functions/src/lib/deferred-turns.js";
-import type { SpeechTurnRequest } from "../../functions/src/lib/gateway-schemas.js";
-import { callPath, messagesPath, turnPath } from "../../functions/src/lib/paths.js";
+} from "../../src/domain/deferred.js";
+import { callIdFor, turnFingerprint } from "../../src/domain/turn.js";
+import { deferredTurnDoc } from "../../src/lib/deferred-turns.js";
+import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
+import { callPath, messagesPath, turnPath } from "@lifeline/model";
 import {
   addMember,
   adminSdk,

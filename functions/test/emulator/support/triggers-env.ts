@@ -5,8 +5,7 @@
  * emulator, as a second delivery of the same event would arrive.
  */
 import type { Database as AdminDatabase } from "firebase-admin/database";
-import type { Call, Message } from "../../../functions/src/lib/model.js";
-import { callPath, firestore, messagePath } from "../../../functions/src/lib/paths.js";
+import { type Call, callPath, firestore, type Message, messagePath } from "@lifeline/model";
 import { exported, freshId, PROJECT_ID, type Admin } from "./emulators.js";
 
 export interface TenantSettings {

@@ -7,9 +7,8 @@
  */
 import { expect } from "chai";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
-import type { Alert } from "../../functions/src/lib/model.js";
-import { alertPath, memberPath } from "../../functions/src/lib/paths.js";
-import { signatureHeaders } from "../../functions/src/lib/webhook.js";
+import { type Alert, alertPath, memberPath } from "@lifeline/model";
+import { signatureHeaders } from "../../src/lib/webhook.js";
 import { adminSdk, freshId, type Admin } from "./support/emulators.js";
 import { newTenant, replayDatabaseEvent, waitFor } from "./support/triggers-env.js";
 import {

@@ -24,7 +24,7 @@ import {
   type TestMember,
   type WebSession,
 } from "./support/emulators.js";
-import { seedDemo, DEMO_PASSWORD, DEMO_TENANTS } from "../../scripts/seed.js";
+import { seedDemo, DEMO_PASSWORD, DEMO_TENANTS } from "../../../scripts/seed.js";
 import {
   callsPath,
   firestore,
@@ -32,7 +32,7 @@ import {
   memberPath,
   presencePath,
   revocationPath,
-} from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 
 let admin: Admin;
 

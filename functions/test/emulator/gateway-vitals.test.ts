@@ -4,13 +4,8 @@
  * one `vitals` alert per subject that a worse batch upgrades instead of duplicating.
  */
 import { expect } from "chai";
-import {
-  alertsPath,
-  subjectDevicePath,
-  subjectPath,
-  tenantPath,
-} from "../../functions/src/lib/paths.js";
-import { vitalsAlertId } from "../../functions/src/domain/vitals.js";
+import { alertsPath, subjectDevicePath, subjectPath, tenantPath } from "@lifeline/model";
+import { vitalsAlertId } from "../../src/domain/vitals.js";
 import { registerDevice } from "./support/devices.js";
 import { adminSdk, errorStatus, freshId, type Admin, type Reply } from "./support/emulators.js";
 import { gatewayPost, seedGatewayTenant, type GatewayTenant } from "./support/gateway-client.js";

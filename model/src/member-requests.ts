@@ -3,8 +3,9 @@
  * are bad input, not something to ignore.
  */
 import { z } from "zod";
-import { LIMITS, roleSchema } from "./model.js";
-import { isValidId } from "./paths.js";
+import { roleSchema } from "./roles.js";
+import { LIMITS } from "./vocabulary.js";
+import { isValidId } from "./ids.js";
 
 /** Firebase Auth accepts 6; a person watching emergency calls gets a little more. */
 export const MIN_PASSWORD_LENGTH = 8;

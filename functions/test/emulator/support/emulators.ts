@@ -23,14 +23,8 @@ import {
   docOf,
   mirrorOf,
   newMemberRecord,
-} from "../../../functions/src/domain/members.js";
-import type { Role } from "../../../functions/src/lib/model.js";
-import {
-  firestore,
-  memberPath,
-  revocationPath,
-  subjectPath,
-} from "../../../functions/src/lib/paths.js";
+} from "../../../src/domain/members.js";
+import { firestore, memberPath, revocationPath, type Role, subjectPath } from "@lifeline/model";
 
 export function exported(name: string): string {
   const value = process.env[name];

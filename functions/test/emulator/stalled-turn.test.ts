@@ -5,10 +5,10 @@
  * spoken, with exactly what the caller was told. Also the readiness view's access.
  */
 import { expect } from "chai";
-import { deferredTurnId } from "../../functions/src/domain/deferred.js";
-import { deferredTurnDoc } from "../../functions/src/lib/deferred-turns.js";
-import { callPath, messagesPath, turnPath } from "../../functions/src/lib/paths.js";
-import { clearFaults, faultsAvailable, setFaults } from "../support/faults.js";
+import { deferredTurnId } from "../../src/domain/deferred.js";
+import { deferredTurnDoc } from "../../src/lib/deferred-turns.js";
+import { callPath, messagesPath, turnPath } from "@lifeline/model";
+import { clearFaults, faultsAvailable, setFaults } from "../../../test/support/faults.js";
 import { addMember, adminSdk, call, freshId, signIn, type Admin } from "./support/emulators.js";
 import {
   freshTurnId,

@@ -6,19 +6,22 @@
  * trigger route, as a second delivery would.
  */
 import { expect } from "chai";
-import { PRESENCE, type Alert, type Call, type InboxItem } from "../../functions/src/lib/model.js";
 import {
+  type Alert,
   alertAckPath,
   alertOutcomePath,
   alertPath,
+  type Call,
   callLeadPath,
   callOwnerPath,
   callPath,
+  type InboxItem,
   inboxItemPath,
   messagePath,
   outboxMessagePath,
+  PRESENCE,
   tenantPath,
-} from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 import {
   addMember,
   adminSdk,

@@ -3,8 +3,7 @@
  * the members endpoint and the dashboard write them, and waits on the tenant's Firestore audit log
  * by action (never sleeping), so a test can count entries once the triggers have written them.
  */
-import type { Role } from "../../../functions/src/lib/model.js";
-import { firestore, memberPath, presencePath } from "../../../functions/src/lib/paths.js";
+import { firestore, memberPath, presencePath, type Role } from "@lifeline/model";
 import { freshId, type Admin } from "./emulators.js";
 
 export type AuditData = Record<string, unknown>;

@@ -4,25 +4,28 @@
  * the triggers derive (summary, alerts, inboxes, audit, archive). Every tenant is fresh.
  */
 import { expect } from "chai";
-import type { Alert, Call, InboxItem, Role } from "../../functions/src/lib/model.js";
 import {
+  type Alert,
   alertAckPath,
   alertPath,
   alertsPath,
+  type Call,
   callOwnerPath,
   callPath,
   callUrgencyOverridePath,
   firestore,
+  type InboxItem,
   inboxItemPath,
   memberPath,
   messagePath,
   messagesPath,
   outboxMessagePath,
   presencePath,
+  type Role,
   tenantPath,
   turnPath,
   turnsPath,
-} from "../../functions/src/lib/paths.js";
+} from "@lifeline/model";
 import {
   addMember,
   adminSdk,

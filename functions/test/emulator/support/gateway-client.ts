@@ -8,8 +8,8 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import type { Reference } from "firebase-admin/database";
-import { firestore, subjectPath } from "../../../functions/src/lib/paths.js";
-import { gatewayPublicKeyPem, signGatewayToken } from "../../../scripts/demo/gateway-key.js";
+import { firestore, subjectPath } from "@lifeline/model";
+import { gatewayPublicKeyPem, signGatewayToken } from "../../../../scripts/demo/gateway-key.js";
 import { call, freshId, type Admin, type Reply } from "./emulators.js";
 
 /** Must match functions/.env.local. */

@@ -4,13 +4,12 @@
  * Replies are parsed with the dashboard's own schemas, so the page and the endpoint agree.
  */
 import { expect } from "chai";
-import type { Call, Message } from "../../functions/src/lib/model.js";
-import { firestore } from "../../functions/src/lib/paths.js";
+import { type Call, firestore, type Message } from "@lifeline/model";
 import {
   archivedCallResponseSchema,
   historyPageSchema,
   type HistoryPage,
-} from "../../dashboard/src/logic/history.js";
+} from "../../../dashboard/src/logic/history.js";
 import {
   addMember,
   addSubject,

@@ -4,15 +4,9 @@
  * `holdLapseTurns` turns in a row), and the caller is answered in that same turn — never silence.
  */
 import { expect } from "chai";
-import { holdLapsedAlertId, lapseMessageId } from "../../functions/src/domain/hold.js";
-import { HOLDING_LINE } from "../../functions/src/domain/turn.js";
-import {
-  alertPath,
-  callOwnerPath,
-  messagesPath,
-  outboxPath,
-  presencePath,
-} from "../../functions/src/lib/paths.js";
+import { holdLapsedAlertId, lapseMessageId } from "../../src/domain/hold.js";
+import { HOLDING_LINE } from "../../src/domain/turn.js";
+import { alertPath, callOwnerPath, messagesPath, outboxPath, presencePath } from "@lifeline/model";
 import {
   addMember,
   adminSdk,

@@ -7,8 +7,8 @@
  * The generator is seeded: a failure names the seed and the request, so it can be replayed.
  */
 import { expect } from "chai";
-import { STATUS_BY_CODE } from "../../functions/src/lib/errors.js";
-import { isWellFormedText } from "../../functions/src/lib/paths.js";
+import { STATUS_BY_CODE } from "../../src/lib/errors.js";
+import { isWellFormedText } from "@lifeline/model";
 import { registerDevice } from "./support/devices.js";
 import {
   addMember,

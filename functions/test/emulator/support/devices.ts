@@ -2,8 +2,7 @@
  * The device registry as the operator fills it: `devices/{deviceId}` → tenant and subject. Device
  * readings name only the device, so a test registers one before it sends any.
  */
-import { deviceDocSchema } from "../../../functions/src/lib/model.js";
-import { firestore } from "../../../functions/src/lib/paths.js";
+import { deviceDocSchema, firestore } from "@lifeline/model";
 import { freshId, type Admin } from "./emulators.js";
 
 /** Registers a fresh device id to `subjectId` of `tenantId` and returns the id. */

@@ -5,17 +5,17 @@
  */
 import { expect } from "chai";
 import { push, ref, serverTimestamp, set } from "firebase/database";
-import { firestore as firestorePaths } from "../../functions/src/lib/paths.js";
 import {
   alertPath,
   callOwnerPath,
   callPath,
+  firestore as firestorePaths,
   messagesPath,
   outboxPath,
   presencePath,
   turnPath,
-} from "../../functions/src/lib/paths.js";
-import { HOLDING_LINE } from "../../functions/src/domain/turn.js";
+} from "@lifeline/model";
+import { HOLDING_LINE } from "../../src/domain/turn.js";
 import {
   addMember,
   adminSdk,

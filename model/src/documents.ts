@@ -1,0 +1,92 @@
+/** The shape of every Firestore document (written and read by the Admin SDK only). */
+import { z } from "zod";
+import { callSchema, messageSchema } from "./records.js";
+import { roleSchema } from "./roles.js";
+import { e164, id, millis } from "./scalars.js";
+import { LIMITS, VITAL_KINDS } from "./vocabulary.js";
+
+export const tenantSettingsSchema = z.strictObject({
+  /** Minutes before an unacknowledged critical alert goes up a level. */
+  escalationMinutes: z.number().positive(),
+  /** Highest escalation level; each level widens the roles notified. */
+  maxEscalationLevel: z.number().int().nonnegative(),
+  /** Vital-sign thresholds that open a `vitals` alert, by kind. */
+  vitalThresholds: z
+    .partialRecord(z.enum(VITAL_KINDS), z.strictObject({ min: z.number(), max: z.number() }))
+    .optional(),
+  /** Seconds before an unacknowledged critical alert goes up a level; wins over escalationMinutes. */
+  escalationSeconds: z.number().positive().optional(),
+  /** Hours an ended call stays live in the Realtime Database after it was archived (default 24). */
+  retentionHours: z.number().positive().optional(),
+  /** Minutes without a turn after which the sweeper ends an active call (default 30). */
+  staleCallMinutes: z.number().positive().optional(),
+  /** Seconds a holder's presence may be offline before its hold on a call lapses (default 20). */
+  holdGraceSeconds: z.number().positive().optional(),
+  /** Caller turns in a row with no message from the holder before the hold lapses (default 2). */
+  holdLapseTurns: z.number().int().positive().optional(),
+  /** Called with a JSON POST when a critical alert opens and nobody allowed to act is online. */
+  unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+export const tenantDocSchema = z.strictObject({
+  name: z.string().min(1),
+  createdAt: millis,
+  settings: tenantSettingsSchema,
+});
+/** `config/routing`: deployment-wide settings. */
+export const routingConfigSchema = z.strictObject({ defaultTenantId: id });
+
+export const memberDocSchema = z.strictObject({
+  role: roleSchema,
+  name: z.string().min(1).max(LIMITS.name),
+  email: z.email(),
+  subjects: z.array(id),
+  createdAt: millis,
+  updatedAt: millis,
+});
+export const subjectDocSchema = z.strictObject({
+  name: z.string().min(1).max(LIMITS.name),
+  phones: z.array(e164),
+  createdAt: millis,
+});
+/**
+ * `devices/{deviceId}`: the device registry. Readings are attributed to the tenant and subject the
+ * device is registered to; a request never names a tenant.
+ */
+export const deviceDocSchema = z.strictObject({
+  tenantId: id,
+  subjectId: id,
+  label: z.string().min(1).max(LIMITS.name).optional(),
+  createdAt: millis,
+});
+/** `phones/{e164}`: where the speech turn resolves a caller. */
+export const phoneIndexSchema = z.strictObject({ tenantId: id, subjectId: id });
+export const archivedCallSchema = z.strictObject({
+  call: callSchema,
+  messages: z.array(messageSchema),
+  archivedAt: millis,
+});
+export const AUDIT_ACTIONS = [
+  "acknowledge",
+  "take_over",
+  "hand_back",
+  "message_caller",
+  "set_lead",
+  "override_urgency",
+  "member_create",
+  "member_update",
+  "member_remove",
+  "sessions_revoke",
+  "hold_lapsed",
+  "follow_up_open",
+  "follow_up_close",
+] as const;
+export const auditEntrySchema = z.strictObject({
+  action: z.enum(AUDIT_ACTIONS),
+  actorUid: id,
+  at: millis,
+  callId: id.optional(),
+  alertId: id.optional(),
+  targetUid: id.optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});

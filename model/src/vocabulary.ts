@@ -1,0 +1,72 @@
+/**
+ * The words Lifeline's records are made of: urgency levels, statuses and kinds, and the limits
+ * shared by the rules, the functions and the dashboard's forms.
+ */
+import { z } from "zod";
+
+export const URGENCY_LEVELS = ["normal", "urgent", "critical"] as const;
+export type Urgency = (typeof URGENCY_LEVELS)[number];
+export const urgencySchema = z.enum(URGENCY_LEVELS);
+/** Urgency only goes up on its own; this rank is what "up" means. */
+export const URGENCY_RANK: Readonly<Record<Urgency, number>> = {
+  normal: 0,
+  urgent: 1,
+  critical: 2,
+};
+
+export const CALL_STATUSES = ["active", "ended", "missed"] as const;
+export const MEDIA = ["voice", "sms"] as const;
+export const MESSAGE_ROLES = ["caller", "assistant", "agent", "system"] as const;
+export const ALERT_KINDS = [
+  "urgency",
+  "missed_call",
+  "vitals",
+  "unwatched",
+  "escalation",
+  /** A human's hold on a call lapsed (holder offline, removed or demoted, or silent N caller turns). */
+  "hold_lapsed",
+] as const;
+export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
+/** What a member says when acknowledging; `resolved` and `false_alarm` close the alert. */
+export const ACK_STATUSES = ["acknowledged", "responding", "resolved", "false_alarm"] as const;
+/**
+ * How a member closes a follow-up (a critical call that ended with nobody responding): the alert
+ * stays open until one of these is recorded in its `outcome`.
+ */
+export const FOLLOW_UP_OUTCOMES = ["called_back", "reached", "unreachable", "false_alarm"] as const;
+/** Why a human hold lapsed and the call went back to the assistant. */
+export const HOLD_LAPSE_REASONS = ["offline", "removed", "demoted", "caller_turns"] as const;
+export const LEAD_STATUSES = ["new", "contacted", "qualified", "converted", "lost"] as const;
+export const PRESENCE_STATES = ["online", "away", "offline"] as const;
+export const VITAL_KINDS = [
+  "heart_rate",
+  "spo2",
+  "bp_systolic",
+  "bp_diastolic",
+  "temperature",
+  "respiratory_rate",
+  "glucose",
+] as const;
+export const VITAL_STATUSES = ["normal", "abnormal", "critical"] as const;
+
+/** Limits shared by the rules (`database.rules.json` repeats them) and the dashboard's forms. */
+export const LIMITS = {
+  ackNote: 500,
+  overrideReason: 500,
+  outboxText: 1000,
+  name: 100,
+  messageText: 4000,
+  snippet: 200,
+  takeOverReason: 500,
+  followUpNote: 500,
+} as const;
+
+/**
+ * Presence is a heartbeat: a dashboard rewrites its presence record (with `lastSeen` = server time)
+ * every `heartbeatMs`, and a record counts as online only while `lastSeen` is younger than
+ * `freshMs`. A browser that died without its onDisconnect firing (a sleeping laptop) goes stale.
+ */
+export const PRESENCE = { heartbeatMs: 20_000, freshMs: 60_000 } as const;
+
+/** Defaults of the tenant's hold-lease settings (`holdGraceSeconds`, `holdLapseTurns`). */
+export const HOLD_DEFAULTS = { graceSeconds: 20, lapseTurns: 2 } as const;
