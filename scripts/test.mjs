@@ -46,6 +46,7 @@ step("type-check model, dashboard and tests", "node_modules/.bin/tsc", [
   "tsconfig.test.json",
 ]);
 step("lint", "node_modules/.bin/eslint", [".", "--max-warnings", "0"]);
+step("unit tests: model", "npm", ["test", "--silent", "--workspace", "@lifeline/model"]);
 step("unit tests: functions", "npm", ["test", "--silent", "--workspace", "functions"]);
 step("unit tests: dashboard", "npm", ["test", "--silent", "--workspace", "dashboard"]);
 step("unit tests: scripts and static checks", mocha, ["--config", ".mocharc.unit.yaml"]);

@@ -14,7 +14,7 @@
  *   on its own `.validate`, and no such constraint sits only on a child: a child's `.validate` runs
  *   only when that child is written, so a partial update would get past it.
  * - Every dashboard query's `orderByChild` has an `.indexOn`, and the rules' limits and closed sets
- *   match functions/src/lib/model.ts.
+ *   match model/src/vocabulary.ts.
  */
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
