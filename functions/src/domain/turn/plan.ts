@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { SpeechTurnRequest } from "../lib/gateway-schemas.js";
+import type { SpeechTurnRequest } from "../../lib/gateway-schemas.js";
 import {
   type Alert,
   alertPath,
@@ -35,10 +35,10 @@ import {
   type Urgency,
   urgencySchema,
 } from "@lifeline/model";
-import { planHoldLapse, type HoldLapse } from "./hold.js";
-import type { ConversationTurn, ResponderMode, ResponderReply } from "./responder.js";
-import { snippetOf } from "./summary.js";
-import { triage, type TriageResult } from "./triage.js";
+import { planHoldLapse, type HoldLapse } from "../hold.js";
+import type { ConversationTurn, ResponderMode, ResponderReply } from "../responder/index.js";
+import { snippetOf } from "../summary.js";
+import { triage, type TriageResult } from "../triage/engine.js";
 
 /** How long a claim protects a turn in progress before a retry may take it over. */
 export const TURN_CLAIM_TTL_MS = 15_000;

@@ -14,7 +14,7 @@ import type {
   Responder,
   ResponderInput,
   ResponderReply,
-} from "./responder.js";
+} from "./index.js";
 
 export interface ChatResponderConfig {
   /** Up to and including the API version, e.g. `https://api.example.com/v1`. */

@@ -8,7 +8,7 @@
  * and only `applyOverride` (a supervisor, with a reason) may lower it.
  */
 import { type Urgency, URGENCY_RANK } from "@lifeline/model";
-import type { Category } from "./responder.js";
+import type { Category } from "../responder/index.js";
 
 export interface TriageContext {
   /** The call's urgency before this utterance: the result never goes below it. */

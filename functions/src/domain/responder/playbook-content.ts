@@ -6,7 +6,7 @@
  * caller has already made moot ("we're outside") is skipped.
  */
 import type { Urgency } from "@lifeline/model";
-import type { Category } from "./responder.js";
+import type { Category } from "./index.js";
 
 export interface PlaybookStep {
   readonly id: string;

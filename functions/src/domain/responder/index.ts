@@ -8,7 +8,7 @@ import {
   createChatResponder,
   type ChatResponderConfig,
   type FallbackEvent,
-} from "./chat-responder.js";
+} from "./chat.js";
 import { createPlaybookResponder } from "./playbook.js";
 
 /**
