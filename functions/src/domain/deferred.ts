@@ -12,7 +12,7 @@ import { callPath, HOLD_LAPSE_REASONS, turnPath, urgencySchema } from "@lifeline
 import type { HoldLapse } from "./hold.js";
 import { playbookReply } from "./responder/playbook.js";
 import type { ResponderReply } from "./responder/index.js";
-import { triage } from "./triage/engine.js";
+import { triage } from "./triage/index.js";
 import {
   answerOwnerSchema,
   decideTurn,
@@ -26,7 +26,7 @@ import {
   type TurnPlan,
   type TurnRecord,
   TURN_CLAIM_TTL_MS,
-} from "./turn/plan.js";
+} from "./turn/index.js";
 
 /** The Cloud Tasks queue (named after its function) that applies deferred turns. */
 export const DEFERRED_TURN_QUEUE = "applyDeferredTurn";

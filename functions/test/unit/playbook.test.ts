@@ -14,7 +14,7 @@ import type {
 } from "../../src/domain/responder/index.js";
 import { createResponder } from "../../src/domain/responder/index.js";
 import { statedLocation } from "../../src/domain/responder/safety.js";
-import { triage } from "../../src/domain/triage/engine.js";
+import { triage } from "../../src/domain/triage/index.js";
 import type { Urgency } from "@lifeline/model";
 
 /** Plays a whole call through the playbook the way the speech turn would: triage, then reply. */

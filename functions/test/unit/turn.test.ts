@@ -26,7 +26,7 @@ import {
   TURN_CLAIM_TTL_MS,
   type CallState,
   type TurnAnswer,
-} from "../../src/domain/turn/plan.js";
+} from "../../src/domain/turn/index.js";
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const T = "tenant-a";

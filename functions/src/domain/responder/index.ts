@@ -1,74 +1,28 @@
 /**
- * What the speech turn asks of whoever answers the caller. The product runs with the offline
- * playbook responder; a chat-completions responder can be configured on top of it and always falls
- * back to the playbook, so a caller gets an answer whatever the network does.
+ * Who answers the caller. The product runs with the offline playbook responder; a chat-completions
+ * responder can be configured on top of it and always falls back to the playbook, so a caller gets
+ * an answer whatever the network does.
+ *
+ * The chat adapter is loaded on the first turn that asks it for an answer, not when the function
+ * starts: a cold start pays only for the playbook, which every turn may need anyway.
  */
-import type { MESSAGE_ROLES, Urgency } from "@lifeline/model";
-import {
-  createChatResponder,
-  type ChatResponderConfig,
-  type FallbackEvent,
-} from "./chat.js";
+import type { ChatResponderConfig } from "./chat.js";
 import { createPlaybookResponder } from "./playbook.js";
+import type { FallbackEvent, Responder } from "./types.js";
 
-/**
- * What a call is about. Triage picks one; the playbook has a section for each. Self-harm has a
- * section of its own because the general advice would be wrong for it.
- */
-export const CATEGORIES = [
-  "fire",
-  "medical",
-  "injury",
-  "chemical",
-  "violence",
-  "lost",
-  "self_harm",
-  "general",
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-/**
- * `safety` while a critical call has no human owner and its alert is unacknowledged: the reply
- * keeps the caller on the line, confirms the location and says help is being alerted.
- */
-export type ResponderMode = "normal" | "safety";
-
-export type TurnRole = (typeof MESSAGE_ROLES)[number];
-
-/** One earlier message of the call, oldest first. `agent` is a human supervisor speaking to the caller. */
-export interface ConversationTurn {
-  readonly role: TurnRole;
-  readonly text: string;
-}
-
-export interface ResponderInput {
-  /** What the caller just said; not repeated in `history`. */
-  readonly text: string;
-  readonly history: readonly ConversationTurn[];
-  /** The call's urgency after this turn's triage. */
-  readonly urgency: Urgency;
-  /** The call's category from triage; the responder classifies the conversation itself when absent. */
-  readonly category?: Category;
-  readonly mode: ResponderMode;
-  readonly callerName?: string;
-}
-
-export type FallbackReason = "timeout" | "aborted" | "network" | "http" | "malformed" | "empty";
-
-export interface ResponderReply {
-  readonly text: string;
-  /** Where the answer came from: playbook sections (`playbook/fire#evacuate`) or `chat/<model>`. */
-  readonly sources: readonly string[];
-  /** Set when a configured chat responder failed and the playbook answered instead. */
-  readonly fallback?: FallbackReason;
-}
-
-export interface Responder {
-  /** Short name for logs: `playbook` or `chat`. */
-  readonly name: string;
-  /** Never rejects for a caller's sake: an answer comes back even when `signal` aborts. */
-  respond(input: ResponderInput, signal?: AbortSignal): Promise<ResponderReply>;
-}
+export { CATEGORIES, type Category } from "../categories.js";
+export type { ChatResponderConfig } from "./chat.js";
+export { createPlaybookResponder, playbookReply, conversationCategory } from "./playbook.js";
+export type {
+  ConversationTurn,
+  FallbackEvent,
+  FallbackReason,
+  Responder,
+  ResponderInput,
+  ResponderMode,
+  ResponderReply,
+  TurnRole,
+} from "./types.js";
 
 /**
  * Where the chat endpoint is and how long a turn may wait for it. Values come from params and a
@@ -98,7 +52,7 @@ export function createResponder(config: ResponderConfig = {}): Responder {
   const baseUrl = config.chat?.baseUrl?.trim() ?? "";
   const model = config.chat?.model?.trim() ?? "";
   if (baseUrl === "" || model === "") return playbook;
-  const chatConfig: ChatResponderConfig = {
+  return lazyChatResponder({
     baseUrl,
     model,
     apiKey: config.chat?.apiKey ?? "",
@@ -108,6 +62,43 @@ export function createResponder(config: ResponderConfig = {}): Responder {
     ...(config.chat?.temperature === undefined ? {} : { temperature: config.chat.temperature }),
     ...(config.onFallback ? { onFallback: config.onFallback } : {}),
     ...(config.fetch ? { fetch: config.fetch } : {}),
+  });
+}
+
+export type ChatModule = typeof import("./chat.js");
+
+/**
+ * The chat responder, its module imported by the first `respond` and kept for the instance. A
+ * module that cannot be loaded is a broken deploy, not the caller's problem: the playbook answers,
+ * and `onFallback` hears about it like any other fallback.
+ */
+export function lazyChatResponder(
+  config: ChatResponderConfig,
+  load: () => Promise<ChatModule> = () => import("./chat.js"),
+): Responder {
+  let chat: Promise<Responder> | undefined;
+  return {
+    name: "chat",
+    async respond(input, signal) {
+      const started = Date.now();
+      chat ??= load().then((module) => module.createChatResponder(config));
+      let responder: Responder;
+      try {
+        responder = await chat;
+      } catch (error) {
+        try {
+          config.onFallback?.({
+            reason: "unavailable",
+            detail: error instanceof Error ? error.name : "load failed",
+            model: config.model,
+            elapsedMs: Date.now() - started,
+          });
+        } catch {
+          // A failing log hook must not cost the caller an answer.
+        }
+        return { ...(await config.fallback.respond(input)), fallback: "unavailable" };
+      }
+      return responder.respond(input, signal);
+    },
   };
-  return createChatResponder(chatConfig);
 }
