@@ -75,6 +75,10 @@ describe("statusOf", () => {
       "injury/fracture:hurt:negated",
       "fire/fire:on fire:counted",
     ]);
+    expect(readings("nobody is hurt but fire everywhere")).to.deep.equal([
+      "injury/fracture:hurt:negated",
+      "fire/fire:fire:counted",
+    ]);
   });
 
   it("reads a term after a question about a situation as hypothetical", () => {
