@@ -23,7 +23,7 @@ import {
 } from "./vocabulary.js";
 
 /**
- * Who answers the caller. A human owner is a lease (see domain/turn.ts): it lapses with its holder.
+ * Who answers the caller. A human owner is a lease (see domain/hold.ts): it lapses with its holder.
  * `takenFrom` and `reason` are set when a dispatcher or admin takes the call over from a colleague.
  * `lapsed` is written by functions only, when a hold lapsed and the call went back to the assistant.
  */

@@ -3,7 +3,7 @@
  * keeps showing calm, urgent and critical calls as the triage table evolves. No emulator needed.
  */
 import { expect } from "chai";
-import { escalate, triage } from "../../functions/src/domain/triage.js";
+import { escalate, triage } from "../../functions/src/domain/triage/index.js";
 import type { Urgency } from "@lifeline/model";
 import { abnormalVitals, CALLS, normalVitals } from "../../scripts/demo/scenarios.js";
 import { classifyReading } from "../../functions/src/domain/vitals.js";

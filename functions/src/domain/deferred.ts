@@ -10,9 +10,9 @@ import { z } from "zod";
 import { speechTurnRequestSchema } from "../lib/gateway-schemas.js";
 import { callPath, HOLD_LAPSE_REASONS, turnPath, urgencySchema } from "@lifeline/model";
 import type { HoldLapse } from "./hold.js";
-import { playbookReply } from "./playbook.js";
-import type { ResponderReply } from "./responder.js";
-import { triage } from "./triage.js";
+import { playbookReply } from "./responder/playbook.js";
+import type { ResponderReply } from "./responder/index.js";
+import { triage } from "./triage/index.js";
 import {
   answerOwnerSchema,
   decideTurn,
@@ -26,7 +26,7 @@ import {
   type TurnPlan,
   type TurnRecord,
   TURN_CLAIM_TTL_MS,
-} from "./turn.js";
+} from "./turn/index.js";
 
 /** The Cloud Tasks queue (named after its function) that applies deferred turns. */
 export const DEFERRED_TURN_QUEUE = "applyDeferredTurn";

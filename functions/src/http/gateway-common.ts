@@ -5,7 +5,7 @@
  */
 import { logger } from "firebase-functions";
 import type { Request } from "firebase-functions/v2/https";
-import { createResponder, type Responder } from "../domain/responder.js";
+import { createResponder, type Responder } from "../domain/responder/index.js";
 import { Directory } from "../lib/directory.js";
 import { HttpError } from "../lib/errors.js";
 import { gatewayVerifier, type GatewayIdentity } from "../lib/gateway-auth.js";

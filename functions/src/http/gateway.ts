@@ -45,7 +45,7 @@ import {
   type CallState,
   type OutboxEntry,
   type TurnAnswer,
-} from "../domain/turn.js";
+} from "../domain/turn/index.js";
 import { parseJsonBody } from "../lib/body.js";
 import {
   deferTurn,

@@ -26,7 +26,7 @@ import {
   type DeferredTask,
   type DeferredTurn,
 } from "../domain/deferred.js";
-import { parseCallState } from "../domain/turn.js";
+import { parseCallState } from "../domain/turn/index.js";
 import type { Caller } from "./directory.js";
 import { callPath, checkId, turnPath } from "@lifeline/model";
 import { enqueueOnce } from "./tasks.js";

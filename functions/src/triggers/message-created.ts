@@ -10,7 +10,7 @@ import { onValueCreated } from "firebase-functions/v2/database";
 import { raiseUrgencyAlert } from "../domain/alerts.js";
 import { urgencyAlertId } from "../domain/fanout.js";
 import { summarize } from "../domain/summary.js";
-import { triage } from "../domain/triage.js";
+import { triage } from "../domain/triage/index.js";
 import { databaseInstance } from "../lib/database-instance.js";
 import { readAlert, readCall, transactAlert, transactCall } from "../lib/live-store.js";
 import { messageSchema } from "@lifeline/model";

@@ -11,7 +11,7 @@ import {
   fallbackTurn,
   type DeferredTurn,
 } from "../../src/domain/deferred.js";
-import { callIdFor, turnFingerprint } from "../../src/domain/turn.js";
+import { callIdFor, turnFingerprint } from "../../src/domain/turn/index.js";
 import { deferredTurnDoc } from "../../src/lib/deferred-turns.js";
 import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
 import { callPath, messagesPath, turnPath } from "@lifeline/model";

@@ -15,7 +15,7 @@ import {
   presencePath,
   turnPath,
 } from "@lifeline/model";
-import { HOLDING_LINE } from "../../src/domain/turn.js";
+import { HOLDING_LINE } from "../../src/domain/turn/index.js";
 import {
   addMember,
   adminSdk,

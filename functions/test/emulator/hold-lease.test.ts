@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { holdLapsedAlertId, lapseMessageId } from "../../src/domain/hold.js";
-import { HOLDING_LINE } from "../../src/domain/turn.js";
+import { HOLDING_LINE } from "../../src/domain/turn/index.js";
 import { alertPath, callOwnerPath, messagesPath, outboxPath, presencePath } from "@lifeline/model";
 import {
   addMember,

@@ -6,9 +6,9 @@ import {
   createChatResponder,
   systemPrompt,
   type FallbackEvent,
-} from "../../src/domain/chat-responder.js";
-import { createPlaybookResponder, playbookReply } from "../../src/domain/playbook.js";
-import { createResponder, type ResponderInput } from "../../src/domain/responder.js";
+} from "../../src/domain/responder/chat.js";
+import { createPlaybookResponder, playbookReply } from "../../src/domain/responder/playbook.js";
+import { createResponder, type ResponderInput } from "../../src/domain/responder/index.js";
 import { startChatStandin, type ChatStandin } from "../support/chat-standin.js";
 
 const API_KEY = "sk-standin-0123";

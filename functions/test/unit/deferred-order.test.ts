@@ -6,7 +6,7 @@ import {
   mergeTurns,
   type DeferredTurn,
 } from "../../src/domain/deferred.js";
-import { turnFingerprint } from "../../src/domain/turn.js";
+import { turnFingerprint } from "../../src/domain/turn/index.js";
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const CALL = "call-x";

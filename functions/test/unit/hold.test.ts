@@ -22,7 +22,7 @@ import {
   screenOutbox,
   TURN_CLAIM_TTL_MS,
   type CallState,
-} from "../../src/domain/turn.js";
+} from "../../src/domain/turn/index.js";
 import {
   alertPath,
   alertSchema,

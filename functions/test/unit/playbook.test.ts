@@ -3,18 +3,18 @@ import {
   createPlaybookResponder,
   conversationCategory,
   playbookReply,
-} from "../../src/domain/playbook.js";
-import { PLAYBOOK } from "../../src/domain/playbook-content.js";
+} from "../../src/domain/responder/playbook.js";
+import { PLAYBOOK } from "../../src/domain/responder/playbook-content.js";
 import type {
   Category,
   ConversationTurn,
   ResponderInput,
   ResponderMode,
   ResponderReply,
-} from "../../src/domain/responder.js";
-import { createResponder } from "../../src/domain/responder.js";
-import { statedLocation } from "../../src/domain/safety.js";
-import { triage } from "../../src/domain/triage.js";
+} from "../../src/domain/responder/index.js";
+import { createResponder } from "../../src/domain/responder/index.js";
+import { statedLocation } from "../../src/domain/responder/safety.js";
+import { triage } from "../../src/domain/triage/index.js";
 import type { Urgency } from "@lifeline/model";
 
 /** Plays a whole call through the playbook the way the speech turn would: triage, then reply. */

@@ -5,8 +5,8 @@ import {
   escalate,
   normalizeUtterance,
   triage,
-} from "../../src/domain/triage.js";
-import type { Category } from "../../src/domain/responder.js";
+} from "../../src/domain/triage/index.js";
+import type { Category } from "../../src/domain/categories.js";
 import type { Urgency } from "@lifeline/model";
 
 interface Case {

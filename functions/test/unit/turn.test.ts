@@ -14,11 +14,13 @@ import {
   alertAcknowledged,
   answerFrom,
   callIdFor,
+  callIsClosed,
   claimState,
   claimUpdate,
   decideTurn,
   MalformedCallError,
   parseCallState,
+  planCallEnded,
   planMissedCall,
   planTurn,
   storedAnswer,
@@ -26,7 +28,7 @@ import {
   TURN_CLAIM_TTL_MS,
   type CallState,
   type TurnAnswer,
-} from "../../src/domain/turn.js";
+} from "../../src/domain/turn/index.js";
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const T = "tenant-a";
@@ -373,5 +375,27 @@ describe("planMissedCall", () => {
       severity: "urgent",
       subjectId: "s1",
     });
+  });
+});
+
+describe("planCallEnded", () => {
+  it("writes the status and the end time and nothing else", () => {
+    expect(planCallEnded(T, CALL, NOW)).to.deep.equal({
+      [`${callPath(T, CALL)}/status`]: "ended",
+      [`${callPath(T, CALL)}/endedAt`]: NOW,
+    });
+  });
+});
+
+describe("callIsClosed", () => {
+  it("refuses turns on an ended or missed call, never on a new or active one", () => {
+    expect(callIsClosed(state())).to.equal(false);
+    expect(callIsClosed(state({ call: activeCall() }))).to.equal(false);
+    expect(callIsClosed(state({ call: activeCall({ status: "ended", endedAt: NOW }) }))).to.equal(
+      true,
+    );
+    expect(callIsClosed(state({ call: activeCall({ status: "missed", endedAt: NOW }) }))).to.equal(
+      true,
+    );
   });
 });

@@ -4,9 +4,11 @@
  * (`playbook/fire#evacuate`). Steps are tried in order; `when` and `unless` are tested against
  * everything the caller has said, so specific advice comes first when it applies and advice the
  * caller has already made moot ("we're outside") is skipped.
+ *
+ * This file is data: edit the wording and the steps here; how a step is chosen lives in playbook.ts.
  */
 import type { Urgency } from "@lifeline/model";
-import type { Category } from "./responder.js";
+import type { Category } from "../categories.js";
 
 export interface PlaybookStep {
   readonly id: string;

@@ -5,7 +5,8 @@
  */
 import { type Urgency, URGENCY_RANK } from "@lifeline/model";
 import { CHECK_INS, PLAYBOOK, TEAM_ALERTED, type PlaybookStep } from "./playbook-content.js";
-import type { Category, Responder, ResponderInput, ResponderReply } from "./responder.js";
+import type { Category } from "../categories.js";
+import type { Responder, ResponderInput, ResponderReply } from "./types.js";
 import {
   SAFETY_SECTION,
   leastRecentlySaid,
@@ -13,7 +14,7 @@ import {
   saidIn,
   statedLocation,
 } from "./safety.js";
-import { normalizeUtterance, triage } from "./triage.js";
+import { normalizeUtterance, triage } from "../triage/index.js";
 
 export function createPlaybookResponder(): Responder {
   return {

@@ -10,11 +10,14 @@ import { PLAYBOOK } from "./playbook-content.js";
 import { conversationCategory } from "./playbook.js";
 import type {
   ConversationTurn,
+  FallbackEvent,
   FallbackReason,
   Responder,
   ResponderInput,
   ResponderReply,
-} from "./responder.js";
+} from "./types.js";
+
+export type { FallbackEvent } from "./types.js";
 
 export interface ChatResponderConfig {
   /** Up to and including the API version, e.g. `https://api.example.com/v1`. */
@@ -29,14 +32,6 @@ export interface ChatResponderConfig {
   readonly fallback: Responder;
   readonly onFallback?: (event: FallbackEvent) => void;
   readonly fetch?: typeof fetch;
-}
-
-export interface FallbackEvent {
-  readonly reason: FallbackReason;
-  /** For logs: a status code or an error name, never the key or the conversation. */
-  readonly detail: string;
-  readonly model: string;
-  readonly elapsedMs: number;
 }
 
 export interface ChatMessage {

@@ -1,0 +1,75 @@
+/**
+ * The text triage reads: lower case, straight apostrophes, SMS shorthand expanded. The playbook reads
+ * callers through the same function, so both see "pls hlp" as "please help".
+ */
+/** Typed shorthand and common spellings, expanded before matching (SMS is a first-class medium). */
+const SMS_WORDS: Readonly<Record<string, string>> = {
+  u: "you",
+  ur: "your",
+  r: "are",
+  pls: "please",
+  plz: "please",
+  plez: "please",
+  cant: "can't",
+  cannot: "can't",
+  dont: "don't",
+  doesnt: "doesn't",
+  didnt: "didn't",
+  isnt: "isn't",
+  wasnt: "wasn't",
+  arent: "aren't",
+  werent: "weren't",
+  wont: "won't",
+  wouldnt: "wouldn't",
+  couldnt: "couldn't",
+  hasnt: "hasn't",
+  havent: "haven't",
+  aint: "ain't",
+  im: "i'm",
+  ive: "i've",
+  hes: "he's",
+  shes: "she's",
+  theres: "there's",
+  thats: "that's",
+  whats: "what's",
+  theyre: "they're",
+  ppl: "people",
+  sum1: "someone",
+  some1: "someone",
+  sb: "somebody",
+  no1: "no one",
+  noone: "no one",
+  idk: "i don't know",
+  bc: "because",
+  cuz: "because",
+  coz: "because",
+  b4: "before",
+  in2: "into",
+  rn: "right now",
+  hlp: "help",
+  kms: "kill myself",
+  od: "overdose",
+  oded: "overdosed",
+  "od'd": "overdosed",
+  ambo: "ambulance",
+  bleedin: "bleeding",
+  breathin: "breathing",
+  "w/": "with",
+  "w/o": "without",
+};
+
+/** Lower case, straight apostrophes, SMS shorthand expanded, shouted letters folded ("fireeee"). */
+export function normalizeUtterance(text: string): string {
+  const lowered = text
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/([a-z])\1{2,}/g, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
+  return lowered.replace(/[a-z0-9/']+/g, (word) => {
+    const bare = word.replace(/^'+|'+$/g, "");
+    const expanded = SMS_WORDS[bare];
+    return expanded === undefined ? word : word.replace(bare, expanded);
+  });
+}
