@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { SpeechTurnRequest } from "../lib/gateway-schemas.js";
+import type { SpeechTurnRequest } from "../requests.js";
 import {
   type Alert,
   alertPath,

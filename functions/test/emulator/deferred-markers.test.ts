@@ -12,8 +12,8 @@ import {
   type DeferredTurn,
 } from "../../src/domain/deferred.js";
 import { callIdFor, turnFingerprint } from "../../src/domain/turn.js";
-import { deferredTurnDoc } from "../../src/lib/deferred-turns.js";
-import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
+import { deferredTurnDoc } from "../../src/store/deferred-turns.js";
+import type { SpeechTurnRequest } from "../../src/requests.js";
 import { callPath, messagesPath, turnPath } from "@lifeline/model";
 import {
   addMember,
