@@ -6,11 +6,7 @@
  * as `deferTurn` writes them, and no task is enqueued.
  */
 import { expect } from "chai";
-import {
-  deferredTurnId,
-  fallbackTurn,
-  type DeferredTurn,
-} from "../../src/domain/deferred.js";
+import { deferredTurnId, fallbackTurn, type DeferredTurn } from "../../src/domain/deferred.js";
 import { callIdFor, turnFingerprint } from "../../src/domain/turn.js";
 import { deferredTurnDoc } from "../../src/store/deferred-turns.js";
 import type { SpeechTurnRequest } from "../../src/requests.js";
