@@ -136,7 +136,7 @@ export async function startWebhookStandIn(): Promise<WebhookStandIn> {
  * (scripts/local-secrets.mjs) into functions/.secret.local, which receivers in tests verify with.
  */
 export function localWebhookSecret(): string {
-  const path = fileURLToPath(new URL("../../../functions/.secret.local", import.meta.url));
+  const path = fileURLToPath(new URL("../../../.secret.local", import.meta.url));
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (line.startsWith("WEBHOOK_SIGNING_SECRET=")) {
       return line.slice("WEBHOOK_SIGNING_SECRET=".length).replace(/^"|"$/g, "");
