@@ -33,7 +33,7 @@ const DEMO_COMMAND = "node --import tsx scripts/demo/gateway.ts";
 const EMULATORS = "auth,functions,database,firestore,hosting";
 /**
  * How long firebase-tools may take to stop on its own. It waits up to 60 s for running functions,
- * and an escalation task waiting for its due time (functions/src/lib/tasks.ts) is one.
+ * and an escalation task waiting for its due time (functions/src/store/tasks.ts) is one.
  */
 const SHUTDOWN_GRACE_MS = 10_000;
 const SIGNAL_REPEAT_MS = 500;

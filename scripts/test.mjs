@@ -61,6 +61,14 @@ step("unit tests: model", "npm", ["test", "--silent", "--workspace", "@lifeline/
 step("unit tests: functions", "npm", ["test", "--silent", "--workspace", "functions"]);
 step("unit tests: dashboard", "npm", ["test", "--silent", "--workspace", "dashboard"]);
 step("unit tests: scripts and static checks", mocha, ["--config", ".mocharc.unit.yaml"]);
+// Packs functions/ as `firebase deploy` does and loads it with only its declared dependencies.
+step("deploy pack: functions/ installed and loaded as deployed", "npm", [
+  "run",
+  "test:deploy",
+  "--silent",
+  "--workspace",
+  "functions",
+]);
 if (!official) {
   step("emulator conformance", mocha, ["--config", ".mocharc.emulator.yaml"]);
   if (existsSync("scripts/ensure-chromium.mjs")) {

@@ -32,7 +32,7 @@ describe("fault: a turn retried while the first is still running", function () {
   this.timeout(180_000);
 
   // Pending: in 2 of 7 runs a copy got a 500 because the speechTurn worker crashed: the speech
-  // turn's `waitForTurn` (functions/src/http/gateway.ts) reads `listener` inside `finish()`, and
+  // turn's `waitForTurn` (functions/src/store/turn-claims.ts) reads `listener` inside `finish()`, and
   // `ref.on("value")` calls back synchronously when the turn record is already in the local cache,
   // before `const listener` is initialised ("Cannot access 'listener' before initialization",
   // thrown from the SDK's callback, so the worker dies with every request on it). When no copy hit

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { speechTurnRequestSchema } from "../lib/gateway-schemas.js";
+import { speechTurnRequestSchema } from "../requests.js";
 import { callPath, HOLD_LAPSE_REASONS, turnPath, urgencySchema } from "@lifeline/model";
 import type { HoldLapse } from "./hold.js";
 import { playbookReply } from "./responder/playbook.js";

@@ -5,7 +5,7 @@
  * batch and upgraded in place by a worse one — never duplicated, never silently lowered.
  */
 import { z } from "zod";
-import type { ReadingRequest } from "../lib/gateway-schemas.js";
+import type { ReadingRequest } from "../requests.js";
 import {
   type Alert,
   alertPath,

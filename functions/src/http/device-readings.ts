@@ -7,30 +7,25 @@
  * tenant: a gateway token alone must not be enough to write into any tenant.
  */
 import { getDatabase } from "firebase-admin/database";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { onRequest, type Request } from "firebase-functions/v2/https";
-import {
-  nextVitalsAlert,
-  normalizeReadings,
-  planReadings,
-  UnitMismatchError,
-  vitalsAlertId,
-  vitalsAlertPath,
-} from "../domain/vitals.js";
-import { invalidArgument, parseJsonBody } from "../lib/body.js";
-import { HttpError } from "../lib/errors.js";
-import { deviceReadingsRequestSchema } from "../lib/gateway-schemas.js";
-import { endpoint } from "../lib/http.js";
-import { type Alert, alertSchema, subjectPath } from "@lifeline/model";
-import { enforce } from "../lib/rate-limit.js";
+import { normalizeReadings, planReadings, UnitMismatchError } from "../domain/vitals.js";
+import { invalidArgument, parseJsonBody } from "../http-kit/body.js";
+import { HttpError } from "../http-kit/errors.js";
+import { deviceReadingsRequestSchema } from "../requests.js";
+import { endpoint } from "../http-kit/endpoint.js";
+import { subjectPath } from "@lifeline/model";
+import { enforce } from "../http-kit/rate-limit.js";
 import { gatewayJwtKey } from "../params.js";
-import { authenticate, callerLimit, directory } from "./gateway-common.js";
+import { authenticate, callerLimit } from "../http-kit/gateway.js";
+import { directory } from "../store/directory.js";
+import { raiseVitalsAlert } from "../store/vitals.js";
 
 export const READINGS_BODY_LIMIT_BYTES = 32 * 1024;
 /** Device clocks drift; a reading further ahead than this is a broken clock, not a measurement. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-async function recordReadings(request: Request) {
+export async function recordReadings(request: Request) {
   await authenticate(request);
   const body = parseJsonBody(request, deviceReadingsRequestSchema, READINGS_BODY_LIMIT_BYTES);
   const now = Date.now();
@@ -79,34 +74,8 @@ async function recordReadings(request: Request) {
   });
   await db.ref().update(plan.update);
 
-  let alert: {
-    id: string;
-    severity: Alert["severity"];
-    change: "raised" | "upgraded" | "unchanged";
-  } | null = null;
-  const worst = plan.worst;
-  if (worst !== undefined) {
-    let before: unknown = null;
-    const { committed, snapshot } = await db.ref(vitalsAlertPath(tenantId, subjectId)).transaction(
-      (current: unknown) => {
-        before = current;
-        return nextVitalsAlert(current, subjectId, worst, Date.now());
-      },
-      undefined,
-      false,
-    );
-    const stored = alertSchema.safeParse(snapshot.val());
-    const previous = alertSchema.safeParse(before);
-    alert = {
-      id: vitalsAlertId(subjectId),
-      severity: stored.success ? stored.data.severity : "normal",
-      change: !committed
-        ? "unchanged"
-        : previous.success && previous.data.status !== "resolved"
-          ? "upgraded"
-          : "raised",
-    };
-  }
+  const alert =
+    plan.worst === undefined ? null : await raiseVitalsAlert(tenantId, subjectId, plan.worst);
   logger.info("readings recorded", {
     tenantId,
     subjectId,
@@ -126,7 +95,7 @@ async function recordReadings(request: Request) {
   };
 }
 
-export const deviceReadings = onRequest(
-  { secrets: [gatewayJwtKey] },
-  endpoint(["POST"], recordReadings),
-);
+/** The endpoint as deployed, apart from its trigger: a plain `(request, response)` handler. */
+export const handleDeviceReadings = endpoint(["POST"], recordReadings);
+
+export const deviceReadings = onRequest({ secrets: [gatewayJwtKey] }, handleDeviceReadings);

@@ -9,15 +9,15 @@
  */
 import { getAuth } from "firebase-admin/auth";
 import { getDatabase, ServerValue } from "firebase-admin/database";
-import { getFirestore } from "firebase-admin/firestore";
+import { firestoreDb } from "../store/clients.js";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { DEFERRED_TURN_QUEUE } from "../domain/deferred.js";
-import { countDeferredTurns, withTimeout } from "../lib/deferred-turns.js";
-import { HttpError } from "../lib/errors.js";
-import { routedEndpoint } from "../lib/http.js";
-import { adminTokenChecks, bearerToken, unauthenticated } from "../lib/idtoken.js";
+import { countDeferredTurns, withTimeout } from "../store/deferred-turns.js";
+import { HttpError } from "../http-kit/errors.js";
+import { routedEndpoint } from "../http-kit/endpoint.js";
+import { adminTokenChecks, bearerToken, unauthenticated } from "../http-kit/idtoken.js";
 import { firestore, memberClaimsSchema } from "@lifeline/model";
-import { enqueueOnce } from "../lib/tasks.js";
+import { enqueueOnce } from "../store/tasks.js";
 
 /** Each store's budget: a store slower than this would push a speech turn past its answer budget. */
 export const READINESS_BUDGET_MS = { firestore: 1000, database: 1000, queue: 3000 } as const;
@@ -77,8 +77,8 @@ async function check(
 async function readiness(viewer: Viewer) {
   const database = getDatabase();
   const [firestoreCheck, databaseCheck, queueCheck, counted] = await Promise.all([
-    check("firestore", READINESS_BUDGET_MS.firestore, () =>
-      getFirestore().doc(firestore.routingConfigDoc()).get(),
+    check("firestore", READINESS_BUDGET_MS.firestore, async () =>
+      (await firestoreDb()).doc(firestore.routingConfigDoc()).get(),
     ),
     check("database", READINESS_BUDGET_MS.database, () =>
       Promise.all([
@@ -114,13 +114,16 @@ async function readiness(viewer: Viewer) {
   };
 }
 
-export const health = onRequest(
-  routedEndpoint(["GET", "HEAD"], async (request) => {
-    const path = request.path.replace(/\/+$/, "");
-    if (path === "" || path === "/") {
-      return { status: "ok", time: new Date().toISOString() };
-    }
-    if (path === "/ready") return readiness(await authoriseReadiness(request));
-    throw new HttpError("NOT_FOUND", "Use health or health/ready.");
-  }),
-);
+export async function answerHealth(request: Request): Promise<unknown> {
+  const path = request.path.replace(/\/+$/, "");
+  if (path === "" || path === "/") {
+    return { status: "ok", time: new Date().toISOString() };
+  }
+  if (path === "/ready") return readiness(await authoriseReadiness(request));
+  throw new HttpError("NOT_FOUND", "Use health or health/ready.");
+}
+
+/** The endpoint as deployed, apart from its trigger: a plain `(request, response)` handler. */
+export const handleHealth = routedEndpoint(["GET", "HEAD"], answerHealth);
+
+export const health = onRequest(handleHealth);

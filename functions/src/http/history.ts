@@ -8,14 +8,15 @@
  * Called from the page's origin, so CORS is on; the ID token, not a cookie, authenticates.
  */
 import { getDatabase } from "firebase-admin/database";
-import { getFirestore, type Query } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import type { Query } from "firebase-admin/firestore";
+import { firestoreDb } from "../store/clients.js";
+import { logger } from "firebase-functions/logger";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { z } from "zod";
-import { invalidArgument, publicIssues } from "../lib/body.js";
-import { HttpError } from "../lib/errors.js";
-import { idSegments, routedEndpoint } from "../lib/http.js";
-import { authenticateMember, type Member } from "../lib/idtoken.js";
+import { invalidArgument, publicIssues } from "../http-kit/body.js";
+import { HttpError } from "../http-kit/errors.js";
+import { idSegments, routedEndpoint } from "../http-kit/endpoint.js";
+import { authenticateMember, type Member } from "../http-kit/idtoken.js";
 import {
   archivedCallSchema,
   type Call,
@@ -131,7 +132,7 @@ export async function readPage(
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<HistoryPage> {
-  const collection = getFirestore().collection(firestore.archiveCollection(tenantId));
+  const collection = (await firestoreDb()).collection(firestore.archiveCollection(tenantId));
   const items: HistoryItem[] = [];
   let at = cursor?.at;
   let seen = new Set(cursor?.seen ?? []);
@@ -165,54 +166,55 @@ export async function readPage(
   }
 }
 
-export const history = onRequest(
-  { cors: true },
-  routedEndpoint(["GET"], async (request) => {
-    const route = parseHistoryRoute(request.path);
-    if (route === undefined) {
-      throw new HttpError("NOT_FOUND", "Use GET /{tenantId} or GET /{tenantId}/{callId}.");
-    }
-    const member = await authorise(request, route.tenantId);
-    const reach = await reachOf(member);
+export async function readHistory(request: Request): Promise<unknown> {
+  const route = parseHistoryRoute(request.path);
+  if (route === undefined) {
+    throw new HttpError("NOT_FOUND", "Use GET /{tenantId} or GET /{tenantId}/{callId}.");
+  }
+  const member = await authorise(request, route.tenantId);
+  const reach = await reachOf(member);
 
-    if (route.callId !== undefined) {
-      const snapshot = await getFirestore()
-        .doc(firestore.archivedCallDoc(route.tenantId, route.callId))
-        .get();
-      const parsed = archivedCallSchema.safeParse(snapshot.data());
-      if (!snapshot.exists || !parsed.success || !canSee(reach, parsed.data.call)) {
-        if (snapshot.exists && !parsed.success) {
-          logger.warn("archived call unreadable: malformed", {
-            tenantId: route.tenantId,
-            callId: route.callId,
-          });
-        }
-        throw new HttpError("NOT_FOUND", "No such archived call.");
+  if (route.callId !== undefined) {
+    const snapshot = await (
+      await firestoreDb()
+    )
+      .doc(firestore.archivedCallDoc(route.tenantId, route.callId))
+      .get();
+    const parsed = archivedCallSchema.safeParse(snapshot.data());
+    if (!snapshot.exists || !parsed.success || !canSee(reach, parsed.data.call)) {
+      if (snapshot.exists && !parsed.success) {
+        logger.warn("archived call unreadable: malformed", {
+          tenantId: route.tenantId,
+          callId: route.callId,
+        });
       }
-      return {
-        id: route.callId,
-        call: parsed.data.call,
-        messages: [...parsed.data.messages].sort((a, b) => a.seq - b.seq),
-        archivedAt: parsed.data.archivedAt,
-      };
+      throw new HttpError("NOT_FOUND", "No such archived call.");
     }
+    return {
+      id: route.callId,
+      call: parsed.data.call,
+      messages: [...parsed.data.messages].sort((a, b) => a.seq - b.seq),
+      archivedAt: parsed.data.archivedAt,
+    };
+  }
 
-    const query = pageQuerySchema.safeParse(request.query);
-    if (!query.success) {
-      throw invalidArgument(
-        "The query parameters are not valid.",
-        publicIssues(query.error.issues),
-      );
+  const query = pageQuerySchema.safeParse(request.query);
+  if (!query.success) {
+    throw invalidArgument("The query parameters are not valid.", publicIssues(query.error.issues));
+  }
+  let cursor: Cursor | undefined;
+  if (query.data.cursor !== undefined) {
+    cursor = decodeCursor(query.data.cursor);
+    if (cursor === undefined) {
+      throw invalidArgument("The query parameters are not valid.", [
+        { path: ["cursor"], code: "custom", message: "not a cursor this endpoint returned" },
+      ]);
     }
-    let cursor: Cursor | undefined;
-    if (query.data.cursor !== undefined) {
-      cursor = decodeCursor(query.data.cursor);
-      if (cursor === undefined) {
-        throw invalidArgument("The query parameters are not valid.", [
-          { path: ["cursor"], code: "custom", message: "not a cursor this endpoint returned" },
-        ]);
-      }
-    }
-    return readPage(route.tenantId, reach, query.data.limit ?? DEFAULT_PAGE_SIZE, cursor);
-  }),
-);
+  }
+  return readPage(route.tenantId, reach, query.data.limit ?? DEFAULT_PAGE_SIZE, cursor);
+}
+
+/** The endpoint as deployed, apart from its trigger: a plain `(request, response)` handler. */
+export const handleHistory = routedEndpoint(["GET"], readHistory);
+
+export const history = onRequest({ cors: true }, handleHistory);

@@ -9,7 +9,8 @@
 import { randomBytes } from "node:crypto";
 import { getAuth, type UserRecord } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
+import type { Response } from "express";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import {
   assignmentProblem,
@@ -20,11 +21,11 @@ import {
   planUpdate,
   type MemberRecord,
 } from "../domain/members.js";
-import { invalidArgument, parseJsonBody } from "../lib/body.js";
-import type { Step } from "../lib/compensate.js";
-import { HttpError } from "../lib/errors.js";
-import { idSegments, routedEndpoint } from "../lib/http.js";
-import { authenticateMember, type Member } from "../lib/idtoken.js";
+import { invalidArgument, parseJsonBody } from "../http-kit/body.js";
+import type { Step } from "../store/steps.js";
+import { HttpError } from "../http-kit/errors.js";
+import { idSegments, routedEndpoint } from "../http-kit/endpoint.js";
+import { authenticateMember, type Member } from "../http-kit/idtoken.js";
 import {
   callPath,
   callSchema,
@@ -45,7 +46,7 @@ import {
   readMember,
   requireSubjects,
   revokeStep,
-} from "../lib/stores.js";
+} from "../store/members.js";
 
 export interface MemberRoute {
   readonly tenantId: string;
@@ -305,35 +306,37 @@ async function removeMember(tenantId: string, uid: string, actor: Member): Promi
   return now;
 }
 
-// Callable from an admin page on any origin: the bearer token, not a cookie, carries the credential.
-export const members = onRequest(
-  { cors: true },
-  routedEndpoint(["POST", "PATCH", "DELETE"], async (request, response) => {
-    const route = parseMemberRoute(request.path);
-    if (route === undefined) {
-      throw new HttpError("NOT_FOUND", "Use /{tenantId} or /{tenantId}/{uid}.");
-    }
-    const allowed = route.uid === undefined ? ["POST"] : ["PATCH", "DELETE"];
-    if (!allowed.includes(request.method)) {
-      throw new HttpError("METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} on this path.`, {
-        headers: { Allow: allowed.join(", ") },
-      });
-    }
-    const { tenantId, uid } = route;
-    if (uid === undefined) {
-      const input = parseJsonBody(request, createMemberRequestSchema);
-      const actor = await authoriseAdmin(request, tenantId);
-      const record = await createMember(tenantId, input, actor);
-      response.status(201).json(view(record));
-      return undefined;
-    }
-    if (request.method === "PATCH") {
-      const input = parseJsonBody(request, updateMemberRequestSchema);
-      const actor = await authoriseAdmin(request, tenantId);
-      return view(await updateMember(tenantId, uid, input, actor));
-    }
+export async function manageMembers(request: Request, response: Response): Promise<unknown> {
+  const route = parseMemberRoute(request.path);
+  if (route === undefined) {
+    throw new HttpError("NOT_FOUND", "Use /{tenantId} or /{tenantId}/{uid}.");
+  }
+  const allowed = route.uid === undefined ? ["POST"] : ["PATCH", "DELETE"];
+  if (!allowed.includes(request.method)) {
+    throw new HttpError("METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} on this path.`, {
+      headers: { Allow: allowed.join(", ") },
+    });
+  }
+  const { tenantId, uid } = route;
+  if (uid === undefined) {
+    const input = parseJsonBody(request, createMemberRequestSchema);
     const actor = await authoriseAdmin(request, tenantId);
-    const removedAt = await removeMember(tenantId, uid, actor);
-    return { uid, tenantId, removedAt };
-  }),
-);
+    const record = await createMember(tenantId, input, actor);
+    response.status(201).json(view(record));
+    return undefined;
+  }
+  if (request.method === "PATCH") {
+    const input = parseJsonBody(request, updateMemberRequestSchema);
+    const actor = await authoriseAdmin(request, tenantId);
+    return view(await updateMember(tenantId, uid, input, actor));
+  }
+  const actor = await authoriseAdmin(request, tenantId);
+  const removedAt = await removeMember(tenantId, uid, actor);
+  return { uid, tenantId, removedAt };
+}
+
+/** The endpoint as deployed, apart from its trigger: a plain `(request, response)` handler. */
+export const handleMembers = routedEndpoint(["POST", "PATCH", "DELETE"], manageMembers);
+
+// Callable from an admin page on any origin: the bearer token, not a cookie, carries the credential.
+export const members = onRequest({ cors: true }, handleMembers);

@@ -5,12 +5,12 @@
  * turn, each idempotently by its turn record. While the database is still away the delivery fails
  * and the queue retries it with backoff; a probe task from the readiness view does nothing.
  */
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { HttpsError } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { probeTaskSchema } from "../domain/deferred.js";
-import { directory } from "../http/gateway-common.js";
-import { parseDeferredTask, recordDeferredTurn, withTimeout } from "../lib/deferred-turns.js";
+import { directory } from "../store/directory.js";
+import { parseDeferredTask, recordDeferredTurn, withTimeout } from "../store/deferred-turns.js";
 
 const TIMEOUT_SECONDS = 60;
 /** One delivery gives up well before its deadline, so a stalled database means a retry, not a hang. */

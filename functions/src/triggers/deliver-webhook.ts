@@ -5,11 +5,11 @@
  * `webhook-id` and POSTs it; a 2xx ends the task, anything else (another status, a timeout, a
  * refused connection) throws so that the queue retries with backoff, up to `maxAttempts`.
  */
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { HttpsError } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { z } from "zod";
-import { sendWebhook, WEBHOOK_TIMEOUT_MS } from "../lib/webhook.js";
+import { sendWebhook, WEBHOOK_TIMEOUT_MS } from "../store/webhook.js";
 import { webhookSigningSecret } from "../params.js";
 
 /** The queue is named after the function (Cloud Tasks and the emulator both key it so). */

@@ -5,14 +5,14 @@
  * opening and one level below; an acknowledgement, a resolution, a lower severity or a duplicate
  * delivery finds nothing to do. `fanOutAlert` then reaches the wider audience and plans the next step.
  */
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { HttpsError } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { z } from "zod";
 import { escalate } from "../domain/alerts.js";
 import { stepApplies } from "../domain/escalation.js";
-import { transactAlert } from "../lib/live-store.js";
-import { waitUntilDue } from "../lib/tasks.js";
+import { transactAlert } from "../store/live-store.js";
+import { waitUntilDue } from "../store/tasks.js";
 
 /** The queue is named after the function (Cloud Tasks and the emulator both key it so). */
 export const ESCALATION_QUEUE = "escalateAlert";

@@ -6,14 +6,10 @@
  * as `deferTurn` writes them, and no task is enqueued.
  */
 import { expect } from "chai";
-import {
-  deferredTurnId,
-  fallbackTurn,
-  type DeferredTurn,
-} from "../../src/domain/deferred.js";
+import { deferredTurnId, fallbackTurn, type DeferredTurn } from "../../src/domain/deferred.js";
 import { callIdFor, turnFingerprint } from "../../src/domain/turn/index.js";
-import { deferredTurnDoc } from "../../src/lib/deferred-turns.js";
-import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
+import { deferredTurnDoc } from "../../src/store/deferred-turns.js";
+import type { SpeechTurnRequest } from "../../src/requests.js";
 import { callPath, messagesPath, turnPath } from "@lifeline/model";
 import {
   addMember,

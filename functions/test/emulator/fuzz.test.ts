@@ -7,7 +7,7 @@
  * The generator is seeded: a failure names the seed and the request, so it can be replayed.
  */
 import { expect } from "chai";
-import { STATUS_BY_CODE } from "../../src/lib/errors.js";
+import { STATUS_BY_CODE } from "../../src/http-kit/errors.js";
 import { isWellFormedText } from "@lifeline/model";
 import { registerDevice } from "./support/devices.js";
 import {
@@ -405,7 +405,7 @@ function violation(outcome: Outcome): string | undefined {
   try {
     body = JSON.parse(outcome.text);
   } catch {
-    // The platform's body parser refuses malformed JSON before the endpoint runs (see lib/body.ts).
+    // The platform's body parser refuses malformed JSON before the endpoint runs (see http-kit/body.ts).
     return platformRefuses(request) && status === 400 ? undefined : "error body is not JSON";
   }
   if (typeof body !== "object" || body === null || Object.keys(body).join() !== "error") {

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { deferredTurnId } from "../../src/domain/deferred.js";
-import { deferredTurnDoc } from "../../src/lib/deferred-turns.js";
+import { deferredTurnDoc } from "../../src/store/deferred-turns.js";
 import { callPath, messagesPath, turnPath } from "@lifeline/model";
 import { clearFaults, faultsAvailable, setFaults } from "../../../test/support/faults.js";
 import { addMember, adminSdk, call, freshId, signIn, type Admin } from "./support/emulators.js";

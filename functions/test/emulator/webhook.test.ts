@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { type Alert, alertPath, memberPath } from "@lifeline/model";
-import { signatureHeaders } from "../../src/lib/webhook.js";
+import { signatureHeaders } from "../../src/store/webhook.js";
 import { adminSdk, freshId, type Admin } from "./support/emulators.js";
 import { newTenant, replayDatabaseEvent, waitFor } from "./support/triggers-env.js";
 import {

@@ -8,9 +8,9 @@ import {
   stepApplies,
 } from "../../src/domain/escalation.js";
 import { handBackMessageId, handBackNote } from "../../src/domain/handback.js";
-import { databaseInstance } from "../../src/lib/database-instance.js";
+import { databaseInstance } from "../../src/store/database-instance.js";
 import { tenantSettingsSchema } from "@lifeline/model";
-import { DEFAULT_LIVE_SETTINGS, toLiveSettings } from "../../src/lib/trigger-settings.js";
+import { DEFAULT_LIVE_SETTINGS, toLiveSettings } from "../../src/store/settings.js";
 
 const timing = { delayMs: 30_000, maxLevel: 2 };
 

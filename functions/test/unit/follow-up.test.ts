@@ -10,7 +10,7 @@ import {
 } from "../../src/domain/alerts.js";
 import { stepApplies } from "../../src/domain/escalation.js";
 import { fanOutKey } from "../../src/domain/fanout.js";
-import { auditDocId, type AuditEntry } from "../../src/lib/live-store.js";
+import { auditDocId, type AuditEntry } from "../../src/store/live-store.js";
 import type { Alert, Call } from "@lifeline/model";
 
 function alert(overrides: Partial<Alert> = {}): Alert {

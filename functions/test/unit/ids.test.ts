@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { textIssue } from "../../src/lib/body.js";
-import { requestIdSchema } from "../../src/lib/gateway-schemas.js";
-import { idSegments } from "../../src/lib/http.js";
+import { textIssue } from "../../src/http-kit/body.js";
+import { requestIdSchema } from "../../src/requests.js";
+import { idSegments } from "../../src/http-kit/endpoint.js";
 import {
   alertPath,
   checkId,

@@ -10,7 +10,7 @@ import {
   planUpdate,
 } from "../../src/domain/members.js";
 import { parseMemberRoute, requireMemberManager } from "../../src/http/members.js";
-import { HttpError } from "../../src/lib/errors.js";
+import { HttpError } from "../../src/http-kit/errors.js";
 import { createMemberRequestSchema, updateMemberRequestSchema } from "@lifeline/model";
 
 const T0 = 1_700_000_000_000;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { SpeechTurnRequest } from "../../src/lib/gateway-schemas.js";
+import type { SpeechTurnRequest } from "../../src/requests.js";
 import {
   type Alert,
   type Call,

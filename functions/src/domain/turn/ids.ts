@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { checkId } from "@lifeline/model";
-import type { SpeechTurnRequest } from "../../lib/gateway-schemas.js";
+import type { SpeechTurnRequest } from "../../requests.js";
 
 /**
  * The call a gateway's call reference names: a hash, so any reference is a valid key and two

@@ -12,7 +12,7 @@ import {
   outboxMessagePath,
   turnPath,
 } from "@lifeline/model";
-import type { SpeechTurnRequest } from "../../lib/gateway-schemas.js";
+import type { SpeechTurnRequest } from "../../requests.js";
 import { planHoldLapse } from "../hold.js";
 import type { ResponderReply } from "../responder/index.js";
 import { snippetOf } from "../summary.js";

@@ -1,0 +1,115 @@
+/**
+ * The Admin SDK side of identity changes, shared by the member and session endpoints: reading a
+ * member's record, applying a plan from `domain/members.ts` as compensable steps, and the audit
+ * write. Writes go Auth first, then one multi-path Realtime Database update, then one Firestore
+ * batch, so the record of truth (Firestore) is written last and only when everything before held.
+ */
+import { getAuth } from "firebase-admin/auth";
+import { getDatabase } from "firebase-admin/database";
+import { firestoreDb } from "./clients.js";
+import { logger } from "firebase-functions/logger";
+import type { MemberRecord, Plan } from "../domain/members.js";
+import { invalidArgument, type PublicIssue } from "../http-kit/body.js";
+import { runSteps, StepFailed, type Step } from "./steps.js";
+import { HttpError } from "../http-kit/errors.js";
+import { firestore, memberDocSchema } from "@lifeline/model";
+
+/** The member's record in its tenant, or null when the tenant has no such member. */
+export async function readMember(tenantId: string, uid: string): Promise<MemberRecord | null> {
+  const snapshot = await (await firestoreDb()).doc(firestore.memberDoc(tenantId, uid)).get();
+  if (!snapshot.exists) return null;
+  const parsed = memberDocSchema.safeParse(snapshot.data());
+  if (!parsed.success) {
+    throw new HttpError("INTERNAL", "Internal error.", {
+      cause: new Error(`member record ${tenantId}/${uid} is malformed: ${parsed.error.message}`),
+    });
+  }
+  return { ...parsed.data, uid, tenantId };
+}
+
+/** 400 naming each subject the tenant does not have, before anything is written. */
+export async function requireSubjects(
+  tenantId: string,
+  subjectIds: readonly string[],
+): Promise<void> {
+  if (subjectIds.length === 0) return;
+  const db = await firestoreDb();
+  const snapshots = await db.getAll(
+    ...subjectIds.map((id) => db.doc(firestore.subjectDoc(tenantId, id))),
+  );
+  const issues: PublicIssue[] = [];
+  snapshots.forEach((snapshot, index) => {
+    if (!snapshot.exists) {
+      issues.push({
+        path: ["subjects", index],
+        code: "custom",
+        message: `no subject "${subjectIds[index] ?? ""}" in this tenant`,
+      });
+    }
+  });
+  if (issues.length > 0) throw invalidArgument("Unknown subjects.", issues);
+}
+
+/** The steps that write a plan's database update and its Firestore batch (with the audit entry). */
+export function planSteps(plan: Plan, firestoreMode: "create" | "set"): Step[] {
+  const steps: Step[] = [];
+  if (Object.keys(plan.rtdb).length > 0) {
+    steps.push({
+      name: "database",
+      run: () => getDatabase().ref().update(plan.rtdb),
+      undo: () =>
+        Object.keys(plan.rtdbUndo).length > 0
+          ? getDatabase().ref().update(plan.rtdbUndo)
+          : Promise.resolve(),
+    });
+  }
+  steps.push({
+    name: "firestore",
+    run: async () => {
+      const db = await firestoreDb();
+      const batch = db.batch();
+      for (const [path, data] of Object.entries(plan.firestore)) {
+        if (data === null) batch.delete(db.doc(path));
+        else if (firestoreMode === "create") batch.create(db.doc(path), data);
+        else batch.set(db.doc(path), data);
+      }
+      batch.create(db.doc(plan.audit.path), plan.audit.entry);
+      await batch.commit();
+    },
+  });
+  return steps;
+}
+
+/** Revokes every refresh token; with `revocations/{uid}` (in the plan) old ID tokens die at once. */
+export function revokeStep(uid: string): Step {
+  return { name: "revoke refresh tokens", run: () => getAuth().revokeRefreshTokens(uid) };
+}
+
+/**
+ * Runs the steps; an `HttpError` from a step (say, 409 for a taken email) is answered as is once
+ * the completed steps are undone; anything else is logged with what could not be undone and
+ * answered with a 500.
+ */
+export async function applySteps(what: string, steps: readonly Step[]): Promise<void> {
+  try {
+    await runSteps(steps, (error) => error instanceof HttpError);
+  } catch (error) {
+    if (error instanceof StepFailed) {
+      logger.error(`${what} failed`, {
+        step: error.step,
+        error: String(error.cause),
+        notUndone: error.undoFailures.map((failure) => ({
+          step: failure.step,
+          error: String(failure.error),
+        })),
+      });
+      throw new HttpError("INTERNAL", "Internal error.", { cause: error });
+    }
+    throw error;
+  }
+}
+
+export function authErrorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}

@@ -1,0 +1,54 @@
+/**
+ * `applyAcknowledgement` — on write of `tenants/{tenantId}/alerts/{alertId}/acks/{uid}` (the
+ * supervisor's own ack, validated by the rules): moves the alert's status forward (acknowledged, or
+ * resolved for `resolved`/`false_alarm`; on a follow-up only acknowledged: its outcome closes it,
+ * see `closeFollowUp`) and appends the action to the Firestore audit log. The new status reaches
+ * every inbox copy through `fanOutAlert`; an alert no longer open is never escalated, which is how
+ * an acknowledgement cancels its escalation. A replay finds its audit entry and leaves the status
+ * as it is; an acknowledgement changed later is a new audit entry beside the first.
+ */
+import { logger } from "firebase-functions/logger";
+import { onValueWritten } from "firebase-functions/v2/database";
+import { acknowledge } from "../domain/alerts.js";
+import { databaseInstance } from "../store/database-instance.js";
+import { transactAlert, writeAudit } from "../store/live-store.js";
+import { ackSchema } from "@lifeline/model";
+
+export const applyAcknowledgement = onValueWritten(
+  { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: databaseInstance() },
+  async (event) => {
+    const { tenantId, alertId, uid } = event.params;
+    const value: unknown = event.data.after.val();
+    if (value === null) return;
+    const parsed = ackSchema.safeParse(value);
+    if (!parsed.success) {
+      logger.warn("malformed acknowledgement ignored", { tenantId, alertId, uid });
+      return;
+    }
+    const ack = parsed.data;
+    const outcome = await transactAlert(tenantId, alertId, (current) =>
+      current === null ? null : acknowledge(current, ack),
+    );
+    const alert = outcome.current;
+    if (alert === null) {
+      logger.warn("acknowledgement of an unknown alert", { tenantId, alertId, uid });
+      return;
+    }
+    await writeAudit(tenantId, {
+      action: "acknowledge",
+      actorUid: uid,
+      at: ack.at,
+      alertId,
+      ...(alert.callId === undefined ? {} : { callId: alert.callId }),
+      details: { status: ack.status, note: ack.note, kind: alert.kind },
+    });
+    logger.info("alert acknowledged", {
+      tenantId,
+      alertId,
+      uid,
+      ack: ack.status,
+      status: alert.status,
+      changed: outcome.written !== null,
+    });
+  },
+);

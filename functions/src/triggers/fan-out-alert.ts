@@ -1,0 +1,182 @@
+/**
+ * `fanOutAlert` — on write of `tenants/{tenantId}/alerts/{alertId}` (any kind, from any writer):
+ * copies the alert into the inbox of every member its level reaches; when it opens critical (or
+ * reopens, or goes up a level) schedules the next escalation step; when it opens critical and no
+ * member allowed to act on it is online, raises `{alertId}-unwatched` for the admins and enqueues
+ * the tenant's signed webhook (`deliverWebhook`, one task per opening, retried until delivered).
+ * Writes are derived from the alert as it is now, so replays repeat them.
+ */
+import { getDatabase } from "firebase-admin/database";
+import { logger } from "firebase-functions/logger";
+import { onValueWritten } from "firebase-functions/v2/database";
+import { planEscalation, escalationTaskId } from "../domain/escalation.js";
+import {
+  alertRecipients,
+  fanOutKey,
+  inboxUpdate,
+  unwatchedAlertId,
+  watchers,
+} from "../domain/fanout.js";
+import { databaseInstance } from "../store/database-instance.js";
+import {
+  parseAlert,
+  readAlert,
+  readMembers,
+  readPresence,
+  transactAlert,
+} from "../store/live-store.js";
+import { type Alert, inboxItemPath } from "@lifeline/model";
+import { enqueueOnce } from "../store/tasks.js";
+import { readLiveSettings, type LiveSettings } from "../store/settings.js";
+import { webhookId, type UnwatchedPayload } from "../store/webhook.js";
+import {
+  WEBHOOK_DISPATCH_DEADLINE_SECONDS,
+  WEBHOOK_QUEUE,
+  type WebhookTask,
+} from "./deliver-webhook.js";
+import { ESCALATION_DISPATCH_DEADLINE_SECONDS, ESCALATION_QUEUE } from "./escalate-alert.js";
+
+function isOpenCritical(alert: Alert | null): alert is Alert {
+  return alert !== null && alert.status === "open" && alert.severity === "critical";
+}
+
+export const fanOutAlert = onValueWritten(
+  { ref: "tenants/{tenantId}/alerts/{alertId}", instance: databaseInstance() },
+  async (event) => {
+    const { tenantId, alertId } = event.params;
+    const before = parseAlert(event.data.before.val());
+    const after = parseAlert(event.data.after.val());
+    // Deleted (pruned) or malformed; or only `acks` changed, which `applyAcknowledgement` turns
+    // into a status change that brings this trigger back.
+    if (after === null || fanOutKey(before) === fanOutKey(after)) return;
+
+    // The alert as it is now: an older event delivered late must not undo a newer one.
+    const alert = await readAlert(tenantId, alertId);
+    if (alert === null) return;
+    const members = await readMembers(tenantId);
+    const recipients = alertRecipients(members, alert);
+    if (recipients.length > 0) {
+      await getDatabase()
+        .ref()
+        .update(inboxUpdate(tenantId, alertId, alert, recipients, inboxItemPath));
+    }
+    logger.info("alert fanned out", {
+      tenantId,
+      alertId,
+      kind: alert.kind,
+      severity: alert.severity,
+      status: alert.status,
+      level: alert.level,
+      recipients: recipients.length,
+    });
+
+    if (alert.kind === "unwatched" || !isOpenCritical(after) || !isOpenCritical(alert)) return;
+    const opened = !isOpenCritical(before) || before.at !== after.at;
+    const raised = opened || before.level !== after.level;
+    if (!raised) return;
+    const settings = await readLiveSettings(tenantId);
+    await scheduleEscalation(tenantId, alertId, alert, settings);
+    if (opened) await checkWatched(tenantId, alertId, alert, recipients, settings);
+  },
+);
+
+async function scheduleEscalation(
+  tenantId: string,
+  alertId: string,
+  alert: Alert,
+  settings: LiveSettings,
+): Promise<void> {
+  const step = planEscalation(
+    tenantId,
+    alertId,
+    alert,
+    { delayMs: settings.escalationDelayMs, maxLevel: settings.maxEscalationLevel },
+    Date.now(),
+  );
+  if (step === null) return;
+  const enqueued = await enqueueOnce(
+    ESCALATION_QUEUE,
+    { ...step },
+    {
+      id: escalationTaskId(step),
+      at: step.dueAt,
+      dispatchDeadlineSeconds: ESCALATION_DISPATCH_DEADLINE_SECONDS,
+    },
+  );
+  logger.info("escalation scheduled", {
+    tenantId,
+    alertId,
+    toLevel: step.toLevel,
+    dueAt: step.dueAt,
+    duplicate: !enqueued,
+  });
+}
+
+async function checkWatched(
+  tenantId: string,
+  alertId: string,
+  alert: Alert,
+  recipients: readonly string[],
+  settings: LiveSettings,
+): Promise<void> {
+  const online = watchers(recipients, await readPresence(tenantId));
+  if (online.length > 0) return;
+  const unwatchedId = unwatchedAlertId(alertId);
+  const unwatched: Alert = {
+    kind: "unwatched",
+    severity: "critical",
+    ...(alert.callId === undefined ? {} : { callId: alert.callId }),
+    ...(alert.subjectId === undefined ? {} : { subjectId: alert.subjectId }),
+    title: `Nobody is watching: ${alert.title}`,
+    at: alert.at,
+    status: "open",
+    level: 0,
+  };
+  // One per opening of the source alert: a replay finds it and writes nothing again.
+  const outcome = await transactAlert(tenantId, unwatchedId, (existing) =>
+    existing === null || existing.at < alert.at ? unwatched : null,
+  );
+  const current = outcome.written ?? outcome.current;
+  // A later opening has its own page; an older one than this replay's is not ours to send.
+  if (current === null || current.at !== alert.at) return;
+  if (outcome.written !== null) {
+    logger.warn("critical alert unwatched", { tenantId, alertId, recipients: recipients.length });
+  }
+  const url = settings.unwatchedWebhookUrl;
+  if (url === undefined) return;
+  await enqueueUnwatchedWebhook(tenantId, url, {
+    event: "alert.unwatched",
+    tenantId,
+    alertId: unwatchedId,
+    sourceAlertId: alertId,
+    ...(alert.callId === undefined ? {} : { callId: alert.callId }),
+    ...(alert.subjectId === undefined ? {} : { subjectId: alert.subjectId }),
+    severity: unwatched.severity,
+    title: unwatched.title,
+    at: unwatched.at,
+  });
+}
+
+/**
+ * Hands the page to the `deliverWebhook` queue. Enqueued on replays too (a trigger that died after
+ * writing the alert still pages): the task id is the event's `webhook-id`, so the queue keeps one.
+ */
+async function enqueueUnwatchedWebhook(
+  tenantId: string,
+  url: string,
+  payload: UnwatchedPayload,
+): Promise<void> {
+  const id = webhookId("alert.unwatched", tenantId, payload.alertId, payload.at);
+  const task: WebhookTask = { id, tenantId, url, body: JSON.stringify(payload) };
+  const enqueued = await enqueueOnce(WEBHOOK_QUEUE, task, {
+    id,
+    at: Date.now(),
+    dispatchDeadlineSeconds: WEBHOOK_DISPATCH_DEADLINE_SECONDS,
+  });
+  logger.info("unwatched webhook enqueued", {
+    tenantId,
+    alertId: payload.sourceAlertId,
+    webhookId: id,
+    duplicate: !enqueued,
+  });
+}

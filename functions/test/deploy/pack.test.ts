@@ -1,0 +1,214 @@
+/**
+ * `firebase deploy` uploads `functions/` and nothing else: the files its `ignore` lets through,
+ * after the `predeploy` hook has built them, and the cloud installs the declared dependencies.
+ * This suite does the same here: runs the predeploy hook of firebase.json, packs the folder with
+ * firebase-tools' own packer (the archive deploy uploads), unpacks it in a fresh folder outside
+ * the workspace, installs only the production dependencies of its package.json from the npm cache,
+ * and loads `lib/index.js` there as a deployed instance would (no emulator variables, a demo
+ * project). A package the bundle imports but package.json does not declare, a file the bundle
+ * needs but the ignore list drops, or an export that went missing all fail it.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import { z } from "zod";
+
+const functionsDir = fileURLToPath(new URL("../../", import.meta.url));
+const projectDir = resolve(functionsDir, "..");
+const PROJECT = "demo-lifeline";
+
+const functionsConfigSchema = z.looseObject({
+  source: z.string(),
+  ignore: z.array(z.string()).optional(),
+  predeploy: z.array(z.string()).optional(),
+});
+const firebaseJsonSchema = z.looseObject({
+  functions: z.array(functionsConfigSchema),
+});
+const packageSchema = z.looseObject({
+  main: z.string(),
+  dependencies: z.record(z.string(), z.string()),
+});
+
+type Packer = (
+  projectDir: string,
+  sourceDir: string,
+  config: { ignore?: string[] },
+  additionalSources: string[],
+  runtimeConfig: undefined,
+  options: { exportType: "tar.gz" },
+) => Promise<{ pathToSource: string }>;
+
+/** firebase-tools' packer, the one `firebase deploy` uploads with (a CommonJS module). */
+function deployPacker(): Packer {
+  const require = createRequire(import.meta.url);
+  const module: unknown = require("firebase-tools/lib/deploy/functions/prepareFunctionsUpload.js");
+  const parsed = z
+    .object({ prepareFunctionsUpload: z.custom<Packer>((value) => typeof value === "function") })
+    .parse(module);
+  return parsed.prepareFunctionsUpload;
+}
+
+/** The names `src/index.ts` exports: what deploy must find in the bundle. */
+function declaredExports(): string[] {
+  const source = readFileSync(join(functionsDir, "src", "index.ts"), "utf8");
+  const names: string[] = [];
+  for (const match of source.matchAll(/export\s*\{([^}]*)\}\s*from/g)) {
+    for (const name of (match[1] ?? "").split(",")) {
+      const trimmed = name.trim();
+      if (trimmed !== "") names.push(trimmed.split(/\s+as\s+/).pop() ?? trimmed);
+    }
+  }
+  return names.sort();
+}
+
+/** Every file under `dir`, relative to it, with `/` separators. */
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path, base) : [relative(base, path)];
+  });
+}
+
+/** The packages the bundle imports, statically or on first use (`import("…")`). */
+function importedPackages(libDir: string): string[] {
+  const packages = new Set<string>();
+  for (const file of filesUnder(libDir).filter((name) => name.endsWith(".js"))) {
+    const code = readFileSync(join(libDir, file), "utf8");
+    for (const match of code.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*["']([^"'./][^"']*)["']/g)) {
+      const specifier = match[1] ?? "";
+      if (specifier.startsWith("node:")) continue;
+      packages.add(specifier);
+    }
+  }
+  return [...packages].sort();
+}
+
+/** The environment of a deployed instance: none of the emulator suite's variables. */
+function deployedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/EMULATOR|^FUNCTIONS_|^FIREBASE_|^GCLOUD_|^GOOGLE_|^DATABASE_URL$/.test(name)) continue;
+    env[name] = value;
+  }
+  env.GCLOUD_PROJECT = PROJECT;
+  env.FIREBASE_CONFIG = JSON.stringify({
+    projectId: PROJECT,
+    databaseURL: `https://${PROJECT}-default-rtdb.firebaseio.com`,
+    storageBucket: `${PROJECT}.appspot.com`,
+  });
+  return env;
+}
+
+const LOAD = `
+const loaded = await import("./lib/index.js");
+const described = {};
+for (const [name, value] of Object.entries(loaded)) {
+  described[name] = value?.__endpoint?.platform ?? null;
+}
+const resolved = {};
+for (const specifier of JSON.parse(process.argv[1])) {
+  try { import.meta.resolve(specifier); resolved[specifier] = true; } catch { resolved[specifier] = false; }
+}
+console.log("LOADED " + JSON.stringify({ described, resolved }));
+process.exit(0);
+`;
+
+describe("functions/ as firebase deploy uploads it", function () {
+  this.timeout(120_000);
+  let folder = "";
+  let packed: string[] = [];
+  let main = "";
+  let described: Record<string, string | null> = {};
+  let resolved: Record<string, boolean> = {};
+  let imports: string[] = [];
+
+  before(async () => {
+    const firebaseJson = firebaseJsonSchema.parse(
+      JSON.parse(readFileSync(join(projectDir, "firebase.json"), "utf8")),
+    );
+    const config = firebaseJson.functions.find((entry) => entry.source === "functions");
+    if (config === undefined) throw new Error("firebase.json has no functions source `functions`");
+    for (const hook of config.predeploy ?? []) {
+      execFileSync("sh", ["-c", hook], {
+        cwd: projectDir,
+        env: { ...process.env, RESOURCE_DIR: functionsDir, PROJECT_DIR: projectDir },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+    }
+    const { pathToSource } = await deployPacker()(
+      projectDir,
+      functionsDir,
+      { ...(config.ignore === undefined ? {} : { ignore: [...config.ignore] }) },
+      [],
+      undefined,
+      { exportType: "tar.gz" },
+    );
+    folder = mkdtempSync(join(tmpdir(), "lifeline-deploy-"));
+    execFileSync("tar", ["-xzf", pathToSource, "-C", folder]);
+    rmSync(pathToSource, { force: true });
+    packed = filesUnder(folder).sort();
+    main = packageSchema.parse(JSON.parse(readFileSync(join(folder, "package.json"), "utf8"))).main;
+    imports = importedPackages(join(folder, "lib"));
+    execFileSync(
+      "npm",
+      ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+      { cwd: folder, stdio: ["ignore", "ignore", "inherit"] },
+    );
+    const load = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", LOAD, JSON.stringify(imports)],
+      {
+        cwd: folder,
+        env: deployedEnv(),
+        encoding: "utf8",
+      },
+    );
+    const line = load.stdout.split("\n").find((text) => text.startsWith("LOADED "));
+    if (load.status !== 0 || line === undefined) {
+      throw new Error(`lib/index.js did not load in the clean install:\n${load.stderr}`);
+    }
+    const report = z
+      .object({
+        described: z.record(z.string(), z.string().nullable()),
+        resolved: z.record(z.string(), z.boolean()),
+      })
+      .parse(JSON.parse(line.slice("LOADED ".length)));
+    described = report.described;
+    resolved = report.resolved;
+  });
+
+  after(() => {
+    if (folder !== "") rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("uploads package.json and the built bundle, not sources, tests, build files or local secrets", () => {
+    expect(packed).to.include("package.json");
+    expect(packed).to.include(main);
+    for (const file of packed) {
+      expect(file, file).not.to.match(/^(src|test|node_modules)\//);
+      expect(file, file).not.to.match(/^(build\.mjs|tsconfig\.json|\.mocharc.*|.*\.local)$/);
+    }
+  });
+
+  it("finds every package the bundle imports, at load or on first use, among those installed", () => {
+    expect(imports).to.include("firebase-functions/v2/https");
+    expect(imports, "the lazily loaded Firestore client").to.include("firebase-admin/firestore");
+    const missing = Object.entries(resolved)
+      .filter(([, found]) => !found)
+      .map(([specifier]) => specifier);
+    expect(missing, "imported but not installed from package.json").to.deep.equal([]);
+    expect(Object.keys(resolved).sort()).to.deep.equal(imports);
+  });
+
+  it("loads and exports exactly the functions src/index.ts lists, each a deployable function", () => {
+    expect(Object.keys(described).sort()).to.deep.equal(declaredExports());
+    for (const [name, platform] of Object.entries(described)) {
+      expect(platform, `${name} is not a function definition`).to.equal("gcfv2");
+    }
+  });
+});
