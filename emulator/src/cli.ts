@@ -11,7 +11,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startServer, type RunningServer, type ServerOptions } from "./server.js";
+import { startServer, type RunningServer, type ServerOptions } from "./transport/server.js";
 
 /** Parses `--name value`, `--name=value` and bare `--name` (value "true"). */
 export function parseArguments(argv: readonly string[]): ReadonlyMap<string, string> {

@@ -6,15 +6,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomInt } from "node:crypto";
-import { userContextFromIdToken } from "./auth.js";
-import type { Faults } from "./faults.js";
-import { hashNode } from "./hash.js";
-import { InvalidPathError, parsePath } from "./path.js";
-import { InvalidQueryError, parseRestQuery } from "./query.js";
+import { userContextFromIdToken } from "./protocol/auth.js";
+import type { Faults } from "./engine/faults.js";
+import { hashNode } from "./engine/hash.js";
+import { InvalidPathError, parsePath } from "./engine/path.js";
+import { InvalidQueryError, parseRestQuery } from "./engine/query.js";
 import { RulesError } from "./rules/index.js";
 import { parseJson, toPlain } from "./rules/json.js";
-import { hasChildren, leafValue, childKeys, toRestValue, type Node } from "./tree.js";
-import { TriggerRegistrationError, type TriggerRegistry } from "./triggers.js";
+import { hasChildren, leafValue, childKeys, toRestValue, type Node } from "./engine/tree.js";
+import { TriggerRegistrationError, type TriggerRegistry } from "./engine/triggers.js";
 import {
   ADMIN,
   UNAUTHENTICATED,
@@ -22,7 +22,7 @@ import {
   type Engine,
   type QuerySpec,
   type WriteResult,
-} from "./types.js";
+} from "./engine/types.js";
 
 const DEFAULT_NAMESPACE = "fake-server";
 

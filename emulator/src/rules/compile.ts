@@ -7,7 +7,7 @@
  * known before evaluation (`auth.*`, `val()`) are typed `any`/`primitive` and checked at run time,
  * where a mismatch throws and so makes the whole rule false.
  */
-import type { AuthVariable, QueryVariables } from "../types.js";
+import type { AuthVariable, QueryVariables } from "../engine/types.js";
 import type { Expr } from "./parser.js";
 import { compileRegex, RegexSyntaxError } from "./regex.js";
 import { OBJECT_VALUE, RuleDataSnapshot } from "./snapshot.js";

@@ -1,10 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { Database } from "../../src/database.js";
+import { Database } from "../../src/engine/database.js";
 import { handleRest, nextPushId, type RestOptions } from "../../src/rest.js";
-import { TriggerRegistry } from "../../src/triggers.js";
-import type { Engine } from "../../src/types.js";
+import { TriggerRegistry } from "../../src/engine/triggers.js";
+import type { Engine } from "../../src/engine/types.js";
 
 interface Harness {
   readonly url: string;

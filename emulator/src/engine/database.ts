@@ -12,7 +12,7 @@ import { hashNode } from "./hash.js";
 import { compareChildren, type NamedChild } from "./order.js";
 import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
 import { applyQuery, loadsAllData, queryVariables } from "./query.js";
-import { Ruleset } from "./rules/index.js";
+import { Ruleset } from "../rules/index.js";
 import { resolveServerValues } from "./servervalues.js";
 import { byteSize, normalize, setAt } from "./tree.js";
 import {

@@ -8,9 +8,9 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Database } from "./database.js";
-import { createSession, type Session, type SessionInfo } from "./session.js";
-import type { Transport } from "./types.js";
+import type { Database } from "../engine/database.js";
+import { createSession, type Session, type SessionInfo } from "../protocol/session.js";
+import type { Transport } from "../engine/types.js";
 
 export type SessionFactory = (transport: Transport, info: SessionInfo) => Session;
 
