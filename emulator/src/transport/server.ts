@@ -10,7 +10,7 @@ import { Database } from "../engine/database.js";
 import { Faults } from "../engine/faults.js";
 import { FAULTS_PATH, handleFaultRequest } from "./fault-control.js";
 import { closeLongPolls, handleLongPoll } from "./longpoll.js";
-import { handleRest } from "../rest.js";
+import { handleRest } from "../rest/index.js";
 import { TriggerRegistry, type FunctionsEmulatorAddress } from "../engine/triggers.js";
 import { serveWebSocket } from "./websocket.js";
 
