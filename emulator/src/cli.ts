@@ -75,7 +75,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return argv.some((argument) => argument === "--help" || argument === "-h");
 }
 
-/** Whether fault control is on: `--faults`, else not with `--no-faults`, else RTDB_EMULATOR_FAULTS=1. */
+/** Fault control: on with `--faults`, off with `--no-faults`, else RTDB_EMULATOR_FAULTS=1. */
 export function faultsRequested(
   flags: Pick<Flags, "faults" | "no-faults">,
   env: Readonly<Record<string, string | undefined>>,
@@ -85,7 +85,7 @@ export function faultsRequested(
   return env["RTDB_EMULATOR_FAULTS"] === "1";
 }
 
-/** The server options a command line asks for. Throws UsageError for an unknown flag or a bad value. */
+/** The server options a command line asks for; UsageError for an unknown flag or a bad value. */
 export function serverOptionsFromArguments(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
