@@ -16,7 +16,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.mts"],
     languageOptions: {
       parserOptions: {
         project: ["./tsconfig.test.json", "./emulator/tsconfig.json", "./functions/tsconfig.json"],

@@ -8,7 +8,8 @@
 // putting RTDB_EMULATOR_FAULTS=1 in the environment firebase-tools passes on to the emulator.
 // `--official` also exports LIFELINE_OFFICIAL=1, so tests that need our emulator can skip.
 //
-// Any other flag is passed to `firebase emulators:<exec|start>` unchanged.
+// The firebase flags listed in USAGE are passed to `firebase emulators:<exec|start>` unchanged; any
+// other flag is refused (`--help` lists them).
 //
 // firebase-tools 15 runs its database and Firestore emulators as `java -jar <downloaded JAR>` and
 // refuses Java < 21. This script makes it run ours instead (spec §12.4 option A): a `java` shim
@@ -27,61 +28,101 @@ import { constants, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs as parseArgsStrict } from "node:util";
 import { ensureLocalSecrets } from "./local-secrets.mjs";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SHIM_DIR = join(REPO_ROOT, "scripts", "java-shim");
 const DEFAULT_PROJECT = "demo-lifeline";
 
+export const USAGE = `Usage:
+  node scripts/emulators.mjs exec [options] "<command>"
+  node scripts/emulators.mjs start [options]
+
+Runs \`firebase emulators:exec|start\` on this repository's emulators (see scripts/README.md).
+
+Options:
+  --faults                    turn on the database emulator's fault control (/.faults)
+  --official                  use firebase-tools' own emulators (Java 21 and a network needed)
+  --project, -P <id>          project id (default: .firebaserc's default, else demo-lifeline)
+  --config, -c <file>         firebase.json to use (default: the repository's)
+  --only <emulators>          passed to firebase: only these emulators (comma separated)
+  --import <dir>              passed to firebase: import data exported earlier
+  --export-on-exit <dir>      passed to firebase: export the data on a clean exit
+  --inspect-functions <port>  passed to firebase: run the functions under the inspector
+  --log-verbosity <level>     passed to firebase: DEBUG, INFO, QUIET or SILENT
+  --ui                        passed to firebase: run the Emulator UI
+  --debug                     passed to firebase: its debug log
+  --help, -h                  print this and exit
+`;
+
+/** Flags handed to `firebase emulators:*` as given. */
+const FIREBASE_FLAGS = {
+  only: { type: "string" },
+  import: { type: "string" },
+  "export-on-exit": { type: "string" },
+  "inspect-functions": { type: "string" },
+  "log-verbosity": { type: "string" },
+  ui: { type: "boolean" },
+  debug: { type: "boolean" },
+};
+
 /**
- * Splits our arguments from firebase's. Returns { mode, command, official, faults, project, config,
- * passthrough }; `project` and `config` are undefined when not given. Throws on bad usage.
+ * Splits our arguments from firebase's (node:util parseArgs, strict). Returns { mode, command,
+ * official, faults, project, config, passthrough, help }; `project` and `config` are undefined when
+ * not given. Throws on bad usage: an unknown mode or flag, a missing value or command.
  */
 export function parseArgs(argv) {
-  const [mode, ...rest] = argv;
+  let parsed;
+  try {
+    parsed = parseArgsStrict({
+      args: argv,
+      options: {
+        faults: { type: "boolean" },
+        official: { type: "boolean" },
+        project: { type: "string", short: "P" },
+        config: { type: "string", short: "c" },
+        help: { type: "boolean", short: "h" },
+        ...FIREBASE_FLAGS,
+      },
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`, {
+      cause: error,
+    });
+  }
+  const { values, positionals, tokens } = parsed;
+  if (values.help === true) return { help: true };
+  const [mode, command, ...extra] = positionals;
   if (mode !== "exec" && mode !== "start") {
-    throw new Error(
-      `usage: emulators.mjs <exec "<command>"|start> [firebase flags…] [--official] [--faults]`,
-    );
+    throw new Error(`expected exec or start, got ${mode ?? "nothing"}\n\n${USAGE}`);
   }
-  let command;
-  // Our own switches may come before the command: `exec --faults "<cmd>"`.
-  const leading = [];
-  while (rest[0] === "--faults" || rest[0] === "--official") leading.push(rest.shift());
-  rest.push(...leading);
-  if (mode === "exec") {
-    command = rest.shift();
-    if (command === undefined || command.startsWith("-")) {
-      throw new Error(
-        `usage: emulators.mjs exec [--faults] "<command>" [firebase flags…] [--official] [--faults]`,
-      );
-    }
+  if (mode === "exec" && command === undefined) {
+    throw new Error(`exec needs the command to run\n\n${USAGE}`);
   }
-  let official = false;
-  let faults = false;
-  let project;
-  let config;
+  const unexpected = mode === "exec" ? extra : positionals.slice(1);
+  if (unexpected.length > 0) {
+    throw new Error(`unexpected argument ${unexpected[0]}\n\n${USAGE}`);
+  }
   const passthrough = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] ?? "";
-    const [name, inlineValue] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined];
-    const takeValue = () => {
-      if (inlineValue !== undefined) return inlineValue;
-      const value = rest[i + 1];
-      if (value === undefined) throw new Error(`${name} needs a value`);
-      i++;
-      return value;
-    };
-    if (name === "--official") official = true;
-    else if (name === "--faults") faults = true;
-    else if (name === "--project" || name === "-P") project = takeValue();
-    else if (name === "--config" || name === "-c") config = takeValue();
-    else passthrough.push(arg);
+  for (const token of tokens) {
+    if (token.kind !== "option" || !Object.hasOwn(FIREBASE_FLAGS, token.name)) continue;
+    if (token.value === undefined) passthrough.push(token.rawName);
+    else if (token.inlineValue) passthrough.push(`${token.rawName}=${token.value}`);
+    else passthrough.push(token.rawName, token.value);
   }
-  return { mode, command, official, faults, project, config, passthrough };
+  return {
+    mode,
+    command,
+    official: values.official === true,
+    faults: values.faults === true,
+    project: values.project,
+    config: values.config,
+    passthrough,
+  };
 }
 
 /** The project id: --project, else the config directory's .firebaserc default, else demo-lifeline. */
@@ -237,6 +278,10 @@ export function emulatorEnv(baseEnv, { project, official, faults = false }) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help === true) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const configPath = resolve(args.config ?? join(REPO_ROOT, "firebase.json"));
   if (!existsSync(configPath)) throw new Error(`no Firebase config at ${configPath}`);
   const project = resolveProject(args.project, configPath);

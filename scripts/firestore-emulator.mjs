@@ -15,30 +15,35 @@ import { setTimeout } from "node:timers";
 import { pathToFileURL } from "node:url";
 import { ServerCredentials } from "@grpc/grpc-js";
 import { FirestoreServer } from "@firestore-emulator/server";
+import { parseCommandLine } from "./lib/cli-args.mjs";
 
 const HTTP2_PREFACE_START = Buffer.from("PRI * HTTP/2.0");
 
-/** Parses `--name value` and `--name=value` pairs into a map; a bare `--flag` becomes "true". */
-export function parseFlags(argv) {
-  const flags = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (!arg.startsWith("--")) continue;
-    const eq = arg.indexOf("=");
-    if (eq !== -1) {
-      flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      flags.set(arg.slice(2), next);
-      i++;
-    } else {
-      flags.set(arg.slice(2), "true");
-    }
-  }
-  return flags;
-}
+const USAGE = `Usage: node scripts/firestore-emulator.mjs [--host <host>] [--port <port>] [flags]
+
+Takes the flags firebase-tools passes to the Firestore emulator JAR (through scripts/java-shim/java):
+  --host <host>  --port <port>  --project_id <id>  --rules <file>  --functions_emulator <host:port>
+  --webchannel_port <port>  --websocket_port <port>  --database-edition <edition>
+  --seed_from_export <dir>  --single_project_mode <mode>
+Rules are accepted but NOT enforced; --seed_from_export is not supported (starts empty).
+  --help, -h  print this and exit
+`;
+
+/** Every flag firebase-tools 15 may pass to the Firestore emulator (downloadableEmulators.js). */
+const FLAGS = Object.fromEntries(
+  [
+    "host",
+    "port",
+    "project_id",
+    "rules",
+    "functions_emulator",
+    "webchannel_port",
+    "websocket_port",
+    "database-edition",
+    "seed_from_export",
+    "single_project_mode",
+  ].map((name) => [name, { type: "string" }]),
+);
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
@@ -189,20 +194,20 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
 }
 
 async function main() {
-  const flags = parseFlags(process.argv.slice(2));
-  const host = flags.get("host") ?? "127.0.0.1";
-  const port = Number(flags.get("port") ?? "8080");
+  const { values } = parseCommandLine({ name: "firestore-emulator", usage: USAGE, options: FLAGS });
+  const host = values.host ?? "127.0.0.1";
+  const port = Number(values.port ?? "8080");
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`firestore-emulator: invalid --port ${flags.get("port")}`);
+    console.error(`firestore-emulator: invalid --port ${values.port}`);
     process.exit(2);
   }
-  if (flags.has("seed_from_export")) {
+  if (values.seed_from_export !== undefined) {
     console.error(
       "firestore-emulator: --seed_from_export (import) is not supported; starting empty",
     );
   }
   const emulator = await startFirestoreEmulator({ host, port });
-  const rules = flags.get("rules");
+  const rules = values.rules;
   if (rules !== undefined) {
     console.log(
       `WARNING: security rules ${rules} are NOT enforced by @firestore-emulator/server; ` +

@@ -15,6 +15,7 @@ import { initializeApp, type App } from "firebase-admin/app";
 import { getAuth, type Auth } from "firebase-admin/auth";
 import { getDatabase, type Database } from "firebase-admin/database";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import { parseCommandLine } from "./lib/cli-args.mjs";
 import {
   claimsOf,
   docOf,
@@ -331,7 +332,15 @@ async function main(): Promise<void> {
   }
 }
 
+const USAGE = `Usage: node --import tsx scripts/seed.ts
+       node scripts/emulators.mjs exec "node --import tsx scripts/seed.ts"
+
+Seeds the demo tenants into the emulator suite (refuses to run without the emulator hosts).
+Takes no options but --help, -h.
+`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  parseCommandLine({ name: "seed", usage: USAGE });
   main().catch((error: unknown) => {
     console.error(`seed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -26,6 +26,18 @@ import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ensureDashboardBuilt } from "./demo/dashboard-build.mjs";
+import { parseCommandLine } from "./lib/cli-args.mjs";
+
+const USAGE = `Usage: npm start [-- --verbose | --debug]
+       node scripts/start.mjs [--verbose | --debug]
+
+Builds what is stale, runs the emulator suite with the demo inside it; Ctrl-C stops everything.
+
+Options:
+  --verbose   show the emulators' full log (default: QUIET)
+  --debug     firebase-tools' debug log
+  --help, -h  print this and exit
+`;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const startedAt = Date.now();
@@ -83,11 +95,16 @@ function stopLeftoverEmulators() {
 }
 
 function main() {
-  const verbose = process.argv.includes("--verbose");
+  const { values } = parseCommandLine({
+    name: "start",
+    usage: USAGE,
+    options: { verbose: { type: "boolean" }, debug: { type: "boolean" } },
+  });
+  const verbose = values.verbose === true;
   buildDashboard();
   say("starting the emulator suite, about 30–60 s (the functions are built first if needed)…");
   const args = [join(ROOT, "scripts", "emulators.mjs"), "exec", DEMO_COMMAND, "--only", EMULATORS];
-  if (process.argv.includes("--debug")) args.push("--debug");
+  if (values.debug === true) args.push("--debug");
   else if (!verbose) args.push("--log-verbosity", "QUIET");
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

@@ -4,9 +4,26 @@
 // emulator), then the product suites inside `firebase emulators:exec` on the demo project.
 // `--official` runs the emulator-suite step on the official emulators (Java 21 and a network needed).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseCommandLine } from "./lib/cli-args.mjs";
 
-const official = process.argv.includes("--official");
+const USAGE = `Usage: npm test [-- --official]
+       node scripts/test.mjs [--official]
+
+Every check a change must pass: build, type-check, lint, unit tests, the emulator package's suites,
+the firebase-tools integration, the dashboard end-to-end tests and the emulator-suite tests.
+
+Options:
+  --official  run the emulator-suite steps on firebase-tools' own emulators (Java 21, network)
+  --help, -h  print this and exit
+`;
+
+const { values } = parseCommandLine({
+  name: "test",
+  usage: USAGE,
+  options: { official: { type: "boolean" } },
+});
+const official = values.official === true;
 const mocha = "node_modules/.bin/mocha";
 const failures = [];
 
@@ -21,6 +38,11 @@ function step(name, command, args, options = {}) {
     failures.push(name);
     if (options.fatal !== false) finish();
   }
+}
+
+/** The emulator package's own mocha configs (emulator/.mocharc*.yaml), run from its folder. */
+function emulatorStep(name, config) {
+  step(name, resolve(mocha), config === undefined ? [] : ["--config", config], { cwd: "emulator" });
 }
 
 function finish() {
@@ -61,6 +83,7 @@ step("unit tests: model", "npm", ["test", "--silent", "--workspace", "@lifeline/
 step("unit tests: functions", "npm", ["test", "--silent", "--workspace", "functions"]);
 step("unit tests: dashboard", "npm", ["test", "--silent", "--workspace", "dashboard"]);
 step("unit tests: scripts and static checks", mocha, ["--config", ".mocharc.unit.yaml"]);
+emulatorStep("unit tests: emulator");
 // Packs functions/ as `firebase deploy` does and loads it with only its declared dependencies.
 step("deploy pack: functions/ installed and loaded as deployed", "npm", [
   "run",
@@ -70,13 +93,9 @@ step("deploy pack: functions/ installed and loaded as deployed", "npm", [
   "functions",
 ]);
 if (!official) {
-  step("emulator conformance", mocha, ["--config", ".mocharc.emulator.yaml"]);
-  if (existsSync("scripts/ensure-chromium.mjs")) {
-    step("chromium", "node", ["scripts/ensure-chromium.mjs"]);
-  }
-  if (existsSync(".mocharc.browser.yaml")) {
-    step("browser tests", mocha, ["--config", ".mocharc.browser.yaml"]);
-  }
+  emulatorStep("emulator wire, conformance and differential tests", ".mocharc.conformance.yaml");
+  step("chromium", "node", ["scripts/ensure-chromium.mjs"]);
+  emulatorStep("emulator browser tests", ".mocharc.browser.yaml");
 }
 step("firebase-tools integration (conformance §16 items 29–31)", "node", [
   "emulator/test/firebase-tools/run.mjs",

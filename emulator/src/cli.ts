@@ -1,49 +1,20 @@
 #!/usr/bin/env node
 /**
  * `rtdb-emulator`: starts the emulator from the command line. Accepts the flags firebase-tools
- * passes to the database emulator it launches (spec §12.4), so it can stand in for the JAR:
+ * passes to the database emulator it launches (spec §12.4; `Commands.database.optionalArgs` in
+ * firebase-tools' downloadableEmulators.js), so it can stand in for the JAR:
  *   --host <h> --port <p> --functions_emulator_host <h> --functions_emulator_port <p>
  *   --single_project_mode <mode>
  * plus `--rules <file>` (rules for every namespace without rules of its own) and `--faults` (fault
  * control at `/.faults`; also on when the environment has `RTDB_EMULATOR_FAULTS=1`, which is how
- * firebase-tools' launch reaches it). Unknown flags, with or without a value, are ignored. Exits 0
- * on SIGINT/SIGTERM without waiting for clients; `--help` prints the usage and exits 0.
+ * firebase-tools' launch reaches it; `--no-faults` overrides that). Any other flag is refused with
+ * exit 2, so a typo never starts a server on the defaults. Exits 0 on SIGINT/SIGTERM without
+ * waiting for clients; `--help` prints the usage and exits 0.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startServer, type RunningServer, type ServerOptions } from "./server.js";
-
-/** Parses `--name value`, `--name=value` and bare `--name` (value "true"). */
-export function parseArguments(argv: readonly string[]): ReadonlyMap<string, string> {
-  const flags = new Map<string, string>();
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index] ?? "";
-    if (!argument.startsWith("-")) continue;
-    const name = argument.replace(/^-+/, "");
-    const equals = name.indexOf("=");
-    if (equals >= 0) {
-      flags.set(name.slice(0, equals), name.slice(equals + 1));
-      continue;
-    }
-    const next = argv[index + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      flags.set(name, next);
-      index++;
-    } else {
-      flags.set(name, "true");
-    }
-  }
-  return flags;
-}
-
-function portFlag(flags: ReadonlyMap<string, string>, name: string): number | undefined {
-  const text = flags.get(name);
-  if (text === undefined) return undefined;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--${name}: not a port: ${text}`);
-  return port;
-}
+import { parseArgs } from "node:util";
+import { startServer, type RunningServer, type ServerOptions } from "./transport/server.js";
 
 export const USAGE = `Usage: rtdb-emulator [options]
 
@@ -55,39 +26,77 @@ Options:
   --rules <file>                     rules for every namespace that has none of its own
   --functions_emulator_host <host>   where function triggers are delivered
   --functions_emulator_port <port>
+  --single_project_mode <mode>       accepted from firebase-tools; namespaces stay isolated
   --faults                           serve the test fault control at /.faults
                                      (also on with RTDB_EMULATOR_FAULTS=1)
-  --help                             print this and exit
-
-Other flags firebase-tools passes are accepted and ignored.
+  --no-faults                        fault control off even with RTDB_EMULATOR_FAULTS=1
+  --help, -h                         print this and exit
 `;
 
-/** `--help` or `-h` anywhere among the arguments. */
+/** A command line that cannot be run; the CLI prints the message and the usage, and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  rules: { type: "string" },
+  functions_emulator_host: { type: "string" },
+  functions_emulator_port: { type: "string" },
+  single_project_mode: { type: "string" },
+  faults: { type: "boolean" },
+  "no-faults": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>;
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false })
+      .values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function portFlag(flags: Flags, name: "port" | "functions_emulator_port"): number | undefined {
+  const text = flags[name];
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (text.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--${name}: not a port: ${text}`);
+  return port;
+}
+
+/** `--help` or `-h` anywhere among the arguments (answered even next to a bad flag). */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.some((argument) => argument === "--help" || argument === "-h");
 }
 
-/** Whether fault control is on: `--faults` (unless `--faults=false`) or RTDB_EMULATOR_FAULTS=1. */
+/** Fault control: on with `--faults`, off with `--no-faults`, else RTDB_EMULATOR_FAULTS=1. */
 export function faultsRequested(
-  flags: ReadonlyMap<string, string>,
+  flags: Pick<Flags, "faults" | "no-faults">,
   env: Readonly<Record<string, string | undefined>>,
 ): boolean {
-  const flag = flags.get("faults");
-  if (flag !== undefined) return flag !== "false";
+  if (flags.faults === true) return true;
+  if (flags["no-faults"] === true) return false;
   return env["RTDB_EMULATOR_FAULTS"] === "1";
 }
 
+/** The server options a command line asks for; UsageError for an unknown flag or a bad value. */
 export function serverOptionsFromArguments(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): ServerOptions {
-  const flags = parseArguments(argv);
-  const functionsHost = flags.get("functions_emulator_host");
+  const flags = parseFlags(argv);
+  const functionsHost = flags.functions_emulator_host;
   const functionsPort = portFlag(flags, "functions_emulator_port");
-  const rulesFile = flags.get("rules");
-  const singleProjectMode = flags.get("single_project_mode");
+  const rulesFile = flags.rules;
+  const singleProjectMode = flags.single_project_mode;
   return {
-    host: flags.get("host") ?? "127.0.0.1",
+    host: flags.host ?? "127.0.0.1",
     port: portFlag(flags, "port") ?? 9000,
     ...(functionsPort === undefined
       ? {}
@@ -104,7 +113,14 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const options = serverOptionsFromArguments(argv, process.env);
+  let options: ServerOptions;
+  try {
+    options = serverOptionsFromArguments(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`rtdb-emulator: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const running: { server?: RunningServer } = {};
   let stopping = false;
   const stop = (): void => {

@@ -4,7 +4,7 @@ export {
   DEFAULT_NAMESPACE,
   type RunningServer,
   type ServerOptions,
-} from "./server.js";
+} from "./transport/server.js";
 export {
   Database,
   OPEN_RULES,
@@ -13,13 +13,13 @@ export {
   type ListenerSink,
   type ListenRequest,
   type PushBody,
-} from "./database.js";
-export { Faults, NO_FAULTS, parseFaultRequest, type FaultState } from "./faults.js";
-export { createSession, type Session, type SessionInfo } from "./session.js";
+} from "./engine/database.js";
+export { Faults, NO_FAULTS, parseFaultRequest, type FaultState } from "./engine/faults.js";
+export { createSession, type Session, type SessionInfo } from "./protocol/session.js";
 export {
   authenticate,
   decodeJwtClaims,
   authVariableFromClaims,
   userContextFromIdToken,
-} from "./auth.js";
-export type * from "./types.js";
+} from "./protocol/auth.js";
+export type * from "./engine/types.js";

@@ -22,6 +22,7 @@ import { pathToFileURL } from "node:url";
 import { getAuth } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
+import { parseCommandLine } from "../lib/cli-args.mjs";
 import { DEMO_PASSWORD, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
 import { emulatorFunctionsBase, GatewayClient } from "./gateway-client.js";
 import {
@@ -254,7 +255,14 @@ async function main(): Promise<void> {
   }
 }
 
+const USAGE = `Usage: node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts"
+
+The demo \`npm start\` runs inside the emulator suite: seeds, prints the dashboard URL and the
+logins, then places simulated calls until stopped. Takes no options but --help, -h.
+`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  parseCommandLine({ name: "demo", usage: USAGE });
   main().catch((error: unknown) => {
     console.error(`demo: ${describe(error)}`);
     process.exit(1);

@@ -9,9 +9,15 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { chromium, type Page } from "playwright-core";
+import { parseCommandLine } from "../lib/cli-args.mjs";
 import { DEMO_PASSWORD } from "../seed.js";
 import { DASHBOARD_URL } from "./gateway.js";
 
+const USAGE = `Usage: node --import tsx scripts/demo/measure-start.ts [--screenshot <file.png>] [--verbose | --debug]
+
+Runs \`npm start\`, signs in to the dashboard in Chromium and times what a newcomer sees.
+--verbose and --debug are passed to scripts/start.mjs.
+`;
 const WAIT_MS = 120_000;
 const started = Date.now();
 const marks: [string, number][] = [];
@@ -46,9 +52,20 @@ async function watchDashboard(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const screenshotIndex = process.argv.indexOf("--screenshot");
-  const screenshotPath = screenshotIndex > 0 ? process.argv[screenshotIndex + 1] : undefined;
-  const passthrough = process.argv.filter((arg) => arg === "--debug" || arg === "--verbose");
+  const { values } = parseCommandLine({
+    name: "measure-start",
+    usage: USAGE,
+    options: {
+      screenshot: { type: "string" },
+      debug: { type: "boolean" },
+      verbose: { type: "boolean" },
+    },
+  });
+  const screenshotPath =
+    typeof values["screenshot"] === "string" ? values["screenshot"] : undefined;
+  const passthrough = (["debug", "verbose"] as const)
+    .filter((name) => values[name] === true)
+    .map((name) => `--${name}`);
   const child = spawn(process.execPath, ["scripts/start.mjs", ...passthrough], {
     stdio: ["ignore", "pipe", "inherit"],
   });

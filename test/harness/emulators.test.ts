@@ -82,9 +82,24 @@ describe("parseArgs", () => {
     expect(args.passthrough).to.deep.equal([]);
   });
 
-  it("rejects exec without a command and unknown modes", () => {
-    expect(parseArgs(["exec", "--only", "database"])["thrown"]).to.match(/usage/);
-    expect(parseArgs(["serve"])["thrown"]).to.match(/usage/);
+  it("takes our switches before the exec command and firebase's flags after it", () => {
+    const args = parseArgs(["exec", "--faults", "mocha y", "--ui", "--log-verbosity", "QUIET"]);
+    expect(args).to.deep.include({ mode: "exec", command: "mocha y", faults: true });
+    expect(args.passthrough).to.deep.equal(["--ui", "--log-verbosity", "QUIET"]);
+  });
+
+  it("rejects exec without a command, unknown modes, stray arguments and unknown flags", () => {
+    expect(parseArgs(["exec", "--only", "database"])["thrown"]).to.match(/needs the command/);
+    expect(parseArgs(["serve"])["thrown"]).to.match(/expected exec or start/);
+    expect(parseArgs(["start", "extra"])["thrown"]).to.match(/unexpected argument extra/);
+    expect(parseArgs(["exec", "mocha", "--onyl", "database"])["thrown"]).to.match(/--onyl/);
+    expect(parseArgs(["exec", "mocha", "--project"])["thrown"]).to.match(/--project/);
+    for (const message of [
+      parseArgs(["serve"])["thrown"],
+      parseArgs(["exec", "mocha", "--onyl", "x"])["thrown"],
+    ]) {
+      expect(message).to.match(/Usage:/);
+    }
   });
 });
 

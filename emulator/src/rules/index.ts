@@ -7,8 +7,8 @@
  * data is non-null. Expressions are compiled once by `Ruleset.parse`; evaluating them only runs
  * closures.
  */
-import { child, childKeys, hasChildren, PRIORITY_KEY, type Node } from "../tree.js";
-import type { AuthVariable, QueryVariables } from "../types.js";
+import { child, childKeys, hasChildren, PRIORITY_KEY, type Node } from "../engine/tree.js";
+import type { AuthVariable, QueryVariables } from "../engine/types.js";
 import { compileRule, RuleCompileError, type CompiledRule, type EvalContext } from "./compile.js";
 import {
   isJsonObject,

@@ -10,7 +10,7 @@ import {
   leafValue,
   type Node,
   type Priority,
-} from "../tree.js";
+} from "../engine/tree.js";
 
 /** What `val()` returns for a node with children: an opaque value that equals nothing. */
 export const OBJECT_VALUE: unique symbol = Symbol("object value");

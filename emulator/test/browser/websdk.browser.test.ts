@@ -13,7 +13,7 @@ import { build } from "esbuild";
 import { deleteApp, initializeApp, type App } from "firebase-admin/app";
 import { getDatabase, type Database as AdminDatabase } from "firebase-admin/database";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startServer, type RunningServer } from "../../src/server.js";
+import { startServer, type RunningServer } from "../../src/transport/server.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";

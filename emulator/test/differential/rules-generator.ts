@@ -3,8 +3,8 @@
  * one operation (read, set, delete, multi-path update), drawn from a small grammar so that keys,
  * values and wildcard captures collide often enough for rules to both allow and deny.
  */
-import type { Node } from "../../src/tree.js";
-import type { AuthVariable, QueryVariables } from "../../src/types.js";
+import type { Node } from "../../src/engine/tree.js";
+import type { AuthVariable, QueryVariables } from "../../src/engine/types.js";
 
 export class Random {
   private state: number;

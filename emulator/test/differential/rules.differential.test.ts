@@ -8,7 +8,7 @@ import { expect } from "chai";
 import targaryen, { type TargaryenDatabase } from "targaryen";
 import targaryenStringMethods from "targaryen/lib/parser/string-methods.js";
 import { Ruleset, RulesError } from "../../src/rules/index.js";
-import { child, getAt, type Node } from "../../src/tree.js";
+import { child, getAt, type Node } from "../../src/engine/tree.js";
 import {
   generateCase,
   generateScenario,

@@ -9,7 +9,7 @@ import {
   hasChildren,
   leafValue,
   type Node,
-} from "../../src/tree.js";
+} from "../../src/engine/tree.js";
 
 export function isServerValue(value: unknown): value is { ".sv": unknown } {
   return (

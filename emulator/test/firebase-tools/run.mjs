@@ -14,7 +14,7 @@ const specs = `${relative(root, here)}/**/*.test.ts`;
 const mocha = [
   "node_modules/.bin/mocha",
   "--import=tsx",
-  "--require test/setup.ts",
+  "--require emulator/test/setup.ts",
   "--forbid-only",
   "--timeout 60000",
   `'${specs}'`,

@@ -41,8 +41,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import type { Database } from "../../src/database.js";
-import { startServer } from "../../src/server.js";
+import type { Database } from "../../src/engine/database.js";
+import { startServer } from "../../src/transport/server.js";
 
 export interface StartOptions {
   readonly mode?: "in-process" | "child";

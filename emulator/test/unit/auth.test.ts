@@ -4,7 +4,7 @@ import {
   authenticate,
   decodeJwtClaims,
   userContextFromIdToken,
-} from "../../src/auth.js";
+} from "../../src/protocol/auth.js";
 
 function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { Database, type ListenerSink, type PushBody } from "../../src/database.js";
-import { applyQuery, parseWireQuery } from "../../src/query.js";
-import { getAt } from "../../src/tree.js";
-import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/types.js";
+import { Database, type ListenerSink, type PushBody } from "../../src/engine/database.js";
+import { applyQuery, parseWireQuery } from "../../src/engine/query.js";
+import { getAt } from "../../src/engine/tree.js";
+import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/engine/types.js";
 
 const NS = "unit";
 const alice: AuthContext = {

@@ -5,7 +5,7 @@ import {
   LatencyQueue,
   NO_FAULTS,
   parseFaultRequest,
-} from "../../src/faults.js";
+} from "../../src/engine/faults.js";
 
 describe("parseFaultRequest", () => {
   it("fills omitted faults with off and separates the one-shot dropSockets", () => {

@@ -5,8 +5,8 @@
  */
 import { expect } from "chai";
 import { onValue, ref, runTransaction, type Database } from "firebase/database";
-import { doubleBitsHex, hashNode } from "../../src/hash.js";
-import { normalize } from "../../src/tree.js";
+import { doubleBitsHex, hashNode } from "../../src/engine/hash.js";
+import { normalize } from "../../src/engine/tree.js";
 import { ValueServer, connectClient, withTimeout } from "./value-server.js";
 
 /** Values as the JSON text the server pushes, so that `-0` and arrays reach the client as such. */

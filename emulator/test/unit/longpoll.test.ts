@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import { runInNewContext } from "node:vm";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { LongPollHub, type LongPollTimings } from "../../src/longpoll.js";
-import type { Session, SessionInfo } from "../../src/session.js";
-import type { Transport } from "../../src/types.js";
+import { LongPollHub, type LongPollTimings } from "../../src/transport/longpoll.js";
+import type { Session, SessionInfo } from "../../src/protocol/session.js";
+import type { Transport } from "../../src/engine/types.js";
 
 /** A stand-in protocol session: sends a handshake like the real one and records what it gets. */
 class RecordingSession implements Session {

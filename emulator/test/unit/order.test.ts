@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { compareChildren, compareValues, nameCompare, sortedChildren } from "../../src/order.js";
-import type { Node } from "../../src/tree.js";
-import { MAX_NAME, MIN_NAME } from "../../src/types.js";
+import { compareChildren, compareValues, nameCompare, sortedChildren } from "../../src/engine/order.js";
+import type { Node } from "../../src/engine/tree.js";
+import { MAX_NAME, MIN_NAME } from "../../src/engine/types.js";
 
 /** Deterministic shuffle, so that a failing order is reproducible. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {

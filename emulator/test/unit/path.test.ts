@@ -6,7 +6,7 @@ import {
   isAncestorOrSelf,
   parsePath,
   relativePath,
-} from "../../src/path.js";
+} from "../../src/engine/path.js";
 
 describe("parsePath", function () {
   it("returns the keys without empty segments", function () {

@@ -17,7 +17,7 @@ import {
   type DataSnapshot,
   type QueryConstraint,
 } from "firebase/database";
-import { sortedChildren } from "../../src/order.js";
+import { sortedChildren } from "../../src/engine/order.js";
 import {
   InvalidQueryError,
   applyQuery,
@@ -27,9 +27,9 @@ import {
   queryKey,
   queryVariables,
   wireQueryObject,
-} from "../../src/query.js";
-import { normalize, type Node } from "../../src/tree.js";
-import type { QuerySpec } from "../../src/types.js";
+} from "../../src/engine/query.js";
+import { normalize, type Node } from "../../src/engine/tree.js";
+import type { QuerySpec } from "../../src/engine/types.js";
 import { ValueServer, connectClient, withTimeout } from "./value-server.js";
 
 /** Children ordered by `n`: e (no n) < g (a leaf) < b=1 < c=2 < d=2 < a=3 < f="x" < h={…}. */

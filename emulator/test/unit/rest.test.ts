@@ -1,10 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { Database } from "../../src/database.js";
-import { handleRest, nextPushId, type RestOptions } from "../../src/rest.js";
-import { TriggerRegistry } from "../../src/triggers.js";
-import type { Engine } from "../../src/types.js";
+import { Database } from "../../src/engine/database.js";
+import { nextPushId } from "../../src/engine/push-id.js";
+import { handleRest, type RestOptions } from "../../src/rest/index.js";
+import { TriggerRegistry } from "../../src/engine/triggers.js";
+import type { Engine } from "../../src/engine/types.js";
 
 interface Harness {
   readonly url: string;

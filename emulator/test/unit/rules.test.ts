@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Ruleset, RulesError } from "../../src/rules/index.js";
-import type { Node } from "../../src/tree.js";
-import type { AuthVariable, QueryVariables } from "../../src/types.js";
+import type { Node } from "../../src/engine/tree.js";
+import type { AuthVariable, QueryVariables } from "../../src/engine/types.js";
 import { normalise, setAt } from "../differential/tree-writes.js";
 
 const NOW = 1_700_000_000_000;

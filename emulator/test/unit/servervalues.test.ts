@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { resolveServerValues } from "../../src/servervalues.js";
-import { InvalidDataError, getAt, type Node } from "../../src/tree.js";
+import { resolveServerValues } from "../../src/engine/servervalues.js";
+import { InvalidDataError, getAt, type Node } from "../../src/engine/tree.js";
 
 const NOW = 1_700_000_000_123;
 const TIMESTAMP = { ".sv": "timestamp" };

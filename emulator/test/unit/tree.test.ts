@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { InvalidPathError } from "../../src/path.js";
+import { InvalidPathError } from "../../src/engine/path.js";
 import {
   InvalidDataError,
   MAX_DEPTH,
@@ -11,7 +11,7 @@ import {
   updateAt,
   withPriority,
   type Node,
-} from "../../src/tree.js";
+} from "../../src/engine/tree.js";
 
 function nested(depth: number, leaf: unknown): unknown {
   let value = leaf;

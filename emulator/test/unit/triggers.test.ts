@@ -10,9 +10,9 @@ import {
   onValueUpdated,
   onValueWritten,
 } from "firebase-functions/v2/database";
-import { TriggerRegistry, TriggerRegistrationError, deltaFor } from "../../src/triggers.js";
-import type { Node } from "../../src/tree.js";
-import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/types.js";
+import { TriggerRegistry, TriggerRegistrationError, deltaFor } from "../../src/engine/triggers.js";
+import type { Node } from "../../src/engine/tree.js";
+import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/engine/types.js";
 
 interface Received {
   readonly path: string;

@@ -6,54 +6,51 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { USAGE, serverOptionsFromArguments, parseArguments } from "../../src/cli.js";
+import { USAGE, UsageError, serverOptionsFromArguments } from "../../src/cli.js";
 import { connectRaw, startEmulator, uniqueNamespace, withTimeout } from "../helpers/emulator.js";
 
-describe("parseArguments", () => {
-  it("reads --name value, --name=value and bare flags", () => {
-    const flags = parseArguments([
-      "--host",
-      "0.0.0.0",
-      "--port=9001",
-      "--verbose",
-      "--rules",
-      "r.json",
-    ]);
-    expect([...flags]).to.deep.equal([
-      ["host", "0.0.0.0"],
-      ["port", "9001"],
-      ["verbose", "true"],
-      ["rules", "r.json"],
-    ]);
-  });
-});
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../lib/cli.js");
 
 describe("serverOptionsFromArguments", () => {
-  it("maps the flags firebase-tools passes and ignores unknown ones", () => {
+  it("maps the flags firebase-tools passes, as --name value and --name=value", () => {
     const options = serverOptionsFromArguments([
       "--host",
       "127.0.0.1",
-      "--port",
-      "9000",
+      "--port=9000",
       "--single_project_mode",
       "Warning",
       "--functions_emulator_host",
       "127.0.0.1",
       "--functions_emulator_port",
       "5001",
-      "--unknown_flag",
-      "value",
+      "--rules",
+      "r.json",
     ]);
     expect(options).to.deep.equal({
       host: "127.0.0.1",
       port: 9000,
       functionsEmulator: { host: "127.0.0.1", port: 5001 },
       singleProjectMode: "Warning",
+      rulesFile: "r.json",
     });
   });
 
+  it("defaults to 127.0.0.1:9000 without flags", () => {
+    expect(serverOptionsFromArguments([])).to.deep.equal({ host: "127.0.0.1", port: 9000 });
+  });
+
+  it("rejects an unknown flag, a missing value and a stray argument", () => {
+    expect(() => serverOptionsFromArguments(["--unknown_flag", "value"]))
+      .to.throw(UsageError)
+      .with.property("message")
+      .that.matches(/unknown_flag/);
+    expect(() => serverOptionsFromArguments(["--port"])).to.throw(UsageError, /port/);
+    expect(() => serverOptionsFromArguments(["9000"])).to.throw(UsageError, /9000/);
+  });
+
   it("rejects a port that is not a number", () => {
-    expect(() => serverOptionsFromArguments(["--port", "abc"])).to.throw(/port/);
+    expect(() => serverOptionsFromArguments(["--port", "abc"])).to.throw(UsageError, /port/);
+    expect(() => serverOptionsFromArguments(["--functions_emulator_port="])).to.throw(/port/);
   });
 
   it("turns fault control on with --faults or RTDB_EMULATOR_FAULTS=1, and only then", () => {
@@ -65,7 +62,7 @@ describe("serverOptionsFromArguments", () => {
       "faults",
     );
     expect(
-      serverOptionsFromArguments(["--faults=false"], { RTDB_EMULATOR_FAULTS: "1" }),
+      serverOptionsFromArguments(["--no-faults"], { RTDB_EMULATOR_FAULTS: "1" }),
     ).to.not.have.property("faults");
     expect(serverOptionsFromArguments([])).to.not.have.property("faults");
   });
@@ -73,9 +70,8 @@ describe("serverOptionsFromArguments", () => {
 
 describe("rtdb-emulator --help", () => {
   it("prints the usage and exits 0 without starting a server", () => {
-    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../lib/cli.js");
     for (const flag of ["--help", "-h"]) {
-      const result = spawnSync(process.execPath, [cli, "--port", "0", flag], {
+      const result = spawnSync(process.execPath, [CLI, "--port", "0", "--no-such-flag", flag], {
         encoding: "utf8",
         timeout: 10_000,
       });
@@ -86,12 +82,27 @@ describe("rtdb-emulator --help", () => {
   });
 });
 
+describe("rtdb-emulator with a flag firebase-tools does not pass", () => {
+  it("names the flag, prints the usage on stderr and exits 2 without starting a server", () => {
+    for (const args of [["--port", "0", "--prot", "9000"], ["--port", "0", "-x"], ["--port"]]) {
+      const result = spawnSync(process.execPath, [CLI, ...args], {
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      expect(result.status, args.join(" ")).to.equal(2);
+      expect(result.stdout, args.join(" ")).to.equal("");
+      expect(result.stderr).to.match(/^rtdb-emulator: .*(prot|-x|--port)/);
+      expect(result.stderr).to.include(USAGE);
+    }
+  });
+});
+
 describe("rtdb-emulator", () => {
   it("serves after printing its ready line, applies --rules, and exits 0 on SIGINT", async () => {
     const emulator = await startEmulator({
       mode: "child",
       rules: '{ "rules": { /* nobody */ ".read": false, ".write": false } }',
-      args: ["--single_project_mode", "Warning", "--some_future_flag", "x"],
+      args: ["--single_project_mode", "Warning"],
     });
     const child = emulator.child;
     if (child === undefined) throw new Error("no child process");

@@ -1,30 +1,14 @@
 /**
- * Cloud Functions database triggers (spec §12): firebase-tools registers them through
- * `POST /.settings/functionTriggers.json`, and after every commit the emulator posts one event per
- * changed location that a trigger's path pattern matches to the Functions emulator.
- *
- * Delivery never blocks or fails a write. Events of one trigger are posted one at a time, in commit
- * order (the Functions emulator answers once the function has run); different triggers run in parallel.
+ * What a commit means to the registered triggers: registration bundles parsed into path patterns
+ * (`{x}`, `{x=*}`, `{x=**}`, partial wildcards, namespace patterns), the concrete locations a
+ * pattern matches in a commit, and the pieces of the event payload (delta, change kind, auth).
+ * Pure: delivery lives in `triggers.ts`.
  */
-import http from "node:http";
-import { randomUUID } from "node:crypto";
 import { child, childKeys, hasChildren, leafValue, type Node } from "./tree.js";
-import type { AuthContext, CommitEvent } from "./types.js";
+import type { AuthContext } from "./types.js";
 
 export class TriggerRegistrationError extends Error {
   override name = "TriggerRegistrationError";
-}
-
-export interface FunctionsEmulatorAddress {
-  readonly host: string;
-  readonly port: number;
-}
-
-export interface TriggerRegistryOptions {
-  /** Where the Functions emulator listens (`--functions_emulator_host/port`). No delivery without it. */
-  readonly functionsEmulator?: FunctionsEmulatorAddress;
-  /** Where delivery failures are reported; stderr by default. */
-  readonly logError?: (message: string) => void;
 }
 
 type ChangeKind = "created" | "updated" | "deleted";
@@ -37,7 +21,7 @@ type PatternSegment =
   /** Zero or more keys. */
   | { readonly type: "multi"; readonly capture?: string };
 
-interface Trigger {
+export interface Trigger {
   readonly name: string;
   /** `name` without the `-<generation>` suffix firebase-tools bumps on every reload (§12.1). */
   readonly family: string;
@@ -52,7 +36,7 @@ interface Trigger {
 }
 
 /** One concrete location a trigger pattern matched, with its data on both sides of the commit. */
-interface MatchedLocation {
+export interface MatchedLocation {
   readonly path: readonly string[];
   readonly params: Readonly<Record<string, string>>;
   readonly before: Node;
@@ -61,7 +45,6 @@ interface MatchedLocation {
 
 const DEFAULT_NAMESPACE = "fake-server";
 const DEFAULT_REGION = "us-central1";
-const DELIVERY_TIMEOUT_MS = 10 * 60 * 1000;
 
 const V2_EVENT_PREFIX = "google.firebase.database.ref.v1.";
 const V1_EVENT_PREFIX = "providers/google.firebase.database/eventTypes/ref.";
@@ -130,7 +113,7 @@ function requireString(bundle: Record<string, unknown>, field: string): string {
   return value;
 }
 
-function parseTrigger(namespace: string | undefined, bundle: unknown): Trigger {
+export function parseTrigger(namespace: string | undefined, bundle: unknown): Trigger {
   if (!isRecord(bundle)) throw new TriggerRegistrationError("Trigger bundle must be a JSON object");
   const name = requireString(bundle, "name");
   const path = requireString(bundle, "path");
@@ -189,7 +172,7 @@ function unionKeys(before: Node, after: Node): string[] {
  * The value a function sees: priorities stripped, no array conversion. (Not tree.plainValue, whose
  * plain assignment would drop a `__proto__` key.)
  */
-function payloadValue(node: Node): unknown {
+export function payloadValue(node: Node): unknown {
   if (!hasChildren(node)) return leafValue(node);
   const out: Record<string, unknown> = {};
   for (const key of childKeys(node)) defineKey(out, key, payloadValue(node[key] ?? null));
@@ -207,7 +190,7 @@ function plainEqual(left: unknown, right: unknown): boolean {
 }
 
 /** Changed as a function sees it: priorities are not part of the payload, so they do not count. */
-function valueChanged(before: Node, after: Node): boolean {
+export function valueChanged(before: Node, after: Node): boolean {
   return before !== after && !plainEqual(payloadValue(before), payloadValue(after));
 }
 
@@ -262,7 +245,7 @@ function multiSegmentLocations(
  * Every location the pattern matches over before ∪ after where the data may differ. Subtrees that
  * are the same object on both sides are skipped: a commit rebuilds only the nodes along its paths.
  */
-function matchLocations(
+export function matchLocations(
   pattern: readonly PatternSegment[],
   index: number,
   path: readonly string[],
@@ -379,183 +362,20 @@ function defineKey(target: Record<string, unknown>, key: string, value: unknown)
   });
 }
 
-function classify(before: Node, after: Node): ChangeKind {
+export function classify(before: Node, after: Node): ChangeKind {
   if (before === null) return "created";
   if (after === null) return "deleted";
   return "updated";
 }
 
-function v2AuthFields(auth: AuthContext): Record<string, string> {
+export function v2AuthFields(auth: AuthContext): Record<string, string> {
   if (auth.admin) return { authtype: "admin" };
   if (auth.variable === null) return { authtype: "unauthenticated" };
   return { authtype: "app_user", authid: auth.variable.uid };
 }
 
-function v1Auth(auth: AuthContext): Record<string, unknown> {
+export function v1Auth(auth: AuthContext): Record<string, unknown> {
   if (auth.admin) return { admin: true };
   if (auth.variable === null) return { admin: false };
   return { admin: false, variable: auth.variable };
-}
-
-interface Delivery {
-  readonly trigger: Trigger;
-  readonly body: string;
-}
-
-export class TriggerRegistry {
-  private readonly triggers = new Map<string, Trigger>();
-  private readonly queues = new Map<string, Promise<void>>();
-  private readonly agent = new http.Agent({ keepAlive: true });
-  private readonly functionsEmulator: FunctionsEmulatorAddress | undefined;
-  private readonly logError: (message: string) => void;
-
-  constructor(options: TriggerRegistryOptions = {}) {
-    this.functionsEmulator = options.functionsEmulator;
-    this.logError = options.logError ?? ((message) => process.stderr.write(`${message}\n`));
-  }
-
-  /**
-   * Registers a bundle from `POST /.settings/functionTriggers.json`. `namespace` is the `?ns=` of a
-   * v1 registration; v2 bundles carry `namespacePattern`. A bundle replaces an earlier generation
-   * of the same function. Throws TriggerRegistrationError for malformed bundles.
-   */
-  register(namespace: string | undefined, bundle: unknown): void {
-    const trigger = parseTrigger(namespace, bundle);
-    for (const [name, existing] of this.triggers) {
-      if (existing.family === trigger.family) this.triggers.delete(name);
-    }
-    this.triggers.set(trigger.name, trigger);
-  }
-
-  /** Names of the registered triggers. */
-  names(): string[] {
-    return [...this.triggers.keys()];
-  }
-
-  /** Queues the events a commit produces. Never throws: a trigger must not fail a write. */
-  handleCommit(event: CommitEvent): void {
-    if (!event.fireTriggers || this.triggers.size === 0) return;
-    try {
-      const time = new Date().toISOString();
-      for (const trigger of this.triggers.values()) {
-        if (!trigger.matchesNamespace(event.namespace)) continue;
-        const locations: MatchedLocation[] = [];
-        matchLocations(trigger.pattern, 0, [], {}, event.before, event.after, locations);
-        for (const location of locations) {
-          if (!valueChanged(location.before, location.after)) continue;
-          const change = classify(location.before, location.after);
-          if (trigger.kind !== "written" && trigger.kind !== change) continue;
-          this.enqueue({ trigger, body: this.payload(trigger, event, location, time) });
-        }
-      }
-    } catch (error) {
-      this.logError(`Database triggers: could not process a commit: ${String(error)}`);
-    }
-  }
-
-  /** Resolves once every queued delivery has been attempted. */
-  async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all(this.queues.values());
-  }
-
-  /** Closes idle keep-alive connections to the Functions emulator. */
-  close(): void {
-    this.agent.destroy();
-  }
-
-  private payload(
-    trigger: Trigger,
-    event: CommitEvent,
-    location: MatchedLocation,
-    time: string,
-  ): string {
-    const ref = location.path.join("/");
-    const before = payloadValue(location.before);
-    const data = { data: before, delta: deltaFor(before, payloadValue(location.after)) };
-    if (trigger.cloudEvent) {
-      return JSON.stringify({
-        specversion: "1.0",
-        id: randomUUID(),
-        source: `//firebasedatabase.googleapis.com/projects/_/locations/${trigger.region}/instances/${event.namespace}`,
-        type: trigger.eventType,
-        time,
-        subject: `refs/${ref}`,
-        firebasedatabasehost: "firebaseio.com",
-        instance: event.namespace,
-        ref,
-        location: trigger.region,
-        ...v2AuthFields(event.auth),
-        data: {
-          "@type": "type.googleapis.com/google.events.firebase.database.v1.ReferenceEventData",
-          ...data,
-        },
-      });
-    }
-    return JSON.stringify({
-      eventId: randomUUID(),
-      timestamp: time,
-      eventType: trigger.eventType,
-      resource: `projects/_/instances/${event.namespace}/refs/${ref}`,
-      params: location.params,
-      auth: v1Auth(event.auth),
-      data,
-    });
-  }
-
-  private enqueue(delivery: Delivery): void {
-    const target = this.functionsEmulator;
-    if (target === undefined) return;
-    const key = delivery.trigger.name;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.post(target, delivery));
-    this.queues.set(key, next);
-    void next.then(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
-    });
-  }
-
-  /** Posts one event; resolves (never rejects) once the Functions emulator has answered or failed. */
-  private post(target: FunctionsEmulatorAddress, { trigger, body }: Delivery): Promise<void> {
-    const path = `/functions/projects/${encodeURIComponent(trigger.projectId)}/triggers/${encodeURIComponent(trigger.key)}`;
-    return new Promise((resolve) => {
-      let reported = false;
-      const fail = (reason: string): void => {
-        if (!reported) this.logError(`Database trigger ${trigger.key}: delivery failed: ${reason}`);
-        reported = true;
-        resolve();
-      };
-      const request = http.request(
-        {
-          host: target.host,
-          port: target.port,
-          method: "POST",
-          path,
-          agent: this.agent,
-          timeout: DELIVERY_TIMEOUT_MS,
-          headers: {
-            "Content-Type": "application/json",
-            "Content-Length": Buffer.byteLength(body),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("error", (error) => {
-            fail(error.message);
-          });
-          response.on("end", () => {
-            const status = response.statusCode ?? 0;
-            // 204: the Functions emulator has background triggers disabled; that is not a failure.
-            if (status >= 200 && status < 300) resolve();
-            else fail(`HTTP ${status} ${Buffer.concat(chunks).toString("utf8").slice(0, 500)}`);
-          });
-        },
-      );
-      request.on("timeout", () => request.destroy(new Error("timed out")));
-      request.on("error", (error) => {
-        fail(error.message);
-      });
-      request.end(body);
-    });
-  }
 }

@@ -4,7 +4,7 @@
  * token already past its `exp` is accepted (test tokens are routinely "expired in 1970"); one that
  * expires while a connection uses it is revoked then (`expiresAtMs`), as production does.
  */
-import { ADMIN, UNAUTHENTICATED, type AuthContext, type AuthVariable } from "./types.js";
+import { ADMIN, UNAUTHENTICATED, type AuthContext, type AuthVariable } from "../engine/types.js";
 
 export type Claims = Readonly<Record<string, unknown>>;
 

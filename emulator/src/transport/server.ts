@@ -6,11 +6,12 @@ import { readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { Database } from "./database.js";
-import { FAULTS_PATH, Faults, handleFaultRequest } from "./faults.js";
+import { Database } from "../engine/database.js";
+import { Faults } from "../engine/faults.js";
+import { FAULTS_PATH, handleFaultRequest } from "./fault-control.js";
 import { closeLongPolls, handleLongPoll } from "./longpoll.js";
-import { handleRest } from "./rest.js";
-import { TriggerRegistry, type FunctionsEmulatorAddress } from "./triggers.js";
+import { handleRest } from "../rest/index.js";
+import { TriggerRegistry, type FunctionsEmulatorAddress } from "../engine/triggers.js";
 import { serveWebSocket } from "./websocket.js";
 
 /** The namespace of a request without `ns` (firebase-tools `DEFAULT_DATABASE_EMULATOR_NAMESPACE`). */

@@ -8,10 +8,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { authenticate } from "./auth.js";
-import { LatencyQueue } from "./faults.js";
-import type { Database, ListenerHandle, PushBody } from "./database.js";
-import { formatPath, isAncestorOrSelf, parsePath } from "./path.js";
-import { parseWireQuery } from "./query.js";
+import { LatencyQueue } from "../engine/faults.js";
+import type { Database, ListenerHandle, PushBody } from "../engine/database.js";
+import { formatPath, isAncestorOrSelf, parsePath } from "../engine/path.js";
+import { parseWireQuery } from "../engine/query.js";
 import {
   UNAUTHENTICATED,
   type AuthContext,
@@ -19,7 +19,7 @@ import {
   type Transport,
   type WriteRequest,
   type WriteResult,
-} from "./types.js";
+} from "../engine/types.js";
 
 export interface SessionInfo {
   /** The namespace from the connection URL's `ns` (default `fake-server`). */

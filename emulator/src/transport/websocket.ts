@@ -3,10 +3,10 @@
  * messages, and a `Transport` that feeds a protocol session.
  */
 import type { RawData, WebSocket } from "ws";
-import type { Database } from "./database.js";
+import type { Database } from "../engine/database.js";
 import { adoptUpgradeSocket } from "./longpoll.js";
-import { createSession } from "./session.js";
-import type { Transport } from "./types.js";
+import { createSession } from "../protocol/session.js";
+import type { Transport } from "../engine/types.js";
 
 /** The client's own chunk size; larger messages travel as a count frame plus chunks. */
 export const MAX_FRAME_CHARS = 16384;

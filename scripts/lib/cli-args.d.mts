@@ -1,0 +1,16 @@
+import type { ParseArgsConfig } from "node:util";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export interface ParsedCommandLine {
+  readonly values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  readonly positionals: string[];
+}
+
+export function parseCommandLine(config: {
+  readonly name: string;
+  readonly usage: string;
+  readonly options?: Options;
+  readonly allowPositionals?: boolean;
+  readonly args?: readonly string[];
+}): ParsedCommandLine;
