@@ -19,6 +19,8 @@ function applyDisplayPreferences(): void {
 async function main(root: HTMLElement): Promise<void> {
   applyDisplayPreferences();
   const firebase = await connectFirebase();
+  // lit-html renders after what a container holds: the "Loading…" line goes first.
+  root.replaceChildren();
   let app: AppHandle | undefined;
   let mountedKey: string | undefined;
   let pendingNotice: string | undefined;
@@ -59,6 +61,7 @@ const root = document.getElementById("root");
 if (root !== null) {
   main(root).catch((error: unknown) => {
     console.error(error);
+    root.replaceChildren();
     render(
       html`<main class="signin-page">
         <div class="signin" data-testid="startup-error" role="alert">

@@ -4,7 +4,6 @@
  */
 import {
   onDisconnect,
-  onValue,
   push,
   ref,
   serverTimestamp,
@@ -22,6 +21,7 @@ import {
   presencePath,
 } from "@lifeline/model";
 import type { Session } from "./auth.js";
+import { watchConnection } from "./database.js";
 
 export async function acknowledge(
   db: Database,
@@ -169,8 +169,8 @@ export function publishPresence(
   const heartbeat = setInterval(() => {
     if (connected && !stopped) void write();
   }, PRESENCE.heartbeatMs);
-  const unsubscribe = onValue(ref(db, ".info/connected"), (snapshot) => {
-    connected = snapshot.val() === true;
+  const unsubscribe = watchConnection(db, (next) => {
+    connected = next;
     if (!connected) return;
     // Arm onDisconnect first: once the server holds it, a dropped connection is always visible.
     onDisconnect(node)
