@@ -2,14 +2,7 @@
  * Every write the page makes: the rules judge each one (`logic/permissions.ts` mirrors them so a
  * control is offered only when its write will be accepted). Presence is written here too.
  */
-import {
-  onDisconnect,
-  push,
-  ref,
-  serverTimestamp,
-  set,
-  type Database,
-} from "firebase/database";
+import { onDisconnect, push, ref, serverTimestamp, set, type Database } from "firebase/database";
 import {
   alertAckPath,
   alertOutcomePath,
