@@ -109,7 +109,17 @@ export function mountApp(
     const top = banner(derived);
     document.title = documentTitle(top);
     scroll.before();
+    const focused = document.activeElement;
     render(shellView(state, derived, top, intents), root);
+    // Keyed rows keep their elements, but moving a focused row (a call rising in the list)
+    // takes the focus away from it: give it back, so live updates never move a keyboard user.
+    if (
+      focused instanceof HTMLElement &&
+      focused !== document.activeElement &&
+      focused.isConnected
+    ) {
+      focused.focus({ preventScroll: true });
+    }
     scroll.after();
     for (const run of afterRender.splice(0)) run();
   }
