@@ -3,9 +3,10 @@
  * the member the token's claims name, mounting it again whenever the member, tenant or role changes.
  */
 import "./styles.css";
-import { Backend, type SessionState } from "./firebase.js";
-import { h } from "./dom.js";
-import { mountApp, type AppHandle } from "./views/app.js";
+import { html, render } from "lit-html";
+import { mountApp, type AppHandle } from "./app/mount.js";
+import { connectFirebase } from "./firebase/app.js";
+import { onSession, signOut, type SessionState } from "./firebase/auth.js";
 import { mountNoMembership, mountSignIn } from "./views/signin.js";
 
 function applyDisplayPreferences(): void {
@@ -17,7 +18,9 @@ function applyDisplayPreferences(): void {
 
 async function main(root: HTMLElement): Promise<void> {
   applyDisplayPreferences();
-  const backend = await Backend.connect();
+  const firebase = await connectFirebase();
+  // lit-html renders after what a container holds: the "Loading…" line goes first.
+  root.replaceChildren();
   let app: AppHandle | undefined;
   let mountedKey: string | undefined;
   let pendingNotice: string | undefined;
@@ -36,42 +39,38 @@ async function main(root: HTMLElement): Promise<void> {
       await app?.unmount();
       app = undefined;
       if (state.kind === "signedOut") {
-        mountSignIn(root, backend, pendingNotice);
+        mountSignIn(root, firebase, pendingNotice);
         pendingNotice = undefined;
       } else if (state.kind === "noMembership") {
-        mountNoMembership(root, backend, state.email);
+        mountNoMembership(root, firebase, state.email);
       } else {
-        app = mountApp(root, backend, state.session, {
+        app = mountApp(root, firebase, state.session, {
           onSessionLost: (message) => {
             pendingNotice = message;
-            void backend.signOut();
+            void signOut(firebase.auth);
           },
         });
       }
     });
   }
 
-  backend.onSession((state) => {
-    show(state);
-  });
+  onSession(firebase.auth, show);
 }
 
 const root = document.getElementById("root");
 if (root !== null) {
   main(root).catch((error: unknown) => {
     console.error(error);
-    root.replaceChildren(
-      h(
-        "main",
-        { className: "signin-page" },
-        h(
-          "div",
-          { className: "signin", testId: "startup-error", attrs: { role: "alert" } },
-          h("h1", {}, "Lifeline"),
-          h("p", {}, "The dashboard could not start: "),
-          h("p", { className: "reason" }, error instanceof Error ? error.message : String(error)),
-        ),
-      ),
+    root.replaceChildren();
+    render(
+      html`<main class="signin-page">
+        <div class="signin" data-testid="startup-error" role="alert">
+          <h1>Lifeline</h1>
+          <p>The dashboard could not start: </p>
+          <p class="reason">${error instanceof Error ? error.message : String(error)}</p>
+        </div>
+      </main>`,
+      root,
     );
   });
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Alert, InboxItem } from "@lifeline/model";
+import type { Alert } from "@lifeline/model";
 import { alertFromInbox, escalationLabel, sortAlerts } from "../src/logic/alerts.js";
-import { anAlert } from "./fixtures.js";
+import { anAlert, anInboxItem } from "./fixtures.js";
 
 describe("sortAlerts", () => {
   it("returns open alerts first, then by severity, then newest first", () => {
@@ -21,15 +21,7 @@ describe("sortAlerts", () => {
 });
 
 describe("alertFromInbox", () => {
-  const item: InboxItem = {
-    tenantId: "t1",
-    kind: "urgency",
-    severity: "critical",
-    title: "Critical call",
-    at: 10,
-    status: "open",
-    callId: "c1",
-  };
+  const item = anInboxItem({ callId: "c1" });
 
   it("returns the inbox copy without a level when the record is not readable", () => {
     const view = alertFromInbox("a1", item);

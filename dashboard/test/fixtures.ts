@@ -1,5 +1,5 @@
 /** Builders for the model values the view-logic tests need; each test states only what matters. */
-import type { Call } from "@lifeline/model";
+import type { Alert, Call, InboxItem } from "@lifeline/model";
 import type { AlertView } from "../src/logic/alerts.js";
 import type { CallEntry } from "../src/logic/calls.js";
 
@@ -34,6 +34,30 @@ export function anAlert(id: string, overrides: Partial<AlertView> = {}): AlertVi
     status: "open",
     level: 0,
     acks: {},
+    ...overrides,
+  };
+}
+
+export function anAlertRecord(overrides: Partial<Alert> = {}): Alert {
+  return {
+    kind: "urgency",
+    severity: "critical",
+    title: "Critical call",
+    at: 1000,
+    status: "open",
+    level: 0,
+    ...overrides,
+  };
+}
+
+export function anInboxItem(overrides: Partial<InboxItem> = {}): InboxItem {
+  return {
+    tenantId: "t1",
+    kind: "urgency",
+    severity: "critical",
+    title: "Critical call",
+    at: 10,
+    status: "open",
     ...overrides,
   };
 }

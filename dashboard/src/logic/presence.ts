@@ -4,7 +4,7 @@
  * to sleep never ran its onDisconnect, and its record says "online" for good. Pure.
  */
 import { PRESENCE } from "@lifeline/model";
-import type { PresenceRecord } from "../firebase.js";
+import type { PresenceRecord } from "../firebase/database.js";
 
 export type Liveness = "online" | "away" | "offline";
 

@@ -3,176 +3,125 @@
  * database keeps only what dashboards follow). Pages load on demand; a row opens the archived
  * transcript. Read-only: nothing here writes.
  *
- * Test hooks: history-view (the region), history-row (data-call-id), history-empty, history-more,
+ * Hooks: history-view (the region), history-row (data-call-id), history-empty, history-more,
  * history-error, history-detail (data-call-id) with the archived transcript.
  */
-import type { Backend, Session } from "../firebase.js";
-import { h } from "../dom.js";
+import { html, nothing, type TemplateResult } from "lit-html";
+import { repeat } from "lit-html/directives/repeat.js";
 import { callDuration, mediumLabel, ownerLabel, statusLabel } from "../logic/calls.js";
 import { formatClock, formatDateTime, formatDuration } from "../logic/format.js";
-import type { HistoryItem } from "../logic/history.js";
+import type { ArchivedCallResponse, HistoryItem } from "../logic/history.js";
 import { orderMessages, roleLabel } from "../logic/transcript.js";
+import type { AppState, HistoryState } from "../state/app-state.js";
+import type { Intents } from "../app/intents.js";
 
-export interface HistoryHandle {
-  /** Loads the first page the first time the view is shown. */
-  show(): void;
-  hide(): void;
+function historyRow(item: HistoryItem, intents: Intents): TemplateResult {
+  const { call } = item;
+  return html`<li>
+    <button
+      type="button"
+      class="history-row urgency-${call.urgency}"
+      data-testid="history-row"
+      data-call-id=${item.id}
+      @click=${() => {
+        intents.openArchived(item.id);
+      }}
+    >
+      <span class="badge urgency-${call.urgency}">${call.urgency.toUpperCase()}</span>
+      <span>${formatDateTime(call.startedAt)}</span>
+      <span>${call.phone}</span>
+      <span>${mediumLabel(call.medium)} · ${statusLabel(call)}</span>
+      <span>${formatDuration(callDuration(call, item.archivedAt))}</span>
+      <span class="snippet">${call.lastSnippet}</span>
+    </button>
+  </li>`;
 }
 
-export function mountHistory(
-  region: HTMLElement,
-  backend: Backend,
-  session: Session,
-  onError: (message: string) => void,
-): HistoryHandle {
-  let loaded = false;
-  let loading = false;
-  let nextCursor: string | undefined;
-  let active = true;
-  const items: HistoryItem[] = [];
+function archivedTranscript(archived: ArchivedCallResponse, uid: string): TemplateResult {
+  const { call, messages } = archived;
+  const names = new Map<string, string>();
+  if (call.owner.kind === "human") names.set(call.owner.uid, call.owner.name);
+  const ordered = orderMessages(messages.map((message, index) => ({ id: String(index), message })));
+  return html`<h3>${call.phone} · ${formatDateTime(call.startedAt)}</h3>
+    <p class="meta"
+      >${statusLabel(call)} · ${call.urgency} · last owner: ${ownerLabel(call.owner, uid)}</p
+    >
+    <ol class="transcript">
+      ${ordered.map(
+        ({ message }) =>
+          html`<li class="message role-${message.role}" data-role=${message.role}>
+            <span class="from">${roleLabel(message, names)}<time>${formatClock(message.at)}</time></span>
+            <p class="text">${message.text}</p>
+          </li>`,
+      )}
+      ${
+        messages.length === 0
+          ? html`<li class="empty">No messages were archived for this call.</li>`
+          : nothing
+      }
+    </ol>`;
+}
 
-  const list = h("ul", { className: "history-list", attrs: { "aria-label": "Ended calls" } });
-  const more = h(
-    "button",
-    {
-      testId: "history-more",
-      attrs: { type: "button", hidden: true },
-      on: { click: () => void load() },
-    },
-    "Load more",
-  );
-  const errorLine = h("p", {
-    className: "reason",
-    testId: "history-error",
-    attrs: { hidden: true },
-  });
-  const detail = h("section", {
-    className: "history-detail",
-    testId: "history-detail",
-    attrs: { "aria-label": "Archived transcript", hidden: true },
-  });
-  region.replaceChildren(
-    h("h2", {}, "History of ended calls"),
-    h("div", { className: "history-columns" }, h("div", {}, list, more, errorLine), detail),
-  );
-
-  function renderList(): void {
-    list.replaceChildren(
-      ...items.map((item) =>
-        h(
-          "li",
-          {},
-          h(
-            "button",
-            {
-              className: `history-row urgency-${item.call.urgency}`,
-              testId: "history-row",
-              data: { callId: item.id, focusKey: `history-${item.id}` },
-              attrs: { type: "button" },
-              on: { click: () => void open(item.id) },
-            },
-            h(
-              "span",
-              { className: `badge urgency-${item.call.urgency}` },
-              item.call.urgency.toUpperCase(),
-            ),
-            h("span", {}, formatDateTime(item.call.startedAt)),
-            h("span", {}, item.call.phone),
-            h("span", {}, `${mediumLabel(item.call.medium)} · ${statusLabel(item.call)}`),
-            h("span", {}, formatDuration(callDuration(item.call, item.archivedAt))),
-            h("span", { className: "snippet" }, item.call.lastSnippet),
-          ),
-        ),
-      ),
-    );
-    if (items.length === 0) {
-      list.replaceChildren(
-        loaded
-          ? h("li", { className: "empty", testId: "history-empty" }, "No ended calls yet.")
-          : h("li", { className: "empty" }, loading ? "Loading…" : ""),
-      );
+function detailView(history: HistoryState, uid: string): TemplateResult {
+  const detail = history.detail;
+  return html`<section
+    class="history-detail"
+    data-testid="history-detail"
+    aria-label="Archived transcript"
+    data-call-id=${detail?.kind === "loaded" ? detail.callId : nothing}
+    ?hidden=${detail === undefined}
+  >
+    ${
+      detail === undefined
+        ? nothing
+        : detail.kind === "loading"
+          ? html`<p>Loading…</p>`
+          : detail.kind === "error"
+            ? html`<p class="reason">Transcript could not be loaded: ${detail.message}</p>`
+            : archivedTranscript(detail.archived, uid)
     }
-    more.hidden = nextCursor === undefined;
-    more.disabled = loading;
-  }
+  </section>`;
+}
 
-  async function load(): Promise<void> {
-    if (loading) return;
-    loading = true;
-    errorLine.hidden = true;
-    renderList();
-    try {
-      const page = await backend.historyPage(session.tenant, loaded ? nextCursor : undefined);
-      if (!active) return;
-      items.push(...page.items);
-      nextCursor = page.nextCursor;
-      loaded = true;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      errorLine.textContent = `History could not be loaded: ${message}`;
-      errorLine.hidden = false;
-      onError(`History could not be loaded: ${message}`);
-    } finally {
-      loading = false;
-      renderList();
-    }
-  }
-
-  async function open(callId: string): Promise<void> {
-    detail.hidden = false;
-    detail.replaceChildren(h("p", {}, "Loading…"));
-    try {
-      const archived = await backend.archivedCall(session.tenant, callId);
-      if (!active) return;
-      const names = new Map<string, string>();
-      if (archived.call.owner.kind === "human")
-        names.set(archived.call.owner.uid, archived.call.owner.name);
-      detail.dataset.callId = callId;
-      detail.replaceChildren(
-        h("h3", {}, `${archived.call.phone} · ${formatDateTime(archived.call.startedAt)}`),
-        h(
-          "p",
-          { className: "meta" },
-          `${statusLabel(archived.call)} · ${archived.call.urgency} · last owner: ${ownerLabel(archived.call.owner, session.uid)}`,
-        ),
-        h(
-          "ol",
-          { className: "transcript" },
-          ...orderMessages(
-            archived.messages.map((message, index) => ({ id: String(index), message })),
-          ).map(({ message }) =>
-            h(
-              "li",
-              { className: `message role-${message.role}`, data: { role: message.role } },
-              h(
-                "span",
-                { className: "from" },
-                roleLabel(message, names),
-                h("time", {}, formatClock(message.at)),
-              ),
-              h("p", { className: "text" }, message.text),
-            ),
-          ),
-          archived.messages.length === 0
-            ? h("li", { className: "empty" }, "No messages were archived for this call.")
-            : null,
-        ),
-      );
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      detail.replaceChildren(
-        h("p", { className: "reason" }, `Transcript could not be loaded: ${message}`),
-      );
-    }
-  }
-
-  return {
-    show() {
-      active = true;
-      if (!loaded) void load();
-    },
-    hide() {
-      active = false;
-    },
-  };
+export function historyView(state: AppState, intents: Intents): TemplateResult {
+  const history = state.history;
+  const { items, loaded, loading } = history;
+  return html`<section
+    class="history"
+    data-testid="history-view"
+    aria-label="History of ended calls"
+    ?hidden=${state.view !== "history"}
+  >
+    <h2>History of ended calls</h2>
+    <div class="history-columns">
+      <div>
+        <ul class="history-list" aria-label="Ended calls">
+          ${
+            items.length > 0
+              ? repeat(
+                  items,
+                  (item) => item.id,
+                  (item) => historyRow(item, intents),
+                )
+              : loaded
+                ? html`<li class="empty" data-testid="history-empty">No ended calls yet.</li>`
+                : html`<li class="empty">${loading ? "Loading…" : ""}</li>`
+          }
+        </ul>
+        <button
+          type="button"
+          data-testid="history-more"
+          ?hidden=${history.nextCursor === undefined}
+          ?disabled=${loading}
+          @click=${() => {
+            intents.loadHistory();
+          }}
+        >Load more</button>
+        <p class="reason" data-testid="history-error" ?hidden=${history.error === undefined}
+          >${history.error ?? ""}</p
+        >
+      </div>
+      ${detailView(history, state.session.uid)}
+    </div>
+  </section>`;
 }

@@ -5,8 +5,11 @@
  * Test hooks: signin-form, signin-email, signin-password, signin-submit, signin-error,
  * signin-notice (why the previous session ended), no-membership, no-membership-sign-out.
  */
-import type { Backend } from "../firebase.js";
-import { h } from "../dom.js";
+import { html, nothing, render } from "lit-html";
+import { ref } from "lit-html/directives/ref.js";
+import type { Firebase } from "../firebase/app.js";
+import { signIn, signOut } from "../firebase/auth.js";
+import { focusWhenPlaced } from "./parts.js";
 
 function authErrorText(error: unknown): string {
   const code =
@@ -28,94 +31,94 @@ function authErrorText(error: unknown): string {
   }
 }
 
-export function mountSignIn(root: HTMLElement, backend: Backend, notice?: string): void {
-  const email = h("input", {
-    testId: "signin-email",
-    attrs: { type: "email", name: "email", autocomplete: "username", required: true },
-  });
-  const password = h("input", {
-    testId: "signin-password",
-    attrs: { type: "password", name: "password", autocomplete: "current-password", required: true },
-  });
-  const submit = h(
-    "button",
-    { testId: "signin-submit", className: "primary", attrs: { type: "submit" } },
-    "Sign in",
-  );
-  const errorLine = h("p", {
-    className: "reason",
-    testId: "signin-error",
-    attrs: { role: "alert", hidden: true },
-  });
-  const form = h(
-    "form",
-    {
-      className: "signin",
-      testId: "signin-form",
-      on: {
-        submit: (event) => {
-          event.preventDefault();
-          submit.disabled = true;
-          errorLine.hidden = true;
-          backend.signIn(email.value.trim(), password.value).catch((error: unknown) => {
-            errorLine.textContent = authErrorText(error);
-            errorLine.hidden = false;
-            submit.disabled = false;
-            password.select();
-          });
-        },
-      },
-    },
-    h("h1", {}, "Lifeline"),
-    h("p", { className: "tagline" }, "Live supervision of AI-answered calls"),
-    notice === undefined
-      ? null
-      : h(
-          "div",
-          { className: "notice", attrs: { role: "alert" } },
-          h("strong", { className: "notice-title" }, "You were signed out"),
-          h("p", { testId: "signin-notice" }, notice),
-        ),
-    h("label", {}, "Email", email),
-    h("label", {}, "Password", password),
-    submit,
-    errorLine,
-    backend.usesEmulators
-      ? h(
-          "p",
-          { className: "hint" },
-          "Local emulators: sign in with a demo account printed by npm start.",
-        )
-      : null,
-  );
-  root.replaceChildren(h("main", { className: "signin-page" }, form));
-  email.focus();
+export function mountSignIn(root: HTMLElement, firebase: Firebase, notice?: string): void {
+  let error: string | undefined;
+  let busy = false;
+
+  function submit(event: Event): void {
+    event.preventDefault();
+    const form = event.currentTarget;
+    if (!(form instanceof HTMLFormElement)) return;
+    const field = (name: string) =>
+      form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.value ?? "";
+    const email = field("email").trim();
+    const password = field("password");
+    busy = true;
+    error = undefined;
+    draw();
+    signIn(firebase.auth, email, password).catch((failure: unknown) => {
+      error = authErrorText(failure);
+      busy = false;
+      draw();
+      form.querySelector<HTMLInputElement>('input[name="password"]')?.select();
+    });
+  }
+
+  function draw(): void {
+    render(
+      html`<main class="signin-page">
+        <form class="signin" data-testid="signin-form" @submit=${submit}>
+          <h1>Lifeline</h1>
+          <p class="tagline">Live supervision of AI-answered calls</p>
+          ${
+            notice === undefined
+              ? nothing
+              : html`<div class="notice" role="alert">
+                <strong class="notice-title">You were signed out</strong>
+                <p data-testid="signin-notice">${notice}</p>
+              </div>`
+          }
+          <label
+            >Email<input
+              data-testid="signin-email"
+              type="email"
+              name="email"
+              autocomplete="username"
+              required
+              ${ref(focusWhenPlaced)}
+          /></label>
+          <label
+            >Password<input
+              data-testid="signin-password"
+              type="password"
+              name="password"
+              autocomplete="current-password"
+              required
+          /></label>
+          <button type="submit" class="primary" data-testid="signin-submit" ?disabled=${busy}
+            >Sign in</button
+          >
+          <p class="reason" data-testid="signin-error" role="alert" ?hidden=${error === undefined}
+            >${error ?? ""}</p
+          >
+          ${
+            firebase.usesEmulators
+              ? html`<p class="hint">
+                Local emulators: sign in with a demo account printed by npm start.
+              </p>`
+              : nothing
+          }
+        </form>
+      </main>`,
+      root,
+    );
+  }
+  draw();
 }
 
-export function mountNoMembership(root: HTMLElement, backend: Backend, email: string): void {
-  root.replaceChildren(
-    h(
-      "main",
-      { className: "signin-page" },
-      h(
-        "div",
-        { className: "signin", testId: "no-membership" },
-        h("h1", {}, "Lifeline"),
-        h(
-          "p",
-          {},
-          `${email} is signed in but is not a member of any tenant. Ask an admin to add you.`,
-        ),
-        h(
-          "button",
-          {
-            testId: "no-membership-sign-out",
-            attrs: { type: "button" },
-            on: { click: () => void backend.signOut() },
-          },
-          "Sign out",
-        ),
-      ),
-    ),
+export function mountNoMembership(root: HTMLElement, firebase: Firebase, email: string): void {
+  render(
+    html`<main class="signin-page">
+      <div class="signin" data-testid="no-membership">
+        <h1>Lifeline</h1>
+        <p>${email} is signed in but is not a member of any tenant. Ask an admin to add you.</p>
+        <button
+          type="button"
+          data-testid="no-membership-sign-out"
+          @click=${() => void signOut(firebase.auth)}
+        >Sign out</button>
+      </div>
+    </main>`,
+    root,
   );
 }

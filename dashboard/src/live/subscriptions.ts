@@ -1,0 +1,320 @@
+/**
+ * Every listener the signed-in page holds, started here and stopped by one `dispose`: database
+ * watchers (what the member's role may read, per assigned subject, per inbox alert, for the
+ * selected call), the presence heartbeat, the page's visibility and the clock tick. What they
+ * deliver goes into the store; a listener the server cancels goes to `onDenied`.
+ */
+import { CAPABILITIES } from "@lifeline/model";
+import type { Firebase } from "../firebase/app.js";
+import { publishPresence, type PresencePublisher } from "../firebase/actions.js";
+import {
+  watchAlert,
+  watchAlertFeed,
+  watchConnection,
+  watchInbox,
+  watchMember,
+  watchOutbox,
+  watchPresence,
+  watchRevocation,
+  watchServerTimeOffset,
+  watchSubject,
+  watchSubjectCalls,
+  watchSubjects,
+  watchTenantCalls,
+  watchTranscript,
+  type OnDenied,
+  type Unsubscribe,
+} from "../firebase/database.js";
+import type { AppState } from "../state/app-state.js";
+import { onConnectionChange, settleAway } from "../state/selectors.js";
+import type { Patch, Store } from "../state/store.js";
+
+/** Relative times ("2:05", "3 min ago") and heartbeat freshness are judged again this often. */
+const TICK_MS = 1000;
+
+export interface Live {
+  /** Marks this member offline and stops the heartbeat (before a deliberate sign-out). */
+  stopPresence(): Promise<void>;
+  /** Every listener and timer off at once; resolves when presence is marked offline. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+/** Listeners started per key (subject, alert, call) and stopped when the key is no longer wanted. */
+class KeyedListeners {
+  private readonly running = new Map<string, Unsubscribe[]>();
+
+  constructor(private readonly start: (key: string) => Unsubscribe[]) {}
+
+  /** Starts what is newly wanted, stops the rest; returns the keys that were stopped. */
+  sync(wanted: ReadonlySet<string>): string[] {
+    const stopped: string[] = [];
+    for (const [key, stops] of this.running) {
+      if (wanted.has(key)) continue;
+      for (const stop of stops) stop();
+      this.running.delete(key);
+      stopped.push(key);
+    }
+    for (const key of wanted) {
+      if (!this.running.has(key)) this.running.set(key, this.start(key));
+    }
+    return stopped;
+  }
+
+  stopAll(): void {
+    this.sync(new Set());
+  }
+}
+
+function without<V>(map: ReadonlyMap<string, V>, keys: readonly string[]): Map<string, V> {
+  const out = new Map(map);
+  for (const key of keys) out.delete(key);
+  return out;
+}
+
+function withEntry<V>(map: ReadonlyMap<string, V>, key: string, value: V | undefined) {
+  const out = new Map(map);
+  if (value === undefined) out.delete(key);
+  else out.set(key, value);
+  return out;
+}
+
+export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: OnDenied): Live {
+  const { db } = firebase;
+  const { session } = store.get();
+  const capabilities = CAPABILITIES[session.role];
+  let disposed = false;
+  let presence: PresencePublisher | undefined;
+  const stops: Unsubscribe[] = [];
+
+  /** Every delivery also moves the clock, so what it shows is judged against the present. */
+  function put(patch: Patch<AppState>): void {
+    if (disposed) return;
+    store.update((state) => ({
+      ...(typeof patch === "function" ? patch(state) : patch),
+      now: Date.now(),
+    }));
+  }
+
+  const perSubject = new KeyedListeners((subjectId) => [
+    watchSubjectCalls(
+      db,
+      session.tenant,
+      subjectId,
+      (calls) => {
+        put((state) => ({ subjectCalls: withEntry(state.subjectCalls, subjectId, calls) }));
+      },
+      onDenied,
+    ),
+    ...(capabilities.vitals === "assigned"
+      ? [
+          watchSubject(
+            db,
+            session.tenant,
+            subjectId,
+            (subject) => {
+              put((state) => ({ subjects: withEntry(state.subjects, subjectId, subject) }));
+            },
+            onDenied,
+          ),
+        ]
+      : []),
+  ]);
+
+  // Scoped roles complete inbox copies with the alert record (level, acks); subjects may not.
+  const perAlert = new KeyedListeners((alertId) => [
+    watchAlert(
+      db,
+      session.tenant,
+      alertId,
+      (record) => {
+        put((state) => ({ alertRecords: withEntry(state.alertRecords, alertId, record) }));
+      },
+      // An inbox copy may arrive before the rules can see it; the copy alone is still shown.
+      () => undefined,
+    ),
+  ]);
+
+  const perCall = new KeyedListeners((callId) => [
+    watchTranscript(
+      db,
+      session.tenant,
+      callId,
+      (messages) => {
+        put({ messages });
+      },
+      onDenied,
+    ),
+    watchOutbox(
+      db,
+      session.tenant,
+      callId,
+      (outbox) => {
+        put({ outbox });
+      },
+      onDenied,
+    ),
+  ]);
+
+  // What the listeners above follow depends on the state: assigned subjects, inbox, selection.
+  let seen: AppState | undefined;
+  function react(state: AppState): void {
+    if (disposed || state === seen) return;
+    const previous = seen;
+    seen = state;
+    if (state.member !== previous?.member) {
+      if (capabilities.calls !== "tenant") {
+        const removed = perSubject.sync(new Set(Object.keys(state.member?.subjects ?? {})));
+        if (removed.length > 0) {
+          put((now) => ({
+            subjectCalls: without(now.subjectCalls, removed),
+            subjects: without(now.subjects, removed),
+          }));
+        }
+      }
+      const name = state.member?.name;
+      if (capabilities.presence && name !== undefined && name !== previous?.member?.name) {
+        void presence?.stop();
+        presence = publishPresence(db, session.tenant, session.uid, name);
+      }
+    }
+    if (capabilities.acknowledge && state.inbox !== previous?.inbox) {
+      const ofTenant = [...state.inbox].filter(([, item]) => item.tenantId === session.tenant);
+      const removed = perAlert.sync(new Set(ofTenant.map(([alertId]) => alertId)));
+      if (removed.length > 0) {
+        put((now) => ({ alertRecords: without(now.alertRecords, removed) }));
+      }
+    }
+    if (state.selectedCallId !== previous?.selectedCallId) {
+      perCall.sync(new Set(state.selectedCallId === undefined ? [] : [state.selectedCallId]));
+    }
+  }
+  stops.push(store.subscribe(react));
+
+  stops.push(
+    watchConnection(db, (connected) => {
+      put((state) => onConnectionChange(state, connected, Date.now()));
+    }),
+    watchServerTimeOffset(db, (serverOffsetMs) => {
+      put({ serverOffsetMs });
+    }),
+    watchRevocation(
+      db,
+      session.uid,
+      (revokedAt) => {
+        put((state) => ({ access: { ...state.access, revokedAt } }));
+      },
+      (error) => {
+        // Refused after it was readable: this session was revoked. Refused from the start: the
+        // rules do not offer it (or the session is already revoked, and every other listener is
+        // refused too), so the member record and the other listeners decide.
+        if (store.get().access.revokedAt !== undefined) onDenied(error);
+        else console.warn("revocation not readable", error.message);
+      },
+    ),
+    watchMember(
+      db,
+      session.tenant,
+      session.uid,
+      (record) => {
+        // A record that does not parse (undefined) says nothing about access; a removed one does.
+        put((state) => ({
+          access: record === undefined ? state.access : { ...state.access, member: record },
+          member: record ?? undefined,
+        }));
+      },
+      onDenied,
+    ),
+  );
+
+  if (capabilities.calls === "tenant") {
+    stops.push(
+      watchTenantCalls(
+        db,
+        session.tenant,
+        (tenantCalls) => {
+          put({ tenantCalls });
+        },
+        onDenied,
+      ),
+      watchSubjects(
+        db,
+        session.tenant,
+        (subjects) => {
+          put({ subjects });
+        },
+        onDenied,
+      ),
+    );
+  }
+  if (capabilities.alertFeed) {
+    stops.push(
+      watchAlertFeed(
+        db,
+        session.tenant,
+        (feed) => {
+          put({ feed });
+        },
+        onDenied,
+      ),
+    );
+  } else {
+    stops.push(
+      watchInbox(
+        db,
+        session.uid,
+        (inbox) => {
+          put({ inbox });
+        },
+        onDenied,
+      ),
+    );
+  }
+  if (capabilities.presence) {
+    stops.push(
+      watchPresence(
+        db,
+        session.tenant,
+        (list) => {
+          put({ presence: list });
+        },
+        onDenied,
+      ),
+    );
+  }
+
+  const onVisibility = () => {
+    presence?.setState(document.visibilityState === "hidden" ? "away" : "online");
+  };
+  document.addEventListener("visibilitychange", onVisibility);
+  stops.push(() => {
+    document.removeEventListener("visibilitychange", onVisibility);
+  });
+
+  // Durations, "ago" labels and heartbeat freshness change without any data arriving.
+  const ticker = setInterval(() => {
+    put((state) => ({ away: settleAway({ ...state, now: Date.now() }) }));
+  }, TICK_MS);
+  stops.push(() => {
+    clearInterval(ticker);
+  });
+
+  react(store.get());
+
+  async function stopPresence(): Promise<void> {
+    await presence?.stop();
+  }
+
+  return {
+    stopPresence,
+    async dispose() {
+      if (!disposed) {
+        disposed = true;
+        for (const stop of stops.splice(0)) stop();
+        perSubject.stopAll();
+        perAlert.stopAll();
+        perCall.stopAll();
+      }
+      await stopPresence();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * What the signed-in page knows: the data its listeners deliver, the member's selection, what is
+ * being typed, and which form or dialog is open. Views are functions of this (and nothing else);
+ * `live/subscriptions.ts` and the page's intents are the only writers.
+ */
+import type { Alert, Call, InboxItem, MemberMirror, Message } from "@lifeline/model";
+import type { Session } from "../firebase/auth.js";
+import type { OutboxMessage, PresenceRecord, Subject } from "../firebase/database.js";
+import type { AlertView, FollowUpOutcome } from "../logic/alerts.js";
+import type { AwaySummary, StateSnapshot } from "../logic/away.js";
+import type { ArchivedCallResponse, HistoryItem } from "../logic/history.js";
+import type { AccessState } from "../logic/session.js";
+
+export interface AwayState {
+  /** Calls and alerts as they were when the connection dropped. */
+  readonly before: StateSnapshot;
+  readonly reconnectedAt?: number;
+  /** Fixed once the settle time after the reconnect has passed; computed live until then. */
+  readonly summary?: AwaySummary;
+}
+
+/** What is typed or chosen in the selected call's forms; reset when another call is selected. */
+export interface Drafts {
+  readonly message: string;
+  readonly lead?: string;
+  readonly overrideLevel?: string;
+  readonly overrideReason: string;
+}
+
+export interface AckFormState {
+  readonly alertId: string;
+  readonly status?: string;
+  readonly note: string;
+  readonly busy: boolean;
+}
+
+export type DialogState =
+  | {
+      readonly kind: "takeOver";
+      readonly callId: string;
+      /** The colleague who held the call when the dialog opened. */
+      readonly holder: { readonly uid: string; readonly name: string };
+      readonly reason: string;
+      readonly error?: string;
+      readonly busy: boolean;
+      /** The holder changed since: the dialog can only be cancelled. */
+      readonly stale: boolean;
+    }
+  | {
+      readonly kind: "outcome";
+      /** The follow-up as it was when the dialog opened. */
+      readonly alert: AlertView;
+      readonly outcome?: FollowUpOutcome;
+      readonly note: string;
+      readonly error?: string;
+      readonly busy: boolean;
+    };
+
+export interface HistoryState {
+  readonly items: readonly HistoryItem[];
+  readonly loaded: boolean;
+  readonly loading: boolean;
+  readonly nextCursor?: string;
+  readonly error?: string;
+  readonly detail?:
+    | { readonly kind: "loading"; readonly callId: string }
+    | { readonly kind: "error"; readonly callId: string; readonly message: string }
+    | {
+        readonly kind: "loaded";
+        readonly callId: string;
+        readonly archived: ArchivedCallResponse;
+      };
+}
+
+export interface AppState {
+  readonly session: Session;
+  /** The browser's clock at the last tick or change: relative times are judged against it. */
+  readonly now: number;
+  /** Server clock minus ours: presence heartbeats carry server time. */
+  readonly serverOffsetMs: number;
+  /** `undefined` until the first `.info/connected` answer. */
+  readonly connected: boolean | undefined;
+  readonly member: MemberMirror | undefined;
+  readonly access: AccessState;
+  readonly tenantCalls: ReadonlyMap<string, Call>;
+  /** Scoped roles: the calls of each assigned subject, by subject id. */
+  readonly subjectCalls: ReadonlyMap<string, ReadonlyMap<string, Call>>;
+  readonly subjects: ReadonlyMap<string, Subject>;
+  readonly feed: ReadonlyMap<string, Alert>;
+  readonly inbox: ReadonlyMap<string, InboxItem>;
+  /** Scoped roles: the alert record behind each inbox item (level, acks), when readable. */
+  readonly alertRecords: ReadonlyMap<string, Alert>;
+  readonly presence: ReadonlyMap<string, PresenceRecord>;
+  readonly selectedCallId: string | undefined;
+  readonly messages: ReadonlyMap<string, Message>;
+  readonly outbox: ReadonlyMap<string, OutboxMessage>;
+  readonly drafts: Drafts;
+  /** A call action is in flight: its controls stay disabled until it settles. */
+  readonly busy: boolean;
+  readonly ack: AckFormState | undefined;
+  readonly dialog: DialogState | undefined;
+  readonly view: "live" | "history";
+  readonly wall: boolean;
+  readonly notice: { readonly text: string; readonly kind: "info" | "error" } | undefined;
+  /** Take-over notices the member closed, by call id and hold start. */
+  readonly dismissedTakeovers: ReadonlySet<string>;
+  readonly away: AwayState | undefined;
+  readonly history: HistoryState;
+  readonly signingOutEverywhere: boolean;
+}
+
+export const EMPTY_DRAFTS: Drafts = { message: "", overrideReason: "" };
+
+export function initialState(session: Session, now: number, wall: boolean): AppState {
+  return {
+    session,
+    now,
+    serverOffsetMs: 0,
+    connected: undefined,
+    member: undefined,
+    access: {},
+    tenantCalls: new Map(),
+    subjectCalls: new Map(),
+    subjects: new Map(),
+    feed: new Map(),
+    inbox: new Map(),
+    alertRecords: new Map(),
+    presence: new Map(),
+    selectedCallId: undefined,
+    messages: new Map(),
+    outbox: new Map(),
+    drafts: EMPTY_DRAFTS,
+    busy: false,
+    ack: undefined,
+    dialog: undefined,
+    view: "live",
+    wall,
+    notice: undefined,
+    dismissedTakeovers: new Set(),
+    away: undefined,
+    history: { items: [], loaded: false, loading: false },
+    signingOutEverywhere: false,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The signed-in page: header, notices, banner, "while you were away", the live grid (calls, the
+ * selected call, alerts and colleagues) and history. Each region is its own module; this one only
+ * places them. Every control is a native button or field; ArrowUp/ArrowDown move within the calls
+ * and alerts lists; Escape closes the acknowledgement form and the dialogs.
+ *
+ * Test hooks (`data-testid`) of the page itself, stable for the browser tests (the regions list
+ * theirs): app (data-role, data-tenant, data-uid), session-user (name · role),
+ * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
+ * wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere.
+ */
+import { html, nothing, type TemplateResult } from "lit-html";
+import { CAPABILITIES } from "@lifeline/model";
+import type { AppState } from "../state/app-state.js";
+import { connectionState, type Banner, type Derived } from "../state/selectors.js";
+import type { Intents } from "../app/intents.js";
+import { ackRegionView } from "./ack-form.js";
+import { alertsView } from "./alerts.js";
+import { awaySummaryView } from "./away-summary.js";
+import { criticalBannerView, takeoverNoticesView } from "./banner.js";
+import { callDetailView } from "./call-detail.js";
+import { callsListView } from "./calls-list.js";
+import { dialogView } from "./dialogs.js";
+import { historyView } from "./history.js";
+import { presenceView } from "./presence.js";
+
+const CONNECTION_TEXT = {
+  online: "● Live",
+  offline: "● Offline — reconnecting…",
+  connecting: "● Connecting…",
+} as const;
+
+function header(state: AppState, intents: Intents): TemplateResult {
+  const { session } = state;
+  const connection = connectionState(state);
+  return html`<header class="top">
+    <h1>Lifeline</h1>
+    <span class="tenant">${session.tenant}</span>
+    <nav class="tabs" aria-label="Views">
+      <button
+        type="button"
+        data-testid="view-live"
+        aria-pressed=${String(state.view === "live")}
+        @click=${() => {
+          intents.setView("live");
+        }}
+      >Live</button>
+      <button
+        type="button"
+        data-testid="view-history"
+        aria-pressed=${String(state.view === "history")}
+        @click=${() => {
+          intents.setView("history");
+        }}
+      >History</button>
+    </nav>
+    <span
+      class="connection"
+      data-testid="connection-indicator"
+      data-state=${connection}
+      role="status"
+      aria-live="polite"
+    >${CONNECTION_TEXT[connection]}</span>
+    <span class="spacer"></span>
+    <span class="user" data-testid="session-user"
+      >${state.member?.name ?? session.email} · ${session.role}</span
+    >
+    <button
+      type="button"
+      data-testid="wall-mode-toggle"
+      aria-pressed=${String(state.wall)}
+      @click=${() => {
+        intents.toggleWall();
+      }}
+    >Large type</button>
+    <button
+      type="button"
+      data-testid="sign-out"
+      @click=${() => {
+        intents.signOut();
+      }}
+    >Sign out</button>
+    <button
+      type="button"
+      data-testid="sign-out-everywhere"
+      title="Ends this account's sessions on every device"
+      ?disabled=${state.signingOutEverywhere}
+      @click=${() => {
+        intents.signOutEverywhere();
+      }}
+    >Sign out everywhere</button>
+  </header>`;
+}
+
+function liveGrid(state: AppState, derived: Derived, intents: Intents): TemplateResult {
+  const capabilities = CAPABILITIES[state.session.role];
+  return html`<main class="grid" ?hidden=${state.view !== "live"}>
+    <section class="panel calls-panel" aria-labelledby="calls-heading">
+      <h2 id="calls-heading">Calls</h2>
+      ${callsListView(state, derived, intents)}
+    </section>
+    <div class="panel detail-panel">${callDetailView(state, derived, intents)}</div>
+    <aside class="panel side-panel">
+      <section aria-labelledby="alerts-heading">
+        <h2 id="alerts-heading">${capabilities.alertFeed ? "Alerts" : "My alerts"}</h2>
+        ${alertsView(state, derived, intents)} ${ackRegionView(state, derived, intents)}
+      </section>
+      ${
+        capabilities.presence
+          ? html`<section aria-labelledby="presence-heading">
+            <h2 id="presence-heading">Colleagues</h2>
+            ${presenceView(state)}
+          </section>`
+          : nothing
+      }
+    </aside>
+  </main>`;
+}
+
+export function shellView(
+  state: AppState,
+  derived: Derived,
+  banner: Banner,
+  intents: Intents,
+): TemplateResult {
+  const { session, notice } = state;
+  return html`<div
+    class="app"
+    data-testid="app"
+    data-role=${session.role}
+    data-tenant=${session.tenant}
+    data-uid=${session.uid}
+  >
+    ${header(state, intents)}
+    <div
+      class="notice"
+      data-testid="notice"
+      role="status"
+      aria-live="polite"
+      data-kind=${notice?.kind ?? nothing}
+      ?hidden=${notice === undefined}
+    >${notice?.text ?? ""}</div>
+    ${criticalBannerView(banner, state, derived, intents)}
+    ${takeoverNoticesView(state, derived, intents)} ${awaySummaryView(state, derived, intents)}
+    ${liveGrid(state, derived, intents)} ${historyView(state, intents)}
+    ${dialogView(state, derived, intents)}
+  </div>`;
+}
