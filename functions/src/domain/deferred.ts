@@ -15,6 +15,7 @@ import type { ResponderReply } from "./responder/index.js";
 import { triage } from "./triage/index.js";
 import {
   answerOwnerSchema,
+  decidedAnswer,
   decideTurn,
   holdingReply,
   planTurn,
@@ -158,16 +159,7 @@ export function fallbackTurn(input: FallbackInput): DeferredTurn {
   } else if (decision.say.length === 0) {
     reply = holdingReply();
   }
-  const answer: TurnAnswer = {
-    callId: input.callId,
-    reply: reply?.text ?? null,
-    urgency: decision.urgency,
-    owner:
-      decision.owner.kind === "human"
-        ? { kind: "human", name: decision.owner.name }
-        : { kind: "ai" },
-    say: decision.say.map((entry) => entry.text),
-  };
+  const answer = decidedAnswer(input.callId, decision, reply?.text ?? null);
   return deferredFromPlan({
     ...input,
     answer,

@@ -14,6 +14,7 @@ import type { HoldLapse } from "../hold.js";
 import type { ConversationTurn, ResponderMode, ResponderReply } from "../responder/index.js";
 import { triage, type TriageResult } from "../triage/index.js";
 import type { CallState, OutboxEntry } from "./call-state.js";
+import type { TurnAnswer } from "./record.js";
 
 /** Somebody has seen the alert: acknowledged, resolved, or at least one member answered it. */
 export function alertAcknowledged(alert: Alert | null): boolean {
@@ -75,6 +76,24 @@ export interface TurnDecision {
   readonly lapse?: HoldLapse;
   /** What the responder sees: the transcript so far, then what a supervisor says now. */
   readonly history: readonly ConversationTurn[];
+}
+
+/** What the gateway gets back for a decided turn: the reply the caller hears and who answers. */
+export function decidedAnswer(
+  callId: string,
+  decision: Pick<TurnDecision, "urgency" | "owner" | "say">,
+  reply: string | null,
+): TurnAnswer {
+  return {
+    callId,
+    reply,
+    urgency: decision.urgency,
+    owner:
+      decision.owner.kind === "human"
+        ? { kind: "human", name: decision.owner.name }
+        : { kind: "ai" },
+    say: decision.say.map((entry) => entry.text),
+  };
 }
 
 export interface DecideOptions {

@@ -17,7 +17,7 @@ import { planHoldLapse } from "../hold.js";
 import type { ResponderReply } from "../responder/index.js";
 import { snippetOf } from "../summary.js";
 import type { CallState } from "./call-state.js";
-import type { TurnDecision } from "./decide.js";
+import { decidedAnswer, type TurnDecision } from "./decide.js";
 import { agentMessageId, assistantMessageId, callerMessageId } from "./ids.js";
 import { storedAnswer, type TurnAnswer, type TurnRecord } from "./record.js";
 
@@ -134,16 +134,7 @@ export function planTurn(input: TurnPlanInput): TurnPlan {
   // The caller's latest words, not the reply: that is what a supervisor scanning the list needs.
   update[`${call}/lastSnippet`] = snippetOf(request.text);
 
-  const answer: TurnAnswer = {
-    callId,
-    reply: replyText,
-    urgency: decision.urgency,
-    owner:
-      decision.owner.kind === "human"
-        ? { kind: "human", name: decision.owner.name }
-        : { kind: "ai" },
-    say: decision.say.map((entry) => entry.text),
-  };
+  const answer = decidedAnswer(callId, decision, replyText);
   update[turnPath(tenantId, callId, request.turnId)] = {
     status: "done",
     fingerprint: input.fingerprint,
