@@ -3,7 +3,7 @@
 // Static checks first, then unit tests, then the emulator's own suites (each test file starts its own
 // emulator), then the product suites inside `firebase emulators:exec` on the demo project.
 // `--official` runs the emulator-suite step on the official emulators (Java 21 and a network needed).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { parseCommandLine } from "./lib/cli-args.mjs";
 
@@ -40,9 +40,47 @@ function step(name, command, args, options = {}) {
   }
 }
 
+/** Runs one step with its output kept, for `together`. */
+function captured(name, command, args, options = {}) {
+  const started = Date.now();
+  return new Promise((done) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const output = [];
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+    const end = (ok) => done({ name, ok, output, seconds: (Date.now() - started) / 1000 });
+    child.on("error", (error) => {
+      output.push(Buffer.from(`${String(error)}\n`));
+      end(false);
+    });
+    child.on("close", (code) => end(code === 0));
+  });
+}
+
+/**
+ * Steps that need no emulator suite and not each other, run at once (this machine has two cores
+ * and several of them mostly wait on loading TypeScript). Each one's output is printed whole, in
+ * order, once all have finished.
+ */
+async function together(steps) {
+  console.log(`\n▶ at once: ${steps.map(([name]) => name).join(" · ")}`);
+  const results = await Promise.all(steps.map((args) => captured(...args)));
+  for (const { name, ok, output, seconds } of results) {
+    console.log(`\n▶ ${name}`);
+    process.stdout.write(Buffer.concat(output));
+    console.log(`${ok ? "✔" : "✘"} ${name} (${seconds.toFixed(1)} s)`);
+    if (!ok) failures.push(name);
+  }
+  if (failures.length > 0) finish();
+}
+
 /** The emulator package's own mocha configs (emulator/.mocharc*.yaml), run from its folder. */
+function emulatorTests(config) {
+  return [resolve(mocha), config === undefined ? [] : ["--config", config], { cwd: "emulator" }];
+}
+
 function emulatorStep(name, config) {
-  step(name, resolve(mocha), config === undefined ? [] : ["--config", config], { cwd: "emulator" });
+  step(name, ...emulatorTests(config));
 }
 
 function finish() {
@@ -79,18 +117,18 @@ step("no import circles", "node_modules/.bin/dpdm", [
   "circular:1",
   ...["model", "functions", "dashboard", "emulator"].map((pkg) => `${pkg}/src/**/*.ts`),
 ]);
-step("unit tests: model", "npm", ["test", "--silent", "--workspace", "@lifeline/model"]);
-step("unit tests: functions", "npm", ["test", "--silent", "--workspace", "functions"]);
-step("unit tests: dashboard", "npm", ["test", "--silent", "--workspace", "dashboard"]);
-step("unit tests: scripts and static checks", mocha, ["--config", ".mocharc.unit.yaml"]);
-emulatorStep("unit tests: emulator");
-// Packs functions/ as `firebase deploy` does and loads it with only its declared dependencies.
-step("deploy pack: functions/ installed and loaded as deployed", "npm", [
-  "run",
-  "test:deploy",
-  "--silent",
-  "--workspace",
-  "functions",
+await together([
+  ["unit tests: model", "npm", ["test", "--silent", "--workspace", "@lifeline/model"]],
+  ["unit tests: functions", "npm", ["test", "--silent", "--workspace", "functions"]],
+  ["unit tests: dashboard", "npm", ["test", "--silent", "--workspace", "dashboard"]],
+  ["unit tests: scripts and static checks", mocha, ["--config", ".mocharc.unit.yaml"]],
+  ["unit tests: emulator", ...emulatorTests()],
+  // Packs functions/ as `firebase deploy` does and loads it with only its declared dependencies.
+  [
+    "deploy pack: functions/ installed and loaded as deployed",
+    "npm",
+    ["run", "test:deploy", "--silent", "--workspace", "functions"],
+  ],
 ]);
 if (!official) {
   emulatorStep("emulator wire, conformance and differential tests", ".mocharc.conformance.yaml");
