@@ -157,7 +157,8 @@ function buildSpec(
   };
 }
 
-const REST_FILTERS = [
+/** The REST query parameters that filter or limit, each of which needs an `orderBy`. */
+export const REST_FILTERS = [
   "startAt",
   "startAfter",
   "endAt",

@@ -2,7 +2,7 @@
 import { hashNode } from "../engine/hash.js";
 import { InvalidPathError, parsePath } from "../engine/path.js";
 import { nextPushId } from "../engine/push-id.js";
-import { InvalidQueryError, parseRestQuery } from "../engine/query.js";
+import { InvalidQueryError, parseRestQuery, REST_FILTERS } from "../engine/query.js";
 import { hasChildren, leafValue, childKeys, toRestValue, type Node } from "../engine/tree.js";
 import {
   ADMIN,
@@ -25,16 +25,6 @@ import {
 
 /** What production calls a missing location's ETag. */
 const NULL_ETAG = "null_etag";
-
-const QUERY_FILTERS = [
-  "startAt",
-  "startAfter",
-  "endAt",
-  "endBefore",
-  "equalTo",
-  "limitToFirst",
-  "limitToLast",
-];
 
 const WRITE_SIZE_LIMITS = new Set(["tiny", "small", "medium", "large", "unlimited"]);
 
@@ -98,7 +88,7 @@ function parseQuery(params: URLSearchParams): QuerySpec | null {
  * which the official emulator accepts; a shallow read is keyed, so it orders by key.
  */
 function withKeyOrder(params: URLSearchParams): URLSearchParams {
-  if (params.has("orderBy") || !QUERY_FILTERS.some((name) => params.has(name))) return params;
+  if (params.has("orderBy") || !REST_FILTERS.some((name) => params.has(name))) return params;
   const ordered = new URLSearchParams(params);
   ordered.set("orderBy", '"$key"');
   return ordered;
