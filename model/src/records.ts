@@ -82,7 +82,12 @@ export const urgencyReasonSchema = z.strictObject({
   terms: z.array(z.string()).optional(),
   messageId: id.optional(),
   note: z.string().optional(),
+  /** The caller's language (its English name), when it is not the playbook's: a speaker of it is needed. */
+  language: z.string().max(40).optional(),
+  /** The caller may be unable to speak (silence, a lone "help", only yes and no). */
+  cantTalk: z.literal(true).optional(),
 });
+export type UrgencyReason = z.infer<typeof urgencyReasonSchema>;
 
 /** `tenants/{t}/calls/{callId}`. `subjectId` is absent for unknown callers: only tenant-wide roles see those calls. */
 export const callSchema = z.strictObject({

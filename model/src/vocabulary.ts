@@ -16,6 +16,7 @@ export const URGENCY_RANK: Readonly<Record<Urgency, number>> = {
 
 export const CALL_STATUSES = ["active", "ended", "missed"] as const;
 export const MEDIA = ["voice", "sms"] as const;
+export type Medium = (typeof MEDIA)[number];
 export const MESSAGE_ROLES = ["caller", "assistant", "agent", "system"] as const;
 export const ALERT_KINDS = [
   "urgency",

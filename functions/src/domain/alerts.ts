@@ -11,6 +11,7 @@ import {
   type Call,
   type Urgency,
   URGENCY_RANK,
+  type UrgencyReason,
 } from "@lifeline/model";
 
 type AlertStatus = (typeof ALERT_STATUSES)[number];
@@ -43,11 +44,22 @@ export function withLevel(title: string, level: number): string {
   return level > 0 ? `${base} · escalated to level ${level}` : base;
 }
 
-/** "Critical call: "fire", "trapped"" — what a supervisor reads first in the feed and the inbox. */
-export function urgencyTitle(severity: Urgency, terms: readonly string[] | undefined): string {
-  const shown = (terms ?? []).slice(0, 3).map((term) => `"${term}"`);
-  return shown.length > 0
-    ? `${capitalized(severity)} call: ${shown.join(", ")}`
+/**
+ * "Critical call: "fire", "trapped"" — what a supervisor reads first in the feed and the inbox —
+ * then what the conversation adds: "speaks Spanish", "may be unable to speak".
+ */
+export function urgencyTitle(
+  severity: Urgency,
+  reason: Pick<UrgencyReason, "terms" | "language" | "cantTalk"> | undefined,
+): string {
+  const shown = (reason?.terms ?? []).slice(0, 3).map((term) => `"${term}"`);
+  const parts = [
+    shown.join(", "),
+    reason?.cantTalk === true ? "may be unable to speak" : "",
+    reason?.language === undefined ? "" : `speaks ${reason.language}`,
+  ].filter((part) => part !== "");
+  return parts.length > 0
+    ? `${capitalized(severity)} call: ${parts.join(" · ")}`
     : `${capitalized(severity)} call`;
 }
 
@@ -59,7 +71,7 @@ function freshUrgencyAlert(callId: string, call: CallFacts, at: number): Alert {
     severity: call.urgency,
     callId,
     ...(call.subjectId === undefined ? {} : { subjectId: call.subjectId }),
-    title: urgencyTitle(call.urgency, call.urgencyReason?.terms),
+    title: urgencyTitle(call.urgency, call.urgencyReason),
     at,
     status: "open",
     level: 0,
@@ -117,7 +129,7 @@ export function overrideUrgencyAlert(
   return {
     ...current,
     severity: level,
-    title: withLevel(urgencyTitle(level, call.urgencyReason?.terms), current.level),
+    title: withLevel(urgencyTitle(level, call.urgencyReason), current.level),
   };
 }
 

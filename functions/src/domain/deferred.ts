@@ -12,9 +12,9 @@ import { callPath, HOLD_LAPSE_REASONS, turnPath, urgencySchema } from "@lifeline
 import type { HoldLapse } from "./hold.js";
 import { playbookReply } from "./responder/playbook.js";
 import type { ResponderReply } from "./responder/index.js";
-import { triage } from "./triage/index.js";
 import {
   answerOwnerSchema,
+  assessTurn,
   decidedAnswer,
   decideTurn,
   holdingReply,
@@ -130,13 +130,13 @@ export function fallbackTurn(input: FallbackInput): DeferredTurn {
   let decision: Pick<TurnDecision, "urgency" | "owner" | "aiReplies" | "mode" | "say" | "history"> &
     Partial<Pick<TurnDecision, "triage" | "lapse">>;
   if (state === undefined) {
-    const result = triage(request.text);
+    const assessed = assessTurn(request.text, [], undefined);
     decision = {
-      triage: result,
-      urgency: result.level,
+      triage: assessed.triage,
+      urgency: assessed.urgency,
       owner: { kind: "ai", since: now },
       aiReplies: true,
-      mode: result.level === "critical" ? "safety" : "normal",
+      mode: assessed.urgency === "critical" ? "safety" : "normal",
       say: [],
       history: [],
     };
@@ -153,6 +153,7 @@ export function fallbackTurn(input: FallbackInput): DeferredTurn {
       history: decision.history,
       urgency: decision.urgency,
       mode: decision.mode,
+      medium: request.medium,
       ...(decision.triage === undefined ? {} : { category: decision.triage.category }),
       ...(known.callerName === undefined ? {} : { callerName: known.callerName }),
     });

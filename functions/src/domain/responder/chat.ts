@@ -6,8 +6,11 @@
  */
 import { z } from "zod";
 import { LIMITS } from "@lifeline/model";
+import type { ConversationState } from "../conversation/index.js";
+import { LANGUAGE_NAMES } from "../language/index.js";
+import { checkReply } from "./checks.js";
 import { PLAYBOOK } from "./playbook-content.js";
-import { conversationCategory } from "./playbook.js";
+import { REPLY_LIMITS, responderState } from "./playbook.js";
 import type {
   ConversationTurn,
   FallbackEvent,
@@ -106,7 +109,10 @@ export function createChatResponder(config: ChatResponderConfig): Responder {
       if (!parsed.success) throw new ChatFailure("malformed", "response is not a chat completion");
       const content = parsed.data.choices[0]?.message.content?.trim() ?? "";
       if (content === "") throw new ChatFailure("empty", "no choice with content");
-      return content.slice(0, LIMITS.messageText);
+      const reply = content.slice(0, LIMITS.messageText);
+      const checked = checkReply(reply, { state: responderState(input), mode: input.mode });
+      if (!checked.ok) throw new ChatFailure("refused", `${checked.check}: ${checked.detail}`);
+      return reply;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onOuterAbort);
@@ -164,21 +170,24 @@ function toChatMessage(turn: ConversationTurn): ChatMessage {
 }
 
 /**
- * The rules the model answers under: who it is, how replies are spoken, the call's urgency, the
- * playbook section to stay close to, and in safety mode the guardrail that every reply keeps the
- * caller on the line, confirms the location and says help is being alerted.
+ * The rules the model answers under: who it is, how replies are spoken, the call's urgency, what
+ * the conversation has established (the grounding its reply is checked against), the playbook
+ * section to stay close to, and in safety mode the guardrail that every reply keeps the caller on
+ * the line, confirms the location and says help is being alerted.
  */
 export function systemPrompt(input: ResponderInput): string {
-  const category = conversationCategory(input);
-  const section = PLAYBOOK[category];
+  const state = responderState(input);
+  const section = PLAYBOOK[state.category];
   const lines = [
     "You are Lifeline, the assistant answering a phone and SMS line for people who may be in danger.",
-    "Your reply is read aloud to the caller: one to three short sentences, plain words, no lists, no markdown.",
+    `Your reply is ${state.medium === "voice" ? "read aloud to the caller" : "sent as a text message"}: at most ${REPLY_LIMITS[state.medium]} characters, plain words, no lists, no markdown.`,
     "Give one clear instruction at a time and ask at most one question.",
     "Human supervisors watch every call and are alerted automatically when it becomes urgent; never promise an ambulance or an arrival time.",
     "Do not diagnose. If you are unsure, keep the caller safe and talking.",
+    "Never contradict what the caller has told you, and never ask again what they already answered.",
     `Call urgency: ${input.urgency}.`,
-    `Call category: ${category.replace("_", "-")}.`,
+    `Call category: ${state.category.replace("_", "-")}.`,
+    ...groundingLines(state),
   ];
   if (input.callerName !== undefined && input.callerName.trim() !== "") {
     lines.push(`The caller's name is ${input.callerName.trim()}.`);
@@ -192,7 +201,41 @@ export function systemPrompt(input: ResponderInput): string {
   }
   lines.push(
     `Playbook guidance (${section.name}), in order of priority:`,
-    ...section.steps.map((step) => `- ${step.text}`),
+    ...section.steps.map(
+      (step) =>
+        `- ${typeof step.text === "string" ? step.text : state.patient === "caller" ? step.text.caller : step.text.other}`,
+    ),
   );
   return lines.join("\n");
+}
+
+/** What the conversation has established, as the model is told it. */
+function groundingLines(state: ConversationState): string[] {
+  const lines: string[] = [];
+  if (state.patient === "caller")
+    lines.push("The caller is the person in danger: speak to them as you.");
+  if (state.patient === "other")
+    lines.push("The person in danger is someone with the caller: speak of them as them.");
+  const facts = Object.entries(state.facts).map(
+    ([fact, value]) => `${fact}: ${value ? "yes" : "no"}`,
+  );
+  if (facts.length > 0) lines.push(`Facts the caller stated (latest wins): ${facts.join(", ")}.`);
+  if (state.location !== undefined)
+    lines.push(`Location given by the caller: "${state.location}".`);
+  if (state.category === "self_harm") {
+    lines.push(
+      "Self-harm: ask whether they have taken anything and what, ask them to put the means away or move away from them, stay with them, tell them help is coming. Never give medical or medication advice.",
+    );
+  }
+  if (state.cantTalk) {
+    lines.push(
+      "The caller may be unable to speak: ask only questions they can answer with yes or no.",
+    );
+  }
+  if (state.language !== "en") {
+    lines.push(
+      `The caller speaks ${LANGUAGE_NAMES[state.language]}: reply only in ${LANGUAGE_NAMES[state.language]}.`,
+    );
+  }
+  return lines;
 }

@@ -12,7 +12,14 @@ import type { FallbackEvent, Responder } from "./types.js";
 
 export { CATEGORIES, type Category } from "../categories.js";
 export type { ChatResponderConfig } from "./chat.js";
-export { createPlaybookResponder, playbookReply, conversationCategory } from "./playbook.js";
+export {
+  createPlaybookResponder,
+  conversationCategory,
+  playbookReply,
+  REPLY_LIMITS,
+  responderState,
+} from "./playbook.js";
+export { checkReply, type CheckOutcome, type ReplyCheck } from "./checks.js";
 export type {
   ConversationTurn,
   FallbackEvent,

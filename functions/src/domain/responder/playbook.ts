@@ -1,20 +1,27 @@
 /**
- * The default responder: deterministic, offline, instant. It answers from the playbook section of
- * the call's category, one instruction per turn, follows the conversation (advice that matches what
- * the caller just said first, nothing said twice) and switches to the safety script in safety mode.
+ * The default responder: deterministic, offline, instant. It reads the whole conversation into a
+ * state (domain/conversation) and answers from the playbook of the caller's language: one
+ * instruction per turn, advice about what the caller just said first, nothing that contradicts a
+ * fact they stated, no question asked twice, "you" to a caller who is the patient. A caller who
+ * may be unable to talk gets yes-or-no questions; in safety mode every reply also carries a line
+ * of the safety script. Spoken replies stay within one breath (REPLY_LIMITS).
  */
-import { type Urgency, URGENCY_RANK } from "@lifeline/model";
-import { CHECK_INS, PLAYBOOK, TEAM_ALERTED, type PlaybookStep } from "./playbook-content.js";
-import type { Category } from "../categories.js";
-import type { Responder, ResponderInput, ResponderReply } from "./types.js";
+import { type Medium, type Urgency, URGENCY_RANK } from "@lifeline/model";
 import {
-  SAFETY_SECTION,
-  leastRecentlySaid,
-  safetyLines,
-  saidIn,
-  statedLocation,
-} from "./safety.js";
-import { normalizeUtterance, triage } from "../triage/index.js";
+  conversationState,
+  type ConversationState,
+  type LineReader,
+  type SaidLine,
+} from "../conversation/index.js";
+import { normalizeUtterance } from "../triage/index.js";
+import { allWords, type Playbook, type PlaybookStep, wordsFor } from "./book.js";
+import { HOLD_IN_LANGUAGE, PLAYBOOKS } from "./playbooks.js";
+import { ENGLISH } from "./playbook-content.js";
+import { SAFETY_SECTION, safetyCandidates } from "./safety.js";
+import type { Responder, ResponderInput, ResponderReply } from "./types.js";
+
+/** The longest reply, in characters: one breath on voice; SMS may carry a little more. */
+export const REPLY_LIMITS: Readonly<Record<Medium, number>> = { voice: 220, sms: 400 };
 
 export function createPlaybookResponder(): Responder {
   return {
@@ -28,105 +35,241 @@ interface Line {
   readonly source: string;
 }
 
+/** The conversation state as the responders see it, with the playbooks' lines recognised. */
+export function responderState(input: ResponderInput): ConversationState {
+  return conversationState(
+    {
+      history: input.history,
+      text: input.text,
+      ...(input.medium === undefined ? {} : { medium: input.medium }),
+      ...(input.category === undefined ? {} : { category: input.category }),
+    },
+    readLines,
+  );
+}
+
+/** The category to answer from: see `conversationState`. */
+export function conversationCategory(input: ResponderInput): ConversationState["category"] {
+  return responderState(input).category;
+}
+
 /** The playbook's answer to one turn; pure, so the same conversation always gets the same reply. */
 export function playbookReply(input: ResponderInput): ResponderReply {
-  const callerTexts = [
-    ...input.history.filter((turn) => turn.role === "caller").map((turn) => turn.text),
-    input.text,
-  ];
+  const state = responderState(input);
   const assistantSaid = input.history
     .filter((turn) => turn.role === "assistant")
     .map((turn) => turn.text);
-  const category = conversationCategory(input);
-  const section = PLAYBOOK[category];
+  const book = PLAYBOOKS[state.language];
+  if (book === undefined) return holdInLanguage(state, assistantSaid.length);
+  const section = book.sections[state.category];
   const cite = (sectionName: string, step: PlaybookStep): Line => ({
-    text: step.text,
+    text: render(step, state, book),
     source: `playbook/${sectionName}#${step.id}`,
   });
-  const instruction = nextStep(section.steps, {
-    latest: normalizeUtterance(input.text),
-    conversation: normalizeUtterance(callerTexts.join("\n")),
-    assistantSaid,
-    urgency: input.urgency,
-  });
+  const limit = REPLY_LIMITS[state.medium];
+  const fits = (lines: readonly Line[]) => joined(lines).length <= limit;
 
-  const lines: Line[] = [];
+  const instruction = state.cantTalk
+    ? cite("general", cantTalkStep(book, state))
+    : nextLine(section.name, section.steps, state, input, cite);
+
+  let lines: Line[];
   if (input.mode === "safety") {
-    const [first, ...rest] = safetyLines(assistantSaid, statedLocation(callerTexts));
-    if (first !== undefined) lines.push(cite(SAFETY_SECTION, first));
-    if (instruction !== undefined) lines.push(cite(section.name, instruction));
-    for (const step of rest) lines.push(cite(SAFETY_SECTION, step));
-  } else {
-    if (atLeast(input.urgency, "urgent") && !assistantSaid.some((m) => saidIn(m, TEAM_ALERTED))) {
-      lines.push(cite("general", TEAM_ALERTED));
-    }
-    lines.push(
-      instruction === undefined
-        ? cite("general", leastRecentlySaid(CHECK_INS, assistantSaid))
-        : cite(section.name, instruction),
+    const candidates = safetyCandidates(book.lines, state, assistantSaid).map((step) =>
+      cite(SAFETY_SECTION, step),
     );
+    const first = state.said.get(`${SAFETY_SECTION}#${book.lines.helpAlerted.id}`) === undefined;
+    const body = instruction ?? cite("general", checkIn(book, state));
+    // A location just given is confirmed before anything else, as the first safety turn is.
+    const confirming = (safety: Line) =>
+      safety.source === `playbook/${SAFETY_SECTION}#confirm-location`;
+    const pair = (safety: Line) => (first || confirming(safety) ? [safety, body] : [body, safety]);
+    const safety = candidates.find((line) => fits(pair(line))) ?? candidates[0];
+    lines = safety === undefined ? [body] : fits(pair(safety)) ? pair(safety) : [safety];
+  } else {
+    lines = [];
+    if (
+      atLeast(input.urgency, "urgent") &&
+      !state.said.has(`general#${book.lines.teamAlerted.id}`)
+    ) {
+      lines.push(cite("general", book.lines.teamAlerted));
+    }
+    lines.push(instruction ?? cite("general", checkIn(book, state)));
   }
 
-  const greeting = greet(input, assistantSaid.length === 0);
+  const greeting = greet(input, book, assistantSaid.length === 0);
+  const spoken =
+    greeting === "" || !fits([{ text: greeting, source: "" }, ...lines]) ? "" : greeting;
   return {
-    text: [greeting, ...lines.map((line) => line.text)].filter((t) => t !== "").join(" "),
+    text: [spoken, ...lines.map((line) => line.text)].filter((t) => t !== "").join(" "),
     sources: lines.map((line) => line.source),
   };
 }
 
-interface StepContext {
-  /** What the caller just said, normalised. */
-  readonly latest: string;
-  /** Everything the caller has said, normalised. */
-  readonly conversation: string;
-  readonly assistantSaid: readonly string[];
-  readonly urgency: Urgency;
+function joined(lines: readonly Line[]): string {
+  return lines.map((line) => line.text).join(" ");
 }
 
 /**
- * Advice about what the caller just said comes first ("he's got burns" in a fire call), then the
- * section in its order. A step is skipped once said, below its urgency, or when `unless` applies.
+ * Advice about what the caller just said comes first ("he's got burns" in a fire call; a fact
+ * just stated, "now he's breathing"), then the section in its order. A step is skipped once said,
+ * below its urgency, when it would contradict a stated fact, or when it asks what is known.
  */
-function nextStep(steps: readonly PlaybookStep[], context: StepContext): PlaybookStep | undefined {
-  const open = steps.filter(
+function nextLine(
+  sectionName: string,
+  steps: readonly PlaybookStep[],
+  state: ConversationState,
+  input: ResponderInput,
+  cite: (sectionName: string, step: PlaybookStep) => Line,
+): Line | undefined {
+  const latest = normalizeUtterance(input.text);
+  const conversation = normalizeUtterance(
+    [...input.history.filter((t) => t.role === "caller").map((t) => t.text), input.text].join("\n"),
+  );
+  const eligible = steps.filter(
     (step) =>
-      !context.assistantSaid.some((message) => saidIn(message, step)) &&
-      atLeast(context.urgency, step.minUrgency ?? "normal") &&
-      !(step.unless?.test(context.conversation) ?? false),
+      open(sectionName, step, state, input.urgency, conversation) &&
+      (step.when?.test(conversation) ?? true),
   );
-  return (
-    open.find((step) => step.when?.test(context.latest) ?? false) ??
-    open.find((step) => step.when?.test(context.conversation) ?? true)
-  );
+  const step =
+    eligible.find(
+      (s) =>
+        (s.when?.test(latest) ?? false) ||
+        Object.entries(s.requires ?? {}).some(
+          ([fact, value]) => state.latest[fact as keyof typeof state.latest] === value,
+        ),
+    ) ?? eligible[0];
+  return step === undefined ? undefined : cite(sectionName, step);
 }
 
-/**
- * The category to answer from. A specific category from triage wins; "general" (or none) means this
- * turn said nothing specific ("ok, what now?"), so the most recent specific thing the caller said
- * decides — a fire call stays a fire call.
- */
-export function conversationCategory(input: ResponderInput): Category {
-  if (input.category !== undefined && input.category !== "general") return input.category;
-  const callerTexts = [
-    input.text,
-    ...input.history
-      .filter((turn) => turn.role === "caller")
-      .map((turn) => turn.text)
-      .reverse(),
-  ];
-  for (const text of callerTexts) {
-    const category = triage(text).category;
-    if (category !== "general") return category;
+function open(
+  sectionName: string,
+  step: PlaybookStep,
+  state: ConversationState,
+  urgency: Urgency,
+  conversation: string,
+): boolean {
+  const facts = state.facts as Readonly<Record<string, boolean | undefined>>;
+  if (state.said.has(`${sectionName}#${step.id}`)) return false;
+  if (!atLeast(urgency, step.minUrgency ?? "normal")) return false;
+  if (step.unless?.test(conversation) ?? false) return false;
+  if (!Object.entries(step.requires ?? {}).every(([fact, value]) => facts[fact] === value))
+    return false;
+  if (Object.entries(step.skipIf ?? {}).some(([fact, value]) => facts[fact] === value))
+    return false;
+  if (step.asks !== undefined && facts[step.asks.fact] !== undefined) return false;
+  if (step.patient === "caller" && state.patient !== "caller") return false;
+  if (step.patient === "other" && state.patient === "caller") return false;
+  if (step.after !== undefined && !state.said.has(`${sectionName}#${step.after}`)) return false;
+  return true;
+}
+
+/** The next yes-or-no question for a caller who may be unable to talk, then a holding line. */
+function cantTalkStep(book: Playbook, state: ConversationState): PlaybookStep {
+  const asked = book.lines.cantTalk.find(
+    (step) =>
+      !state.said.has(`general#${step.id}`) &&
+      (step.asks === undefined || state.facts[step.asks.fact] === undefined),
+  );
+  if (asked !== undefined) return asked;
+  if (state.location === undefined && state.facts.atHome === undefined) {
+    const where = book.lines.askLocationYesNo;
+    if (!state.said.has(`general#${where.id}`)) return where;
   }
-  return "general";
+  return leastRecentlySaid(book.lines.cantTalkHold, state, "general");
 }
 
-function greet(input: ResponderInput, firstReply: boolean): string {
+function checkIn(book: Playbook, state: ConversationState): PlaybookStep {
+  return leastRecentlySaid(book.lines.checkIns, state, "general");
+}
+
+/** The candidate said longest ago (never said counts as longest); ties go to the earlier candidate. */
+function leastRecentlySaid(
+  candidates: readonly PlaybookStep[],
+  state: ConversationState,
+  sectionName: string,
+): PlaybookStep {
+  let best: PlaybookStep | undefined;
+  let bestIndex = Infinity;
+  for (const candidate of candidates) {
+    const lastSaid = state.said.get(`${sectionName}#${candidate.id}`) ?? -1;
+    if (best === undefined || lastSaid < bestIndex) {
+      best = candidate;
+      bestIndex = lastSaid;
+    }
+  }
+  if (best === undefined) throw new Error("leastRecentlySaid needs at least one candidate");
+  return best;
+}
+
+function render(step: PlaybookStep, state: ConversationState, book: Playbook): string {
+  const text = wordsFor(step.text, state.patient);
+  if (!text.includes("{means}")) return text;
+  const means =
+    state.means === undefined ? book.lines.means.fallback : book.lines.means.named(state.means);
+  return text.replaceAll("{means}", means);
+}
+
+/** A language without a playbook: a line in it saying a person who speaks it is being found. */
+function holdInLanguage(state: ConversationState, replies: number): ResponderReply {
+  const lines = HOLD_IN_LANGUAGE[state.language] ?? [];
+  const text =
+    lines[replies % Math.max(1, lines.length)] ??
+    wordsFor(ENGLISH.lines.stayOnLine.text, "unknown");
+  return { text, sources: ["playbook/general#hold-in-language"] };
+}
+
+function greet(input: ResponderInput, book: Playbook, firstReply: boolean): string {
   const name = input.callerName?.trim();
   if (!firstReply || name === undefined || name === "") return "";
-  return atLeast(input.urgency, "urgent") ? `${name}, I'm here with you.` : `Hello ${name}.`;
+  return atLeast(input.urgency, "urgent") ? book.lines.greetUrgent(name) : book.lines.greet(name);
 }
 
 function atLeast(level: Urgency, threshold: Urgency): boolean {
   return URGENCY_RANK[level] >= URGENCY_RANK[threshold];
 }
+
+/** Every playbook line, in every language, as it may appear in an earlier assistant message. */
+const KNOWN_LINES: readonly { readonly text: string; readonly line: SaidLine }[] = (() => {
+  const known: { text: string; line: SaidLine }[] = [];
+  const add = (key: string, step: PlaybookStep) => {
+    for (const words of allWords(step.text)) {
+      const text = words.split("{means}")[0] ?? words;
+      known.push({ text, line: { key, ...(step.asks === undefined ? {} : { asks: step.asks }) } });
+    }
+  };
+  for (const book of Object.values(PLAYBOOKS)) {
+    for (const section of Object.values(book.sections)) {
+      for (const step of section.steps) add(`${section.name}#${step.id}`, step);
+    }
+    const lines = book.lines;
+    for (const step of [
+      lines.teamAlerted,
+      ...lines.checkIns,
+      ...lines.cantTalk,
+      ...lines.cantTalkHold,
+      lines.askLocationYesNo,
+    ]) {
+      add(`general#${step.id}`, step);
+    }
+    for (const step of [
+      lines.helpAlerted,
+      lines.askLocation,
+      lines.stayOnLine,
+      lines.keepTalking,
+    ]) {
+      add(`${SAFETY_SECTION}#${step.id}`, step);
+    }
+    add(`${SAFETY_SECTION}#confirm-location`, {
+      id: "confirm-location",
+      text: lines.confirmLocation.opening,
+    });
+  }
+  for (const lines of Object.values(HOLD_IN_LANGUAGE)) {
+    for (const text of lines) known.push({ text, line: { key: "general#hold-in-language" } });
+  }
+  return known;
+})();
+
+const readLines: LineReader = (assistantText) =>
+  KNOWN_LINES.filter((known) => assistantText.includes(known.text)).map((known) => known.line);

@@ -4,99 +4,49 @@
  * the line, we know exactly where they are, and they hear that help is being alerted — so every
  * reply in this mode carries at least one of them, and never the same line twice in a row.
  */
-import type { PlaybookStep } from "./playbook-content.js";
+import type { ConversationState } from "../conversation/index.js";
+import type { CommonLines, PlaybookStep } from "./book.js";
 
 export const SAFETY_SECTION = "safety";
 
-export const HELP_ALERTED: PlaybookStep = {
-  id: "help-alerted",
-  text: "Help is being alerted right now.",
-};
-export const ASK_LOCATION: PlaybookStep = {
-  id: "location",
-  text: "Tell me exactly where you are: the address, or what you can see around you.",
-};
-export const STAY_ON_LINE: PlaybookStep = {
-  id: "stay-on-line",
-  text: "Stay on the line with me and don't hang up. I'm not going anywhere.",
-};
-export const KEEP_TALKING: PlaybookStep = {
-  id: "keep-talking",
-  text: "Keep talking to me. I'm staying with you until a person takes over.",
-};
-const CONFIRM_LOCATION_OPENING = "I have your location as";
-
-/** The location line: a question, or a confirmation once the caller has given an address. */
-export function locationStep(location: string | undefined): PlaybookStep {
-  if (location === undefined) return ASK_LOCATION;
+/** The confirmation of a stated location, whole: "I have your location as "12 Oak Street, flat 3"…". */
+export function confirmLocationStep(lines: CommonLines, location: string): PlaybookStep {
   return {
     id: "confirm-location",
-    text: `${CONFIRM_LOCATION_OPENING} "${location}". Is that exactly where you are?`,
+    text: `${lines.confirmLocation.opening} "${location}"${lines.confirmLocation.closing}`,
   };
 }
 
-const STREET_ADDRESS =
-  /\b\d{1,5}[a-z]?\s+(?:[A-Za-z'-]+\s+){1,4}(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|court|ct|place|pl|crescent|boulevard|blvd|terrace|highway|hwy|square|row|parade)\b\.?(?:,\s*[A-Za-z][A-Za-z' -]{1,40})?/i;
-const STATED_LOCATION =
-  /\b(?:my address is|the address is|i live at|we live at|located at|my location is|postcode is|post code is|zip code is|zip is)\s+([^.!?;\n]{3,80})/i;
-
-/**
- * The most recent location the caller stated, as they wrote it: a street address or an explicit
- * "my address is …". Free phrases like "I'm in pain" are not locations, so nothing looser is read.
- */
-export function statedLocation(callerTexts: readonly string[]): string | undefined {
-  for (let i = callerTexts.length - 1; i >= 0; i--) {
-    const text = callerTexts[i] ?? "";
-    const stated = STATED_LOCATION.exec(text)?.[1];
-    if (stated !== undefined) return stated.trim().replace(/[,\s]+$/, "");
-    const address = STREET_ADDRESS.exec(text)?.[0];
-    if (address !== undefined) return address.trim().replace(/[.,\s]+$/, "");
-  }
-  return undefined;
-}
-
-/** Whether an earlier assistant message said this line; a location confirmation counts whatever the address. */
-export function saidIn(message: string, step: PlaybookStep): boolean {
-  if (step.id === "confirm-location") return message.includes(CONFIRM_LOCATION_OPENING);
-  return message.includes(step.text);
+/** Whether this exact location has been confirmed to the caller already. */
+export function locationConfirmed(
+  lines: CommonLines,
+  location: string,
+  assistantSaid: readonly string[],
+): boolean {
+  const confirmation = `${lines.confirmLocation.opening} "${location}"`;
+  return assistantSaid.some((message) => message.includes(confirmation));
 }
 
 /**
- * The safety lines for this turn. The first safety turn says help is being alerted and asks for
- * (or confirms) the location; later turns rotate through location, staying on the line and
- * keeping talking, least recently said first.
+ * The safety lines that may go with this turn's instruction, best first. The first safety turn
+ * says help is being alerted; a location just given is confirmed before anything else; later
+ * turns rotate through location, staying on the line and keeping talking, least recently said
+ * first. A caller who may be unable to talk is not asked to keep talking or for an address.
  */
-export function safetyLines(
-  assistantMessages: readonly string[],
-  location: string | undefined,
+export function safetyCandidates(
+  lines: CommonLines,
+  state: Pick<ConversationState, "said" | "location" | "cantTalk">,
+  assistantSaid: readonly string[],
 ): PlaybookStep[] {
-  const whereStep = locationStep(location);
-  if (!assistantMessages.some((m) => saidIn(m, HELP_ALERTED))) return [HELP_ALERTED, whereStep];
-  return [
-    leastRecentlySaid([whereStep, STAY_ON_LINE, KEEP_TALKING, HELP_ALERTED], assistantMessages),
-  ];
-}
-
-/** The candidate said longest ago (never said counts as longest); ties go to the earlier candidate. */
-export function leastRecentlySaid(
-  candidates: readonly PlaybookStep[],
-  assistantMessages: readonly string[],
-): PlaybookStep {
-  let best: PlaybookStep | undefined;
-  let bestIndex = Infinity;
-  for (const candidate of candidates) {
-    let lastSaid = -1;
-    for (let i = assistantMessages.length - 1; i >= 0; i--) {
-      if (saidIn(assistantMessages[i] ?? "", candidate)) {
-        lastSaid = i;
-        break;
-      }
-    }
-    if (best === undefined || lastSaid < bestIndex) {
-      best = candidate;
-      bestIndex = lastSaid;
-    }
+  const said = (step: PlaybookStep) => state.said.get(`${SAFETY_SECTION}#${step.id}`) ?? -1;
+  if (state.location !== undefined && !locationConfirmed(lines, state.location, assistantSaid)) {
+    return [confirmLocationStep(lines, state.location), lines.helpAlerted, lines.stayOnLine];
   }
-  if (best === undefined) throw new Error("leastRecentlySaid needs at least one candidate");
-  return best;
+  if (said(lines.helpAlerted) < 0) return [lines.helpAlerted, lines.stayOnLine];
+  const where =
+    state.location === undefined ? lines.askLocation : confirmLocationStep(lines, state.location);
+  const rotation = state.cantTalk
+    ? [lines.stayOnLine, lines.helpAlerted]
+    : [where, lines.stayOnLine, lines.keepTalking, lines.helpAlerted];
+  return [...rotation].sort((a, b) => said(a) - said(b));
 }

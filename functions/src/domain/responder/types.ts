@@ -3,7 +3,7 @@
  * playbook, the chat adapter and the factory all depend on this module and on nothing of each other
  * that they do not use.
  */
-import type { MESSAGE_ROLES, Urgency } from "@lifeline/model";
+import type { MESSAGE_ROLES, Medium, Urgency } from "@lifeline/model";
 import type { Category } from "../categories.js";
 
 /**
@@ -30,11 +30,16 @@ export interface ResponderInput {
   readonly category?: Category;
   readonly mode: ResponderMode;
   readonly callerName?: string;
+  /** How the caller reaches us: spoken replies are kept shorter than texts. Voice when absent. */
+  readonly medium?: Medium;
 }
 
-/** `unavailable`: the chat responder could not be loaded at all. */
+/**
+ * `unavailable`: the chat responder could not be loaded at all. `refused`: the model answered, but
+ * its reply failed the checks every reply must pass (see checks.ts).
+ */
 export type FallbackReason =
-  "timeout" | "aborted" | "network" | "http" | "malformed" | "empty" | "unavailable";
+  "timeout" | "aborted" | "network" | "http" | "malformed" | "empty" | "unavailable" | "refused";
 
 export interface ResponderReply {
   readonly text: string;

@@ -17,3 +17,4 @@ export {
   type OverrideOutcome,
   type UrgencyOverride,
 } from "./policy.js";
+export { clauseStatus } from "./clause.js";

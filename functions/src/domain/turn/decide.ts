@@ -10,9 +10,14 @@ import {
   type Owner,
   type Urgency,
 } from "@lifeline/model";
+import {
+  conversationState,
+  conversationUrgency,
+  type ConversationUrgency,
+} from "../conversation/index.js";
 import type { HoldLapse } from "../hold.js";
 import type { ConversationTurn, ResponderMode, ResponderReply } from "../responder/index.js";
-import { triage, type TriageResult } from "../triage/index.js";
+import { escalate, triage, type TriageResult } from "../triage/index.js";
 import type { CallState, OutboxEntry } from "./call-state.js";
 import type { TurnAnswer } from "./record.js";
 
@@ -65,6 +70,8 @@ export function screenOutbox(
 
 export interface TurnDecision {
   readonly triage: TriageResult;
+  /** What the conversation adds to triage: a caller who may be unable to speak, another language. */
+  readonly conversation: ConversationUrgency;
   readonly urgency: Urgency;
   readonly owner: Owner;
   readonly aiReplies: boolean;
@@ -104,6 +111,27 @@ export interface DecideOptions {
 }
 
 /**
+ * The call's urgency after these words: triage of them (never below the call's current level),
+ * raised further by what the whole conversation shows — a caller who may be unable to speak, or
+ * who speaks a language the playbook does not.
+ */
+export function assessTurn(
+  text: string,
+  history: readonly ConversationTurn[],
+  current: Urgency | undefined,
+): {
+  readonly triage: TriageResult;
+  readonly conversation: ConversationUrgency;
+  readonly urgency: Urgency;
+} {
+  const result = triage(text, current === undefined ? {} : { current });
+  const conversation = conversationUrgency(
+    conversationState({ history, text, category: result.category }),
+  );
+  return { triage: result, conversation, urgency: escalate(result.level, conversation.level) };
+}
+
+/**
  * Triage never lowers a call's urgency; a human owner silences the assistant; the safety script
  * runs while a critical call has no human owner and nobody has acknowledged its alert (an alert
  * fan-out has not opened yet counts as unacknowledged).
@@ -114,8 +142,8 @@ export function decideTurn(
   now: number,
   options: DecideOptions = {},
 ): TurnDecision {
-  const current = state.call?.urgency;
-  const result = triage(text, current === undefined ? {} : { current });
+  const transcript = state.history.map((message) => ({ role: message.role, text: message.text }));
+  const assessed = assessTurn(text, transcript, state.call?.urgency);
   const lapse = options.lapse ?? undefined;
   const owner: Owner =
     lapse === undefined
@@ -128,16 +156,17 @@ export function decideTurn(
   const say = options.outbox?.deliver ?? state.outbox;
   const aiReplies = owner.kind === "ai";
   const mode: ResponderMode =
-    aiReplies && result.level === "critical" && !alertAcknowledged(state.alert)
+    aiReplies && assessed.urgency === "critical" && !alertAcknowledged(state.alert)
       ? "safety"
       : "normal";
   const history: ConversationTurn[] = [
-    ...state.history.map((message) => ({ role: message.role, text: message.text })),
+    ...transcript,
     ...say.map((entry) => ({ role: "agent" as const, text: entry.text })),
   ];
   return {
-    triage: result,
-    urgency: result.level,
+    triage: assessed.triage,
+    conversation: assessed.conversation,
+    urgency: assessed.urgency,
     owner,
     aiReplies,
     mode,

@@ -121,11 +121,17 @@ export function planTurn(input: TurnPlanInput): TurnPlan {
   if (previous === undefined || decision.urgency !== previous) {
     update[`${call}/urgency`] = decision.urgency;
     if (decision.urgency !== "normal") {
+      const { conversation } = decision;
       update[`${call}/urgencyReason`] = {
         source: "triage",
         ...(decision.triage.matched.length === 0 ? {} : { terms: [...decision.triage.matched] }),
         messageId: callerId,
-        note: clip(decision.triage.reason, LIMITS.overrideReason),
+        note: clip(
+          [decision.triage.reason, ...conversation.reasons].join("; "),
+          LIMITS.overrideReason,
+        ),
+        ...(conversation.language === undefined ? {} : { language: conversation.language }),
+        ...(conversation.cantTalk ? { cantTalk: true as const } : {}),
       };
     }
   }

@@ -215,6 +215,7 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
           urgency: decision.urgency,
           category: decision.triage.category,
           mode: decision.mode,
+          medium: body.medium,
           ...(callerName === undefined ? {} : { callerName }),
         })
       : decision.say.length === 0

@@ -1,0 +1,183 @@
+/**
+ * The conversation state: what the whole transcript so far says about the caller's situation,
+ * derived afresh every turn. The reply is chosen from this, not from keywords of the last line:
+ * who is in danger (the caller, or someone with them), whether the caller is alone, the facts
+ * stated and denied (later statements win: "now he's breathing"), where they are, the language
+ * they speak, whether they may be unable to talk, and what the assistant has already said.
+ *
+ * Pure: the same transcript always gives the same state.
+ */
+import type { Medium } from "@lifeline/model";
+import { type Category } from "../categories.js";
+import { callerLanguage, type Language } from "../language/index.js";
+import { normalizeUtterance, triage } from "../triage/index.js";
+import { type Fact, type Facts, readFacts, yesOrNo } from "./facts.js";
+import { statedLocation } from "./location.js";
+
+export type Patient = "caller" | "other" | "unknown";
+
+/** One earlier message of the call, oldest first. `agent` is a human supervisor speaking to the caller. */
+export interface TranscriptTurn {
+  readonly role: "caller" | "assistant" | "agent" | "system";
+  readonly text: string;
+}
+
+/** A line the assistant said, recognised in its message: its key and the fact it asked about. */
+export interface SaidLine {
+  readonly key: string;
+  /** The fact a question asks, and what a "yes" to it means. */
+  readonly asks?: { readonly fact: Fact; readonly yes: boolean };
+}
+
+/** How the responder's own lines are recognised in earlier assistant messages. */
+export type LineReader = (assistantText: string) => readonly SaidLine[];
+
+export interface ConversationState {
+  readonly language: Language;
+  readonly medium: Medium;
+  /** The call's category: self-harm once raised, else the most recent specific one. */
+  readonly category: Category;
+  readonly patient: Patient;
+  /** Everything stated so far; a later statement replaces an earlier one. */
+  readonly facts: Facts;
+  /** What the latest caller turn stated (including a yes or no to our last question). */
+  readonly latest: Facts;
+  /** The most recent location stated, whole ("12 Oak Street, flat 3"). */
+  readonly location?: string;
+  /** What the caller could hurt themselves with, in their words ("pills"), once they said. */
+  readonly means?: string;
+  /** Every line the assistant has said, by key: the index of the last assistant message that said it. */
+  readonly said: ReadonlyMap<string, number>;
+  /** The caller may be unable to speak: silence, a lone "help", or only yes and no so far. */
+  readonly cantTalk: boolean;
+  /** Consecutive wordless or one-word turns up to the latest, while the caller may be unable to talk. */
+  readonly silentTurns: number;
+  /** Whether the caller has said anything of substance. */
+  readonly described: boolean;
+}
+
+export interface ConversationInput {
+  /** The earlier messages, oldest first; the latest caller words are `text`. */
+  readonly history: readonly TranscriptTurn[];
+  readonly text: string;
+  readonly medium?: Medium;
+  /** Triage's category of the latest words, when the caller already has it. */
+  readonly category?: Category;
+}
+
+const SILENT =
+  /^(?:[^\p{L}\p{N}]*|[[(<]?\s*(?:silence|no speech|inaudible|no response|quiet|unintelligible)\s*[\])>]?)$/u;
+const ONE_WORD =
+  /^(?:help|help me|please help|help please|yes|no|yeah|yep|yup|nope|uh huh|mhm|mm+|hm+|uh+|um+|s[ií]|oui|non|ayuda|socorro|au secours|aidez moi|aidez-moi)[\s.!?…]*$/u;
+
+/** Nothing said: silence, an ellipsis, a transcriber's "[silence]". */
+export function isSilent(normalized: string): boolean {
+  return SILENT.test(normalized);
+}
+
+/** Said without saying anything of the situation: silence, a lone "help", a bare yes or no. */
+export function isMinimal(normalized: string): boolean {
+  return isSilent(normalized) || ONE_WORD.test(normalized);
+}
+
+const RELATION =
+  "husband|wife|partner|mum|mom|mother|dad|father|son|daughter|child|kid|baby|boy|girl|brother|sister|friend|grandma|granny|grandmother|grandad|grandpa|grandfather|neighbou?r|boyfriend|girlfriend|colleague|flatmate|roommate|uncle|aunt|nan|nana|carer|patient";
+/** The caller is the one at risk from someone or from themselves. */
+const CALLER_AT_RISK =
+  /\b(?:kill(?:ing)? myself|end (?:it all|my life)|want to die|hurt(?:ing)? myself|cut(?:ting)? myself|take my (?:own )?life|suicid|overdos|(?:following|chasing|attacking|hitting|hurting|threatening|beating|punching|stalking|watching) me|after me|me quiero morir|matarme|suicidar|je veux mourir|me suicider|en finir)/u;
+const OTHER_PERSON = new RegExp(
+  `\\bmy (?:${RELATION})\\b|\\b(?:someone|somebody|a man|a woman|a person|a child|this (?:man|woman|guy|lady|kid)|an old (?:man|woman|lady)|he|she|they)(?:'s| is| has| just)? (?:collapsed|fell|fallen|isn't|is not|not breathing|unconscious|bleeding|choking|hurt|injured|passed out|having|fitting|unresponsive|burnt|burned|can't)|\\bmi (?:madre|padre|mamá|mama|papá|papa|esposo|marido|esposa|mujer|hij[oa]|abuel[oa]|herman[oa]|amig[oa]|beb[ée]|novi[oa]|vecin[oa])\\b|\\b(?:mon|ma) (?:mari|femme|mère|mere|père|pere|fils|fille|frère|frere|sœur|soeur|ami|amie|bébé|bebe|grand-mère|grand-père|voisin|voisine)\\b`,
+  "u",
+);
+const CALLER_SYMPTOM =
+  /\b(?:i(?:'m| am| was| have| 've| had| think i'm| feel| can't| fell| slipped| tripped| cut| burnt| burned)\b|my (?:chest|head|heart|arm|leg|back|stomach|hip|wrist|ankle|neck|throat|face)\b)|\bme (?:ca[ií]|duele|siento)|\bje (?:suis tomb|me sens)|\bj'ai mal/u;
+
+function patientIn(normalized: string): Patient {
+  if (CALLER_AT_RISK.test(normalized)) return "caller";
+  if (OTHER_PERSON.test(normalized)) return "other";
+  if (CALLER_SYMPTOM.test(normalized)) return "caller";
+  return "unknown";
+}
+
+const MEANS =
+  /\b(pills|tablets|meds|medication|painkillers|paracetamol|knife|blade|razor|rope|gun|pistol|pastillas|cuchillo|cuerda|médicaments|medicaments|cachets|couteau)\b/u;
+
+/** The whole conversation, read turn by turn the way a person listening would. */
+export function conversationState(
+  input: ConversationInput,
+  readLines: LineReader = () => [],
+): ConversationState {
+  const facts: Partial<Record<Fact, boolean>> = {};
+  let latest: Partial<Record<Fact, boolean>> = {};
+  const said = new Map<string, number>();
+  let assistantMessages = 0;
+  let lastAsked: SaidLine["asks"];
+  let patient: Patient = "unknown";
+  let means: string | undefined;
+  let described = false;
+  let cantTalk = false;
+  let silentTurns = 0;
+  const callerTexts: string[] = [];
+  let category: Category = "general";
+  let selfHarm = false;
+
+  const turns: TranscriptTurn[] = [...input.history, { role: "caller", text: input.text }];
+  for (const [position, turn] of turns.entries()) {
+    if (turn.role === "assistant") {
+      lastAsked = undefined;
+      const index = assistantMessages++;
+      for (const line of readLines(turn.text)) {
+        said.set(line.key, index);
+        if (line.asks !== undefined) lastAsked = line.asks;
+      }
+      continue;
+    }
+    if (turn.role !== "caller") continue;
+    const normalized = normalizeUtterance(turn.text);
+    callerTexts.push(turn.text);
+    const stated: Partial<Record<Fact, boolean>> = { ...readFacts(normalized) };
+    const answer = yesOrNo(normalized);
+    if (answer !== undefined && lastAsked !== undefined && stated[lastAsked.fact] === undefined) {
+      stated[lastAsked.fact] = answer === lastAsked.yes;
+    }
+    Object.assign(facts, stated);
+    latest = stated;
+
+    if (patient === "unknown" || CALLER_AT_RISK.test(normalized)) {
+      const found = patientIn(normalized);
+      if (found !== "unknown") patient = found;
+    }
+    const named = MEANS.exec(normalized)?.[1];
+    if (named !== undefined && (stated.meansAtHand === true || stated.tookSomething === true)) {
+      means = named;
+    }
+
+    const isLatest = position === turns.length - 1;
+    const turnCategory =
+      isLatest && input.category !== undefined ? input.category : triage(turn.text).category;
+    if (turnCategory === "self_harm") selfHarm = true;
+    if (turnCategory !== "general") category = turnCategory;
+
+    const minimal = isMinimal(normalized);
+    cantTalk =
+      facts.safeToTalk === false || isSilent(normalized) || (minimal && (!described || cantTalk));
+    silentTurns = cantTalk && minimal ? silentTurns + 1 : 0;
+    if (!minimal) described = true;
+  }
+
+  const location = statedLocation(callerTexts);
+  return {
+    language: callerLanguage(callerTexts),
+    medium: input.medium ?? "voice",
+    category: selfHarm ? "self_harm" : category,
+    patient,
+    facts,
+    latest,
+    ...(location === undefined ? {} : { location }),
+    ...(means === undefined ? {} : { means }),
+    said,
+    cantTalk,
+    silentTurns,
+    described,
+  };
+}
