@@ -114,6 +114,77 @@ describe("createChatResponder", () => {
     expect(system).to.contain("help is being alerted");
   });
 
+  describe("refuses a reply that fails the checks, and the playbook answers", () => {
+    const refusals: readonly [string, ResponderInput, string, string][] = [
+      [
+        "advice that contradicts what the caller said",
+        INPUT,
+        "If he's breathing, roll him onto his side.",
+        "contradicts-caller",
+      ],
+      [
+        "medication advice on a self-harm call",
+        {
+          text: "I have pills",
+          history: [
+            { role: "caller", text: "I want to end it all" },
+            { role: "assistant", text: "I'm really glad you told me." },
+          ],
+          urgency: "critical",
+          category: "self_harm",
+          mode: "normal",
+        },
+        "Please don't change any medication without talking to your doctor.",
+        "forbidden-advice",
+      ],
+      [
+        "a spoken reply longer than one breath",
+        { ...INPUT, mode: "normal" },
+        `Keep pushing on the chest. ${"Push hard and fast in the centre. ".repeat(8)}`,
+        "too-long",
+      ],
+      [
+        "an answer in English to a caller speaking Spanish",
+        {
+          text: "no puede levantarse",
+          history: [{ role: "caller", text: "hola necesito ayuda mi madre se cayó" }],
+          urgency: "urgent",
+          mode: "normal",
+        },
+        "Don't try to lift her. Keep her warm and still.",
+        "wrong-language",
+      ],
+      [
+        "a safety-mode reply with no safety line",
+        { ...INPUT, mode: "safety" },
+        "Keep pushing on the chest, hard and fast.",
+        "no-safety-line",
+      ],
+    ];
+    for (const [what, input, content, check] of refusals) {
+      it(what, async () => {
+        standin.behave({ kind: "answer", content });
+        const reply = await responder().respond(input);
+        expect(reply).to.deep.equal({ ...playbookReply(input), fallback: "refused" });
+        expect(fallbacks).to.have.length(1);
+        expect(fallbacks[0]?.reason).to.equal("refused");
+        expect(fallbacks[0]?.detail).to.match(new RegExp(`^${check}: `));
+        // The log names the rule, never the conversation or the refused words.
+        expect(fallbacks[0]?.detail).to.not.contain(content.slice(0, 20));
+      });
+    }
+
+    it("passes a reply that fits the conversation", async () => {
+      standin.behave({ kind: "answer", content: "Keep pushing on the chest, hard and fast." });
+      const reply = await responder().respond({ ...INPUT, mode: "normal" });
+      expect(reply).to.deep.equal({
+        text: "Keep pushing on the chest, hard and fast.",
+        sources: [`chat/${MODEL}`],
+      });
+      expect(fallbacks).to.deep.equal([]);
+    });
+  });
+
   it("falls back to the playbook when the answer does not come within the budget", async () => {
     standin.behave({ kind: "hold" });
     const reply = await responder(200).respond(INPUT);

@@ -9,7 +9,9 @@ import {
   messageSchema,
   outboxMessagePath,
   turnPath,
+  type UrgencyReason,
 } from "@lifeline/model";
+import { urgencyTitle } from "../../src/domain/alerts.js";
 import {
   alertAcknowledged,
   answerFrom,
@@ -223,6 +225,65 @@ describe("decideTurn", () => {
       { role: "caller", text: "Hi" },
       { role: "agent", text: "Help is coming" },
     ]);
+  });
+});
+
+describe("decideTurn: what the conversation adds to triage", () => {
+  function said(lines: readonly string[]): CallState {
+    return state({
+      call: activeCall({ urgency: "normal" }),
+      history: lines.map((text, i) => ({
+        seq: i + 1,
+        role: "caller" as const,
+        text,
+        at: NOW - 5_000,
+      })),
+    });
+  }
+
+  it("raises a silent caller to urgent, and repeated silence to critical in safety mode", () => {
+    const first = decideTurn("…", state(), NOW);
+    expect(first).to.include({ urgency: "urgent", mode: "normal" });
+    expect(first.triage.level).to.equal("normal");
+    expect(first.conversation).to.deep.include({ cantTalk: true });
+    const second = decideTurn("...", said(["…"]), NOW);
+    expect(second).to.include({ urgency: "critical", mode: "safety" });
+    expect(decideTurn("help", said(["…", "…"]), NOW).urgency).to.equal("critical");
+  });
+
+  it("leaves a caller who answers our question with a bare no at the call's urgency", () => {
+    expect(decideTurn("no", said(["can I change my appointment?"]), NOW)).to.include({
+      urgency: "normal",
+    });
+  });
+
+  it("raises a caller in another language to urgent and names the language", () => {
+    const decision = decideTurn("hola necesito ayuda", state(), NOW);
+    expect(decision.urgency).to.equal("urgent");
+    expect(decision.conversation.language).to.equal("Spanish");
+  });
+
+  it("writes why into the urgency reason, which the alert title reads", () => {
+    const decision = decideTurn("…", said(["…"]), NOW);
+    const plan = planTurn({
+      tenantId: T,
+      callId: CALL,
+      request: request({ text: "…" }),
+      fingerprint: "f",
+      state: said(["…"]),
+      decision,
+      reply,
+      now: NOW,
+    });
+    const reason = plan.update[`${callPath(T, CALL)}/urgencyReason`];
+    expect(reason).to.deep.include({ source: "triage", cantTalk: true });
+    expect((reason as { note: string }).note).to.contain("unable to speak");
+    expect(urgencyTitle("critical", reason as UrgencyReason)).to.equal(
+      "Critical call: may be unable to speak",
+    );
+    expect(urgencyTitle("urgent", { terms: ["se cayó"], language: "Spanish" })).to.equal(
+      'Urgent call: "se cayó" · speaks Spanish',
+    );
   });
 });
 
