@@ -9,7 +9,10 @@ export {
   type TriageResult,
   type TriageSignal,
 } from "./engine.js";
-export { normalizeUtterance } from "./normalize.js";
+export { findMatches, type Match, type Span } from "./matching.js";
+export { statusOf } from "./negation.js";
+export { foldAccents, normalizeUtterance } from "./normalize.js";
+export type { TermRule } from "./terms.js";
 export {
   applyOverride,
   escalate,
