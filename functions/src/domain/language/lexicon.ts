@@ -37,7 +37,7 @@ export const LEXICON: Readonly<Record<Language, readonly string[]>> = {
     emergencia rapido sola solo bano cocina cabeza pierna brazo inconsciente desmayo desmayado responde
     golpe pegando sigue siguiendo miedo hombre nino nina bebe vale claro bueno dios senor senora esto eso
     estas este ese venga vengan manden mande pasa paso pasando necesita duele mayor de a o porfa xfa
-    xq pq q ke tb tmb
+    xq pq q ke tb tmb mueve habla despierta abre ojos suelo grita llora ven
   `),
   fr: words(`
     le la les un une des du de et est sont suis je j'ai il elle nous vous ils elles mon ma mes ton ta tes

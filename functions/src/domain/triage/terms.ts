@@ -160,7 +160,7 @@ export const TERMS: readonly TermRule[] = [
       // Spanish
       "|(?:huele|olor) a gas|fuga de gas|escape de gas|monoxido de carbono|(?:tomo|bebio|trago|se tomo|se bebio) (?:lejia|cloro|veneno)|envenenad[oa]|envenenamiento" +
       // French
-      "|odeur de gaz|(?:ca )?sent le gaz|fuite de gaz|monoxyde de carbone|a (?:bu|avale) (?:de la |du )?(?:javel|eau de javel|poison)|empoisonne(?:e|ment)?",
+      "|odeur de gaz|(?:ca )?sent le gaz|fuite de gaz|monoxyde de carbone|a (?:bu|avale) (?:de la |du |de l')?(?:javel|eau de javel|poison)|empoisonne(?:e|ment)?",
   },
   {
     id: "chemical/spill",
