@@ -7,7 +7,7 @@
  * This file is mostly data: the phrase table is FACT_PHRASES. How a whole conversation's facts add
  * up (later statements win, yes/no answers to our questions) lives in state.ts.
  */
-import { clauseStatus } from "../triage/index.js";
+import { statusOf } from "../triage/index.js";
 
 export const FACTS = [
   "breathing",
@@ -239,7 +239,7 @@ export function readFacts(normalized: string): Facts {
         continue;
       }
       if (uncertain(normalized, start)) continue;
-      const status = clauseStatus(normalized, { start, end });
+      const status = statusOf(normalized, { start, end }, []);
       if (status === "hypothetical") continue;
       found.push({
         fact: entry.fact,

@@ -9,7 +9,10 @@ export {
   type TriageResult,
   type TriageSignal,
 } from "./engine.js";
-export { normalizeUtterance } from "./normalize.js";
+export { findMatches, type Match, type Span } from "./matching.js";
+export { statusOf } from "./negation.js";
+export { foldAccents, normalizeUtterance } from "./normalize.js";
+export type { TermRule } from "./terms.js";
 export {
   applyOverride,
   escalate,
@@ -17,4 +20,3 @@ export {
   type OverrideOutcome,
   type UrgencyOverride,
 } from "./policy.js";
-export { clauseStatus } from "./clause.js";

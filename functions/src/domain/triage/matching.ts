@@ -3,14 +3,26 @@
  * one-typo readings of the terms that allow them, with overlaps resolved to the longest match.
  */
 import { URGENCY_RANK } from "@lifeline/model";
+import { foldAccents } from "./normalize.js";
 import { TERMS, type TermRule } from "./terms.js";
 
-export interface Match {
-  readonly rule: TermRule;
+/** A stretch of a normalised utterance, by character offsets. */
+export interface Span {
   readonly start: number;
   readonly end: number;
+}
+
+export interface Match extends Span {
+  readonly rule: TermRule;
   readonly readAs?: string;
 }
+
+/**
+ * Word edges in any script, so an accented letter never counts as one; a French elided article
+ * ("l'incendie", "s'évanouit") is an edge too, any other apostrophe is not ("don't").
+ */
+const BEFORE = "(?:(?<![\\p{L}\\p{N}'])|(?<=(?<![\\p{L}\\p{N}'])(?:l|d|j|n|m|t|s|c|qu)'))";
+const AFTER = "(?![\\p{L}\\p{N}])";
 
 /**
  * Each top-level alternative gets its own expression: a single alternation stops at the first
@@ -19,7 +31,7 @@ export interface Match {
 const COMPILED = TERMS.flatMap((rule) =>
   topLevelAlternatives(rule.pattern).map((alternative) => ({
     rule,
-    regex: new RegExp(`(?<![a-z0-9'])(?:${alternative})(?![a-z0-9])`, "g"),
+    regex: new RegExp(`${BEFORE}(?:${alternative})${AFTER}`, "gu"),
   })),
 );
 
@@ -44,7 +56,9 @@ function topLevelAlternatives(pattern: string): string[] {
   return alternatives;
 }
 
-export function findMatches(text: string): Match[] {
+/** The table's terms in `text` (normalised), with offsets into it; accents are not needed to match. */
+export function findMatches(normalized: string): Match[] {
+  const text = foldAccents(normalized);
   const found: Match[] = [];
   for (const { rule, regex } of COMPILED) {
     regex.lastIndex = 0;

@@ -67,9 +67,23 @@ export function normalizeUtterance(text: string): string {
     .replace(/([a-z])\1{2,}/g, "$1")
     .replace(/\s+/g, " ")
     .trim();
-  return lowered.replace(/[a-z0-9/']+/g, (word) => {
+  // Words in any script: "répond" is one word, not "r" (read as "are") and "pond".
+  return lowered.replace(/[\p{L}\p{N}/']+/gu, (word) => {
     const bare = word.replace(/^'+|'+$/g, "");
     const expanded = SMS_WORDS[bare];
     return expanded === undefined ? word : word.replace(bare, expanded);
+  });
+}
+
+/**
+ * Accents removed letter by letter, keeping every position: Spanish and French callers type "cayo"
+ * as often as "cayó", so the term table is written without accents and matched against this, while
+ * the phrases quoted back come from the text as the caller wrote it. Letters with no single-letter
+ * base ("œ", "ß") are kept.
+ */
+export function foldAccents(text: string): string {
+  return text.replace(/[^\p{ASCII}]/gu, (char) => {
+    const base = char.normalize("NFD").replace(/\p{M}+/gu, "");
+    return base.length === char.length ? base : char;
   });
 }

@@ -1,8 +1,10 @@
 /**
  * The triage term table. This file is data: one entry per kind of danger a caller may describe, the
  * category it belongs to, the level it raises a call to, and the words that say it. Add or adjust
- * terms here; how they are found and read (negation, hypotheticals) lives in matching.ts and
- * negation.ts, and every entry is held to example utterances in triage's unit tests.
+ * terms here: English first, then Spanish and French, written without accents (the text is matched
+ * with its accents folded, so "se cayó" and "se cayo" both match "se cayo"), and never an English
+ * word, so that English reads the same. How they are found and read (negation, hypotheticals) lives
+ * in matching.ts and negation.ts; every entry is held to example utterances in the unit tests.
  */
 import type { Urgency } from "@lifeline/model";
 import type { Category } from "../categories.js";
@@ -39,7 +41,11 @@ export const TERMS: readonly TermRule[] = [
     level: "critical",
     negatedLevel: "urgent",
     pattern:
-      "suicidal|suicide|kill (?:myself|my self)|killing myself|end (?:my life|it all)|ending (?:my life|it all)|take my (?:own )?life",
+      "suicidal|suicide|kill (?:myself|my self)|killing myself|end (?:my life|it all)|ending (?:my life|it all)|take my (?:own )?life" +
+      // Spanish
+      "|suicidar(?:me|se)|(?:quiero|voy a) (?:matarme|suicidarme|quitarme la vida)|me (?:quiero|voy a) (?:matar|suicidar)|quitarme la vida" +
+      // French
+      "|me suicider|(?:je veux|je vais|veux|vais) me tuer|en finir(?: avec (?:la|ma) vie)?|mettre fin a (?:mes jours|ma vie)",
     fuzzy: ["suicidal"],
   },
   {
@@ -48,7 +54,11 @@ export const TERMS: readonly TermRule[] = [
     level: "critical",
     negatedLevel: "urgent",
     pattern:
-      "want(?:s|ed)? to die|wanna die|(?:don't|do not) want to (?:live|be alive|be here)(?: anymore)?|no reason to live|better off dead|(?:going|want|wanna|plan(?:ning)?) to (?:hurt|harm|cut) myself|(?:hurting|harming|cutting) myself|self[- ]?harm(?:ing)?|take all (?:my|the|of my) (?:pills|tablets|meds|medication)",
+      "want(?:s|ed)? to die|wanna die|(?:don't|do not) want to (?:live|be alive|be here)(?: anymore)?|no reason to live|better off dead|(?:going|want|wanna|plan(?:ning)?) to (?:hurt|harm|cut) myself|(?:hurting|harming|cutting) myself|self[- ]?harm(?:ing)?|take all (?:my|the|of my) (?:pills|tablets|meds|medication)" +
+      // Spanish
+      "|(?:me )?quiero morir(?:me)?|no quiero (?:vivir|seguir viviendo|estar aqui)|(?:quiero|voy a) (?:hacerme dano|cortarme)|me (?:estoy cortando|corto las venas)" +
+      // French
+      "|(?:je )?veux mourir|envie de mourir|(?:je )?ne veux plus vivre|me faire du mal|me couper les veines",
   },
   // ---------------------------------------------------------------- violence and threats
   {
@@ -56,28 +66,44 @@ export const TERMS: readonly TermRule[] = [
     category: "violence",
     level: "critical",
     pattern:
-      "guns?|pistol|rifle|shotgun|firearm|weapons?|armed|(?:has|had|got|holding|pulled|waving|with|threatening (?:me|us|her|him) with) (?:a |his |her |their )?(?:knife|machete|blade|bat)",
+      "guns?|pistol|rifle|shotgun|firearm|weapons?|armed|(?:has|had|got|holding|pulled|waving|with|threatening (?:me|us|her|him) with) (?:a |his |her |their )?(?:knife|machete|blade|bat)" +
+      // Spanish
+      "|armas?|armad[oa]s?|arma de fuego|pistolas?|escopeta|(?:tiene|tenia|saco|con) (?:un|una) (?:cuchillo|navaja|machete)" +
+      // French
+      "|armes?|arme(?:e|s)?|pistolet|fusil|(?:a|avec|tient|sorti) un couteau",
   },
   {
     id: "violence/shot-stabbed",
     category: "violence",
     level: "critical",
     pattern:
-      "(?:got|been|was|were|is|are|i'm|he's|she's) (?:just )?(?:shot|stabbed)|stabbed|stabbing(?! pains?)|shooting(?! pains?)|shots fired|gunshots?|shot (?:me|him|her|them|us|at)",
+      "(?:got|been|was|were|is|are|i'm|he's|she's) (?:just )?(?:shot|stabbed)|stabbed|stabbing(?! pains?)|shooting(?! pains?)|shots fired|gunshots?|shot (?:me|him|her|them|us|at)" +
+      // Spanish
+      "|(?:le|la|me|lo|nos) (?:dispararon|disparo|apunalaron|apunalo)|disparos|balazos?|apunalad[oa]" +
+      // French
+      "|poignarde(?:e)?|coups? de feu|(?:on )?(?:m'a|lui a) tire dessus",
   },
   {
     id: "violence/attack",
     category: "violence",
     level: "critical",
     pattern:
-      "attack(?:ed|ing)? (?:me|us|him|her|them)|(?:being|been|getting|got) (?:attacked|assaulted|beaten|beat up|raped|kidnapped)|(?:hitting|beating|punching|choking|strangling|kicking) (?:me|us|her|him|them|my \\w+)|(?:going|gonna|threatened|threatening|trying) to kill|kill (?:me|us|you|her|him|them)|intruders?|(?:someone|somebody|they|he|she|people|men|man|guys?)(?:'s| is| are)? (?:trying to )?break(?:ing)? in(?:to)?|broke in(?:to)?|break-in|burglars?|burglary|someone (?:is |'s )?in (?:my|the|our) (?:house|home|flat|apartment|room)|hostage|kidnapp(?:ed|ing)|rape|raped",
+      "attack(?:ed|ing)? (?:me|us|him|her|them)|(?:being|been|getting|got) (?:attacked|assaulted|beaten|beat up|raped|kidnapped)|(?:hitting|beating|punching|choking|strangling|kicking) (?:me|us|her|him|them|my \\w+)|(?:going|gonna|threatened|threatening|trying) to kill|kill (?:me|us|you|her|him|them)|intruders?|(?:someone|somebody|they|he|she|people|men|man|guys?)(?:'s| is| are)? (?:trying to )?break(?:ing)? in(?:to)?|broke in(?:to)?|break-in|burglars?|burglary|someone (?:is |'s )?in (?:my|the|our) (?:house|home|flat|apartment|room)|hostage|kidnapp(?:ed|ing)|rape|raped" +
+      // Spanish
+      "|me (?:esta|estan) (?:pegando|golpeando|atacando|ahorcando|estrangulando)|(?:esta|estan) (?:pegandome|golpeandome|atacandome)|me (?:pega|golpea|ataca)|(?:quiere|quieren|va a|van a|intenta|intentan) matar(?:me|nos|la|lo|te)|(?:me|nos|la|lo|te) (?:quiere|quieren|va a|van a|intenta|intentan) matar|(?:alguien|un hombre|ladron(?:es)?) (?:esta |estan )?(?:en|dentro de) (?:mi|la|nuestra) casa|(?:entraron|entro|se metio|se metieron) (?:a|en) (?:mi|la|nuestra) casa|me (?:violaron|violo)|secuestr(?:o|ado|ada|aron)" +
+      // French
+      "|(?:il|elle|ils) me (?:frappe|frappent|bat|battent|etrangle)|me frappe|(?:veut|va|vont|veulent|essaie de) (?:me|nous|la|le|te) tuer|(?:quelqu'un|un homme|des cambrioleurs) (?:est |sont )?(?:chez moi|dans (?:ma|la|notre) maison)|cambrioleurs?|cambriolage|(?:m'a|l'a) violee?|kidnappe(?:e)?",
   },
   {
     id: "violence/threat",
     category: "violence",
     level: "urgent",
     pattern:
-      "threat(?:s|ened|ening)?|assault(?:ed)?|attack(?:ed)?|abus(?:e|ive|ing)|domestic(?: violence| abuse)?|fight(?:ing)?|stalk(?:ed|ing|er)|scared (?:of|for) my (?:life|safety)|hit me|hurt me|knife|machete|aggressive|violent|(?:following|followed|chasing) (?:me|us)",
+      "threat(?:s|ened|ening)?|assault(?:ed)?|attack(?:ed)?|abus(?:e|ive|ing)|domestic(?: violence| abuse)?|fight(?:ing)?|stalk(?:ed|ing|er)|scared (?:of|for) my (?:life|safety)|hit me|hurt me|knife|machete|aggressive|violent|(?:following|followed|chasing) (?:me|us)" +
+      // Spanish
+      "|amenaz(?:a|as|an|o|ado|ada|ando)|cuchillo|navaja|agresivo|violento|violencia|me (?:sigue|siguen|persigue|persiguen)(?!\\s+[a-z]+(?:ando|iendo)\\b)|me (?:esta|estan) siguiendo" +
+      // French
+      "|me menacen?t?|(?:il|elle|ils) (?:me |nous )?menacen?t?|menaces de mort|couteau|agressif|violences? conjugales?|(?:il |elle |quelqu'un |un homme )?me (?:suit|suivent|suivait)",
   },
   // ---------------------------------------------------------------- fire
   {
@@ -85,26 +111,44 @@ export const TERMS: readonly TermRule[] = [
     category: "fire",
     level: "critical",
     pattern:
-      "(?:on )?fire(?!\\s+(?:extinguishers?|drill|station|department|brigade|exit|escape|insurance|safety|door|truck|engine|fighters?|works|alarm|fighter))|fires(?!\\s+(?:extinguishers?|drill))|flames?|burning down|(?:house|building|kitchen|car|wild|bush|forest|grass|electrical) ?fire|explo(?:sion|ded|de)|blew up|blown up",
+      "(?:on )?fire(?!\\s+(?:extinguishers?|drill|station|department|brigade|exit|escape|insurance|safety|door|truck|engine|fighters?|works|alarm|fighter))|fires(?!\\s+(?:extinguishers?|drill))|flames?|burning down|(?:house|building|kitchen|car|wild|bush|forest|grass|electrical) ?fire|explo(?:sion|ded|de)|blew up|blown up" +
+      // Spanish
+      "|fuego|incendio|hay llamas|en llamas|las llamas|se (?:esta )?quemando (?:la|mi|el) (?:casa|cocina|edificio|coche)|exploto" +
+      // French
+      "|feu|en feu|incendie|flammes|a explose",
   },
   {
     id: "fire/smoke",
     category: "fire",
     level: "urgent",
     pattern:
-      "(?<!\\b(?:i|we|you|they|to|not|don't|i don't) )smoke(?!\\s+(?:a |cigarettes?|weed|pot|alarms?|detectors?))|smoky|smell(?:s|ing)? (?:of )?(?:burning|smoke)|burning smell|something(?:'s| is) burning|(?:fire|smoke) alarms? (?:is |are |keeps? |has |have |has been |just |started )?(?:going off|gone off|went off|ringing|sounding|blaring)|sparks?|sparking",
+      "(?<!\\b(?:i|we|you|they|to|not|don't|i don't) )smoke(?!\\s+(?:a |cigarettes?|weed|pot|alarms?|detectors?))|smoky|smell(?:s|ing)? (?:of )?(?:burning|smoke)|burning smell|something(?:'s| is) burning|(?:fire|smoke) alarms? (?:is |are |keeps? |has |have |has been |just |started )?(?:going off|gone off|went off|ringing|sounding|blaring)|sparks?|sparking" +
+      // Spanish
+      "|humo|(?:huele|olor) a quemado" +
+      // French
+      "|fumee|(?:ca )?sent le brule|odeur de brule",
   },
   {
     id: "fire/alarm",
     category: "fire",
     level: "normal",
-    pattern: "(?:fire|smoke) (?:alarms?|detectors?)",
+    pattern:
+      "(?:fire|smoke) (?:alarms?|detectors?)" +
+      // Spanish
+      "|alarmas? (?:de|contra) (?:incendios?|humo)|detector(?:es)? de humo" +
+      // French
+      "|alarmes? (?:incendie|d'incendie|de fumee)|detecteurs? de fumee",
   },
   {
     id: "fire/services",
     category: "fire",
     level: "urgent",
-    pattern: "fire (?:brigade|department|service|engine|truck)s?",
+    pattern:
+      "fire (?:brigade|department|service|engine|truck)s?" +
+      // Spanish
+      "|bomberos" +
+      // French
+      "|pompiers",
   },
   // ---------------------------------------------------------------- chemical, gas
   {
@@ -112,7 +156,11 @@ export const TERMS: readonly TermRule[] = [
     category: "chemical",
     level: "critical",
     pattern:
-      "gas leak(?:s|ing)?|leaking gas|gas (?:is |'s )?leaking|smell(?:s|ing)? (?:of )?gas|gas smell|carbon monoxide|co alarm|co detector|(?:drank|swallowed|ingested|drinking) (?:some )?(?:bleach|chemicals?|poison|cleaner|antifreeze|detergent)|(?<!food )poison(?:ed|ing)?|toxic (?:gas|fumes|cloud)",
+      "gas leak(?:s|ing)?|leaking gas|gas (?:is |'s )?leaking|smell(?:s|ing)? (?:of )?gas|gas smell|carbon monoxide|co alarm|co detector|(?:drank|swallowed|ingested|drinking) (?:some )?(?:bleach|chemicals?|poison|cleaner|antifreeze|detergent)|(?<!food )poison(?:ed|ing)?|toxic (?:gas|fumes|cloud)" +
+      // Spanish
+      "|(?:huele|olor) a gas|fuga de gas|escape de gas|monoxido de carbono|(?:tomo|bebio|trago|se tomo|se bebio) (?:lejia|cloro|veneno)|envenenad[oa]|envenenamiento" +
+      // French
+      "|odeur de gaz|(?:ca )?sent le gaz|fuite de gaz|monoxyde de carbone|a (?:bu|avale) (?:de la |du |de l')?(?:javel|eau de javel|poison)|empoisonne(?:e|ment)?",
   },
   {
     id: "chemical/spill",
@@ -126,14 +174,23 @@ export const TERMS: readonly TermRule[] = [
     id: "medical/not-breathing",
     category: "medical",
     level: "critical",
-    pattern: `(?:not|isn't|stopped|stops|stop|no longer|aren't) breath(?:ing|in)|(?:can't|cannot|could not|couldn't|unable to|can hardly|can barely|struggling to|hard to|trouble|difficulty|difficult to) breath(?:e|ing|in)?|short(?:ness)? of breath|gasping(?: for air)?|(?:don't|do not) think ${PERSON}${IS}? breathing|(?:don't know|not sure|can't tell|unsure) (?:if|whether) ${PERSON}${IS}? (?:breathing|alive|conscious)|no pulse|(?:turning|turned|going|gone|lips are|lips) blue|choking|choked|drowning|drowned`,
+    pattern:
+      `(?:not|isn't|stopped|stops|stop|no longer|aren't) breath(?:ing|in)|(?:can't|cannot|could not|couldn't|unable to|can hardly|can barely|struggling to|hard to|trouble|difficulty|difficult to) breath(?:e|ing|in)?|short(?:ness)? of breath|gasping(?: for air)?|(?:don't|do not) think ${PERSON}${IS}? breathing|(?:don't know|not sure|can't tell|unsure) (?:if|whether) ${PERSON}${IS}? (?:breathing|alive|conscious)|no pulse|(?:turning|turned|going|gone|lips are|lips) blue|choking|choked|drowning|drowned` +
+      // Spanish
+      "|no (?:esta )?respira(?:ndo)?|no puede respirar|no puedo respirar|(?:dejo|ha dejado|paro) de respirar|le cuesta respirar|no (?:se|sabemos|se si) si (?:esta )?respira(?:ndo)?|se (?:esta )?ahogando|se ahoga|sin pulso|no tiene pulso|(?:se esta poniendo|esta) morad[oa]|labios morados" +
+      // French
+      "|ne respire (?:plus|pas)|respire (?:plus|pas)|(?:n')?(?:arrive|peut|peux) (?:pas|plus) (?:a )?respirer|a du mal a respirer|(?:a )?arrete de respirer|(?:ne )?sais pas s'(?:il|elle) respire|s'etouffe|pas de pouls|devient bleu(?:e)?",
   },
   {
     id: "medical/unconscious",
     category: "medical",
     level: "critical",
     pattern:
-      "unconscious|unconcious|unresponsive|not (?:conscious|responding|responsive|moving|waking up)|(?:isn't|wasn't|won't|is not) (?:wake up|waking|responding|respond|moving)|won't wake|can't wake (?:him|her|them)(?: up)?|collaps(?:ed|ing|e)|lost consciousness|passed out|knocked out|(?<!(?:phone|battery|car|line)(?: is|'s| was| went)? )dead(?! (?:tired|end|line|battery|phone))|(?<!(?:phone|battery)(?: is|'s)? )dying(?! (?:to|for))",
+      "unconscious|unconcious|unresponsive|not (?:conscious|responding|responsive|moving|waking up)|(?:isn't|wasn't|won't|is not) (?:wake up|waking|responding|respond|moving)|won't wake|can't wake (?:him|her|them)(?: up)?|collaps(?:ed|ing|e)|lost consciousness|passed out|knocked out|(?<!(?:phone|battery|car|line)(?: is|'s| was| went)? )dead(?! (?:tired|end|line|battery|phone))|(?<!(?:phone|battery)(?: is|'s)? )dying(?! (?:to|for))" +
+      // Spanish
+      "|inconsciente|no responde|no reacciona|no (?:se )?despierta|se (?:ha )?desmayad[oa]|se desmay(?:o|a)|desmayad[oa]|perdio el conocimiento|sin conocimiento|sin sentido|se desplomo|colapso|muert[oa]|se esta muriendo" +
+      // French
+      "|inconsciente?|evanouie?|s'est evanouie?|sans connaissance|a perdu connaissance|(?:ne )?repond (?:pas|plus)|ne se reveille pas|s'est effondree?|morte?|en train de mourir",
     fuzzy: ["unconscious", "unresponsive", "collapsed"],
   },
   {
@@ -141,20 +198,33 @@ export const TERMS: readonly TermRule[] = [
     category: "medical",
     level: "critical",
     pattern:
-      "chest pains?|(?:pain|pressure|tightness) in (?:my|his|her|the) chest|chest (?:is )?(?:tight|hurts|pressure)|heart attack|cardiac arrest|heart (?:has )?stopped",
+      "chest pains?|(?:pain|pressure|tightness) in (?:my|his|her|the) chest|chest (?:is )?(?:tight|hurts|pressure)|heart attack|cardiac arrest|heart (?:has )?stopped" +
+      // Spanish
+      "|dolor (?:en el|de|del) pecho|(?:me |le )?duele el pecho|opresion en el pecho|infarto|ataque (?:al|de) corazon|paro cardiaco" +
+      // French
+      "|douleurs? (?:a la|dans la|de) poitrine|mal (?:a|dans) la poitrine|crise cardiaque|infarctus|arret cardiaque|attaque cardiaque",
   },
   {
     id: "medical/stroke",
     category: "medical",
     level: "critical",
     pattern:
-      "stroke|strokes|(?:face|mouth|smile) (?:is )?(?:drooping|droopy|dropped|twisted)|drooping|slurr(?:ed|ing)(?: (?:speech|words))?|(?:can't|cannot) (?:lift|raise|move) (?:his|her|my|their) (?:arm|leg|left|right)|(?:numb|weak)(?:ness)? (?:on|down) one side|one side (?:of (?:his|her|my) (?:body|face) )?(?:is )?(?:numb|weak|drooping)",
+      "stroke|strokes|(?:face|mouth|smile) (?:is )?(?:drooping|droopy|dropped|twisted)|drooping|slurr(?:ed|ing)(?: (?:speech|words))?|(?:can't|cannot) (?:lift|raise|move) (?:his|her|my|their) (?:arm|leg|left|right)|(?:numb|weak)(?:ness)? (?:on|down) one side|one side (?:of (?:his|her|my) (?:body|face) )?(?:is )?(?:numb|weak|drooping)" +
+      // Spanish
+      "|derrame cerebral|ictus" +
+      // French
+      "|avc|accident vasculaire cerebral",
   },
   {
     id: "medical/seizure",
     category: "medical",
     level: "critical",
-    pattern: "seizures?|siezures?|seizing|having (?:a fit|fits)|convuls(?:ing|ions?|ed)",
+    pattern:
+      "seizures?|siezures?|seizing|having (?:a fit|fits)|convuls(?:ing|ions?|ed)" +
+      // Spanish
+      "|convulsion(?:es)?|convulsionando|ataque epileptico" +
+      // French
+      "|convulsions?|crise d'epilepsie",
     fuzzy: ["seizure", "convulsing"],
   },
   {
@@ -162,7 +232,11 @@ export const TERMS: readonly TermRule[] = [
     category: "medical",
     level: "critical",
     pattern:
-      "overdos(?:e|ed|ing)|too many (?:pills|tablets)|took (?:a lot|lots) of (?:pills|tablets)",
+      "overdos(?:e|ed|ing)|too many (?:pills|tablets)|took (?:a lot|lots) of (?:pills|tablets)" +
+      // Spanish
+      "|sobredosis|demasiadas pastillas" +
+      // French
+      "|trop de (?:medicaments|cachets|pilules)",
     fuzzy: ["overdose", "overdosed"],
   },
   {
@@ -183,7 +257,11 @@ export const TERMS: readonly TermRule[] = [
     category: "medical",
     level: "urgent",
     pattern:
-      "ambulance|ambulence|paramedics?|allergic reaction|(?:having |had )?(?:an? )?(?:asthma|panic) attack|(?:low|high) blood sugar|hypo|diabetic|(?:in|into) labou?r|contractions|waters? (?:has |have )?broke(?:n)?|high fever|burning up|(?:severe|really bad|terrible|worst|stabbing|sharp) (?:pains?|headache)|pain is (?:getting )?worse|dizzy|faint|fainted|confused|disoriented|vomiting|throwing up|can't stop (?:vomiting|throwing up|shaking)|food poisoning|heart(?:'s| is) racing|palpitations",
+      "ambulance|ambulence|paramedics?|allergic reaction|(?:having |had )?(?:an? )?(?:asthma|panic) attack|(?:low|high) blood sugar|hypo|diabetic|(?:in|into) labou?r|contractions|waters? (?:has |have )?broke(?:n)?|high fever|burning up|(?:severe|really bad|terrible|worst|stabbing|sharp) (?:pains?|headache)|pain is (?:getting )?worse|dizzy|faint|fainted|confused|disoriented|vomiting|throwing up|can't stop (?:vomiting|throwing up|shaking)|food poisoning|heart(?:'s| is) racing|palpitations" +
+      // Spanish
+      "|ambulancia|una ambulancia|reaccion alergica|ataque de (?:asma|panico)|mareado|mareada|vomitando|fiebre alta" +
+      // French
+      "|reaction allergique|crise d'(?:asthme|angoisse)|vertiges|(?:il|elle|je) vomi(?:t|s)|forte fievre",
     fuzzy: ["ambulance", "paramedic"],
   },
   {
@@ -199,14 +277,22 @@ export const TERMS: readonly TermRule[] = [
     category: "injury",
     level: "critical",
     pattern:
-      "bleed(?:ing|in) (?:a lot|heavily|badly|bad|everywhere|so much|non ?stop|out)|(?:won't|will not|can't|doesn't|isn't) stop(?:ping)? (?:the )?bleed(?:ing|in)?|bleeding (?:won't|will not|doesn't|isn't) stop(?:ping)?|(?:lots|lot|so much|loads|pool) of blood|blood (?:everywhere|all over|is pouring|pouring|spurting)|gushing|(?:hit by a|run over by a|knocked down by a) (?:car|truck|bus|van|train|bike)|(?:hit|fell|fallen|fall) (?:on|from|off) (?:his|her|my|their|the)? ?(?:head|roof|ladder|scaffold(?:ing)?|balcony|stairs)|head (?:is )?bleeding|impaled|amputat(?:ed|ion)|severed|trapped|pinned (?:under|down)|crushed",
+      "bleed(?:ing|in) (?:a lot|heavily|badly|bad|everywhere|so much|non ?stop|out)|(?:won't|will not|can't|doesn't|isn't) stop(?:ping)? (?:the )?bleed(?:ing|in)?|bleeding (?:won't|will not|doesn't|isn't) stop(?:ping)?|(?:lots|lot|so much|loads|pool) of blood|blood (?:everywhere|all over|is pouring|pouring|spurting)|gushing|(?:hit by a|run over by a|knocked down by a) (?:car|truck|bus|van|train|bike)|(?:hit|fell|fallen|fall) (?:on|from|off) (?:his|her|my|their|the)? ?(?:head|roof|ladder|scaffold(?:ing)?|balcony|stairs)|head (?:is )?bleeding|impaled|amputat(?:ed|ion)|severed|trapped|pinned (?:under|down)|crushed" +
+      // Spanish
+      "|sangra (?:mucho|muchisimo|demasiado|sin parar)|(?:esta )?sangrando (?:mucho|muchisimo|sin parar)|no (?:para|deja) de sangrar|mucha sangre|sangre por todas partes|charco de sangre|(?:lo|la|le|me|nos) (?:atropello|atropellaron)|atropellad[oa]|atrapad[oa]|se (?:cayo|ha caido) (?:del|de la|por la|por las) (?:techo|escalera|escaleras|balcon|andamio)" +
+      // French
+      "|saigne (?:beaucoup|abondamment|enormement)|(?:ne )?s'arrete pas de saigner|beaucoup de sang|du sang partout|renverse(?:e)? par une voiture|pris au piege|tombee? (?:du|de l'|de la) (?:toit|echelle|balcon|echafaudage)",
   },
   {
     id: "injury/bleeding",
     category: "injury",
     level: "urgent",
     pattern:
-      "bleed(?:ing|in|s)?|bled|blood(?!\\s+(?:pressure|sugar|test|tests|work|type|donation|results?))",
+      "bleed(?:ing|in|s)?|bled|blood(?!\\s+(?:pressure|sugar|test|tests|work|type|donation|results?))" +
+      // Spanish
+      "|sangr(?:a|an|ando|o|ado|ada)|sangre" +
+      // French
+      "|saign(?:e|ent|ait|er|ement)|(?:du|de|le) sang",
     fuzzy: ["bleeding"],
   },
   {
@@ -214,13 +300,22 @@ export const TERMS: readonly TermRule[] = [
     category: "injury",
     level: "urgent",
     pattern:
-      "fell|fallen|(?:had|taken|took) a (?:bad )?fall|falling down|slipped|tripped|can't get up|cannot get up|unable to get up|(?:hit|banged|bumped) (?:my|his|her|their) head|head (?:injury|wound)",
+      "fell|fallen|(?:had|taken|took) a (?:bad )?fall|falling down|slipped|tripped|can't get up|cannot get up|unable to get up|(?:hit|banged|bumped) (?:my|his|her|their) head|head (?:injury|wound)" +
+      // Spanish
+      "|se (?:ha )?ca(?:yo|ido)|me (?:he )?ca(?:i|ido)|(?:esta|estaba) (?:caid[oa]|tirad[oa]) en el suelo|una caida|no (?:se )?puede levantar(?:se)?|no (?:me )?puedo levantar(?:me)?|se (?:golpeo|dio un golpe en) la cabeza" +
+      // French
+      "|(?:s'est |je suis |il est |elle est |est )?tombee?|(?:ne )?(?:peut|peux|arrive) (?:pas|plus) (?:a )?(?:se |me )?(?:re)?lever|(?:a fait |une )chute|s'est cogne(?:e)? la tete",
   },
   {
     id: "injury/fracture",
     category: "injury",
     level: "urgent",
-    pattern: `broken ${BODY_PART}|broke (?:my|his|her|their) ${BODY_PART}|${BODY_PART} (?:is |'s )?broken|fractur(?:e|ed|es)|dislocat(?:ed|ion)|(?:severe |bad )?burns?|burnt|burned|deep cut|(?:car|road|traffic|bike|work|workplace) (?:accident|crash|collision)|accident|crashed (?:into|my|the|our|his|her)|injur(?:ed|y|ies)|hurt|wounded|electrocuted|electric shock|(?:dog |animal |snake )?bit(?:e|ten)? (?:me|him|her|them|us|my \\w+)|(?:dog|animal|snake) bite|bitten`,
+    pattern:
+      `broken ${BODY_PART}|broke (?:my|his|her|their) ${BODY_PART}|${BODY_PART} (?:is |'s )?broken|fractur(?:e|ed|es)|dislocat(?:ed|ion)|(?:severe |bad )?burns?|burnt|burned|deep cut|(?:car|road|traffic|bike|work|workplace) (?:accident|crash|collision)|accident|crashed (?:into|my|the|our|his|her)|injur(?:ed|y|ies)|hurt|wounded|electrocuted|electric shock|(?:dog |animal |snake )?bit(?:e|ten)? (?:me|him|her|them|us|my \\w+)|(?:dog|animal|snake) bite|bitten` +
+      // Spanish
+      "|herid[oa]s?|lastimad[oa]s?|lesionad[oa]s?|(?:se )?(?:rompio|ha roto) (?:la|el) (?:pierna|brazo|cadera|mano|muneca|tobillo)|hueso roto|fractura|quemadura(?:s)?|quemad[oa]|accidente" +
+      // French
+      "|blessee?s?(?<!blesses)|(?:des|les|sont|pas de|aucun) blesses|brulures?|brulee?|os casse|(?:s'est )?casse (?:la|le) (?:jambe|bras|hanche|poignet|cheville)",
     fuzzy: ["fractured", "injured"],
   },
   {
@@ -236,7 +331,11 @@ export const TERMS: readonly TermRule[] = [
     category: "lost",
     level: "urgent",
     pattern:
-      "(?:i'm|i am|we're|we are|got|getting|are|is|be|he's|she's|they're) (?:completely |totally |a bit |so )?lost|stranded|stuck (?:in|on|at|out)|(?:don't|do not) know where (?:i|we) (?:am|are)|no idea where (?:i|we) (?:am|are)|can't find (?:my|our|the) way|(?:car|truck|van) (?:has |just )?broke(?:n)? down|broken down|ran out of (?:fuel|petrol|gas)|(?:went|gone|is|are) missing|missing (?:child|person|kid)|wander(?:ed)? off",
+      "(?:i'm|i am|we're|we are|got|getting|are|is|be|he's|she's|they're) (?:completely |totally |a bit |so )?lost|stranded|stuck (?:in|on|at|out)|(?:don't|do not) know where (?:i|we) (?:am|are)|no idea where (?:i|we) (?:am|are)|can't find (?:my|our|the) way|(?:car|truck|van) (?:has |just )?broke(?:n)? down|broken down|ran out of (?:fuel|petrol|gas)|(?:went|gone|is|are) missing|missing (?:child|person|kid)|wander(?:ed)? off" +
+      // Spanish
+      "|(?:estoy|estamos|esta|estan) perdid[oa]s?|me perdi|desaparecid[oa]|atascad[oa]s?" +
+      // French
+      "|(?:je suis|on est|nous sommes|il est|elle est) perdue?s?|a disparu|bloquee? dans",
   },
   // ---------------------------------------------------------------- general
   {
@@ -244,7 +343,11 @@ export const TERMS: readonly TermRule[] = [
     category: "general",
     level: "urgent",
     pattern:
-      "emergency|emergancy|(?:call(?:ed|ing)?|dial(?:led|ing)?|ring(?:ing)?) (?:911|999|112|the police|the cops)|police|(?:need|send|get) (?:help|someone) (?:now|asap|quick(?:ly)?|fast|immediately|right now)|help help|someone help|help us|urgent|hurry|asap|sos|mayday|scared|terrified|panicking|in danger",
+      "emergency|emergancy|(?:call(?:ed|ing)?|dial(?:led|ing)?|ring(?:ing)?) (?:911|999|112|the police|the cops)|police|(?:need|send|get) (?:help|someone) (?:now|asap|quick(?:ly)?|fast|immediately|right now)|help help|someone help|help us|urgent|hurry|asap|sos|mayday|scared|terrified|panicking|in danger" +
+      // Spanish
+      "|emergencia|urgencia|urgente|ayuda urgente|(?:necesito|necesitamos) ayuda (?:ya|ahora|urgente|rapido)|ayuda ayuda|socorro|auxilio|ayudenme|ayudennos|policia|(?:tengo|tenemos) miedo" +
+      // French
+      "|au secours|a l'aide|urgence|aidez[- ]nous|j'ai peur",
     fuzzy: ["emergency"],
   },
 ];
