@@ -135,7 +135,10 @@ const STOPWORDS: Readonly<Record<Exclude<Language, "en">, RegExp>> = {
 const ENGLISH_REPLY = /\b(the|you|your|please|help is)\b/i;
 const ENGLISH_CALLER = /\b(the|i|i'm|my|is|are|you|please|and|it|he|she)\b/i;
 
-/** Whether a caller's line reads as English: the set's other-language conversations switch after it does not. */
+/**
+ * Whether a caller's line reads as English. A Spanish or French conversation is held to its language
+ * from the first caller line that does not.
+ */
 export function speaksEnglish(text: string): boolean {
   return ENGLISH_CALLER.test(text);
 }
