@@ -154,7 +154,6 @@ export function fallbackTurn(input: FallbackInput): DeferredTurn {
       urgency: decision.urgency,
       mode: decision.mode,
       medium: request.medium,
-      ...(decision.triage === undefined ? {} : { category: decision.triage.category }),
       ...(known.callerName === undefined ? {} : { callerName: known.callerName }),
     });
   } else if (decision.say.length === 0) {

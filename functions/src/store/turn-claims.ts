@@ -7,7 +7,12 @@
  */
 import type { DataSnapshot, Reference } from "firebase-admin/database";
 import { logger } from "firebase-functions/logger";
-import { claimState, claimUpdate, TURN_CLAIM_TTL_MS, type TurnAnswer } from "../domain/turn/index.js";
+import {
+  claimState,
+  claimUpdate,
+  TURN_CLAIM_TTL_MS,
+  type TurnAnswer,
+} from "../domain/turn/index.js";
 import { HttpError } from "../http-kit/errors.js";
 
 export type Claim =

@@ -32,16 +32,13 @@ export function play(conversation: Conversation): PlayedTurn[] {
     const now = START + index * TURN_GAP_MS;
     const state: CallState = { call, outbox: [], history, alert };
     const decision = decideTurn(turn.caller, state, now);
-    // Built apart from the call so that `medium` may go ahead of the responder's input type.
-    const input = {
+    const reply = playbookReply({
       text: turn.caller,
       history: decision.history,
       urgency: decision.urgency,
-      category: decision.triage.category,
       mode: decision.mode,
       medium: conversation.medium,
-    };
-    const reply = playbookReply(input);
+    });
 
     let seq = call?.messageCount ?? 0;
     const turnId = `turn-${index + 1}`;

@@ -25,7 +25,6 @@ const INPUT: ResponderInput = {
     { role: "system", text: "The supervisor handed the call back." },
   ],
   urgency: "critical",
-  category: "medical",
   mode: "normal",
   callerName: "Ana",
 };
@@ -131,7 +130,6 @@ describe("createChatResponder", () => {
             { role: "assistant", text: "I'm really glad you told me." },
           ],
           urgency: "critical",
-          category: "self_harm",
           mode: "normal",
         },
         "Please don't change any medication without talking to your doctor.",

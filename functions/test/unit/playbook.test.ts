@@ -33,7 +33,6 @@ function converse(
       text,
       history,
       urgency,
-      category: triaged.category,
       mode: options.mode ?? "normal",
       ...(options.callerName === undefined ? {} : { callerName: options.callerName }),
     });
@@ -49,7 +48,6 @@ function firstReply(text: string, extra: Partial<ResponderInput> = {}): Responde
     text,
     history: [],
     urgency: triaged.level,
-    category: triaged.category,
     mode: "normal",
     ...extra,
   });
@@ -82,11 +80,19 @@ describe("playbookReply", () => {
       "violence",
       ["playbook/general#team-alerted", "playbook/violence#hide"],
     ],
-    ["I'm lost on the moor", "lost", ["playbook/general#team-alerted", "playbook/lost#landmarks"]],
+    [
+      "I'm lost on the moor",
+      "lost",
+      ["playbook/general#team-alerted", "playbook/lost#outdoors-dark"],
+    ],
     [
       "I want to end my life",
       "self_harm",
-      ["playbook/general#team-alerted", "playbook/self-harm#here-with-you"],
+      [
+        "playbook/general#team-alerted",
+        "playbook/self-harm#here-with-you",
+        "playbook/self-harm#taken-anything-unprompted",
+      ],
     ],
     ["Can I change my appointment to Friday?", "general", ["playbook/general#message"]],
     [
@@ -158,7 +164,8 @@ describe("playbookReply", () => {
 
   it("returns advice about what the caller just said before the rest of the section", () => {
     const { replies } = converse(["fire in the kitchen", "my son has burns on his hand"]);
-    expect(replies[1]?.sources.at(-1)).to.equal("playbook/injury#burns");
+    // Still a fire call (burns are less urgent than the fire), answered from the fire section.
+    expect(replies[1]?.sources.at(-1)).to.equal("playbook/fire#burns");
     const inSection = converse(["fire in the kitchen", "ok, I'm getting out, my arm got a burn"]);
     expect(inSection.replies[1]?.sources.at(-1)).to.match(/#burns$/);
   });
@@ -171,7 +178,6 @@ describe("playbookReply", () => {
         { role: "assistant", text: "I'm alerting the team now." },
       ],
       urgency: "critical",
-      category: "general",
       mode: "normal",
     });
     expect(reply.sources[0]).to.match(/^playbook\/medical#/);
@@ -254,19 +260,23 @@ describe("statedLocation", () => {
 });
 
 describe("conversationCategory", () => {
-  it("returns the given category unless it is general", () => {
-    const input = { text: "ok", history: [], urgency: "urgent", mode: "normal" } as const;
-    expect(conversationCategory({ ...input, category: "violence" })).to.equal("violence");
-    expect(conversationCategory({ ...input, category: "general" })).to.equal("general");
-    expect(
-      conversationCategory({
-        ...input,
-        history: [
-          { role: "caller", text: "I smell gas" },
-          { role: "caller", text: "and I'm lost" },
-        ],
-      }),
-    ).to.equal("lost");
+  const input = { text: "ok", history: [], urgency: "urgent", mode: "normal" } as const;
+  const after = (...lines: string[]) =>
+    conversationCategory({ ...input, history: lines.map((text) => ({ role: "caller", text })) });
+
+  it("keeps the call's category through turns that name none", () => {
+    expect(conversationCategory(input)).to.equal("general");
+    expect(after("there's a fire in the kitchen")).to.equal("fire");
+  });
+
+  it("changes category only for something more urgent", () => {
+    expect(after("I smell gas", "and I'm lost")).to.equal("chemical");
+    expect(after("I'm lost on the moor", "I can smell gas")).to.equal("chemical");
+    expect(after("my dad fell off his bike", "now he's not breathing")).to.equal("medical");
+  });
+
+  it("stays a self-harm call once self-harm was raised", () => {
+    expect(after("I want to end it all", "I have my medication here")).to.equal("self_harm");
   });
 });
 

@@ -13,7 +13,6 @@ const INPUT: ResponderInput = {
   text: "there's smoke coming from the kitchen",
   history: [],
   urgency: "urgent",
-  category: "fire",
   mode: "normal",
 };
 

@@ -77,7 +77,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: false,
     fixed: true,
     pattern: phrase(
-      "unconscious|unconcious|unresponsive|passed out|collapsed|not responding|not conscious|isn't responding|won't wake(?: up)?|can't wake (?:him|her|them)(?: up)?|knocked out|fainted|blacked out|inconsciente|se desmay[óo]|desmayad[oa]|no responde|no reacciona|inconscient|évanoui|evanoui|ne répond (?:plus|pas)|ne repond (?:plus|pas)|s'est effondré",
+      "unconscious|unconcious|unresponsive|passed out|collapsed|not responding|not waking(?: up)?|isn't waking(?: up)?|won't wake(?: up)?|not waking|not conscious|isn't responding|won't wake(?: up)?|can't wake (?:him|her|them)(?: up)?|knocked out|fainted|blacked out|inconsciente|se desmay[óo]|desmayad[oa]|no responde|no reacciona|inconscient|évanoui|evanoui|ne répond (?:plus|pas)|ne repond (?:plus|pas)|s'est effondré",
     ),
   },
   {
@@ -85,6 +85,14 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: true,
     pattern: phrase(
       "awake|conscious|responding|responsive|woke up|came round|came to|talking to me|consciente|despiert[oa]|responde|conscient|réveillé",
+    ),
+  },
+  {
+    fact: "bleeding",
+    value: true,
+    fixed: true,
+    pattern: phrase(
+      "(?:been |was |got |were )?(?:stabbed|shot)(?! at)|gunshot wound|cut (?:his|her|their|my) (?:\\w+ )?(?:wrist|arm|leg|throat)",
     ),
   },
   {
@@ -119,7 +127,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: true,
     fixed: true,
     pattern: phrase(
-      "(?:i'm|i am) (?:all )?(?:alone|on my own|by myself)|(?:live|living) (?:alone|on my own|by myself)|(?:nobody|no one|noone)(?: else)?(?: is|'s)? (?:here|with me|home|around)|there's (?:nobody|no one)(?: else)?(?: here| with me)?|estoy sol[oa]|vivo sol[oa]|je suis seule?|je vis seule?",
+      "(?:i'm|i am) (?:all )?(?:alone|on my own|by myself)|home alone|alone at home|(?:live|living) (?:alone|on my own|by myself)|(?:nobody|no one|noone)(?: else)?(?: is|'s)? (?:here|with me|home|around)|there's (?:nobody|no one)(?: else)?(?: here| with me)?|estoy sol[oa]|vivo sol[oa]|je suis seule?|je vis seule?",
     ),
   },
   {
@@ -143,14 +151,14 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: false,
     fixed: true,
     pattern: phrase(
-      "(?:put|moved|thrown|threw|got rid of|flushed) (?:them|it|the \\w+|my \\w+) (?:away|out)|(?:put|moved|thrown|threw|got rid of|flushed) away|(?:in|into) (?:another|the other) room|moved away from",
+      "(?:put|moved|thrown|threw|got rid of|flushed|left|hid) (?:them|it|the \\w+|my \\w+) (?:away|out|in (?:the |another |a different )?(?:kitchen|other room|another room|drawer|bin|bathroom|car|garden))|(?:put|moved|thrown|threw|got rid of|flushed) away|(?:in|into) (?:another|the other) room|moved away from",
     ),
   },
   {
     fact: "meansAtHand",
     value: true,
     pattern: phrase(
-      "(?:i have|i've got|i got|i've|there are|there's|got|holding|have) (?:some |a |my |the |his |her |lots of |a lot of |a bottle of |a box of |all my |all the )?(?:pills|tablets|meds|medication|knife|blade|razor|rope|gun|pistol|painkillers|paracetamol)|tengo (?:pastillas|un cuchillo|una cuerda)|j'ai (?:des (?:médicaments|medicaments|cachets)|un couteau)",
+      "(?:i'm|i am|i've been|i keep) cutting myself|(?:he|she|they) (?:has|have|'s got|got) (?:a |the )?(?:rope|knife|gun|pills|blade)|(?:i have|i've got|i got|i've|there are|there's|got|holding|have) (?:some |a |my |the |his |her |lots of |a lot of |a bottle of |a box of |all my |all the )?(?:pills|tablets|meds|medication|knife|blade|razor|rope|gun|pistol|painkillers|paracetamol)|tengo (?:pastillas|un cuchillo|una cuerda)|j'ai (?:des (?:médicaments|medicaments|cachets)|un couteau)",
     ),
   },
   {
@@ -187,7 +195,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: false,
     fixed: true,
     pattern: phrase(
-      "(?:he's|she's|they're|he is|she is|they are|he has|she has|they have) (?:gone|left)|(?:he|she|they) (?:left|went away|ran off|drove off)|lost (?:him|her|them)|se (?:fue|ha ido)|il est parti",
+      "(?:he's|she's|they're|he is|she is|they are|he has|she has|they have) (?:gone|left)|(?:ran|run|went|drove|walked) (?:off|away)|(?:he|she|they) left|lost (?:him|her|them)|(?:doesn't|does not|don't|do not) know where (?:i|we) (?:live|am|are)|se (?:fue|ha ido)|il est parti",
     ),
   },
   {
@@ -195,7 +203,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: true,
     fixed: true,
     pattern: phrase(
-      "(?:he's|she's|they're|he is|she is|they are) still (?:there|here|outside|following|behind|near|around|in)|still (?:following|behind|outside|there)|right behind me|outside (?:my|the) door|(?:he's|she's|they're) (?:here|coming|in the house)|sigue (?:ahí|aqui|aquí|ahi)|il est toujours là",
+      "(?:he's|she's|they're|he is|she is|they are) still (?:there|here|outside|following|behind|near|around|in)|still (?:following|behind|outside|there)|right behind me|outside (?:my|the) door|(?:he's|she's|they're|he is|she is|they are) (?:here|coming|in the (?:house|other room|next room|kitchen|hall|hallway|living room)|downstairs|upstairs)|(?:kicking|banging (?:on)?|trying to (?:open|get through)) (?:my|the) door|i can hear (?:him|her|them)|hay alguien en (?:mi|la) casa|sigue (?:ahí|aqui|aquí|ahi)|il est toujours là",
     ),
   },
   {
@@ -225,15 +233,17 @@ const FACT_PHRASES: readonly FactPhrase[] = [
 /** What one utterance says about each fact it mentions: the last mention in it wins. */
 export function readFacts(normalized: string): Facts {
   const found: { fact: Fact; value: boolean; at: number }[] = [];
-  const taken: { start: number; end: number }[] = [];
+  const taken: { fact: Fact; start: number; end: number }[] = [];
   for (const entry of FACT_PHRASES) {
     entry.pattern.lastIndex = 0;
     for (const match of normalized.matchAll(entry.pattern)) {
       const start = match.index;
       const end = start + match[0].length;
       // A longer phrase of the same fact already read these words ("not breathing" before "breathing").
-      if (taken.some((span) => start < span.end && end > span.start)) continue;
-      taken.push({ start, end });
+      if (taken.some((span) => span.fact === entry.fact && start < span.end && end > span.start)) {
+        continue;
+      }
+      taken.push({ fact: entry.fact, start, end });
       if (entry.fixed === true) {
         found.push({ fact: entry.fact, value: entry.value, at: start });
         continue;

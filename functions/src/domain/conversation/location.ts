@@ -16,7 +16,7 @@ const TOWN =
 /** "12 Oak Street, flat 3", "flat 3, 12 Oak Street", "calle Mayor 5, piso 2", "14 rue de la Paix". */
 const ADDRESS = [
   new RegExp(
-    `(?:${UNIT}[,\\s]+)?\\b\\d{1,5}[a-z]?\\s+(?:[\\p{L}'-]+\\s+){1,4}(?:${STREET_TYPES})\\b\\.?${UNITS}${TOWN}${UNITS}`,
+    `(?:(?:${UNIT}|${ORDINAL_FLOOR})[,\\s]+)?\\b\\d{1,5}[a-z]?\\s+(?:[\\p{L}'-]+\\s+){1,4}(?:${STREET_TYPES})\\b\\.?${UNITS}${TOWN}${UNITS}`,
     "iu",
   ),
   new RegExp(
@@ -29,7 +29,17 @@ const ADDRESS = [
   ),
 ];
 const STATED =
-  /\b(?:my address is|the address is|i live at|we live at|located at|my location is|postcode is|post code is|zip code is|zip is|mi direcci[óo]n es|la direcci[óo]n es|mon adresse est|l'adresse est)\s+([^.!?;\n]{3,80})/iu;
+  /\b(?:my address is|the address is|address is|address:|addr:?|i live at|we live at|located at|my location is|postcode is|post code is|zip code is|zip is|mi direcci[óo]n es|la direcci[óo]n es|mon adresse est|l'adresse est)\s+([^.!?;\n]{3,80})/iu;
+/**
+ * "I'm on Park Road near the shop", "we're outside the Red Lion pub on High Street", "it's Tower
+ * Bridge, the north side": a place said after where the caller is, counted only when it names
+ * something (a capitalised name or a road number such as A40), so "we're on the floor" is not one.
+ */
+const PLACE =
+  /\b(?:i'm|i am|we're|we are|he's|she's|they're|it's|it is)\s+((?:on|at|near|outside|by|in|inside|under|behind|opposite)\s+[^.!?;\n]{3,80})/iu;
+/** "It's Tower Bridge, the north side": a name of two capitalised words or more. */
+const IT_IS = /\b[Ii]t(?:'s| is)\s+((?:[A-Z][\p{L}'-]+\s+)+[A-Z][\p{L}'-]+[^.!?;\n]{0,60})/u;
+const NAMES_A_PLACE = /(?:^|\s)(?:(?:the|a)\s+)?(?:[A-Z][\p{L}'-]+|[ABM]\d{1,4})\b/u;
 
 /** The most recent location the caller stated, whole; undefined when none was. */
 export function statedLocation(callerTexts: readonly string[]): string | undefined {
@@ -40,6 +50,17 @@ export function statedLocation(callerTexts: readonly string[]): string | undefin
     for (const pattern of ADDRESS) {
       const address = pattern.exec(text)?.[0];
       if (address !== undefined) return tidy(address);
+    }
+    const place = PLACE.exec(text)?.[1] ?? IT_IS.exec(text)?.[1];
+    if (
+      place !== undefined &&
+      NAMES_A_PLACE.test(
+        place.replace(/^(?:on|at|near|outside|by|in|inside|under|behind|opposite)\s+/u, ""),
+      )
+    ) {
+      return tidy(
+        place.replace(/^(?:on|at|in|inside)\s+/u, "").replace(/\s+(?:now|right now|please)$/iu, ""),
+      );
     }
   }
   return undefined;

@@ -7,7 +7,7 @@
  *
  * Pure: the same transcript always gives the same state.
  */
-import type { Medium } from "@lifeline/model";
+import { type Medium, type Urgency, URGENCY_RANK } from "@lifeline/model";
 import { type Category } from "../categories.js";
 import { callerLanguage, type Language } from "../language/index.js";
 import { normalizeUtterance, triage } from "../triage/index.js";
@@ -35,7 +35,7 @@ export type LineReader = (assistantText: string) => readonly SaidLine[];
 export interface ConversationState {
   readonly language: Language;
   readonly medium: Medium;
-  /** The call's category: self-harm once raised, else the most recent specific one. */
+  /** The call's category: self-harm once raised; else the first specific one, until a later turn is more urgent. */
   readonly category: Category;
   readonly patient: Patient;
   /** Everything stated so far; a later statement replaces an earlier one. */
@@ -61,8 +61,6 @@ export interface ConversationInput {
   readonly history: readonly TranscriptTurn[];
   readonly text: string;
   readonly medium?: Medium;
-  /** Triage's category of the latest words, when the caller already has it. */
-  readonly category?: Category;
 }
 
 const SILENT =
@@ -81,16 +79,16 @@ export function isMinimal(normalized: string): boolean {
 }
 
 const RELATION =
-  "husband|wife|partner|mum|mom|mother|dad|father|son|daughter|child|kid|baby|boy|girl|brother|sister|friend|grandma|granny|grandmother|grandad|grandpa|grandfather|neighbou?r|boyfriend|girlfriend|colleague|flatmate|roommate|uncle|aunt|nan|nana|carer|patient";
+  "mate|m8|coworker|co-worker|workmate|boss|husband|wife|partner|mum|mom|mother|dad|father|son|daughter|child|kid|baby|boy|girl|brother|sister|friend|grandma|granny|grandmother|grandad|grandpa|grandfather|neighbou?r|boyfriend|girlfriend|colleague|flatmate|roommate|uncle|aunt|nan|nana|carer|patient";
 /** The caller is the one at risk from someone or from themselves. */
 const CALLER_AT_RISK =
-  /\b(?:kill(?:ing)? myself|end (?:it all|my life)|want to die|hurt(?:ing)? myself|cut(?:ting)? myself|take my (?:own )?life|suicid|overdos|(?:following|chasing|attacking|hitting|hurting|threatening|beating|punching|stalking|watching) me|after me|me quiero morir|matarme|suicidar|je veux mourir|me suicider|en finir)/u;
+  /\b(?:kill(?:ing)? myself|end (?:it all|my life)|want to die|(?:don't|do not) want to (?:be here|be alive|live)|i took (?:a|some|all|the|my|too|\d)|hurt(?:ing)? myself|cut(?:ting)? myself|take my (?:own )?life|suicid|overdos|(?:following|chasing|attacking|hitting|hurting|threatening|beating|punching|stalking|watching) me|after me|me quiero morir|matarme|suicidar|je veux mourir|me suicider|en finir)/u;
 const OTHER_PERSON = new RegExp(
   `\\bmy (?:${RELATION})\\b|\\b(?:someone|somebody|a man|a woman|a person|a child|this (?:man|woman|guy|lady|kid)|an old (?:man|woman|lady)|he|she|they)(?:'s| is| has| just)? (?:collapsed|fell|fallen|isn't|is not|not breathing|unconscious|bleeding|choking|hurt|injured|passed out|having|fitting|unresponsive|burnt|burned|can't)|\\bmi (?:madre|padre|mamá|mama|papá|papa|esposo|marido|esposa|mujer|hij[oa]|abuel[oa]|herman[oa]|amig[oa]|beb[ée]|novi[oa]|vecin[oa])\\b|\\b(?:mon|ma) (?:mari|femme|mère|mere|père|pere|fils|fille|frère|frere|sœur|soeur|ami|amie|bébé|bebe|grand-mère|grand-père|voisin|voisine)\\b`,
   "u",
 );
 const CALLER_SYMPTOM =
-  /\b(?:i(?:'m| am| was| have| 've| had| think i'm| feel| can't| fell| slipped| tripped| cut| burnt| burned)\b|my (?:chest|head|heart|arm|leg|back|stomach|hip|wrist|ankle|neck|throat|face)\b)|\bme (?:ca[ií]|duele|siento)|\bje (?:suis tomb|me sens)|\bj'ai mal/u;
+  /^(?:fell|fallen|slipped|tripped|chest pain|cant breathe|can't breathe|having|feel|feeling|been sick|bleeding|hurt|stuck|trapped)\b|\b(?:i(?:'m| am| was| have| 've| had| think i'm| feel| can't| fell| slipped| tripped| cut| burnt| burned)\b|my (?:chest|head|heart|arm|leg|back|stomach|hip|wrist|ankle|neck|throat|face)\b)|\bme (?:ca[ií]|duele|siento)|\bje (?:suis tomb|me sens)|\bj'ai mal/u;
 
 function patientIn(normalized: string): Patient {
   if (CALLER_AT_RISK.test(normalized)) return "caller";
@@ -119,10 +117,11 @@ export function conversationState(
   let silentTurns = 0;
   const callerTexts: string[] = [];
   let category: Category = "general";
+  let categoryLevel: Urgency = "normal";
   let selfHarm = false;
 
   const turns: TranscriptTurn[] = [...input.history, { role: "caller", text: input.text }];
-  for (const [position, turn] of turns.entries()) {
+  for (const turn of turns) {
     if (turn.role === "assistant") {
       lastAsked = undefined;
       const index = assistantMessages++;
@@ -152,11 +151,17 @@ export function conversationState(
       means = named;
     }
 
-    const isLatest = position === turns.length - 1;
-    const turnCategory =
-      isLatest && input.category !== undefined ? input.category : triage(turn.text).category;
-    if (turnCategory === "self_harm") selfHarm = true;
-    if (turnCategory !== "general") category = turnCategory;
+    // A call keeps its category until something at least as urgent is about something else:
+    // "he's awake but confused" in a fall stays an injury call, "now he's not breathing" does not.
+    const triaged = triage(turn.text);
+    if (triaged.category === "self_harm") selfHarm = true;
+    if (
+      triaged.category !== "general" &&
+      (category === "general" || URGENCY_RANK[triaged.textLevel] > URGENCY_RANK[categoryLevel])
+    ) {
+      category = triaged.category;
+      categoryLevel = triaged.textLevel;
+    }
 
     const minimal = isMinimal(normalized);
     cantTalk =
@@ -170,7 +175,8 @@ export function conversationState(
     language: callerLanguage(callerTexts),
     medium: input.medium ?? "voice",
     category: selfHarm ? "self_harm" : category,
-    patient,
+    // Someone calling a crisis line about self-harm is talking about themselves unless they said otherwise.
+    patient: selfHarm && patient === "unknown" ? "caller" : patient,
     facts,
     latest,
     ...(location === undefined ? {} : { location }),

@@ -31,6 +31,12 @@ export interface PlaybookStep {
   readonly patient?: "caller" | "other";
   /** Only once this step of the same section has been said ("keep going" after compressions). */
   readonly after?: string;
+  /** Never once this step of the same section has been said (a milder version of advice given). */
+  readonly notAfter?: string;
+  /** Only when something the caller said matches: `when` finds the moment, `context` the topic. */
+  readonly context?: RegExp;
+  /** Said together with the step chosen after it, when both fit one reply ("I'm glad you told me."). */
+  readonly opener?: boolean;
 }
 
 export interface PlaybookSection {

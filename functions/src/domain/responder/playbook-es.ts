@@ -7,15 +7,21 @@
  * This file is data.
  */
 import type { Category } from "../categories.js";
-import type { CommonLines, Playbook, PlaybookSection } from "./book.js";
+import type { CommonLines, Playbook, PlaybookSection, PlaybookStep } from "./book.js";
 
 const FALL = /(?:se cay[óo]|me ca[ií]|ca[ií]d[oa]|levantar)/;
 const FUERA = /(?:estamos fuera|ya salimos|estoy fuera|salimos)/;
+const HELP_STATUS: PlaybookStep = {
+  id: "help-status",
+  when: /(?:bomberos|ambulancia|polic[ií]a|vienen|viene|llegan|cu[aá]nto tardan)/,
+  text: "El equipo ya está avisado y sigue su llamada. Quédese en la línea conmigo.",
+};
 
 const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
   fire: {
     name: "fire",
     steps: [
+      HELP_STATUS,
       {
         id: "trapped",
         requires: { trapped: true },
@@ -48,6 +54,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
   medical: {
     name: "medical",
     steps: [
+      HELP_STATUS,
       {
         id: "cpr",
         requires: { breathing: false },
@@ -62,8 +69,16 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         text: "Siga: fuerte y rápido, dos compresiones por segundo. Si hay alguien más, túrnense cada dos minutos.",
       },
       {
+        id: "breathing-again",
+        requires: { breathing: true },
+        after: "cpr",
+        patient: "other",
+        text: "Ya puede parar. Póngale de lado, con la cabeza hacia atrás, y vigile su respiración.",
+      },
+      {
         id: "recovery-position",
         requires: { conscious: false, breathing: true },
+        notAfter: "breathing-again",
         patient: "other",
         text: "Si respira, póngale de lado y con la cabeza un poco hacia atrás para que respire bien.",
       },
@@ -116,6 +131,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
   injury: {
     name: "injury",
     steps: [
+      HELP_STATUS,
       {
         id: "severe-bleeding",
         requires: { bleeding: true },
@@ -144,7 +160,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         id: "assess",
         asks: { fact: "conscious", yes: true },
         patient: "other",
-        text: "¿Está despierta la persona y le habla?",
+        text: "¿Está despierta la persona y le habla? ¿Tiene alguna herida?",
       },
       {
         id: "company",
@@ -181,6 +197,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
   violence: {
     name: "violence",
     steps: [
+      HELP_STATUS,
       {
         id: "weapon",
         when: /(?:cuchillo|pistola|arma|navaja)/,
@@ -238,15 +255,17 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         text: "Dígame qué ha tomado y cuánto, y no tome nada más.",
       },
       {
+        id: "taken-anything",
+        when: /(?:pastillas|medicamentos|tom[eé]|tomado)/,
+        asks: { fact: "tookSomething", yes: true },
+        text: "¿Ha tomado ya alguna, o algo más? Basta con sí o no.",
+      },
+      {
         id: "means-away",
         requires: { meansAtHand: true },
         text: "¿Puede llevar {means} a otra habitación, lejos de usted? Sigo aquí.",
       },
-      {
-        id: "taken-anything",
-        asks: { fact: "tookSomething", yes: true },
-        text: "¿Ha tomado algo o se ha hecho daño ya? Basta con sí o no.",
-      },
+
       {
         id: "stay-with-me",
         text: "Quédese en la línea conmigo. No tiene que pasar por esto solo.",

@@ -42,7 +42,15 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         text: "Continuez : fort et vite, deux fois par seconde. Relayez-vous toutes les deux minutes si quelqu'un peut aider.",
       },
       {
+        id: "breathing-again",
+        requires: { breathing: true },
+        after: "cpr",
+        patient: "other",
+        text: "Arrêtez le massage. Mettez la personne sur le côté, la tête en arrière, et surveillez sa respiration.",
+      },
+      {
         id: "recovery-position",
+        notAfter: "breathing-again",
         requires: { conscious: false, breathing: true },
         patient: "other",
         text: "La personne respire : mettez-la sur le côté, la tête un peu en arrière.",
@@ -176,7 +184,7 @@ const LINES: CommonLines = {
     minUrgency: "urgent",
   },
   checkIns: [
-    { id: "check-in", text: "Je suis toujours là. Dites-moi si quelque chose change." },
+    { id: "check-in", text: "Je suis toujours là avec vous. Dites-moi si quelque chose change." },
     { id: "check-in-2", text: "Vous faites bien. Que se passe-t-il maintenant ?" },
   ],
   helpAlerted: {

@@ -9,15 +9,27 @@
 import { type Medium, type Urgency, URGENCY_RANK } from "@lifeline/model";
 import {
   conversationState,
+  statedLocation,
   type ConversationState,
   type LineReader,
   type SaidLine,
 } from "../conversation/index.js";
 import { normalizeUtterance } from "../triage/index.js";
-import { allWords, type Playbook, type PlaybookStep, wordsFor } from "./book.js";
+import {
+  allWords,
+  type Playbook,
+  type PlaybookSection,
+  type PlaybookStep,
+  wordsFor,
+} from "./book.js";
 import { HOLD_IN_LANGUAGE, PLAYBOOKS } from "./playbooks.js";
 import { ENGLISH } from "./playbook-content.js";
-import { SAFETY_SECTION, safetyCandidates } from "./safety.js";
+import {
+  confirmLocationStep,
+  locationConfirmed,
+  SAFETY_SECTION,
+  safetyCandidates,
+} from "./safety.js";
 import type { Responder, ResponderInput, ResponderReply } from "./types.js";
 
 /** The longest reply, in characters: one breath on voice; SMS may carry a little more. */
@@ -42,7 +54,6 @@ export function responderState(input: ResponderInput): ConversationState {
       history: input.history,
       text: input.text,
       ...(input.medium === undefined ? {} : { medium: input.medium }),
-      ...(input.category === undefined ? {} : { category: input.category }),
     },
     readLines,
   );
@@ -61,7 +72,6 @@ export function playbookReply(input: ResponderInput): ResponderReply {
     .map((turn) => turn.text);
   const book = PLAYBOOKS[state.language];
   if (book === undefined) return holdInLanguage(state, assistantSaid.length);
-  const section = book.sections[state.category];
   const cite = (sectionName: string, step: PlaybookStep): Line => ({
     text: render(step, state, book),
     source: `playbook/${sectionName}#${step.id}`,
@@ -71,7 +81,8 @@ export function playbookReply(input: ResponderInput): ResponderReply {
 
   const instruction = state.cantTalk
     ? cite("general", cantTalkStep(book, state))
-    : nextLine(section.name, section.steps, state, input, cite);
+    : nextLine(routineSection(book, state, input), state, input, cite, fits);
+  const body = instruction ?? cite("general", checkIn(book, state));
 
   let lines: Line[];
   if (input.mode === "safety") {
@@ -79,7 +90,6 @@ export function playbookReply(input: ResponderInput): ResponderReply {
       cite(SAFETY_SECTION, step),
     );
     const first = state.said.get(`${SAFETY_SECTION}#${book.lines.helpAlerted.id}`) === undefined;
-    const body = instruction ?? cite("general", checkIn(book, state));
     // A location just given is confirmed before anything else, as the first safety turn is.
     const confirming = (safety: Line) =>
       safety.source === `playbook/${SAFETY_SECTION}#confirm-location`;
@@ -87,14 +97,24 @@ export function playbookReply(input: ResponderInput): ResponderReply {
     const safety = candidates.find((line) => fits(pair(line))) ?? candidates[0];
     lines = safety === undefined ? [body] : fits(pair(safety)) ? pair(safety) : [safety];
   } else {
-    lines = [];
+    // The team-alerted line and a newly given location come first when they fit with the body.
+    const lead: Line[] = [];
     if (
       atLeast(input.urgency, "urgent") &&
       !state.said.has(`general#${book.lines.teamAlerted.id}`)
     ) {
-      lines.push(cite("general", book.lines.teamAlerted));
+      lead.push(cite("general", book.lines.teamAlerted));
     }
-    lines.push(instruction ?? cite("general", checkIn(book, state)));
+    const location = statedLocation([input.text]);
+    if (
+      atLeast(input.urgency, "urgent") &&
+      location !== undefined &&
+      !locationConfirmed(book.lines, location, assistantSaid)
+    ) {
+      lead.push(cite(SAFETY_SECTION, confirmLocationStep(book.lines, location)));
+    }
+    lines = [...lead, body];
+    while (lines.length > 1 && !fits(lines)) lines.splice(lines.length - 2, 1);
   }
 
   const greeting = greet(input, book, assistantSaid.length === 0);
@@ -102,7 +122,7 @@ export function playbookReply(input: ResponderInput): ResponderReply {
     greeting === "" || !fits([{ text: greeting, source: "" }, ...lines]) ? "" : greeting;
   return {
     text: [spoken, ...lines.map((line) => line.text)].filter((t) => t !== "").join(" "),
-    sources: lines.map((line) => line.source),
+    sources: lines.flatMap((line) => line.source.split(" ")),
   };
 }
 
@@ -113,34 +133,69 @@ function joined(lines: readonly Line[]): string {
 /**
  * Advice about what the caller just said comes first ("he's got burns" in a fire call; a fact
  * just stated, "now he's breathing"), then the section in its order. A step is skipped once said,
- * below its urgency, when it would contradict a stated fact, or when it asks what is known.
+ * below its urgency, when it would contradict a stated fact, or when it asks what is known. An
+ * opener ("I'm glad you told me") is said with the step after it when both fit.
  */
 function nextLine(
-  sectionName: string,
-  steps: readonly PlaybookStep[],
+  section: PlaybookSection,
   state: ConversationState,
   input: ResponderInput,
   cite: (sectionName: string, step: PlaybookStep) => Line,
+  fits: (lines: readonly Line[]) => boolean,
 ): Line | undefined {
   const latest = normalizeUtterance(input.text);
   const conversation = normalizeUtterance(
     [...input.history.filter((t) => t.role === "caller").map((t) => t.text), input.text].join("\n"),
   );
-  const eligible = steps.filter(
+  const eligible = section.steps.filter(
     (step) =>
-      open(sectionName, step, state, input.urgency, conversation) &&
-      (step.when?.test(conversation) ?? true),
+      open(section.name, step, state, input.urgency, conversation) &&
+      (step.when?.test(conversation) ?? true) &&
+      (step.context?.test(conversation) ?? true),
   );
-  const step =
-    eligible.find(
-      (s) =>
-        (s.when?.test(latest) ?? false) ||
-        Object.entries(s.requires ?? {}).some(
-          ([fact, value]) => state.latest[fact as keyof typeof state.latest] === value,
-        ),
-    ) ?? eligible[0];
-  return step === undefined ? undefined : cite(sectionName, step);
+  const prompted = (step: PlaybookStep) =>
+    (step.when?.test(latest) ?? false) ||
+    Object.entries(step.requires ?? {}).some(
+      ([fact, value]) => (state.latest as Readonly<Record<string, boolean>>)[fact] === value,
+    );
+  const first = eligible.find((step) => !step.opener && prompted(step)) ?? eligible[0];
+  if (first === undefined) return undefined;
+  if (!first.opener) return cite(section.name, first);
+  const opener = cite(section.name, first);
+  const rest = eligible.filter((step) => step !== first && !step.opener);
+  const next = rest.find(prompted) ?? rest[0];
+  if (next === undefined) return opener;
+  const followed = cite(section.name, next);
+  const both = {
+    text: `${opener.text} ${followed.text}`,
+    source: `${opener.source} ${followed.source}`,
+  };
+  return fits([both]) ? both : followed;
 }
+
+/**
+ * A routine question ("can I change my appointment?") on a call that is not urgent is answered
+ * from the general section, whatever the topic words ("doctor", "medication") would suggest.
+ */
+function routineSection(
+  book: Playbook,
+  state: ConversationState,
+  input: ResponderInput,
+): PlaybookSection {
+  if (state.category === "general" || atLeast(input.urgency, "urgent") || state.cantTalk) {
+    return book.sections[state.category];
+  }
+  const latest = normalizeUtterance(input.text);
+  return ROUTINE.test(latest) || FALSE_ALARM.test(latest)
+    ? book.sections.general
+    : book.sections[state.category];
+}
+
+const ROUTINE =
+  /\b(?:appointment|reschedule|booking|remind me|opening hours|open(?:s)? (?:at|on)|what time does|call (?:me )?back|update my|change my (?:number|address|contact|details)|routine|check-?up)\b/;
+/** The caller explains there is nothing wrong: the general section thanks them, nothing is escalated. */
+const FALSE_ALARM =
+  /\b(?:wrong number|by mistake|by accident|test call|just a test|playing with the phone|no emergency|false alarm|burnt toast|just cooking|sorry to bother)\b/;
 
 function open(
   sectionName: string,
@@ -161,6 +216,8 @@ function open(
   if (step.patient === "caller" && state.patient !== "caller") return false;
   if (step.patient === "other" && state.patient === "caller") return false;
   if (step.after !== undefined && !state.said.has(`${sectionName}#${step.after}`)) return false;
+  if (step.notAfter !== undefined && state.said.has(`${sectionName}#${step.notAfter}`))
+    return false;
   return true;
 }
 

@@ -4,7 +4,6 @@
  * that they do not use.
  */
 import type { MESSAGE_ROLES, Medium, Urgency } from "@lifeline/model";
-import type { Category } from "../categories.js";
 
 /**
  * `safety` while a critical call has no human owner and its alert is unacknowledged: the reply
@@ -26,8 +25,6 @@ export interface ResponderInput {
   readonly history: readonly ConversationTurn[];
   /** The call's urgency after this turn's triage. */
   readonly urgency: Urgency;
-  /** The call's category from triage; the responder classifies the conversation itself when absent. */
-  readonly category?: Category;
   readonly mode: ResponderMode;
   readonly callerName?: string;
   /** How the caller reaches us: spoken replies are kept shorter than texts. Voice when absent. */

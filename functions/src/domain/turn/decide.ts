@@ -125,9 +125,7 @@ export function assessTurn(
   readonly urgency: Urgency;
 } {
   const result = triage(text, current === undefined ? {} : { current });
-  const conversation = conversationUrgency(
-    conversationState({ history, text, category: result.category }),
-  );
+  const conversation = conversationUrgency(conversationState({ history, text }));
   return { triage: result, conversation, urgency: escalate(result.level, conversation.level) };
 }
 

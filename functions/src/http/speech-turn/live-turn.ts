@@ -213,7 +213,6 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
           text: body.text,
           history: decision.history,
           urgency: decision.urgency,
-          category: decision.triage.category,
           mode: decision.mode,
           medium: body.medium,
           ...(callerName === undefined ? {} : { callerName }),

@@ -18,12 +18,7 @@ import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { deleteApp, initializeApp, setLogLevel } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword, signOut } from "firebase/auth";
 import { connectDatabaseEmulator, getDatabase, type Database } from "firebase/database";
-import {
-  claimsOf,
-  docOf,
-  mirrorOf,
-  newMemberRecord,
-} from "../../../src/domain/members.js";
+import { claimsOf, docOf, mirrorOf, newMemberRecord } from "../../../src/domain/members.js";
 import { firestore, memberPath, revocationPath, type Role, subjectPath } from "@lifeline/model";
 
 export function exported(name: string): string {
