@@ -326,3 +326,49 @@ describe("systemPrompt", () => {
     expect(prompt).to.contain("Playbook guidance (chemical)");
   });
 });
+
+describe("systemPrompt grounding", () => {
+  it("gives the model the conversation state its reply is checked against", () => {
+    const prompt = systemPrompt({
+      text: "I'm at 12 Oak Street, flat 3",
+      history: [
+        { role: "caller", text: "I think I'm having a heart attack" },
+        { role: "assistant", text: "Help is being alerted right now." },
+        { role: "caller", text: "I'm alone at home" },
+      ],
+      urgency: "critical",
+      mode: "safety",
+      medium: "voice",
+    });
+    expect(prompt).to.contain("The caller is the person in danger: speak to them as you.");
+    expect(prompt).to.match(/Facts the caller stated \(latest wins\): .*alone: yes/);
+    expect(prompt).to.contain('Location given by the caller: "12 Oak Street, flat 3".');
+    expect(prompt).to.contain("at most 220 characters");
+  });
+
+  it("tells the model about self-harm, a caller who may not be able to talk, and the language", () => {
+    const selfHarm = systemPrompt({
+      text: "I have pills",
+      history: [{ role: "caller", text: "I want to end it all" }],
+      urgency: "critical",
+      mode: "normal",
+    });
+    expect(selfHarm).to.contain("Never give medical or medication advice.");
+    const silent = systemPrompt({
+      text: "…",
+      history: [],
+      urgency: "urgent",
+      mode: "normal",
+      medium: "sms",
+    });
+    expect(silent).to.contain("ask only questions they can answer with yes or no");
+    expect(silent).to.contain("sent as a text message: at most 400 characters");
+    const spanish = systemPrompt({
+      text: "hola, mi madre se cayó",
+      history: [],
+      urgency: "urgent",
+      mode: "normal",
+    });
+    expect(spanish).to.contain("reply only in Spanish");
+  });
+});

@@ -39,7 +39,9 @@ const PLACE =
   /\b(?:i'm|i am|we're|we are|he's|she's|they're|it's|it is)\s+((?:on|at|near|outside|by|in|inside|under|behind|opposite)\s+[^.!?;\n]{3,80})/iu;
 /** "It's Tower Bridge, the north side": a name of two capitalised words or more. */
 const IT_IS = /\b[Ii]t(?:'s| is)\s+((?:[A-Z][\p{L}'-]+\s+)+[A-Z][\p{L}'-]+[^.!?;\n]{0,60})/u;
-const NAMES_A_PLACE = /(?:^|\s)(?:(?:the|a)\s+)?(?:[A-Z][\p{L}'-]+|[ABM]\d{1,4})\b/u;
+const NAMES_A_PLACE = /(?:^|\s)(?:(?:the|a)\s+)?(?:(?!I\b|I')[A-Z][\p{L}'-]+|[ABM]\d{1,4})\b/u;
+/** Where a place said in passing ends: "I'm at Tesco and I feel sick". */
+const PLACE_END = /\s+(?:and|but|so|because|cos|cause|where|when|y|pero|et|mais)\s.*$/iu;
 
 /** The most recent location the caller stated, whole; undefined when none was. */
 export function statedLocation(callerTexts: readonly string[]): string | undefined {
@@ -51,7 +53,7 @@ export function statedLocation(callerTexts: readonly string[]): string | undefin
       const address = pattern.exec(text)?.[0];
       if (address !== undefined) return tidy(address);
     }
-    const place = PLACE.exec(text)?.[1] ?? IT_IS.exec(text)?.[1];
+    const place = (PLACE.exec(text)?.[1] ?? IT_IS.exec(text)?.[1])?.replace(PLACE_END, "");
     if (
       place !== undefined &&
       NAMES_A_PLACE.test(
