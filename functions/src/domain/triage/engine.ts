@@ -2,13 +2,14 @@
  * Urgency triage of one caller utterance: the terms found in it (matching.ts, from the table in
  * terms.ts), how each reads in its clause (negation.ts), and from those the level, the category and
  * a sentence that explains them. Every decision can be explained — the result carries the words
- * that caused it and the ones it set aside (negated, hypothetical).
+ * that caused it and the ones it set aside (negated, hypothetical, explained as a false alarm).
  *
  * Triage only ever proposes a level; `escalate` keeps a call's urgency from going down on its own,
  * and only `applyOverride` (a supervisor, with a reason) may lower it (policy.ts).
  */
 import { type Urgency, URGENCY_RANK } from "@lifeline/model";
 import type { Category } from "../categories.js";
+import { explanations } from "./explained.js";
 import { findMatches } from "./matching.js";
 import { type SignalStatus, statusOf } from "./negation.js";
 import { normalizeUtterance } from "./normalize.js";
@@ -34,6 +35,8 @@ export interface TriageSignal {
   readonly status: SignalStatus;
   /** The table word a misspelling was read as (`unconcious` → `unconscious`). */
   readonly readAs?: string;
+  /** The caller's words that explained this one away ("just burnt toast"); its status is then `negated`. */
+  readonly explainedBy?: string;
 }
 
 export interface TriageResult {
@@ -69,8 +72,11 @@ function levelFor(rule: TermRule, status: SignalStatus): Urgency {
 export function triage(text: string, context: TriageContext = {}): TriageResult {
   const normalized = normalizeUtterance(text);
   const matches = findMatches(normalized);
-  const signals: TriageSignal[] = matches.map((match) => {
-    const status = statusOf(normalized, match, matches);
+  const statuses = matches.map((match) => statusOf(normalized, match, matches));
+  const explainedBy = explanations(normalized, matches, statuses);
+  const signals: TriageSignal[] = matches.map((match, i) => {
+    const by = explainedBy[i];
+    const status: SignalStatus = by === undefined ? (statuses[i] ?? "counted") : "negated";
     return {
       phrase: normalized.slice(match.start, match.end),
       term: match.rule.id,
@@ -78,6 +84,7 @@ export function triage(text: string, context: TriageContext = {}): TriageResult 
       level: levelFor(match.rule, status),
       status,
       ...(match.readAs === undefined ? {} : { readAs: match.readAs }),
+      ...(by === undefined ? {} : { explainedBy: by }),
     };
   });
 
@@ -128,8 +135,15 @@ function explain(
     (s) => s.status === "counted" && URGENCY_RANK[s.level] < URGENCY_RANK[textLevel],
   );
   if (lower.length > 0) parts.push(`also ${lower.map(quote).join(", ")}`);
-  const negated = signals.filter((s) => s.status === "negated" && s.level === "normal");
+  const negated = signals.filter(
+    (s) => s.status === "negated" && s.level === "normal" && s.explainedBy === undefined,
+  );
   if (negated.length > 0) parts.push(`negated ${negated.map((s) => `"${s.phrase}"`).join(", ")}`);
+  const explained = signals.filter((s) => s.explainedBy !== undefined);
+  if (explained.length > 0) {
+    const list = explained.map((s) => `"${s.phrase}" (explained: "${s.explainedBy ?? ""}")`);
+    parts.push(`set aside ${list.join(", ")}`);
+  }
   const hypothetical = signals.filter((s) => s.status === "hypothetical");
   if (hypothetical.length > 0) {
     parts.push(`hypothetical ${hypothetical.map((s) => `"${s.phrase}"`).join(", ")}`);

@@ -167,7 +167,8 @@ const HYPOTHETICAL =
 /** Comparisons where a negator intensifies: "never had chest pain like this". */
 const INTENSIFIED = /\b(?:like this|like that|this bad|so bad|before)\b/;
 
-function clauseBounds(text: string, position: number): { start: number; end: number } {
+/** The clause of `text` around `position`, as character offsets (see CLAUSE_BREAK). */
+export function clauseBounds(text: string, position: number): { start: number; end: number } {
   let start = 0;
   let end = text.length;
   for (const brk of text.matchAll(CLAUSE_BREAK)) {
