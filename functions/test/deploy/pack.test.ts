@@ -74,13 +74,21 @@ function filesUnder(dir: string, base = dir): string[] {
   });
 }
 
+const PACKAGE = String.raw`(?:@[\w.-]+\/)?[\w-][\w.-]*(?:\/[\w.-]+)*`;
+const IMPORT_SPECIFIERS = new RegExp(
+  String.raw`^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["'](${PACKAGE})["']|^\s*import\s*["'](${PACKAGE})["']|\bimport\(\s*["'](${PACKAGE})["']\s*\)`,
+  "gm",
+);
+
 /** The packages the bundle imports, statically or on first use (`import("…")`). */
 function importedPackages(libDir: string): string[] {
   const packages = new Set<string>();
   for (const file of filesUnder(libDir).filter((name) => name.endsWith(".js"))) {
     const code = readFileSync(join(libDir, file), "utf8");
-    for (const match of code.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*["']([^"'./][^"']*)["']/g)) {
-      const specifier = match[1] ?? "";
+    // Import statements start a line in esbuild's output; `import("…")` may sit anywhere. Words
+    // such as "from" inside string data (the playbooks, the fact phrases) must not count.
+    for (const match of code.matchAll(IMPORT_SPECIFIERS)) {
+      const specifier = match[1] ?? match[2] ?? match[3] ?? "";
       if (specifier.startsWith("node:")) continue;
       packages.add(specifier);
     }

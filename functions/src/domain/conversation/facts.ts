@@ -173,7 +173,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     fact: "tookSomething",
     value: true,
     pattern: phrase(
-      "(?:i|i've|i have) (?:took|taken|swallowed|had) (?:some|all|a lot|lots|them|it|the|my|\\d+|a|an|too many)|took (?:some|all|them|a lot|\\d+|too many)|overdos(?:e|ed|ing)|tom[ée] (?:pastillas|todas)|j'ai pris",
+      "(?:i|i've|i have) (?:took|taken|swallowed|had) (?:some|all|a lot|lots|them|it|the|my|\\d+|a|an|too many|something|anything)|took (?:some|all|them|a lot|\\d+|too many)|overdos(?:e|ed|ing)|tom[ée] (?:pastillas|todas)|j'ai pris",
     ),
   },
   {

@@ -950,6 +950,12 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         text: "Go and stay with them, and don't leave them on their own. Keep talking to them calmly.",
       },
       {
+        id: "stay-in-room",
+        after: "stay-near",
+        patient: "other",
+        text: "Stay with them in the room if you can, and don't leave them alone, even for a minute.",
+      },
+      {
         id: "taken-anything-unprompted",
         asks: { fact: "tookSomething", yes: true },
         unless: /\b(?:not going to|won't|wouldn't|not gonna) (?:hurt|kill|harm)/,
@@ -959,7 +965,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
       {
         id: "stay-with-me",
         patient: "caller",
-        text: "I'm here with you. Stay on the line with me; you don't have to get through this on your own.",
+        text: "Stay on the line with me; you don't have to get through this on your own.",
       },
       {
         id: "talk",

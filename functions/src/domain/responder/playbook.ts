@@ -158,19 +158,15 @@ function nextLine(
     Object.entries(step.requires ?? {}).some(
       ([fact, value]) => (state.latest as Readonly<Record<string, boolean>>)[fact] === value,
     );
-  const first = eligible.find((step) => !step.opener && prompted(step)) ?? eligible[0];
-  if (first === undefined) return undefined;
-  if (!first.opener) return cite(section.name, first);
-  const opener = cite(section.name, first);
-  const rest = eligible.filter((step) => step !== first && !step.opener);
-  const next = rest.find(prompted) ?? rest[0];
-  if (next === undefined) return opener;
-  const followed = cite(section.name, next);
-  const both = {
-    text: `${opener.text} ${followed.text}`,
-    source: `${opener.source} ${followed.source}`,
-  };
-  return fits([both]) ? both : followed;
+  const steps = eligible.filter((step) => step.opener !== true);
+  const chosen = steps.find(prompted) ?? steps[0];
+  const opener = eligible.find((step) => step.opener === true);
+  if (chosen === undefined) return opener === undefined ? undefined : cite(section.name, opener);
+  const line = cite(section.name, chosen);
+  if (opener === undefined) return line;
+  const first = cite(section.name, opener);
+  const both = { text: `${first.text} ${line.text}`, source: `${first.source} ${line.source}` };
+  return fits([both]) ? both : line;
 }
 
 /**
