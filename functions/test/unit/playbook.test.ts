@@ -91,7 +91,7 @@ describe("playbookReply", () => {
       [
         "playbook/general#team-alerted",
         "playbook/self-harm#here-with-you",
-        "playbook/self-harm#taken-anything-unprompted",
+        "playbook/self-harm#ask-means",
       ],
     ],
     ["Can I change my appointment to Friday?", "general", ["playbook/general#message"]],

@@ -915,6 +915,12 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         text: "Tell me what you took, how much, and when. Don't take any more; help is being alerted.",
       },
       {
+        id: "took-stay-awake",
+        requires: { tookSomething: true },
+        after: "what-taken",
+        text: "Stay awake and stay on the line with me. Help is being alerted, and I'm staying right here.",
+      },
+      {
         id: "wont-say",
         when: /\b(?:don't want to (?:say|tell)|won't (?:say|tell)|not telling|rather not say)\b/,
         text: "That's okay. You don't have to say. Stay on the line with me; help is being alerted.",
@@ -956,6 +962,15 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         text: "Stay with them in the room if you can, and don't leave them alone, even for a minute.",
       },
       {
+        id: "ask-means",
+        asks: { fact: "meansAtHand", yes: true },
+        unless: /\b(?:not going to|won't|wouldn't|not gonna) (?:hurt|kill|harm)/,
+        text: {
+          caller: "Is there anything near you that you could hurt yourself with?",
+          other: "Is there anything near them they could hurt themselves with?",
+        },
+      },
+      {
         id: "taken-anything-unprompted",
         asks: { fact: "tookSomething", yes: true },
         unless: /\b(?:not going to|won't|wouldn't|not gonna) (?:hurt|kill|harm)/,
@@ -971,15 +986,6 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         id: "talk",
         patient: "caller",
         text: "I'm listening. Can you tell me a bit about what's been happening for you?",
-      },
-      {
-        id: "ask-means",
-        asks: { fact: "meansAtHand", yes: true },
-        unless: /\b(?:not going to|won't|wouldn't|not gonna) (?:hurt|kill|harm)/,
-        text: {
-          caller: "Is there anything near you that you could hurt yourself with?",
-          other: "Is there anything near them they could hurt themselves with?",
-        },
       },
       {
         id: "help-coming",
