@@ -10,6 +10,8 @@
  *  15 s  Chen, SMS: asks for an appointment time (calm)
  *  25 s  an unknown number rings and hangs up before anyone answers (missed call)
  *  35 s  an unknown number texts: smoke → flames → trapped (critical)
+ *  48 s  an unknown number calls in Spanish: mother fell → can't get up → not breathing (urgent at
+ *        once, as every caller in another language is; then critical), answered in Spanish
  *  60 s  Chen's work phone, voice: fell from a ladder → leg broken → heavy bleeding (critical)
  *
  * and starts over after CYCLE_MS with new calls.
@@ -218,6 +220,9 @@ async function cycle(client: GatewayClient, running: Set<Promise<void>>): Promis
   await at(35_000);
   if (isStopped()) return;
   startCall(client, CALLS.neighbourFireText, running);
+  await at(48_000);
+  if (isStopped()) return;
+  startCall(client, CALLS.spanishMotherFall, running);
   await at(60_000);
   if (isStopped()) return;
   startCall(client, CALLS.chenLadderFall, running);

@@ -29,6 +29,7 @@ export const CHEN = "+15555550103";
 export const CHEN_WORK = "+15555550113";
 export const UNKNOWN_NEIGHBOUR = "+15555550190";
 export const UNKNOWN_MISSED = "+15555550191";
+export const UNKNOWN_SPANISH = "+15555550192";
 
 export const CALLS = {
   adaChestPain: {
@@ -82,6 +83,22 @@ export const CALLS = {
       "we are in the back bedroom with the door shut",
       "towels under the door like u said",
       "still here. i can hear sirens",
+    ],
+  },
+  spanishMotherFall: {
+    caller: "unknown caller (Spanish)",
+    from: UNKNOWN_SPANISH,
+    medium: "voice",
+    expect: "critical",
+    turns: [
+      "hola, necesito ayuda, mi madre se cayó en la cocina",
+      "no puede levantarse",
+      "ahora no responde y creo que no respira",
+    ],
+    hold: [
+      "sí, estoy haciendo las compresiones",
+      "estamos en la calle Mayor 10, piso 2",
+      "sigo aquí con ella",
     ],
   },
   chenLadderFall: {

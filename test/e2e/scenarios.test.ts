@@ -1,9 +1,11 @@
 /**
- * The demo's scripts say where triage takes each call; this holds them to it, so `npm start`
- * keeps showing calm, urgent and critical calls as the triage table evolves. No emulator needed.
+ * The demo's scripts say where the speech turn's assessment (triage and what the conversation adds)
+ * takes each call; this holds them to it, so `npm start` keeps showing calm, urgent and critical
+ * calls as the triage table evolves. No emulator needed.
  */
 import { expect } from "chai";
-import { escalate, triage } from "../../functions/src/domain/triage/index.js";
+import { assessTurn } from "../../functions/src/domain/turn/index.js";
+import type { ConversationTurn } from "../../functions/src/domain/responder/index.js";
 import type { Urgency } from "@lifeline/model";
 import { abnormalVitals, CALLS, normalVitals } from "../../scripts/demo/scenarios.js";
 import { classifyReading } from "../../functions/src/domain/vitals.js";
@@ -11,7 +13,11 @@ import { DEMO_TENANTS } from "../../scripts/seed.js";
 
 function levelAfter(turns: readonly string[]): Urgency {
   let level: Urgency = "normal";
-  for (const text of turns) level = escalate(level, triage(text, { current: level }).level);
+  const history: ConversationTurn[] = [];
+  for (const text of turns) {
+    level = assessTurn(text, history, level).urgency;
+    history.push({ role: "caller", text });
+  }
   return level;
 }
 

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { accumulate, checkTurn, type Failure, speaksEnglish } from "./checks.js";
+import { checkReply, responderState } from "../../src/domain/responder/index.js";
 import { play } from "./play.js";
 import { type Conversation, conversationFileSchema, type Facts } from "./schema.js";
 
@@ -169,4 +170,20 @@ describe("evaluation set", () => {
       expect(failing, `failing conversations in ${file.group}`).to.deep.equal([]);
     });
   }
+
+  it("every playbook reply passes the checks the chat responder's replies are held to", () => {
+    const refused: string[] = [];
+    for (const conversation of loaded.flatMap((file) => file.conversations)) {
+      for (const [index, turn] of play(conversation).entries()) {
+        const outcome = checkReply(turn.reply, {
+          state: responderState(turn.input),
+          mode: turn.input.mode,
+        });
+        if (!outcome.ok) {
+          refused.push(`${conversation.id} #${index + 1} ${outcome.check}: ${turn.reply}`);
+        }
+      }
+    }
+    expect(refused).to.deep.equal([]);
+  });
 });

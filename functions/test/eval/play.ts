@@ -7,7 +7,7 @@
  */
 import type { Alert, Call, Message } from "@lifeline/model";
 import { raiseUrgencyAlert } from "../../src/domain/alerts.js";
-import { playbookReply } from "../../src/domain/responder/index.js";
+import { playbookReply, type ResponderInput } from "../../src/domain/responder/index.js";
 import { decideTurn, type CallState } from "../../src/domain/turn/index.js";
 import type { Outcome } from "./checks.js";
 import type { Conversation } from "./schema.js";
@@ -19,6 +19,8 @@ const PHONE = "+15555550123";
 export interface PlayedTurn extends Outcome {
   readonly caller: string;
   readonly category: string;
+  /** What the responder was asked, to hold its reply to the responders' own checks. */
+  readonly input: ResponderInput;
 }
 
 export function play(conversation: Conversation): PlayedTurn[] {
@@ -32,13 +34,14 @@ export function play(conversation: Conversation): PlayedTurn[] {
     const now = START + index * TURN_GAP_MS;
     const state: CallState = { call, outbox: [], history, alert };
     const decision = decideTurn(turn.caller, state, now);
-    const reply = playbookReply({
+    const input: ResponderInput = {
       text: turn.caller,
       history: decision.history,
       urgency: decision.urgency,
       mode: decision.mode,
       medium: conversation.medium,
-    });
+    };
+    const reply = playbookReply(input);
 
     let seq = call?.messageCount ?? 0;
     const turnId = `turn-${index + 1}`;
@@ -69,6 +72,7 @@ export function play(conversation: Conversation): PlayedTurn[] {
       urgency: decision.urgency,
       mode: decision.mode,
       category: decision.triage.category,
+      input,
     });
   });
   return played;

@@ -143,7 +143,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: true,
     fixed: true,
     pattern: phrase(
-      "(?:we're|i'm|we are|i am|everyone's|everyone is) (?:all )?(?:out|outside)|got out|out of the (?:house|building|flat)|estamos fuera|je suis dehors|nous sommes dehors",
+      "(?:we're|i'm|we are|i am|everyone's|everyone is|we're all|they're) (?:all )?(?:out|outside)(?: now)?(?! of breath)|(?:we|i|everyone|they) (?:all )?got out|(?:we|i) made it out|estamos fuera|ya salimos|je suis dehors|nous sommes dehors|on est dehors",
     ),
   },
   {

@@ -104,7 +104,7 @@ const FACT_RULES: readonly FactRule[] = [
 ];
 
 const SAFETY_LINE =
-  /\b(?:stay on the line|don't hang up|help is (?:being )?(?:alerted|coming|on (?:its|the) way)|alerting|where (?:exactly )?you are|your (?:exact )?location|address|quédese en la línea|no cuelgue|avisando|dónde está|restez en ligne|ne raccrochez pas|prévenus|où vous êtes)\b/i;
+  /(?<![\p{L}])(?:stay on the line|don't hang up|help is (?:being )?(?:alerted|coming|on (?:its|the) way)|alerting|keep talking to me|staying with you|where (?:exactly )?you are|your (?:exact )?location|address|quédese en la línea|no cuelgue|avisando|dónde está|dirección|restez en ligne|ne raccrochez pas|prévenus|où vous êtes|adresse)(?![\p{L}])/iu;
 const OPEN_QUESTION = /\b(?:tell me|describe|explain|what happened|how did|why)\b/i;
 
 export function checkReply(text: string, context: CheckContext): CheckOutcome {

@@ -12,8 +12,9 @@
 import type { Category } from "../categories.js";
 import type { CommonLines, Playbook, PlaybookSection, PlaybookStep } from "./book.js";
 
+/** The caller and those with them are out: "we're outside", "we all got out". */
 const OUTSIDE =
-  /\b(?:outside|got out|(?:we're|i'm|we are|i am|everyone's|everyone is) out\b|out of the (?:house|building|flat))/;
+  /\b(?:(?:we're|i'm|we are|i am|everyone's|everyone is|they're) (?:all )?(?:out|outside)\b(?! of breath)|(?:we|i|everyone|they) (?:all )?got out|(?:we|i) made it out)/;
 /** Conditions where asking about symptoms wastes the caller's time: there is only one thing to do. */
 const LIFE_THREATENING =
   /\b(?:not|isn't|stopped|no longer) breath|\bno pulse\b|\bheart (?:has )?stopped\b|\bcardiac arrest\b|\bchok(?:ing|ed)\b/;
@@ -332,7 +333,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         id: "stay-still",
         minUrgency: "urgent",
         patient: "caller",
-        unless: /\b(?:food poisoning|throwing up|vomit)/,
+        unless: /\b(?:food poisoning|throwing up|vomit|i'm sitting|i'm lying|sat down|lying down)/,
         text: "Sit or lie down where you are and rest. Don't eat or drink anything for now.",
       },
       {
@@ -415,7 +416,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
       },
       {
         id: "breathing-difficulty",
-        when: /\b(?:can't breath|cannot breath|short(?:ness)? of breath|trouble breath|hard to breath|difficulty breath|gasping|struggling to breath)/,
+        when: /\b(?:can't breath|cannot breath|(?:can )?(?:hardly|barely) breath|short(?:ness)? of breath|trouble breath|hard to breath|difficulty breath|gasping|struggling to breath)/,
         text: {
           caller: "Sit upright and breathe slowly. If you have an inhaler, use it now.",
           other:
@@ -578,7 +579,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
       },
       {
         id: "bite",
-        when: /\b(?:bit|bitten|bite)\b/,
+        when: /\b(?:bitten|bite|bit (?:me|him|her|them|my|his|their|our))\b/,
         text: "Wash the bite under running water for a few minutes, then cover it with a clean dressing.",
       },
       {
@@ -1039,9 +1040,15 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
       },
       {
         id: "message",
-        when: /\b(?:appointment|message|call (?:me )?back|reschedule|booking|question|visit|remind|update|contact|number|pharmacy|open|opening|surgery)\b/,
+        when: /\b(?:appointment|message|call (?:me )?back|reschedule|booking|question|visit|remind|update|contact|number|pharmacy|open|opening|surgery|what time|nurse|carer|coming|prescription)\b/,
         minUrgency: "normal",
         text: "I can pass a message to the team. What would you like them to know, and when is a good time to reach you?",
+      },
+      {
+        id: "message-more",
+        when: /\b(?:appointment|message|reschedule|booking|remind|update|prescription|bring|pharmacy|nurse|carer|doctor|collect|also|and could)\b/,
+        after: "message",
+        text: "I'll add that to the message for the team. Is there anything else they should know?",
       },
       {
         id: "what-happened",

@@ -22,7 +22,7 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         skipIf: { outside: true },
         text: "S'il y a de la fumée, restez bas, près du sol.",
       },
-      { id: "outside", text: "Éloignez-vous du bâtiment et n'y retournez pas." },
+      { id: "outside", text: "Éloignez-vous du bâtiment et ne rentrez plus à l'intérieur." },
     ],
   },
   medical: {

@@ -182,13 +182,18 @@ function routineSection(
     return book.sections[state.category];
   }
   const latest = normalizeUtterance(input.text);
-  return ROUTINE.test(latest) || FALSE_ALARM.test(latest)
+  const routine =
+    ROUTINE.test(latest) && !/\b(?:medication|medicine|tablets?|pills?|dose)\b/.test(latest);
+  return routine || FALSE_ALARM.test(latest) || CLOSING.test(latest)
     ? book.sections.general
     : book.sections[state.category];
 }
 
 const ROUTINE =
-  /\b(?:appointment|reschedule|booking|remind me|opening hours|open(?:s)? (?:at|on)|what time does|call (?:me )?back|update my|change my (?:number|address|contact|details)|routine|check-?up)\b/;
+  /\b(?:appointment|reschedule|booking|remind me|opening hours|open(?:s)? (?:at|on)|what time|call (?:me )?back|update my|change my (?:number|address|contact|details)|routine|check-?up|(?:nurse|carer|doctor)(?:'s| is)? (?:coming|visiting|due)|prescription|bring (?:me |my )|pick up my)\b/;
+/** The caller is done: thanks and goodbyes get a goodbye, not another question. */
+const CLOSING =
+  /\b(?:thanks|thank you|thx|cheers|bye|goodbye|that's all|that is all|see (?:you|u) then)\b/;
 /** The caller explains there is nothing wrong: the general section thanks them, nothing is escalated. */
 const FALSE_ALARM =
   /\b(?:wrong number|by mistake|by accident|test call|just a test|playing with the phone|no emergency|false alarm|burnt toast|just cooking|sorry to bother)\b/;
