@@ -13,6 +13,7 @@ import { callerLanguage, type Language } from "../language/index.js";
 import { normalizeUtterance, triage } from "../triage/index.js";
 import { type Fact, type Facts, readFacts, yesOrNo } from "./facts.js";
 import { statedLocation } from "./location.js";
+import { memoizeText } from "../memo.js";
 
 export type Patient = "caller" | "other" | "unknown";
 
@@ -100,6 +101,40 @@ function patientIn(normalized: string): Patient {
 const MEANS =
   /\b(pills|tablets|meds|medication|painkillers|paracetamol|knife|blade|razor|rope|gun|pistol|pastillas|cuchillo|cuerda|médicaments|medicaments|cachets|couteau)\b/u;
 
+/** What one caller line says on its own; the conversation adds up these readings. */
+interface LineReading {
+  readonly facts: Facts;
+  /** A bare yes or no: an answer to the assistant's last question. */
+  readonly answer?: boolean;
+  readonly patient: Patient;
+  /** The caller says they are the one at risk, which outweighs anything said before. */
+  readonly atRisk: boolean;
+  readonly means?: string;
+  readonly category: Category;
+  /** The level triage gives the line alone. */
+  readonly level: Urgency;
+  readonly minimal: boolean;
+  readonly silent: boolean;
+}
+
+const readLine = memoizeText((text: string): LineReading => {
+  const normalized = normalizeUtterance(text);
+  const triaged = triage(text);
+  const answer = yesOrNo(normalized);
+  const means = MEANS.exec(normalized)?.[1];
+  return {
+    facts: readFacts(normalized),
+    ...(answer === undefined ? {} : { answer }),
+    patient: patientIn(normalized),
+    atRisk: CALLER_AT_RISK.test(normalized),
+    ...(means === undefined ? {} : { means }),
+    category: triaged.category,
+    level: triaged.textLevel,
+    minimal: isMinimal(normalized),
+    silent: isSilent(normalized),
+  };
+});
+
 /** The whole conversation, read turn by turn the way a person listening would. */
 export function conversationState(
   input: ConversationInput,
@@ -132,40 +167,41 @@ export function conversationState(
       continue;
     }
     if (turn.role !== "caller") continue;
-    const normalized = normalizeUtterance(turn.text);
+    const line = readLine(turn.text);
     callerTexts.push(turn.text);
-    const stated: Partial<Record<Fact, boolean>> = { ...readFacts(normalized) };
-    const answer = yesOrNo(normalized);
-    if (answer !== undefined && lastAsked !== undefined && stated[lastAsked.fact] === undefined) {
-      stated[lastAsked.fact] = answer === lastAsked.yes;
+    const stated: Partial<Record<Fact, boolean>> = { ...line.facts };
+    if (
+      line.answer !== undefined &&
+      lastAsked !== undefined &&
+      stated[lastAsked.fact] === undefined
+    ) {
+      stated[lastAsked.fact] = line.answer === lastAsked.yes;
     }
     Object.assign(facts, stated);
     latest = stated;
 
-    if (patient === "unknown" || CALLER_AT_RISK.test(normalized)) {
-      const found = patientIn(normalized);
-      if (found !== "unknown") patient = found;
-    }
-    const named = MEANS.exec(normalized)?.[1];
-    if (named !== undefined && (stated.meansAtHand === true || stated.tookSomething === true)) {
-      means = named;
+    if ((patient === "unknown" || line.atRisk) && line.patient !== "unknown")
+      patient = line.patient;
+    if (
+      line.means !== undefined &&
+      (stated.meansAtHand === true || stated.tookSomething === true)
+    ) {
+      means = line.means;
     }
 
     // A call keeps its category until something at least as urgent is about something else:
     // "he's awake but confused" in a fall stays an injury call, "now he's not breathing" does not.
-    const triaged = triage(turn.text);
-    if (triaged.category === "self_harm") selfHarm = true;
+    if (line.category === "self_harm") selfHarm = true;
     if (
-      triaged.category !== "general" &&
-      (category === "general" || URGENCY_RANK[triaged.textLevel] > URGENCY_RANK[categoryLevel])
+      line.category !== "general" &&
+      (category === "general" || URGENCY_RANK[line.level] > URGENCY_RANK[categoryLevel])
     ) {
-      category = triaged.category;
-      categoryLevel = triaged.textLevel;
+      category = line.category;
+      categoryLevel = line.level;
     }
 
-    const minimal = isMinimal(normalized);
-    cantTalk =
-      facts.safeToTalk === false || isSilent(normalized) || (minimal && (!described || cantTalk));
+    const minimal = line.minimal;
+    cantTalk = facts.safeToTalk === false || line.silent || (minimal && (!described || cantTalk));
     silentTurns = cantTalk && minimal ? silentTurns + 1 : 0;
     if (!minimal) described = true;
   }

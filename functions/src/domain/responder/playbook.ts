@@ -14,6 +14,7 @@ import {
   type LineReader,
   type SaidLine,
 } from "../conversation/index.js";
+import { memoizeText } from "../memo.js";
 import { normalizeUtterance } from "../triage/index.js";
 import {
   allWords,
@@ -329,5 +330,6 @@ const KNOWN_LINES: readonly { readonly text: string; readonly line: SaidLine }[]
   return known;
 })();
 
-const readLines: LineReader = (assistantText) =>
-  KNOWN_LINES.filter((known) => assistantText.includes(known.text)).map((known) => known.line);
+const readLines: LineReader = memoizeText((assistantText) =>
+  KNOWN_LINES.filter((known) => assistantText.includes(known.text)).map((known) => known.line),
+);
