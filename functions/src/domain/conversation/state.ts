@@ -89,7 +89,7 @@ const OTHER_PERSON = new RegExp(
   "u",
 );
 const CALLER_SYMPTOM =
-  /^(?:fell|fallen|slipped|tripped|chest pain|cant breathe|can't breathe|having|feel|feeling|been sick|bleeding|hurt|stuck|trapped)\b|\b(?:i(?:'m| am| was| have| 've| had| think i'm| feel| can't| fell| slipped| tripped| cut| burnt| burned)\b|my (?:chest|head|heart|arm|leg|back|stomach|hip|wrist|ankle|neck|throat|face)\b)|\bme (?:ca[ií]|duele|siento)|\bje (?:suis tomb|me sens)|\bj'ai mal/u;
+  /^(?:fell|fallen|slipped|tripped|chest pain|cant breathe|can't breathe|having|feel|feeling|been sick|bleeding|hurt|stuck|trapped)\b|\b(?:i(?:'m| am| was| have| 've| had| think i'm| feel| can't| fell| slipped| tripped| cut| burnt| burned)\b|my (?:chest|head|heart|arm|leg|back|stomach|hip|wrist|ankle|neck|throat|face)\b)|\bme (?:ca[ií]|duele|siento|cort[eé]|quem[eé]|golpe[eé])|\bje (?:suis tomb|me sens)|\bj'ai mal/u;
 
 function patientIn(normalized: string): Patient {
   if (CALLER_AT_RISK.test(normalized)) return "caller";

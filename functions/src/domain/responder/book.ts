@@ -77,6 +77,47 @@ export interface Playbook {
   readonly lines: CommonLines;
 }
 
+/** A step's words in another language, and the words that find it there when it is found by words. */
+export type TranslatedStep = Words | { readonly words: Words; readonly when: RegExp };
+
+/**
+ * A playbook in another language: the words of the steps it has, by section and step id. Every
+ * condition (facts, patient, urgency, order) is the English step's, so the languages cannot drift
+ * apart; a step found by words (`when`) needs them in this language too, or it is never said.
+ */
+export interface Translation {
+  readonly language: Language;
+  readonly steps: Readonly<Record<Category, Readonly<Record<string, TranslatedStep>>>>;
+  readonly lines: CommonLines;
+}
+
+/** The English playbook's steps that `translation` has, in its words, in English order. */
+export function translated(base: Playbook, translation: Translation): Playbook {
+  const section = (category: Category): PlaybookSection => ({
+    name: base.sections[category].name,
+    steps: base.sections[category].steps.flatMap((step): PlaybookStep[] => {
+      const entry = translation.steps[category][step.id];
+      if (entry === undefined) return [];
+      if (typeof entry === "string" || !("words" in entry)) return [{ ...step, text: entry }];
+      return [{ ...step, text: entry.words, when: entry.when }];
+    }),
+  });
+  return {
+    language: translation.language,
+    sections: {
+      fire: section("fire"),
+      medical: section("medical"),
+      injury: section("injury"),
+      chemical: section("chemical"),
+      violence: section("violence"),
+      lost: section("lost"),
+      self_harm: section("self_harm"),
+      general: section("general"),
+    },
+    lines: translation.lines,
+  };
+}
+
 export function wordsFor(words: Words, patient: "caller" | "other" | "unknown"): string {
   if (typeof words === "string") return words;
   return patient === "caller" ? words.caller : words.other;

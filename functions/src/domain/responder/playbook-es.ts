@@ -1,294 +1,130 @@
 /**
- * The Spanish playbook: a short set of lines for every section, with the same step ids as the
- * English one (so a line said in one language is not said again in the other) and the same
- * conditions. `when` patterns read Spanish as callers type and speak it, with or without accents.
- * The team is told the caller speaks Spanish by the call's alert; the first line says so too.
+ * The Spanish playbook: a short set of lines for every section, as words for the English steps
+ * (playbook-content.ts) by id. Conditions and order are the English steps'; a step found by words
+ * has its Spanish `when` here, matched with or without accents. The team is told the caller speaks
+ * Spanish by the call's alert; the first line says so too.
  *
  * This file is data.
  */
-import type { Category } from "../categories.js";
-import type { CommonLines, Playbook, PlaybookSection, PlaybookStep } from "./book.js";
+import type { CommonLines, Translation } from "./book.js";
 
-const FALL = /(?:se cay[óo]|me ca[ií]|ca[ií]d[oa]|levantar)/;
-const FUERA = /(?:estamos fuera|ya salimos|estoy fuera|salimos)/;
-const HELP_STATUS: PlaybookStep = {
-  id: "help-status",
+const HELP_STATUS = {
+  words: "El equipo ya está avisado y sigue su llamada. Quédese en la línea conmigo.",
   when: /(?:bomberos|ambulancia|polic[ií]a|vienen|viene|llegan|cu[aá]nto tardan)/,
-  text: "El equipo ya está avisado y sigue su llamada. Quédese en la línea conmigo.",
 };
 
-const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
+const STEPS: Translation["steps"] = {
   fire: {
-    name: "fire",
-    steps: [
-      HELP_STATUS,
-      {
-        id: "trapped",
-        requires: { trapped: true },
-        text: "Métase en una habitación con ventana y cierre la puerta. Tape la rendija con ropa y haga señas por la ventana.",
-      },
-      {
-        id: "evacuate",
-        unless: FUERA,
-        skipIf: { outside: true, trapped: true },
-        text: "Salgan todos del edificio ahora. No se detenga a recoger nada.",
-      },
-      {
-        id: "stay-low",
-        unless: FUERA,
-        skipIf: { outside: true },
-        text: "Si hay humo, vaya agachado, cerca del suelo, donde el aire está más limpio.",
-      },
-      {
-        id: "outside",
-        skipIf: { trapped: true },
-        text: "Aléjese del edificio y no vuelva a entrar por nada ni por nadie.",
-      },
-      {
-        id: "headcount",
-        skipIf: { trapped: true },
-        text: "¿Falta alguien o queda alguien dentro?",
-      },
-    ],
+    "help-status": HELP_STATUS,
+    trapped:
+      "Métase en una habitación con ventana y cierre la puerta. Tape la rendija con ropa y haga señas por la ventana.",
+    evacuate: "Salgan todos del edificio ahora. No se detenga a recoger nada.",
+    "stay-low": "Si hay humo, vaya agachado, cerca del suelo, donde el aire está más limpio.",
+    outside: "Aléjese del edificio y no vuelva a entrar por nada ni por nadie.",
+    headcount: "¿Falta alguien o queda alguien dentro?",
   },
   medical: {
-    name: "medical",
-    steps: [
-      HELP_STATUS,
-      {
-        id: "cpr",
-        requires: { breathing: false },
-        patient: "other",
-        text: "Empiece compresiones en el centro del pecho: fuerte y rápido, dos por segundo. No pare hasta que alguien le releve.",
+    "help-status": HELP_STATUS,
+    cpr: "Empiece compresiones en el centro del pecho: fuerte y rápido, dos por segundo. No pare hasta que alguien le releve.",
+    "cpr-continue":
+      "Siga: fuerte y rápido, dos compresiones por segundo. Si hay alguien más, túrnense cada dos minutos.",
+    "breathing-again":
+      "Ya puede parar. Póngale de lado, con la cabeza hacia atrás, y vigile su respiración.",
+    "recovery-position":
+      "Si respira, póngale de lado y con la cabeza un poco hacia atrás para que respire bien.",
+    "breathing-question": "¿Respira? Mire su pecho durante diez segundos y dígame.",
+    "chest-pain": {
+      words: {
+        caller: "Siéntese y descanse; no camine. Aflójese la ropa.",
+        other: "Ayúdele a sentarse y a descansar. Aflójele la ropa.",
       },
-      {
-        id: "cpr-continue",
-        requires: { breathing: false },
-        after: "cpr",
-        patient: "other",
-        text: "Siga: fuerte y rápido, dos compresiones por segundo. Si hay alguien más, túrnense cada dos minutos.",
-      },
-      {
-        id: "breathing-again",
-        requires: { breathing: true },
-        after: "cpr",
-        patient: "other",
-        text: "Ya puede parar. Póngale de lado, con la cabeza hacia atrás, y vigile su respiración.",
-      },
-      {
-        id: "recovery-position",
-        requires: { conscious: false, breathing: true },
-        notAfter: "breathing-again",
-        patient: "other",
-        text: "Si respira, póngale de lado y con la cabeza un poco hacia atrás para que respire bien.",
-      },
-      {
-        id: "breathing-question",
-        requires: { conscious: false },
-        asks: { fact: "breathing", yes: true },
-        patient: "other",
-        text: "¿Respira? Mire su pecho durante diez segundos y dígame.",
-      },
-      {
-        id: "chest-pain",
-        when: /(?:pecho|infarto|coraz[óo]n)/,
-        text: {
-          caller: "Siéntese y descanse; no camine. Aflójese la ropa.",
-          other: "Ayúdele a sentarse y a descansar. Aflójele la ropa.",
-        },
-      },
-      {
-        id: "unlock-door",
-        requires: { alone: true },
-        patient: "caller",
-        minUrgency: "urgent",
-        text: "Si puede, abra ya la puerta de casa para que la ayuda pueda entrar, y siéntese cerca.",
-      },
-      {
-        id: "symptoms",
-        skipIf: { breathing: false, conscious: false },
-        text: {
-          caller: "Dígame cómo se encuentra y cuándo empezó.",
-          other: "Dígame qué le pasa y cuándo empezó.",
-        },
-      },
-      {
-        id: "stay-with",
-        skipIf: { breathing: false },
-        minUrgency: "urgent",
-        patient: "other",
-        text: "Quédese a su lado y manténgale cómodo. No le dé nada de comer ni de beber.",
-      },
-      {
-        id: "watch",
-        text: {
-          caller: "Dígame enseguida si se encuentra peor.",
-          other: "Dígame enseguida si algo cambia o empeora.",
-        },
-      },
-    ],
+      when: /(?:pecho|infarto|coraz[óo]n)/,
+    },
+    "unlock-door":
+      "Si puede, abra ya la puerta de casa para que la ayuda pueda entrar, y siéntese cerca.",
+    symptoms: {
+      caller: "Dígame cómo se encuentra y cuándo empezó.",
+      other: "Dígame qué le pasa y cuándo empezó.",
+    },
+    "stay-with": "Quédese a su lado y manténgale cómodo. No le dé nada de comer ni de beber.",
+    watch: {
+      caller: "Dígame enseguida si se encuentra peor.",
+      other: "Dígame enseguida si algo cambia o empeora.",
+    },
   },
   injury: {
-    name: "injury",
-    steps: [
-      HELP_STATUS,
-      {
-        id: "severe-bleeding",
-        requires: { bleeding: true },
-        minUrgency: "critical",
-        text: "Apriete fuerte la herida con un paño limpio o con la mano y no deje de apretar.",
+    "help-status": HELP_STATUS,
+    "severe-bleeding":
+      "Apriete fuerte la herida con un paño limpio o con la mano y no deje de apretar.",
+    soaking: {
+      words: "Siga apretando fuerte. Ponga otro paño encima; no quite el primero.",
+      when: /(?:sigue sangrando|no para|empapa)/,
+    },
+    bleeding: "Apriete la herida con un paño limpio y, si puede, levántela por encima del corazón.",
+    fall: {
+      words: {
+        caller: "No intente levantarse deprisa. Quédese donde está y abríguese con una manta.",
+        other: "No intente levantarle. Que se quede donde está y abríguele con una manta.",
       },
-      {
-        id: "bleeding",
-        requires: { bleeding: true },
-        text: "Apriete la herida con un paño limpio y, si puede, levántela por encima del corazón.",
-      },
-      {
-        id: "fall",
-        when: FALL,
-        text: {
-          caller: "No intente levantarse deprisa. Quédese donde está y abríguese con una manta.",
-          other: "No intente levantarle. Que se quede donde está y abríguele con una manta.",
-        },
-      },
-      {
-        id: "bleeding-question",
-        asks: { fact: "bleeding", yes: true },
-        text: { caller: "¿Está sangrando?", other: "¿Está sangrando la persona?" },
-      },
-      {
-        id: "assess",
-        asks: { fact: "conscious", yes: true },
-        patient: "other",
-        text: "¿Está despierta la persona y le habla? ¿Tiene alguna herida?",
-      },
-      {
-        id: "company",
-        asks: { fact: "alone", yes: false },
-        patient: "caller",
-        text: "¿Hay alguien con usted o cerca que pueda venir?",
-      },
-      {
-        id: "warm",
-        text: "Mantenga el calor y no se mueva. Dígame si algo cambia.",
-      },
-    ],
+      when: /(?:se cay[óo]|me ca[ií]|ca[ií]d[oa]|levantar)/,
+    },
+    "bleeding-question": { caller: "¿Está sangrando?", other: "¿Está sangrando la persona?" },
+    assess: "¿Está despierta la persona y le habla? ¿Tiene alguna herida?",
+    company: "¿Hay alguien con usted o cerca que pueda venir?",
+    warm: "Mantenga el calor y no se mueva. Dígame si algo cambia.",
   },
   chemical: {
-    name: "chemical",
-    steps: [
-      {
-        id: "gas-leak",
-        when: /\bgas\b/,
-        skipIf: { outside: true },
-        text: "No toque interruptores ni nada que haga chispa. Salga del edificio ahora.",
-      },
-      {
-        id: "move-away",
-        skipIf: { outside: true },
-        text: "Aléjese del olor o del producto. No lo toque ni intente limpiarlo.",
-      },
-      {
-        id: "identify",
-        text: "¿Sabe qué producto es? La etiqueta o el envase ayudan.",
-      },
-    ],
+    "gas-leak": {
+      words: "No toque interruptores ni nada que haga chispa. Salga del edificio ahora.",
+      when: /\bgas\b/,
+    },
+    "move-away": "Aléjese del olor o del producto. No lo toque ni intente limpiarlo.",
+    identify: "¿Sabe qué producto es? La etiqueta o el envase ayudan.",
   },
   violence: {
-    name: "violence",
-    steps: [
-      HELP_STATUS,
-      {
-        id: "weapon",
-        when: /(?:cuchillo|pistola|arma|navaja)/,
-        text: "No intente quitarle el arma ni enfrentarse. Ponga una puerta cerrada con llave entre ustedes si puede.",
-      },
-      {
-        id: "followed",
-        when: /(?:me sigue|siguiendo)/,
-        text: "Vaya a un sitio con gente y con luz, como una tienda. No vaya a casa si puede seguirle.",
-      },
-      {
-        id: "threat-near",
-        requires: { threatNear: true },
-        text: "Ponga distancia o una puerta cerrada entre ustedes. Si no puede hablar, conteste solo sí o no.",
-      },
-      {
-        id: "get-safe",
-        text: "Si puede, vaya a un lugar seguro: una habitación con llave o fuera del edificio.",
-      },
-      {
-        id: "quiet-answers",
-        asks: { fact: "threatNear", yes: true },
-        text: "Si no puede hablar, conteste sí o no. ¿Sigue esa persona cerca de usted?",
-      },
-      {
-        id: "injuries",
-        asks: { fact: "injured", yes: true },
-        text: "¿Hay alguien herido?",
-      },
-    ],
+    "help-status": HELP_STATUS,
+    weapon: {
+      words:
+        "No intente quitarle el arma ni enfrentarse. Ponga una puerta cerrada con llave entre ustedes si puede.",
+      when: /(?:cuchillo|pistola|arma|navaja)/,
+    },
+    followed: {
+      words:
+        "Vaya a un sitio con gente y con luz, como una tienda. No vaya a casa si puede seguirle.",
+      when: /(?:me sigue|siguiendo)/,
+    },
+    "threat-near":
+      "Ponga distancia o una puerta cerrada entre ustedes. Si no puede hablar, conteste solo sí o no.",
+    "get-safe": "Si puede, vaya a un lugar seguro: una habitación con llave o fuera del edificio.",
+    "quiet-answers": "Si no puede hablar, conteste sí o no. ¿Sigue esa persona cerca de usted?",
+    injuries: "¿Hay alguien herido?",
   },
   lost: {
-    name: "lost",
-    steps: [
-      {
-        id: "landmarks",
-        text: "Dígame qué ve a su alrededor: calles, carteles, tiendas o edificios.",
-      },
-      {
-        id: "stay-put",
-        text: "Si está a salvo donde está, no se mueva. Así es más fácil encontrarle.",
-      },
-    ],
+    landmarks: "Dígame qué ve a su alrededor: calles, carteles, tiendas o edificios.",
+    "stay-put": "Si está a salvo donde está, no se mueva. Así es más fácil encontrarle.",
   },
   self_harm: {
-    name: "self-harm",
-    steps: [
-      {
-        id: "here-with-you",
-        text: "Me alegra mucho que me lo cuente. No está solo: estoy aquí con usted.",
-      },
-      {
-        id: "what-taken",
-        requires: { tookSomething: true },
-        text: "Dígame qué ha tomado y cuánto, y no tome nada más.",
-      },
-      {
-        id: "taken-anything",
-        when: /(?:pastillas|medicamentos|tom[eé]|tomado)/,
-        asks: { fact: "tookSomething", yes: true },
-        text: "¿Ha tomado ya alguna, o algo más? Basta con sí o no.",
-      },
-      {
-        id: "means-away",
-        requires: { meansAtHand: true },
-        text: "¿Puede llevar {means} a otra habitación, lejos de usted? Sigo aquí.",
-      },
-
-      {
-        id: "stay-with-me",
-        text: "Quédese en la línea conmigo. No tiene que pasar por esto solo.",
-      },
-      {
-        id: "someone-near",
-        text: "¿Hay alguien de confianza que pueda venir a estar con usted?",
-      },
-    ],
+    "here-with-you": {
+      caller: "Me alegra que me lo cuente. Estoy aquí con usted.",
+      other: "Gracias por llamar. Ha hecho lo correcto.",
+    },
+    "what-taken": "Dígame qué ha tomado y cuánto, y no tome nada más.",
+    "taken-anything": {
+      words: "¿Ha tomado ya alguna, o algo más? Basta con sí o no.",
+      when: /(?:pastillas|medicamentos|tom[eé]|tomado)/,
+    },
+    "means-away": {
+      caller: "¿Puede llevar {means} a otra habitación, lejos de usted? Sigo aquí.",
+      other:
+        "Si es seguro, quítele {means} y déjelo fuera de su alcance. Luego quédese con la persona.",
+    },
+    "stay-near": "Vaya y quédese con la persona; no la deje sola. Háblele con calma.",
+    "stay-with-me": "Quédese en la línea conmigo. No tiene que pasar por esto a solas.",
+    "someone-near": "¿Hay alguien de confianza que pueda venir a estar con usted?",
   },
   general: {
-    name: "general",
-    steps: [
-      {
-        id: "what-happened",
-        text: "¿Puede decirme qué pasa y dónde está?",
-      },
-      {
-        id: "safe-now",
-        asks: { fact: "danger", yes: false },
-        text: "¿Está a salvo donde está ahora?",
-      },
-    ],
+    "what-happened": "¿Puede decirme qué pasa y dónde está?",
+    "safe-now": "¿Está a salvo donde está ahora?",
   },
 };
 
@@ -337,4 +173,4 @@ const LINES: CommonLines = {
   },
 };
 
-export const SPANISH: Playbook = { language: "es", sections: SECTIONS, lines: LINES };
+export const SPANISH: Translation = { language: "es", steps: STEPS, lines: LINES };

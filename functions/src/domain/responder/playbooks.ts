@@ -4,15 +4,15 @@
  * playbook hears, in their language, that a person who speaks it is being found.
  */
 import type { Language } from "../language/index.js";
-import type { Playbook } from "./book.js";
+import { type Playbook, translated } from "./book.js";
 import { ENGLISH } from "./playbook-content.js";
 import { SPANISH } from "./playbook-es.js";
 import { FRENCH } from "./playbook-fr.js";
 
 export const PLAYBOOKS: Readonly<Partial<Record<Language, Playbook>>> = {
   en: ENGLISH,
-  es: SPANISH,
-  fr: FRENCH,
+  es: translated(ENGLISH, SPANISH),
+  fr: translated(ENGLISH, FRENCH),
 };
 
 /** Two lines each, said in turn, for languages with no playbook. */
