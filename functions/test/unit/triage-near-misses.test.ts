@@ -31,6 +31,36 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   {
+    name: "an overdose told as a count or a whole pack",
+    fixed: [
+      c("I took 30 sleeping pills", "critical", "medical", "medical/overdose"),
+      c("he swallowed a whole box of paracetamol", "critical", "medical", "medical/overdose"),
+      c("she's taken all her tablets", "critical", "medical", "medical/overdose"),
+    ],
+    nearMisses: [
+      c("I took 2 paracetamol for my headache", "normal", "medical"),
+      c("I take my tablets every morning", "normal", "general"),
+      c("I took the bus to the pharmacy", "normal", "general"),
+    ],
+  },
+  {
+    name: "a drink spiked",
+    fixed: [
+      c("I think someone put something in my drink", "urgent", "violence", "violence/threat"),
+      c("my drink was spiked", "urgent", "violence", "violence/threat"),
+      c("I think I've been drugged", "urgent", "violence", "violence/threat"),
+    ],
+    nearMisses: [c("can I have a drink of water", "normal", "general")],
+  },
+  {
+    name: "a burn in Spanish",
+    fixed: [
+      c("mi hijo se quemó la mano", "urgent", "injury", "injury/fracture"),
+      c("me quemé con el horno", "urgent", "injury", "injury/fracture"),
+    ],
+    nearMisses: [c("se quemó la comida", "urgent", "injury", "injury/fracture")],
+  },
+  {
     name: "emergency as a topic",
     fixed: [
       c("How do I update my emergency contact?", "normal", "general"),

@@ -77,7 +77,7 @@ const FACT_PHRASES: readonly FactPhrase[] = [
     value: false,
     fixed: true,
     pattern: phrase(
-      "unconscious|unconcious|unresponsive|passed out|collapsed|not responding|not waking(?: up)?|isn't waking(?: up)?|won't wake(?: up)?|not waking|not conscious|isn't responding|won't wake(?: up)?|can't wake (?:him|her|them)(?: up)?|knocked out|fainted|blacked out|inconsciente|se desmay[óo]|desmayad[oa]|no responde|no reacciona|inconscient|évanoui|evanoui|ne répond (?:plus|pas)|ne repond (?:plus|pas)|s'est effondré",
+      "unconscious|unconcious|unresponsive|passed out|collapsed|not responding|(?:not|isn't|is not) moving|won't move|not waking(?: up)?|isn't waking(?: up)?|won't wake(?: up)?|not waking|not conscious|isn't responding|won't wake(?: up)?|can't wake (?:him|her|them)(?: up)?|knocked out|fainted|blacked out|inconsciente|se desmay[óo]|desmayad[oa]|no responde|no reacciona|inconscient|évanoui|evanoui|ne répond (?:plus|pas)|ne repond (?:plus|pas)|s'est effondré",
     ),
   },
   {

@@ -19,6 +19,9 @@ const OUTSIDE =
 const LIFE_THREATENING =
   /\b(?:not|isn't|stopped|no longer) breath|\bno pulse\b|\bheart (?:has )?stopped\b|\bcardiac arrest\b|\bchok(?:ing|ed)\b/;
 const FOLLOWED = /\b(?:follow|stalk|chasing|chased|behind me)/;
+/** A baby gets different compressions and breaths from an adult. */
+const INFANT =
+  /\b(?:baby|infant|newborn|\d{1,2} (?:weeks?|months?) old|(?:only )?\d{1,2} months?)\b/;
 
 /** Answers to "is help coming?" in every section: the truth, without promising an arrival. */
 const HELP_STATUS: PlaybookStep = {
@@ -184,13 +187,30 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
       HELP_STATUS,
       DROWNING,
       {
+        id: "infant-cpr",
+        when: INFANT,
+        requires: { breathing: false },
+        patient: "other",
+        text: "For a baby: give five gentle breaths over the nose and mouth, then press the centre of the chest with two fingers, two pushes a second.",
+      },
+      {
+        id: "infant-cpr-continue",
+        when: INFANT,
+        requires: { breathing: false },
+        after: "infant-cpr",
+        patient: "other",
+        text: "Keep going: thirty pushes with two fingers, then two gentle breaths. Don't stop until someone takes over.",
+      },
+      {
         id: "cpr",
+        unless: INFANT,
         requires: { breathing: false },
         patient: "other",
         text: "Start chest compressions: push hard and fast in the centre of the chest, about two pushes a second. Don't stop until someone takes over.",
       },
       {
         id: "cpr-continue",
+        unless: INFANT,
         requires: { breathing: false },
         after: "cpr",
         patient: "other",
@@ -371,8 +391,12 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
       {
         id: "overdose",
         when: /\b(?:overdos|too many (?:pills|tablets)|took (?:a lot|lots) of|packet|paracetamol|don't know what (?:he|she|they) took)/,
-        patient: "other",
-        text: "Keep the packets or bottles so we know what was taken and how much. If they pass out, put them on their side.",
+        text: {
+          caller:
+            "Don't take anything more. Keep the packet near you, unlock your door if you can, and stay on the line.",
+          other:
+            "Keep the packets or bottles so we know what was taken and how much. If they pass out, put them on their side.",
+        },
       },
       {
         id: "exposure",
@@ -716,12 +740,27 @@ const SECTIONS: Readonly<Record<Category, PlaybookSection>> = {
         id: "bleeding-keep",
         requires: { bleeding: true },
         after: "bleeding",
-        text: "Keep pressing hard on the wound and don't lift to look. Keep them lying down and warm.",
+        text: {
+          caller:
+            "Keep pressing hard on the wound and don't lift to look. Lie down if you can and keep warm.",
+          other:
+            "Keep pressing hard on the wound and don't lift to look. Keep them lying down and warm.",
+        },
       },
       {
         id: "shock",
         when: /\b(?:pale|sleepy|drowsy|cold|clammy|faint|dizzy)\b/,
-        text: "Keep them lying down with their legs raised if you can, keep them warm, and keep talking to them.",
+        text: {
+          caller:
+            "Sit or lie down somewhere safe, near people you trust, and keep warm. Tell me if you feel worse.",
+          other:
+            "Keep them lying down with their legs raised if you can, keep them warm, and keep talking to them.",
+        },
+      },
+      {
+        id: "spiked",
+        when: /\b(?:spiked|drugged|something in my (?:drink|glass))\b/,
+        text: "Stay with someone you trust or tell the staff now, and don't leave with anyone you don't know.",
       },
       {
         id: "gunfire",

@@ -33,6 +33,18 @@ const STEPS: Translation["steps"] = {
     "recovery-position":
       "Si respira, póngale de lado y con la cabeza un poco hacia atrás para que respire bien.",
     "breathing-question": "¿Respira? Mire su pecho durante diez segundos y dígame.",
+    choking: {
+      words: {
+        caller: "Si puede toser, siga tosiendo fuerte.",
+        other: "Si no puede hablar ni toser, dele cinco golpes firmes entre los omóplatos.",
+      },
+      when: /(?:atragant|ahog)/,
+    },
+    seizure: {
+      words:
+        "No la sujete ni le ponga nada en la boca. Aparte objetos duros y protéjale la cabeza.",
+      when: /(?:convulsi|ataque epil)/,
+    },
     "chest-pain": {
       words: {
         caller: "Siéntese y descanse; no camine. Aflójese la ropa.",
@@ -67,6 +79,15 @@ const STEPS: Translation["steps"] = {
         other: "No intente levantarle. Que se quede donde está y abríguele con una manta.",
       },
       when: /(?:se cay[óo]|me ca[ií]|ca[ií]d[oa]|levantar)/,
+    },
+    burns: {
+      words:
+        "Ponga la quemadura bajo agua fría del grifo durante veinte minutos. Sin hielo ni cremas.",
+      when: /(?:quem|escald|agua hirviendo)/,
+    },
+    fracture: {
+      words: "No mueva la parte herida y sosténgala tal como está. No intente enderezarla.",
+      when: /(?:rot[oa]|fractura|hueso)/,
     },
     "bleeding-question": { caller: "¿Está sangrando?", other: "¿Está sangrando la persona?" },
     assess: "¿Está despierta la persona y le habla? ¿Tiene alguna herida?",

@@ -41,6 +41,11 @@ const STEPS: Translation["steps"] = {
       },
       when: /(?:tomb[ée]|chute|relever)/,
     },
+    burns: {
+      words:
+        "Passez la brûlure sous l'eau froide du robinet pendant vingt minutes. Pas de glace, pas de crème.",
+      when: /(?:br[uû]l)/,
+    },
     "bleeding-question": {
       caller: "Est-ce que vous saignez ?",
       other: "Est-ce que la personne saigne ?",

@@ -153,7 +153,7 @@ export const TERMS: readonly TermRule[] = [
     category: "violence",
     level: "urgent",
     pattern:
-      "threat(?:s|ened|ening)?|assault(?:ed)?|attack(?:ed)?|abus(?:e|ive|ing)|domestic(?: violence| abuse)?|fight(?:ing)?|stalk(?:ed|ing|er)|scared (?:of|for) my (?:life|safety)|hit me|hurt me|knife|machete|aggressive|violent|(?:following|followed|chasing) (?:me|us)" +
+      "threat(?:s|ened|ening)?|assault(?:ed)?|attack(?:ed)?|abus(?:e|ive|ing)|(?:drink|drinks) (?:was |were |got |has been )?spiked|spiked my (?:drink|drinks)|(?:put|slipped) something in my (?:drink|glass)|(?:i've|i have|i've been|i was|i think i was|i've got) (?:been )?drugged|domestic(?: violence| abuse)?|fight(?:ing)?|stalk(?:ed|ing|er)|scared (?:of|for) my (?:life|safety)|hit me|hurt me|knife|machete|aggressive|violent|(?:following|followed|chasing) (?:me|us)" +
       // Spanish
       "|amenaz(?:a|as|an|o|ado|ada|ando)|cuchillo|navaja|agresivo|violento|violencia|me (?:sigue|siguen|persigue|persiguen)(?!\\s+[a-z]+(?:ando|iendo)\\b)|me (?:esta|estan) siguiendo" +
       // French
@@ -329,6 +329,8 @@ export const TERMS: readonly TermRule[] = [
     level: "critical",
     pattern:
       "overdos(?:e|ed|ing)|too many (?:pills|tablets)|took (?:a lot|lots) of (?:pills|tablets)" +
+      // A count or a whole pack of any pills: "took 30 sleeping pills", "swallowed a whole box of paracetamol".
+      "|(?:took|taken|swallowed|had) (?:[1-9]\\d|\\d{3}|ten|fifteen|twenty|thirty|forty|fifty|a hundred|a (?:whole )?(?:bottle|box|packet|pack|strip) of|all (?:of )?(?:my|the|his|her|their)) (?:\\w+ ){0,2}(?:pills|tablets|painkillers|paracetamol|ibuprofen|aspirin|meds|medication)" +
       // Spanish
       "|sobredosis|demasiadas pastillas" +
       // French
@@ -423,7 +425,7 @@ export const TERMS: readonly TermRule[] = [
     pattern:
       `broken ${BODY_PART}|broke (?:my|his|her|their) ${BODY_PART}|${BODY_PART} (?:is |'s )?broken|fractur(?:e|ed|es)|dislocat(?:ed|ion)|(?:severe |bad )?burns?|burnt|burned|deep cut|(?:car|road|traffic|bike|work|workplace) (?:accident|crash|collision)|accident|crashed (?:into|my|the|our|his|her)|injur(?:ed|y|ies)|hurt|wounded|electrocuted|electric shock|(?:dog |animal |snake )?bit(?:e|ten)? (?:me|him|her|them|us|my \\w+)|(?:dog|animal|snake) bite|bitten` +
       // Spanish
-      "|herid[oa]s?|lastimad[oa]s?|lesionad[oa]s?|(?:se )?(?:rompio|ha roto) (?:la|el) (?:pierna|brazo|cadera|mano|muneca|tobillo)|hueso roto|fractura|quemadura(?:s)?|quemad[oa]|accidente" +
+      "|herid[oa]s?|lastimad[oa]s?|lesionad[oa]s?|(?:se )?(?:rompio|ha roto) (?:la|el) (?:pierna|brazo|cadera|mano|muneca|tobillo)|hueso roto|fractura|quemadura(?:s)?|quemad[oa]|se (?:ha )?quemo|me (?:he )?queme|escaldad[oa]|accidente" +
       // French
       "|blessee?s?(?<!blesses)|(?:des|les|sont|pas de|aucun) blesses|brulures?|brulee?|os casse|(?:s'est )?casse (?:la|le) (?:jambe|bras|hanche|poignet|cheville)",
     fuzzy: ["fractured", "injured"],
