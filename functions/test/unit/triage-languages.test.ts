@@ -1,27 +1,11 @@
 import { expect } from "chai";
-import type { Urgency } from "@lifeline/model";
-import type { Category } from "../../src/domain/categories.js";
 import {
   findMatches,
   normalizeUtterance,
   statusOf,
   triage,
 } from "../../src/domain/triage/index.js";
-
-interface Case {
-  readonly text: string;
-  readonly level: Urgency;
-  readonly category: Category;
-  /** The term id behind the level, or undefined when nothing raised it. */
-  readonly term?: string;
-}
-
-const c = (text: string, level: Urgency, category: Category, term?: string): Case => ({
-  text,
-  level,
-  category,
-  ...(term === undefined ? {} : { term }),
-});
+import { c, type Case } from "../support/triage-cases.js";
 
 const SPANISH: readonly Case[] = [
   c("no respira", "critical", "medical", "medical/not-breathing"),

@@ -3,25 +3,9 @@
  * must keep their reading: a fix for one phrase must not move its neighbours.
  */
 import { expect } from "chai";
-import type { Urgency } from "@lifeline/model";
-import type { Category } from "../../src/domain/categories.js";
 import { normalizeUtterance, triage } from "../../src/domain/triage/index.js";
 import { TERMS } from "../../src/domain/triage/terms.js";
-
-interface Case {
-  readonly text: string;
-  readonly level: Urgency;
-  readonly category: Category;
-  /** The term id behind the level; undefined when nothing raised it. */
-  readonly term?: string;
-}
-
-const c = (text: string, level: Urgency, category: Category, term?: string): Case => ({
-  text,
-  level,
-  category,
-  ...(term === undefined ? {} : { term }),
-});
+import { c, type Case } from "../support/triage-cases.js";
 
 interface Group {
   readonly name: string;
