@@ -57,6 +57,14 @@ export function checkDocumentName(name: string): void {
   if (!rest.startsWith("/") || segments.length % 2 !== 0 || segments.some((s) => s === "")) {
     throw invalidArgument(`Invalid document name: ${name}`);
   }
+  for (const id of segments) checkResourceId(id);
+}
+
+/** Production refuses ids `.`, `..` and `__…__` (so `__proto__` too): a 400, never a crash. */
+export function checkResourceId(id: string): void {
+  if (id === "." || id === "..") throw invalidArgument(`Resource id "${id}" is invalid.`);
+  if (/^__.*__$/.test(id))
+    throw invalidArgument(`Resource id "${id}" is invalid because it is reserved.`);
 }
 
 /** Checks a parent: a database's `documents` root or a document name. */
@@ -164,6 +172,7 @@ export class DocumentStore {
     if (collectionId === "" || collectionId.includes("/")) {
       throw invalidArgument(`Invalid collection id: ${collectionId}`);
     }
+    checkResourceId(collectionId);
     const prefix = `${parent}/${collectionId}/`;
     const found = new Map<string, Document | { name: string }>();
     for (const doc of this.documents(options.readTime)) {

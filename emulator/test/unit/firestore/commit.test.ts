@@ -87,6 +87,18 @@ describe("commit", function () {
       expect(fieldsOf(store, A)).to.deep.equal({ a: int(1) });
     });
 
+    it("treats field names such as constructor and toString as data", function () {
+      const { store } = pinnedStore();
+      commit(store, [set(A, { constructor: int(1), keep: int(1) })]);
+      commit(store, [
+        {
+          update: { name: A, fields: { toString: int(2) } },
+          updateMask: { fieldPaths: ["toString", "constructor"] },
+        },
+      ]);
+      expect(fieldsOf(store, A)).to.deep.equal({ keep: int(1), toString: int(2) });
+    });
+
     it("reaches quoted field names", function () {
       const { store } = pinnedStore();
       commit(store, [
@@ -387,6 +399,7 @@ describe("commit", function () {
         "a bad mask path",
         { update: { name: A, fields: {} }, updateMask: { fieldPaths: ["a..b"] } },
       ],
+      ["a reserved document id", { update: { name: docName("c/__proto__"), fields: {} } }],
       ["a reserved field name", { update: { name: A, fields: { __x__: int(1) } } }],
       [
         "a reserved nested name",

@@ -41,6 +41,18 @@ describe("DocumentStore.getDocument", function () {
     expect(doc?.fields.n).to.deep.equal(int(7));
   });
 
+  it("stores any key it is given, even one the write path refuses, without touching prototypes", function () {
+    const { store } = pinnedStore();
+    const name = docName("c/__proto__");
+    const time = store.nextCommitTime();
+    store.apply(
+      new Map([[name, { name, fields: { n: int(1) }, createTime: time, updateTime: time }]]),
+      time,
+    );
+    expect(store.getDocument(name)?.fields.n).to.deep.equal(int(1));
+    expect(store.listDocuments(ROOT, "c").map((d) => d.name)).to.deep.equal([name]);
+  });
+
   it("returns undefined for a document never written or deleted", function () {
     const { store } = pinnedStore();
     expect(store.getDocument(docName("c/none"))).to.equal(undefined);
@@ -49,9 +61,9 @@ describe("DocumentStore.getDocument", function () {
     expect(store.getDocument(docName("c/d"))).to.equal(undefined);
   });
 
-  it("keeps ids such as constructor, __proto__ and unicode apart", function () {
+  it("keeps ids such as constructor, prototype and unicode apart", function () {
     const { store } = pinnedStore();
-    const ids = ["constructor", "__proto__", "hasOwnProperty", "é", "😀", "a b"];
+    const ids = ["constructor", "__proto", "hasOwnProperty", "prototype", "é", "😀", "a b", "_"];
     ids.forEach((id, i) => {
       put(store, `c/${id}`, i);
     });
@@ -145,6 +157,9 @@ describe("checkDocumentName", function () {
     docName("a//b"),
     docName("a/b/"),
     "databases/x/documents/a/b",
+    docName("c/__proto__"),
+    docName("__c__/d"),
+    docName("c/.."),
   ]) {
     it(`rejects ${bad}`, function () {
       expect(() => {
