@@ -4,12 +4,16 @@ import {
   cloneFields,
   cloneValue,
   deleteField,
+  documentNameSize,
   emptyFields,
   extremumValue,
   fieldsIdentical,
+  fieldsSize,
   formatTimestamp,
   getField,
   incrementValue,
+  MAX_DEPTH,
+  nestingDepth,
   normalizeFields,
   normalizeValue,
   parseFieldPath,
@@ -238,6 +242,26 @@ export function checkPrecondition(write: PreparedWrite, current: StoredDocument 
   }
 }
 
+export const MAX_DOCUMENT_SIZE = 1_048_576;
+
+/** The size and depth limits production enforces on the document a write would leave. */
+function checkDocumentLimits(name: string, fields: Fields): void {
+  const size = documentNameSize(name) + fieldsSize(fields) + 32;
+  if (size > MAX_DOCUMENT_SIZE) {
+    throw invalidArgument(
+      `Document '${name}' cannot be written because its size (${size.toLocaleString("en-US")} bytes) exceeds the maximum allowed size of ${MAX_DOCUMENT_SIZE.toLocaleString("en-US")} bytes.`,
+    );
+  }
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (value !== undefined && 1 + nestingDepth(value) > MAX_DEPTH) {
+      throw invalidArgument(
+        `Document '${name}' has a field nested deeper than ${MAX_DEPTH} levels: ${key}`,
+      );
+    }
+  }
+}
+
 function arrayElements(v: Value | undefined): Value[] {
   return v !== undefined && "arrayValue" in v ? (v.arrayValue.values ?? []) : [];
 }
@@ -311,6 +335,7 @@ export function applyWrite(
     result.updateTime = formatTimestamp(current.updateTime);
     return { doc: current, result, changed: false };
   }
+  checkDocumentLimits(write.name, fields);
   const doc: StoredDocument = {
     name: write.name,
     fields,

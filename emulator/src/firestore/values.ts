@@ -600,3 +600,48 @@ export function extremumValue(
   if (c === 0) return current;
   return (kind === "maximum" ? c > 0 : c < 0) ? operand : current;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Storage sizes, as Firestore's documentation defines them for its 1 MiB document limit
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+/** The storage size of a document name: each id's UTF-8 bytes plus one, plus 16. */
+export function documentNameSize(name: string): number {
+  const at = name.indexOf("/documents/");
+  const path = at === -1 ? name : name.slice(at + "/documents/".length);
+  return path.split("/").reduce((sum, id) => sum + utf8Length(id) + 1, 16);
+}
+
+export function valueSize(v: Value): number {
+  if ("nullValue" in v || "booleanValue" in v) return 1;
+  if ("integerValue" in v || "doubleValue" in v || "timestampValue" in v) return 8;
+  if ("stringValue" in v) return utf8Length(v.stringValue) + 1;
+  if ("bytesValue" in v) return Buffer.from(v.bytesValue, "base64").length;
+  if ("referenceValue" in v) return documentNameSize(v.referenceValue);
+  if ("geoPointValue" in v) return 16;
+  if ("arrayValue" in v)
+    return (v.arrayValue.values ?? []).reduce((sum, e) => sum + valueSize(e), 0);
+  return fieldsSize(v.mapValue.fields);
+}
+
+export function fieldsSize(fields: Fields | undefined): number {
+  let size = 0;
+  for (const key of Object.keys(fields ?? {})) {
+    const value = own(fields, key);
+    if (value !== undefined) size += utf8Length(key) + 1 + valueSize(value);
+  }
+  return size;
+}
+
+/** Maps and arrays nest at most this deep in production. */
+export const MAX_DEPTH = 20;
+
+export function nestingDepth(v: Value): number {
+  if ("arrayValue" in v) return 1 + Math.max(0, ...(v.arrayValue.values ?? []).map(nestingDepth));
+  if ("mapValue" in v)
+    return 1 + Math.max(0, ...Object.values(v.mapValue.fields ?? {}).map(nestingDepth));
+  return 0;
+}

@@ -3,7 +3,12 @@ import { batchWrite } from "../../../src/firestore/batch-write.js";
 import { commit, type Write } from "../../../src/firestore/commit.js";
 import { FirestoreError } from "../../../src/firestore/errors.js";
 import type { DocumentStore } from "../../../src/firestore/store.js";
-import { formatTimestamp, type Fields, type Value } from "../../../src/firestore/values.js";
+import {
+  formatTimestamp,
+  getField,
+  type Fields,
+  type Value,
+} from "../../../src/firestore/values.js";
 import { dbl, docName, int, pinnedStore, str } from "./helpers.js";
 
 const A = docName("c/a");
@@ -422,6 +427,27 @@ describe("commit", function () {
         expect(store.getDocument(B)).to.equal(undefined);
       });
     }
+
+    it("accepts a document of exactly 1 MiB and refuses one byte more, keeping the old version", function () {
+      const { store } = pinnedStore();
+      // name "c/a": 2 + 2 + 16; field "s": 2 + (length + 1); document overhead: 32.
+      commit(store, [set(A, { s: str("x".repeat(1_048_576 - 55)) })]);
+      const error = failure(() => commit(store, [set(A, { s: str("y".repeat(1_048_576 - 54)) })]));
+      expect(error.code).to.equal("INVALID_ARGUMENT");
+      expect(error.message).to.include("exceeds the maximum allowed size of 1,048,576 bytes");
+      expect(getField(fieldsOf(store, A), ["s"])).to.deep.equal(str("x".repeat(1_048_576 - 55)));
+    });
+
+    it("refuses maps nested far deeper than production's 20 levels, not moderately nested ones", function () {
+      const { store } = pinnedStore();
+      const nest = (depth: number): Value =>
+        depth === 0 ? int(1) : { mapValue: { fields: { m: nest(depth - 1) } } };
+      commit(store, [set(A, { m: nest(10) })]);
+      expect(failure(() => commit(store, [set(B, { m: nest(25) })])).code).to.equal(
+        "INVALID_ARGUMENT",
+      );
+      expect(store.getDocument(B)).to.equal(undefined);
+    });
 
     it("rejects a document of another database when one is given", function () {
       const { store } = pinnedStore();

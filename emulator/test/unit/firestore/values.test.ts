@@ -3,6 +3,7 @@ import {
   compareUtf8,
   compareValues,
   deleteField,
+  documentNameSize,
   emptyFields,
   extremumValue,
   formatFieldPath,
@@ -16,6 +17,7 @@ import {
   typeOrder,
   valuesEqual,
   valuesEquivalent,
+  valueSize,
   valuesIdentical,
   type Value,
 } from "../../../src/firestore/values.js";
@@ -369,5 +371,20 @@ describe("extremumValue", function () {
     expect(extremumValue(int(3), dbl(NaN), "maximum")).to.deep.equal(dbl(NaN));
     expect(extremumValue(dbl(NaN), int(3), "minimum")).to.deep.equal(dbl(NaN));
     expect(extremumValue(undefined, int(3), "minimum")).to.deep.equal(int(3));
+  });
+});
+
+describe("valueSize / documentNameSize", function () {
+  it("counts sizes as Firestore's storage-size rules do", function () {
+    expect(
+      documentNameSize("projects/p/databases/d/documents/users/jeff/tasks/my_task_id"),
+    ).to.equal(6 + 5 + 6 + 11 + 16);
+    expect(valueSize(str("Firestore"))).to.equal(10);
+    expect(valueSize({ booleanValue: true })).to.equal(1);
+    expect(valueSize(int("9223372036854775807"))).to.equal(8);
+    expect(valueSize({ geoPointValue: { latitude: 0, longitude: 0 } })).to.equal(16);
+    expect(valueSize(arr(str("a"), { nullValue: null }))).to.equal(3);
+    expect(valueSize(map({ ab: str("é") }))).to.equal(3 + 3);
+    expect(valueSize({ bytesValue: Buffer.from([1, 2, 3]).toString("base64") })).to.equal(3);
   });
 });
