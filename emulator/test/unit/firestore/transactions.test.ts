@@ -4,6 +4,7 @@ import { FirestoreError } from "../../../src/firestore/errors.js";
 import {
   CONTENTION_MESSAGE,
   EXPIRED_MESSAGE,
+  LOCK_TIMEOUT_MESSAGE,
   TransactionManager,
 } from "../../../src/firestore/transactions.js";
 import type { DocumentStore } from "../../../src/firestore/store.js";
@@ -17,6 +18,13 @@ function setN(name: string, n: number): Write {
   return { update: { name, fields: { n: int(n) } } };
 }
 
+function mergeFlag(name: string, flag: string): Write {
+  return {
+    update: { name, fields: { [flag]: { booleanValue: true } } },
+    updateMask: { fieldPaths: [flag] },
+  };
+}
+
 function failure(run: () => unknown): FirestoreError {
   try {
     run();
@@ -27,7 +35,17 @@ function failure(run: () => unknown): FirestoreError {
   throw new Error("expected a FirestoreError");
 }
 
-function setup(): {
+async function rejection(promise: Promise<unknown>): Promise<FirestoreError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FirestoreError) return error;
+    throw error;
+  }
+  throw new Error("expected a FirestoreError");
+}
+
+function setup(options: { lockTimeoutMs?: number } = {}): {
   store: DocumentStore;
   tx: TransactionManager;
   advance: (n: bigint) => void;
@@ -35,26 +53,45 @@ function setup(): {
 } {
   const { store, advance } = pinnedStore();
   let ms = 0;
-  const tx = new TransactionManager(store, { now: () => ms });
-  return { store, tx, advance, tick: (step) => (ms += step) };
+  const tx = new TransactionManager(store, { now: () => ms, ...options });
+  return {
+    store,
+    tx,
+    advance,
+    tick: (step) => {
+      ms += step;
+    },
+  };
 }
 
 function nOf(store: DocumentStore, name: string): Value | undefined {
   return getField(store.getDocument(name)?.fields, ["n"]);
 }
 
+/** Whether a promise has settled, after letting every queued callback run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
 /** The Admin SDK's loop: run the body in a fresh transaction until the commit is not ABORTED. */
-function runTransaction(
+async function runTransaction(
   tx: TransactionManager,
-  body: (id: string) => Write[],
-  interleave: () => void,
-): number {
+  body: (id: string) => Promise<Write[]>,
+): Promise<number> {
+  let previous: string | undefined;
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const id = tx.begin({ readWrite: {} });
-    const writes = body(id);
-    if (attempt === 1) interleave();
+    const id = tx.begin(
+      previous === undefined ? {} : { readWrite: { retryTransaction: previous } },
+    );
+    previous = id;
     try {
-      tx.commit(id, writes);
+      await tx.commit(id, await body(id));
       return attempt;
     } catch (error) {
       if (!(error instanceof FirestoreError) || error.code !== "ABORTED") throw error;
@@ -63,82 +100,31 @@ function runTransaction(
   throw new Error("never committed");
 }
 
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 describe("TransactionManager", function () {
-  describe("read-write commit", function () {
-    it("commits when nothing it read changed", function () {
+  describe("commit", function () {
+    it("commits a read-write transaction's writes at one commit time", async function () {
       const { store, tx } = setup();
       commit(store, [setN(A, 1)]);
       const id = tx.begin();
       expect(tx.get(id, A)?.fields.n).to.deep.equal(int(1));
-      const response = tx.commit(id, [setN(A, 2)]);
+      const response = await tx.commit(id, [setN(A, 2), setN(B, 2)]);
       expect(nOf(store, A)).to.deep.equal(int(2));
-      expect(store.getDocument(A)?.updateTime).to.equal(response.commitTime);
+      expect(store.getDocument(B)?.updateTime).to.equal(response.commitTime);
     });
 
-    it("aborts with production's contention message when a read document changed, writing nothing", function () {
+    it("keeps preconditions: a failed create inside a transaction applies nothing", async function () {
       const { store, tx } = setup();
       commit(store, [setN(A, 1)]);
       const id = tx.begin();
-      tx.get(id, A);
-      commit(store, [setN(A, 5)]);
-      const error = failure(() => tx.commit(id, [setN(A, 2), setN(B, 2)]));
-      expect(error.code).to.equal("ABORTED");
-      expect(error.message).to.equal(CONTENTION_MESSAGE);
-      expect(nOf(store, A)).to.deep.equal(int(5));
-      expect(store.getDocument(B)).to.equal(undefined);
-    });
-
-    it("aborts when a document read as missing was created, and when one read was deleted", function () {
-      const { store, tx } = setup();
-      commit(store, [setN(B, 1)]);
-      const id = tx.begin();
-      tx.get(id, A);
-      commit(store, [setN(A, 1)]);
-      expect(failure(() => tx.commit(id, [])).code).to.equal("ABORTED");
-      const second = tx.begin();
-      tx.get(second, B);
-      commit(store, [{ delete: B }]);
-      expect(failure(() => tx.commit(second, [setN(B, 2)])).code).to.equal("ABORTED");
-    });
-
-    it("does not abort for writes to documents it never read", function () {
-      const { store, tx } = setup();
-      const id = tx.begin();
-      tx.get(id, A);
-      commit(store, [setN(B, 9)]);
-      tx.commit(id, [setN(A, 1)]);
-      expect(nOf(store, A)).to.deep.equal(int(1));
-    });
-
-    it("tracks query results recorded with recordReads", function () {
-      const { store, tx } = setup();
-      commit(store, [setN(A, 1)]);
-      const id = tx.begin();
-      tx.recordReads(id, [{ name: A, doc: store.get(A) }]);
-      commit(store, [setN(A, 2)]);
-      expect(failure(() => tx.commit(id, [])).code).to.equal("ABORTED");
-    });
-
-    it("lets two transactions that read the same counter both land, one after a retry", function () {
-      const { store, tx } = setup();
-      commit(store, [setN(A, 0)]);
-      const increment = (id: string): Write[] => {
-        const current = tx.get(id, A)?.fields.n;
-        if (current === undefined || !("integerValue" in current)) throw new Error("no counter");
-        return [setN(A, Number(current.integerValue) + 1)];
-      };
-      const attempts = runTransaction(tx, increment, () => {
-        expect(runTransaction(tx, increment, () => undefined)).to.equal(1);
-      });
-      expect(attempts).to.equal(2);
-      expect(nOf(store, A)).to.deep.equal(int(2));
-    });
-
-    it("keeps preconditions: a failed create inside a transaction applies nothing", function () {
-      const { store, tx } = setup();
-      commit(store, [setN(A, 1)]);
-      const id = tx.begin();
-      const error = failure(() =>
+      const error = await rejection(
         tx.commit(id, [setN(B, 1), { ...setN(A, 2), currentDocument: { exists: false } }]),
       );
       expect(error.code).to.equal("ALREADY_EXISTS");
@@ -146,12 +132,166 @@ describe("TransactionManager", function () {
     });
   });
 
+  describe("locks", function () {
+    it("makes a plain write to a document a transaction read wait until the transaction commits", async function () {
+      const { store, tx } = setup();
+      commit(store, [setN(A, 1)]);
+      const id = tx.begin();
+      tx.get(id, A);
+      const write = tx.write([setN(A, 5)]);
+      expect(await settled(write)).to.equal(false);
+      await tx.commit(id, [setN(A, 2)]); // not aborted: the writer waited
+      await write;
+      expect(nOf(store, A)).to.deep.equal(int(5));
+    });
+
+    it("lets a plain write to a document no transaction read through at once", async function () {
+      const { store, tx } = setup();
+      const id = tx.begin();
+      tx.get(id, A);
+      const write = tx.write([setN(B, 9)]);
+      expect(await settled(write)).to.equal(true);
+      expect(nOf(store, B)).to.deep.equal(int(9));
+      await tx.commit(id, [setN(A, 1)]);
+    });
+
+    it("releases a lock on rollback", async function () {
+      const { store, tx } = setup();
+      const id = tx.begin();
+      tx.get(id, A);
+      const write = tx.write([setN(A, 5)]);
+      expect(await settled(write)).to.equal(false);
+      tx.rollback(id);
+      await write;
+      expect(nOf(store, A)).to.deep.equal(int(5));
+    });
+
+    it("releases the locks of a transaction left idle past the timeout", async function () {
+      const { store, tx, tick } = setup();
+      const id = tx.begin();
+      tx.get(id, A);
+      const write = tx.write([setN(A, 5)]);
+      expect(await settled(write)).to.equal(false);
+      tick(61_000);
+      tx.sweep();
+      await write;
+      expect(nOf(store, A)).to.deep.equal(int(5));
+      expect(failure(() => tx.get(id, A)).message).to.equal(EXPIRED_MESSAGE);
+    });
+
+    it("fails a write that waits past the lock timeout with ABORTED", async function () {
+      const { store } = pinnedStore();
+      const tx = new TransactionManager(store, { lockTimeoutMs: 20 });
+      const id = tx.begin();
+      tx.get(id, A);
+      const error = await rejection(tx.write([setN(A, 5)]));
+      expect(error.code).to.equal("ABORTED");
+      expect(error.message).to.equal(LOCK_TIMEOUT_MESSAGE);
+      expect(store.getDocument(A)).to.equal(undefined);
+      await tx.commit(id, [setN(A, 1)]);
+    });
+
+    it("makes BatchWrite wait for a lock too", async function () {
+      const { store, tx } = setup();
+      const id = tx.begin();
+      tx.get(id, A);
+      const batch = tx.batchWrite([setN(A, 5), setN(B, 5)]);
+      expect(await settled(batch)).to.equal(false);
+      await tx.commit(id, []);
+      expect((await batch).status.map((s) => s.code)).to.deep.equal([0, 0]);
+      expect(nOf(store, A)).to.deep.equal(int(5));
+    });
+
+    it("locks query results recorded with recordReads", async function () {
+      const { store, tx } = setup();
+      commit(store, [setN(A, 1)]);
+      const id = tx.begin();
+      tx.recordReads(id, [{ name: A, doc: store.get(A) }]);
+      const write = tx.write([setN(A, 2)]);
+      expect(await settled(write)).to.equal(false);
+      await tx.commit(id, []);
+      await write;
+    });
+  });
+
+  describe("contention between transactions", function () {
+    it("lets an older transaction wound a younger one that read the same document", async function () {
+      const { store, tx } = setup();
+      const older = tx.begin();
+      const younger = tx.begin();
+      tx.get(older, A);
+      tx.get(younger, A);
+      await tx.commit(older, [setN(A, 1)]);
+      const error = await rejection(tx.commit(younger, [setN(A, 2)]));
+      expect(error.code).to.equal("ABORTED");
+      expect(error.message).to.equal(CONTENTION_MESSAGE);
+      expect(nOf(store, A)).to.deep.equal(int(1));
+    });
+
+    it("makes a younger transaction wait for an older one, then aborts it", async function () {
+      const { store, tx } = setup();
+      const older = tx.begin();
+      const younger = tx.begin();
+      tx.get(older, A);
+      tx.get(younger, A);
+      const waiting = tx.commit(younger, [setN(A, 2)]);
+      expect(await settled(waiting)).to.equal(false);
+      await tx.commit(older, [setN(A, 1)]);
+      expect((await rejection(waiting)).code).to.equal("ABORTED");
+      expect(nOf(store, A)).to.deep.equal(int(1));
+    });
+
+    it("does not abort transactions that read different documents", async function () {
+      const { store, tx } = setup();
+      const first = tx.begin();
+      const second = tx.begin();
+      tx.get(first, A);
+      tx.get(second, B);
+      await tx.commit(second, [setN(B, 2)]);
+      await tx.commit(first, [setN(A, 1)]);
+      expect([nOf(store, A), nOf(store, B)]).to.deep.equal([int(1), int(2)]);
+    });
+
+    it("runs two racing read-modify-write transactions in three attempts, losing no update", async function () {
+      const { store, tx } = setup();
+      let attempts = 0;
+      const both = [deferred(), deferred()];
+      const racer = (mine: 0 | 1, flag: string) =>
+        runTransaction(tx, async (id) => {
+          attempts++;
+          tx.get(id, A);
+          both[mine]?.resolve();
+          await both[mine === 0 ? 1 : 0]?.promise;
+          return [mergeFlag(A, flag)];
+        });
+      await Promise.all([racer(0, "first"), racer(1, "second")]);
+      expect(attempts).to.equal(3);
+      expect(store.getDocument(A)?.fields).to.deep.equal({
+        first: { booleanValue: true },
+        second: { booleanValue: true },
+      });
+    });
+
+    it("counts every increment of concurrent counter transactions", async function () {
+      const { store, tx } = setup();
+      commit(store, [setN(A, 0)]);
+      const increment = async (id: string): Promise<Write[]> => {
+        const current = tx.get(id, A)?.fields.n;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (current === undefined || !("integerValue" in current)) throw new Error("no counter");
+        return [setN(A, Number(current.integerValue) + 1)];
+      };
+      await Promise.all(Array.from({ length: 4 }, () => runTransaction(tx, increment)));
+      expect(nOf(store, A)).to.deep.equal(int(4));
+    });
+  });
+
   describe("lifecycle", function () {
-    it("refuses to commit or roll back a transaction twice or an unknown id", function () {
+    it("refuses to commit or roll back a transaction twice or an unknown id", async function () {
       const { tx } = setup();
       const id = tx.begin();
-      tx.commit(id, []);
-      expect(failure(() => tx.commit(id, [])).message).to.equal(EXPIRED_MESSAGE);
+      await tx.commit(id, []);
+      expect((await rejection(tx.commit(id, []))).message).to.equal(EXPIRED_MESSAGE);
       const other = tx.begin();
       tx.rollback(other);
       expect(
@@ -163,18 +303,18 @@ describe("TransactionManager", function () {
       expect(tx.openCount).to.equal(0);
     });
 
-    it("ends a transaction whose commit was aborted: the retry is a new one", function () {
-      const { store, tx } = setup();
-      const id = tx.begin();
-      tx.get(id, A);
-      commit(store, [setN(A, 1)]);
-      expect(failure(() => tx.commit(id, [])).code).to.equal("ABORTED");
-      expect(failure(() => tx.commit(id, [])).message).to.equal(EXPIRED_MESSAGE);
-      const retry = tx.begin({ readWrite: { retryTransaction: id } });
-      expect(retry).not.to.equal(id);
+    it("ends a wounded transaction on its next call", async function () {
+      const { tx } = setup();
+      const older = tx.begin();
+      const younger = tx.begin();
+      tx.get(older, A);
+      tx.get(younger, A);
+      await tx.commit(older, [setN(A, 1)]);
+      expect(failure(() => tx.get(younger, B)).code).to.equal("ABORTED");
+      expect(failure(() => tx.get(younger, B)).message).to.equal(EXPIRED_MESSAGE);
     });
 
-    it("expires a transaction left idle past the timeout, not one in use", function () {
+    it("expires a transaction left idle past the timeout, not one in use", async function () {
       const { tx, tick } = setup();
       const idle = tx.begin();
       const busy = tx.begin();
@@ -182,24 +322,25 @@ describe("TransactionManager", function () {
         tick(40_000);
         tx.get(busy, A);
       }
-      expect(failure(() => tx.commit(idle, [])).message).to.equal(EXPIRED_MESSAGE);
-      tx.commit(busy, []);
+      expect((await rejection(tx.commit(idle, []))).message).to.equal(EXPIRED_MESSAGE);
+      await tx.commit(busy, []);
     });
   });
 
   describe("read-only", function () {
-    it("reads at its snapshot, ignoring later commits, and never aborts", function () {
+    it("reads at its snapshot, ignoring later commits, and locks nothing", async function () {
       const { store, tx, advance } = setup();
       commit(store, [setN(A, 1)]);
       advance(1_000_000n);
       const id = tx.begin({ readOnly: {} });
       advance(1_000_000n);
-      commit(store, [setN(A, 2)]);
       expect(tx.get(id, A)?.fields.n).to.deep.equal(int(1));
-      tx.commit(id, []);
+      await tx.write([setN(A, 2)]);
+      expect(tx.get(id, A)?.fields.n).to.deep.equal(int(1));
+      await tx.commit(id, []);
     });
 
-    it("reads at a given past readTime", function () {
+    it("reads at a given past readTime", async function () {
       const { store, tx, advance } = setup();
       const first = commit(store, [setN(A, 1)]);
       advance(1_000_000n);
@@ -207,12 +348,13 @@ describe("TransactionManager", function () {
       const id = tx.begin({ readOnly: { readTime: first.commitTime } });
       expect(tx.get(id, A)?.fields.n).to.deep.equal(int(1));
       expect(formatTimestamp(tx.readTimeOf(id))).to.equal(first.commitTime);
+      await tx.commit(id, []);
     });
 
-    it("refuses writes", function () {
+    it("refuses writes", async function () {
       const { store, tx } = setup();
       const id = tx.begin({ readOnly: {} });
-      expect(failure(() => tx.commit(id, [setN(A, 1)])).code).to.equal("INVALID_ARGUMENT");
+      expect((await rejection(tx.commit(id, [setN(A, 1)]))).code).to.equal("INVALID_ARGUMENT");
       expect(store.getDocument(A)).to.equal(undefined);
     });
 
