@@ -147,6 +147,9 @@ function parseTransform(raw: FieldTransform): ParsedTransform {
   const append = raw.appendMissingElements;
   const list = append ?? raw.removeAllFromArray;
   const elements = (list?.values ?? []).map((v) => normalizeValue(v));
+  if (elements.some((v) => "arrayValue" in v)) {
+    throw invalidArgument(`Array transforms of ${raw.fieldPath} cannot contain arrays.`);
+  }
   return { path, op: { kind: append !== undefined ? "append" : "remove", elements } };
 }
 

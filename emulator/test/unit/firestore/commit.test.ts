@@ -410,6 +410,21 @@ describe("commit", function () {
         "a reserved nested name",
         { update: { name: A, fields: { m: { mapValue: { fields: { __x__: int(1) } } } } } },
       ],
+      ["an empty field name", { update: { name: A, fields: { "": int(1) } } }],
+      [
+        "an array inside arrayUnion",
+        {
+          transform: {
+            document: A,
+            fieldTransforms: [
+              {
+                fieldPath: "a",
+                appendMissingElements: { values: [{ arrayValue: { values: [] } }] },
+              },
+            ],
+          },
+        },
+      ],
       ["an empty transform", { transform: { document: A, fieldTransforms: [] } }],
       ["a mask on a delete", { delete: A, updateMask: { fieldPaths: ["a"] } }],
       ["a bad integer", { update: { name: A, fields: { n: { integerValue: "1e3" } } } }],
