@@ -1,0 +1,26 @@
+import { DocumentStore } from "../../../src/firestore/store.js";
+import type { Value } from "../../../src/firestore/values.js";
+
+export const ROOT = "projects/p/databases/(default)/documents";
+
+export function docName(path: string): string {
+  return `${ROOT}/${path}`;
+}
+
+/** A store whose clock only moves when the test says so: commit times are predictable. */
+export function pinnedStore(startNanos = 1_700_000_000_000_000_000n): {
+  store: DocumentStore;
+  advance: (nanos: bigint) => void;
+} {
+  let now = startNanos;
+  return {
+    store: new DocumentStore({ now: () => now }),
+    advance: (nanos) => {
+      now += nanos;
+    },
+  };
+}
+
+export const int = (n: number | string): Value => ({ integerValue: String(n) });
+export const dbl = (n: number): Value => ({ doubleValue: n });
+export const str = (s: string): Value => ({ stringValue: s });
