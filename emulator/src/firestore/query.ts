@@ -195,8 +195,7 @@ function filterValues(filter: FieldFilter): Value[] {
   return values;
 }
 
-function matchesField(doc: QueryDocument, filter: FieldFilter): boolean {
-  const actual = fieldOf(doc, parseFieldPath(filter.field.fieldPath));
+function matchesField(actual: Value | undefined, filter: FieldFilter): boolean {
   if (actual === undefined) return false;
   const expected = filter.value;
   switch (filter.op) {
@@ -234,8 +233,7 @@ function matchesField(doc: QueryDocument, filter: FieldFilter): boolean {
   }
 }
 
-function matchesUnary(doc: QueryDocument, filter: UnaryFilter): boolean {
-  const actual = fieldOf(doc, parseFieldPath(filter.field.fieldPath));
+function matchesUnary(actual: Value | undefined, filter: UnaryFilter): boolean {
   if (actual === undefined) return false;
   switch (filter.op) {
     case "IS_NAN":
@@ -249,12 +247,21 @@ function matchesUnary(doc: QueryDocument, filter: UnaryFilter): boolean {
   }
 }
 
-export function matchesFilter(doc: QueryDocument, filter: Filter): boolean {
-  if ("fieldFilter" in filter) return matchesField(doc, filter.fieldFilter);
-  if ("unaryFilter" in filter) return matchesUnary(doc, filter.unaryFilter);
-  const { op, filters } = filter.compositeFilter;
-  if (op === "OR") return filters.some((f) => matchesFilter(doc, f));
-  return filters.every((f) => matchesFilter(doc, f));
+/** A filter turned into a predicate once, so field paths are parsed per query, not per document. */
+export function compileFilter(filter: Filter): (doc: QueryDocument) => boolean {
+  if ("fieldFilter" in filter) {
+    const leaf = filter.fieldFilter;
+    const path = parseFieldPath(leaf.field.fieldPath);
+    return (doc) => matchesField(fieldOf(doc, path), leaf);
+  }
+  if ("unaryFilter" in filter) {
+    const leaf = filter.unaryFilter;
+    const path = parseFieldPath(leaf.field.fieldPath);
+    return (doc) => matchesUnary(fieldOf(doc, path), leaf);
+  }
+  const parts = filter.compositeFilter.filters.map(compileFilter);
+  if (filter.compositeFilter.op === "OR") return (doc) => parts.some((part) => part(doc));
+  return (doc) => parts.every((part) => part(doc));
 }
 
 /** Whether `name` is a document directly in (or, for collection groups, anywhere under) the query's source. */
@@ -272,14 +279,42 @@ function inScope(
   return collectionId === "" || rest[rest.length - 2] === collectionId;
 }
 
-function compareCursor(doc: QueryDocument, orders: NormalizedOrder[], values: Value[]): number {
-  for (let i = 0; i < values.length; i++) {
+/**
+ * Document names in Firestore's order (segment by segment, each in UTF-8 byte order) without
+ * splitting: code-point order is UTF-8 byte order, and a `/` sorting below every other character
+ * makes a shorter segment, or a shorter path, come first.
+ */
+export function compareNames(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(j) ?? 0;
+    if (x !== y) {
+      if (x === 0x2f) return -1;
+      if (y === 0x2f) return 1;
+      return x < y ? -1 : 1;
+    }
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
+  }
+  return Math.sign(a.length - i - (b.length - j));
+}
+
+function compareKey(key: Value, bound: Value): number {
+  if ("referenceValue" in key && "referenceValue" in bound)
+    return compareNames(key.referenceValue, bound.referenceValue);
+  return compareValues(key, bound);
+}
+
+/** Compares order-by values position by position, as far as `bound` goes (a cursor may be shorter). */
+function compareKeys(keys: Value[], orders: NormalizedOrder[], bound: Value[]): number {
+  for (let i = 0; i < bound.length; i++) {
     const order = orders[i];
-    const bound = values[i];
-    if (order === undefined || bound === undefined) break;
-    const actual = fieldOf(doc, order.path);
-    if (actual === undefined) continue;
-    const c = compareValues(actual, bound);
+    const key = keys[i];
+    const limit = bound[i];
+    if (order === undefined || key === undefined || limit === undefined) break;
+    const c = compareKey(key, limit);
     if (c !== 0) return order.direction === "DESCENDING" ? -c : c;
   }
   return 0;
@@ -368,36 +403,31 @@ export function runQuery(
   const collectionId = source.collectionId ?? "";
   const allDescendants = source.allDescendants === true;
 
-  const matched: QueryDocument[] = [];
+  const matches = query.where === undefined ? () => true : compileFilter(query.where);
+  const { startAt, endAt } = query;
+  // Each document's order-by values are read once; the sort and the cursors work on them.
+  const matched: Array<{ doc: QueryDocument; keys: Value[] }> = [];
   for (const doc of documents) {
     if (!inScope(doc.name, parent, collectionId, allDescendants)) continue;
-    if (orders.some((o) => fieldOf(doc, o.path) === undefined)) continue;
-    if (query.where !== undefined && !matchesFilter(doc, query.where)) continue;
-    matched.push(doc);
-  }
-  matched.sort((a, b) => {
+    const keys: Value[] = [];
     for (const order of orders) {
-      const x = fieldOf(a, order.path);
-      const y = fieldOf(b, order.path);
-      if (x === undefined || y === undefined) continue;
-      const c = compareValues(x, y);
-      if (c !== 0) return order.direction === "DESCENDING" ? -c : c;
+      const value = fieldOf(doc, order.path);
+      if (value === undefined) break;
+      keys.push(value);
     }
-    return 0;
-  });
-
-  const { startAt, endAt } = query;
-  let results = matched.filter((doc) => {
+    if (keys.length < orders.length || !matches(doc)) continue;
     if (startAt?.values !== undefined) {
-      const c = compareCursor(doc, orders, startAt.values);
-      if (c < 0 || (c === 0 && startAt.before !== true)) return false;
+      const c = compareKeys(keys, orders, startAt.values);
+      if (c < 0 || (c === 0 && startAt.before !== true)) continue;
     }
     if (endAt?.values !== undefined) {
-      const c = compareCursor(doc, orders, endAt.values);
-      if (c > 0 || (c === 0 && endAt.before === true)) return false;
+      const c = compareKeys(keys, orders, endAt.values);
+      if (c > 0 || (c === 0 && endAt.before === true)) continue;
     }
-    return true;
-  });
+    matched.push({ doc, keys });
+  }
+  matched.sort((a, b) => compareKeys(a.keys, orders, b.keys));
+  let results = matched.map((entry) => entry.doc);
   const offset = query.offset ?? 0;
   const limit = limitOf(query);
   results = results.slice(offset, limit === undefined ? undefined : offset + limit);

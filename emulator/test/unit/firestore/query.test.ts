@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { FirestoreError } from "../../../src/firestore/errors.js";
 import {
+  compareNames,
   normalizedOrderBy,
   runQuery,
   type QueryDocument,
@@ -54,6 +55,45 @@ const mixed = [
   doc("c/arr", { v: arr(int(1), str("x")) }),
 ];
 
+/** Segment by segment, each in UTF-8 byte order: the definition compareNames must agree with. */
+function byDefinition(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const c = Buffer.compare(Buffer.from(x[i] ?? ""), Buffer.from(y[i] ?? ""));
+    if (c !== 0) return c;
+  }
+  return Math.sign(x.length - y.length);
+}
+
+describe("compareNames", function () {
+  const names = [
+    "a/b",
+    "a0/b",
+    "a/b/c/d",
+    "a/b0",
+    "a/\uffff",
+    "a/\u{1f600}",
+    "a/\ufffd",
+    "a/é",
+    "a/z",
+    "a/A",
+    "a/!",
+    "a",
+  ];
+
+  it("orders names segment by segment in UTF-8 byte order", function () {
+    for (const a of names)
+      for (const b of names)
+        expect(compareNames(a, b), `${a} vs ${b}`).to.equal(byDefinition(a, b));
+  });
+
+  it("differs from UTF-16 order where surrogates meet high BMP characters", function () {
+    expect(compareNames("a/\u{1f600}", "a/\ufffd")).to.equal(1);
+    expect(["a/\ufffd", "a/\u{1f600}"].sort()).to.deep.equal(["a/\u{1f600}", "a/\ufffd"]);
+  });
+});
+
 describe("runQuery", function () {
   describe("scope", function () {
     const docs = [
@@ -81,6 +121,45 @@ describe("runQuery", function () {
       expect(run(docs, group("messages"), `${ROOT}/rooms/b`)).to.deep.equal([
         "rooms/b/messages/m2",
       ]);
+    });
+  });
+
+  describe("collection groups by document name", function () {
+    const docs = [
+      "a/a/bcg/cg-doc1",
+      "a/b/a/b/bcg/cg-doc2",
+      "a/b/bcg/cg-doc3",
+      "a/b/c/d/bcg/cg-doc4",
+      "a/c/bcg/cg-doc5",
+      "bcg/cg-doc6",
+      "a/b/nope/nope",
+    ].map((path) => doc(path, { x: int(1) }));
+    const ids = (query: StructuredQuery): string[] =>
+      run(docs, query).map((path) => path.split("/").at(-1) ?? "");
+
+    it("bounds a collection group by arbitrary document names with cursors", function () {
+      const between = group("bcg", {
+        orderBy: [asc("__name__")],
+        startAt: { values: [ref("a/b")], before: true },
+        endAt: { values: [ref("a/b0")] },
+      });
+      expect(ids(between)).to.deep.equal(["cg-doc2", "cg-doc3", "cg-doc4"]);
+      const exclusive = group("bcg", {
+        orderBy: [asc("__name__")],
+        startAt: { values: [ref("a/b")] },
+        endAt: { values: [ref("a/b/bcg/cg-doc3")], before: true },
+      });
+      expect(ids(exclusive)).to.deep.equal(["cg-doc2"]);
+    });
+
+    it("bounds a collection group by arbitrary document names with filters", function () {
+      const query = group("bcg", {
+        where: and(
+          where("__name__", "GREATER_THAN_OR_EQUAL", ref("a/b")),
+          where("__name__", "LESS_THAN", ref("a/b0")),
+        ),
+      });
+      expect(ids(query)).to.deep.equal(["cg-doc2", "cg-doc3", "cg-doc4"]);
     });
   });
 
