@@ -48,27 +48,62 @@ function numbers(documents: QueryDocument[], fieldPath: string): Array<bigint | 
   return out;
 }
 
-/** Integers add exactly while they fit in 64 bits; a double or an overflow turns the sum into a double. */
-function sum(values: Array<bigint | number>): Value {
-  let exact: bigint | undefined = 0n;
-  let approx = 0;
-  for (const v of values) {
-    if (exact !== undefined && typeof v === "bigint") {
-      const next: bigint = exact + v;
-      if (next <= INT64_MAX && next >= INT64_MIN) {
-        exact = next;
-        continue;
-      }
-    }
-    if (exact !== undefined) {
-      approx = Number(exact);
-      exact = undefined;
-    }
-    approx += Number(v);
-  }
-  return exact !== undefined ? { integerValue: exact.toString() } : { doubleValue: approx };
+// Every finite double is an integer multiple of 2^-1074, so sums in those units are exact.
+const SCALE = 1074n;
+
+function scaled(x: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const exponent = (bits >> 52n) & 0x7ffn;
+  const fraction = bits & ((1n << 52n) - 1n);
+  const magnitude = exponent === 0n ? fraction : (fraction | (1n << 52n)) << (exponent - 1n);
+  return bits >> 63n === 1n ? -magnitude : magnitude;
 }
 
+/** The double nearest to `units` × 2^-1074, ties to even, as IEEE arithmetic would round it. */
+function unscaled(units: bigint): number {
+  const negative = units < 0n;
+  let magnitude = negative ? -units : units;
+  let shift = 0;
+  const length = magnitude.toString(2).length;
+  if (length > 53) {
+    shift = length - 53;
+    const kept = magnitude >> BigInt(shift);
+    const rest = magnitude - (kept << BigInt(shift));
+    const half = 1n << BigInt(shift - 1);
+    magnitude = rest > half || (rest === half && (kept & 1n) === 1n) ? kept + 1n : kept;
+  }
+  const exponent = shift - Number(SCALE);
+  const result = exponent > 1023 ? Infinity : Number(magnitude) * 2 ** exponent;
+  return negative ? -result : result;
+}
+
+/**
+ * Integers stay an integer while the sum fits in 64 bits; a double or an overflow makes it a double,
+ * rounded once from the exact sum, so a sum that only overflows on the way (MAX, MAX, -MAX, -MAX)
+ * still comes out finite.
+ */
+function sum(values: Array<bigint | number>): Value {
+  let integers = 0n;
+  let units = 0n;
+  let anyDouble = false;
+  let special = 0;
+  for (const v of values) {
+    if (typeof v === "bigint") integers += v;
+    else {
+      anyDouble = true;
+      if (Number.isFinite(v)) units += scaled(v);
+      else special += v;
+    }
+  }
+  if (!anyDouble && integers <= INT64_MAX && integers >= INT64_MIN)
+    return { integerValue: integers.toString() };
+  if (special !== 0) return { doubleValue: special };
+  return { doubleValue: unscaled(units + (integers << SCALE)) };
+}
+
+/** Accumulated in doubles, as production does: MAX and MAX average to Infinity. */
 function average(values: Array<bigint | number>): Value {
   if (values.length === 0) return { nullValue: null };
   const total = values.reduce<number>((acc, v) => acc + Number(v), 0);

@@ -82,6 +82,50 @@ describe("runAggregationQuery", function () {
     expect(overflow.aggregateFields).to.deep.equal({ total: dbl(9223372036854775808) });
   });
 
+  describe("doubles", function () {
+    const MAX = Number.MAX_VALUE;
+    const over = (...values: number[]) => values.map((v, i) => doc(`c/d${i}`, { r: dbl(v) }));
+    const sumOver = (values: number[]): Value | undefined =>
+      runAggregationQuery(over(...values), ROOT, {
+        structuredQuery: from("c"),
+        aggregations: [sumOf("r")],
+      }).aggregateFields.total;
+    const avgOver = (values: number[]): Value | undefined =>
+      runAggregationQuery(over(...values), ROOT, {
+        structuredQuery: from("c"),
+        aggregations: [avgOf("r")],
+      }).aggregateFields.mean;
+
+    it("sums a set that only overflows on the way to a finite result", function () {
+      expect(sumOver([MAX, MAX, -MAX, -MAX, MAX, -MAX, -MAX, MAX])).to.deep.equal(dbl(0));
+    });
+
+    it("sums past the largest double to Infinity, either sign", function () {
+      expect(sumOver([MAX, MAX])).to.deep.equal(dbl(Infinity));
+      expect(sumOver([MAX, 1e293])).to.deep.equal(dbl(Infinity));
+      expect(sumOver([-MAX, -MAX])).to.deep.equal(dbl(-Infinity));
+    });
+
+    it("rounds the exact sum once", function () {
+      expect(sumOver([0.1, 0.2, 0.3])).to.deep.equal(dbl(0.6));
+      expect(sumOver([Number.MIN_VALUE])).to.deep.equal(dbl(Number.MIN_VALUE));
+      expect(sumOver([1e308, 1, -1e308])).to.deep.equal(dbl(1));
+    });
+
+    it("propagates NaN and opposite infinities as NaN", function () {
+      expect(sumOver([5, NaN, 0])).to.deep.equal(dbl(NaN));
+      expect(sumOver([Infinity, -Infinity])).to.deep.equal(dbl(NaN));
+      expect(sumOver([Infinity, 1])).to.deep.equal(dbl(Infinity));
+      expect(avgOver([5, NaN])).to.deep.equal(dbl(NaN));
+    });
+
+    it("averages in doubles: overflow reaches Infinity and the smallest double underflows", function () {
+      expect(avgOver([MAX, MAX])).to.deep.equal(dbl(Infinity));
+      expect(avgOver([Number.MIN_VALUE, 0])).to.deep.equal(dbl(0));
+      expect(avgOver([10.5, 9.5])).to.deep.equal(dbl(10));
+    });
+  });
+
   it("sums nothing to integer 0 and averages nothing to null", function () {
     expect(aggregate([sumOf("missing"), avgOf("missing")])).to.deep.equal({
       total: int(0),
