@@ -93,6 +93,59 @@ describe("IndexEnforcer", function () {
     });
   });
 
+  describe("Lifeline's own queries", function () {
+    it("serves the history page, the deferred-turn lookups and their count with no indexes file", function () {
+      const history = from("archive", {
+        where: where("archivedAt", "LESS_THAN_OR_EQUAL", int(5)),
+        orderBy: [desc("archivedAt")],
+        limit: 20,
+      });
+      expect(missing(NO_INDEXES, history)).to.equal(undefined);
+      expect(
+        missing(NO_INDEXES, from("deferredTurns", { where: where("callId", "EQUAL", str("c")) })),
+      ).to.equal(undefined);
+      expect(
+        missing(
+          NO_INDEXES,
+          from("deferredTurns", {
+            where: where("deferredAt", "LESS_THAN_OR_EQUAL", int(1)),
+            limit: 50,
+          }),
+        ),
+      ).to.equal(undefined);
+      expect(
+        missing(
+          NO_INDEXES,
+          from("deferredTurns", { where: where("tenantId", "EQUAL", str("t")), limit: 50 }),
+        ),
+      ).to.equal(undefined);
+    });
+
+    it("refuses the history page with an equality on another field until the file has its index", function () {
+      const scoped = from("archive", {
+        where: and(
+          where("tenantId", "EQUAL", str("t")),
+          where("archivedAt", "LESS_THAN_OR_EQUAL", int(5)),
+        ),
+        orderBy: [desc("archivedAt")],
+      });
+      expect(missing(NO_INDEXES, scoped)).to.match(/^The query requires an index\./);
+      const file = parseIndexesFile({
+        indexes: [
+          {
+            collectionGroup: "archive",
+            queryScope: "COLLECTION",
+            fields: [
+              { fieldPath: "tenantId", order: "ASCENDING" },
+              { fieldPath: "archivedAt", order: "DESCENDING" },
+            ],
+          },
+        ],
+      });
+      expect(missing(file, scoped)).to.equal(undefined);
+    });
+  });
+
   describe("queries that need a composite index", function () {
     it("requires one for an equality with an orderBy on another field", function () {
       const query = from("c", { where: eqA, orderBy: [desc("t")] });
