@@ -116,6 +116,8 @@ export function parseIndexesFile(json: unknown): IndexesFile {
   };
 }
 
+const MAX_DISJUNCTS = 1024;
+
 type Leaf = { kind: "value" | "contains"; fieldPath: string };
 
 /** The query's filter as a disjunction of conjunctions, keeping only what an index must serve. */
@@ -133,8 +135,10 @@ function disjuncts(filter: Filter | undefined): Leaf[][] {
   }
   const parts = filter.compositeFilter.filters.map(disjuncts);
   if (filter.compositeFilter.op === "OR") return parts.flat();
+  // Production refuses far smaller normal forms; the cap only keeps a hostile filter from exploding here.
   return parts.reduce<Leaf[][]>(
-    (acc, part) => acc.flatMap((left) => part.map((right) => [...left, ...right])),
+    (acc, part) =>
+      acc.flatMap((left) => part.map((right) => [...left, ...right])).slice(0, MAX_DISJUNCTS),
     [[]],
   );
 }
