@@ -364,6 +364,37 @@ function project(doc: QueryDocument, select: FieldReference[]): QueryDocument {
   return { name: doc.name, fields, createTime: doc.createTime, updateTime: doc.updateTime };
 }
 
+const FIELD_OPS: ReadonlySet<string> = new Set([
+  "LESS_THAN",
+  "LESS_THAN_OR_EQUAL",
+  "GREATER_THAN",
+  "GREATER_THAN_OR_EQUAL",
+  "EQUAL",
+  "NOT_EQUAL",
+  "ARRAY_CONTAINS",
+  "IN",
+  "ARRAY_CONTAINS_ANY",
+  "NOT_IN",
+]);
+const COMPOSITE_OPS: ReadonlySet<string> = new Set(["AND", "OR"]);
+const UNARY_OPS: ReadonlySet<string> = new Set(["IS_NAN", "IS_NULL", "IS_NOT_NAN", "IS_NOT_NULL"]);
+
+/** Operators arrive from the wire as strings: an unknown one is refused, never read as another. */
+function validateOperators(filter: Filter | undefined): void {
+  if (filter === undefined) return;
+  if ("fieldFilter" in filter) {
+    if (!FIELD_OPS.has(filter.fieldFilter.op))
+      throw invalid(`Unknown field filter operator: ${filter.fieldFilter.op}`);
+  } else if ("unaryFilter" in filter) {
+    if (!UNARY_OPS.has(filter.unaryFilter.op))
+      throw invalid(`Unknown unary filter operator: ${filter.unaryFilter.op}`);
+  } else if ("compositeFilter" in filter) {
+    const { op, filters } = filter.compositeFilter;
+    if (!COMPOSITE_OPS.has(op)) throw invalid(`Unknown composite filter operator: ${op}`);
+    filters.forEach(validateOperators);
+  } else throw invalid("A filter must be a fieldFilter, unaryFilter or compositeFilter.");
+}
+
 function validate(query: StructuredQuery, orders: NormalizedOrder[]): void {
   const from = query.from ?? [];
   if (from.length !== 1) throw invalid("Query must specify exactly one collection in 'from'.");
@@ -374,6 +405,7 @@ function validate(query: StructuredQuery, orders: NormalizedOrder[]): void {
       );
   }
   if (query.offset !== undefined && query.offset < 0) throw invalid("offset is negative");
+  validateOperators(query.where);
   for (const leaf of leafFilters(query.where)) {
     if (!("value" in leaf)) continue;
     if (["IN", "NOT_IN", "ARRAY_CONTAINS_ANY"].includes(leaf.op)) filterValues(leaf);

@@ -270,6 +270,21 @@ describe("runQuery", function () {
     });
   });
 
+  describe("operators from the wire", function () {
+    it("refuses an operator it does not know instead of reading it as another", function () {
+      const unknown = JSON.parse(
+        '{"fieldFilter":{"field":{"fieldPath":"v"},"op":"GREATER_THAN_OR_EQUALS","value":{"integerValue":"1"}}}',
+      ) as unknown;
+      const query = { from: [{ collectionId: "c" }], where: unknown } as StructuredQuery;
+      expect(rejects(mixed, query).message).to.equal(
+        "Unknown field filter operator: GREATER_THAN_OR_EQUALS",
+      );
+      expect(
+        run(mixed, from("c", { where: where("v", "GREATER_THAN_OR_EQUAL", int(3)) })),
+      ).to.deep.equal(["c/int3"]);
+    });
+  });
+
   describe("composite filters", function () {
     const docs = [
       doc("c/a", { x: int(1), y: int(1) }),
