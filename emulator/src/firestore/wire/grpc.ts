@@ -99,9 +99,13 @@ function kindOf(requestStream: boolean, responseStream: boolean): Handler["kind"
   throw new Error("client-streaming methods are not part of the Firestore API");
 }
 
-function fail(call: { destroy(error?: Error): void }, error: unknown): void {
+/**
+ * Ends a stream with an error status. grpc-js sends the status when the stream's `error` event
+ * ends it; `destroy(error)` would skip that and leave the client waiting forever.
+ */
+function fail(call: NodeJS.EventEmitter, error: unknown): void {
   const status = statusOf(error);
-  call.destroy(Object.assign(new Error(status.details), status));
+  call.emit("error", Object.assign(new Error(status.details), status));
 }
 
 function serve(
@@ -114,7 +118,8 @@ function serve(
   if (handler !== undefined && handler.kind !== kind) {
     throw new Error(`${FIRESTORE_SERVICE}.${name} is ${kind}; its handler is ${handler.kind}`);
   }
-  const missing = () => Object.assign(new Error(unimplemented(name).details), unimplemented(name));
+  const missing = () =>
+    Object.assign(new Error(unimplemented(name).details), { code: "UNIMPLEMENTED" });
   if (kind === "unary") {
     return (call: grpc.ServerUnaryCall<Json, Json>, callback: grpc.sendUnaryData<Json>) => {
       if (handler?.kind !== "unary") {
@@ -134,9 +139,12 @@ function serve(
   if (kind === "server-streaming") {
     return (call: grpc.ServerWritableStream<Json, Json>) => {
       if (handler?.kind !== "server-streaming") {
-        call.destroy(missing());
+        fail(call, missing());
         return;
       }
+      // Headers first: the client's stream retrier treats an error that comes before any
+      // response as "no response" and retries it with backoff (seconds for a refused query).
+      call.sendMetadata(new grpc.Metadata());
       const aborted = new AbortController();
       call.on("cancelled", () => {
         aborted.abort();
@@ -155,7 +163,7 @@ function serve(
   }
   return (call: grpc.ServerDuplexStream<Json, Json>) => {
     if (handler?.kind !== "bidi") {
-      call.destroy(missing());
+      fail(call, missing());
       return;
     }
     const aborted = new AbortController();

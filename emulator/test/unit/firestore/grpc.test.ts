@@ -87,6 +87,10 @@ describe("Firestore gRPC service (wire)", () => {
       send({ readTime: TIME });
       return Promise.resolve();
     }),
+    RunAggregationQuery: serverStreaming(async () => {
+      seen.push("RunAggregationQuery");
+      return Promise.reject(new StatusError("FAILED_PRECONDITION", "The query requires an index."));
+    }),
   };
 
   before(async () => {
@@ -159,6 +163,21 @@ describe("Firestore gRPC service (wire)", () => {
       );
     expect(failed).to.include({ code: grpc.status.ALREADY_EXISTS });
     expect(String(failed)).to.contain(`Document already exists: ${ROOT}/calls/taken`);
+  });
+
+  it("ends a failing stream with its status at once, so the client neither hangs nor retries", async () => {
+    const before = seen.filter((name) => name === "RunAggregationQuery").length;
+    const failed = await db
+      .collection("tenants")
+      .count()
+      .get()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failed).to.include({ code: grpc.status.FAILED_PRECONDITION });
+    expect(String(failed)).to.contain("The query requires an index.");
+    expect(seen.filter((name) => name === "RunAggregationQuery").length - before).to.equal(1);
   });
 
   it("answers UNIMPLEMENTED for a method with no handler", async () => {

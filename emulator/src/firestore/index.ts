@@ -1,0 +1,88 @@
+/**
+ * The Firestore emulator's gRPC server: one in-memory store behind the v1 service, as the Admin
+ * SDK reaches it with `FIRESTORE_EMULATOR_HOST` set.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { IndexEnforcer, type IndexesFile } from "./indexes.js";
+import { createFirestoreHandlers } from "./server.js";
+import { DocumentStore } from "./store.js";
+import { TransactionManager } from "./transactions.js";
+import { firestoreService } from "./wire/grpc.js";
+import { loadFirestoreProtos } from "./wire/protojson.js";
+
+export { createFirestoreHandlers, type FirestoreHandlersOptions } from "./server.js";
+
+export interface FirestoreEmulatorOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  projectId?: string;
+  /** `firestore.indexes.json`, parsed with `parseIndexesFile`. */
+  indexes?: IndexesFile | undefined;
+  /**
+   * Refuse queries that need a composite index the file lacks, as production does. Defaults to on
+   * when `indexes` is given; on without a file, only single-field indexes exist.
+   */
+  enforceIndexes?: boolean;
+}
+
+export interface RunningFirestoreEmulator {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Firestore's own .proto files, shipped with the Node client. */
+function protoDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("@google-cloud/firestore/package.json")), "build/protos");
+}
+
+export async function startFirestoreEmulator(
+  options: FirestoreEmulatorOptions,
+): Promise<RunningFirestoreEmulator> {
+  const store = new DocumentStore();
+  const transactions = new TransactionManager(store);
+  const enforce = options.enforceIndexes ?? options.indexes !== undefined;
+  const indexes = new IndexEnforcer(options.indexes ?? { indexes: [], fieldOverrides: [] }, {
+    enforce,
+  });
+  const handlers = createFirestoreHandlers({
+    store,
+    transactions,
+    indexes,
+    ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
+  });
+  const { definition, implementation } = firestoreService(
+    loadFirestoreProtos(protoDir()),
+    handlers,
+  );
+  const server = new grpc.Server();
+  server.addService(definition, implementation);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(
+      `${options.host}:${options.port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (error, bound) => {
+        if (error === null) resolve(bound);
+        else reject(error);
+      },
+    );
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Open streams (listeners) would keep a graceful shutdown waiting: cut them after a moment.
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
