@@ -3,6 +3,8 @@
  * functions call it. Each behaviour sits next to its failing twin.
  */
 import { expect } from "chai";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import {
   AggregateField,
@@ -14,6 +16,8 @@ import {
 } from "@google-cloud/firestore";
 import { startFirestoreEmulator } from "../../../src/firestore/index.js";
 import { parseIndexesFile } from "../../../src/firestore/indexes.js";
+import { firestoreService } from "../../../src/firestore/wire/grpc.js";
+import { loadFirestoreProtos, type Json } from "../../../src/firestore/wire/protojson.js";
 
 const PROJECT = "demo-server";
 const ROOT = `projects/${PROJECT}/databases/(default)/documents`;
@@ -468,6 +472,239 @@ describe("Firestore emulator over gRPC (Admin SDK)", () => {
         await loose.terminate();
         await open.close();
       }
+    });
+  });
+
+  describe("methods the Admin SDK does not call (raw gRPC)", () => {
+    type Call = (method: string, request: Json) => Promise<Json>;
+    let call: Call;
+    let stream: (method: string, request: Json) => Promise<Json[]>;
+    let raw: grpc.Client;
+    const DATABASE = `projects/${PROJECT}/databases/(default)`;
+
+    before(() => {
+      const require = createRequire(import.meta.url);
+      const protos = join(
+        dirname(require.resolve("@google-cloud/firestore/package.json")),
+        "build/protos",
+      );
+      const { definition } = firestoreService(loadFirestoreProtos(protos), {});
+      const Client = grpc.makeClientConstructor(definition, "Firestore");
+      raw = new Client(`127.0.0.1:${emulator.port}`, grpc.credentials.createInsecure());
+      const client = raw as unknown as Record<
+        string,
+        (
+          request: Json,
+          callback?: (error: grpc.ServiceError | null, response: Json) => void,
+        ) => grpc.ClientReadableStream<Json>
+      >;
+      const method = (name: string) => {
+        const fn = client[name];
+        if (fn === undefined) throw new Error(`no method ${name}`);
+        return fn.bind(client);
+      };
+      call = (name, request) =>
+        new Promise((resolve, reject) => {
+          method(name)(request, (error, response) => {
+            if (error === null) resolve(response);
+            else reject(error);
+          });
+        });
+      stream = (name, request) =>
+        new Promise((resolve, reject) => {
+          const out: Json[] = [];
+          method(name)(request)
+            .on("data", (message: Json) => out.push(message))
+            .on("error", reject)
+            .on("end", () => {
+              resolve(out);
+            });
+        });
+    });
+
+    after(() => {
+      raw.close();
+    });
+
+    const name = (value: Json): string => {
+      const found = field(value, "name");
+      return typeof found === "string" ? found : "";
+    };
+    const field = (value: Json, key: string): Json =>
+      typeof value === "object" && value !== null && !Array.isArray(value)
+        ? (value[key] ?? null)
+        : null;
+
+    it("CreateDocument, GetDocument (mask), UpdateDocument (mask, precondition), DeleteDocument", async () => {
+      const parent = `${ROOT}/raw${++collectionCount}`;
+      const created = await call("CreateDocument", {
+        parent: ROOT,
+        collectionId: parent.slice(ROOT.length + 1),
+        documentId: "a",
+        document: { fields: { x: { integerValue: "1" }, y: { stringValue: "keep" } } },
+      });
+      expect(field(created, "name")).to.equal(`${parent}/a`);
+      const again = await failure(
+        call("CreateDocument", {
+          parent: ROOT,
+          collectionId: parent.slice(ROOT.length + 1),
+          documentId: "a",
+          document: { fields: {} },
+        }),
+      );
+      expect(again.code).to.equal(grpc.status.ALREADY_EXISTS);
+
+      const auto = await call("CreateDocument", {
+        parent: ROOT,
+        collectionId: parent.slice(ROOT.length + 1),
+        document: { fields: {} },
+      });
+      const autoName = name(auto);
+      expect(autoName.startsWith(`${parent}/`)).to.equal(true);
+      expect(autoName.slice(parent.length + 1)).to.match(/^[A-Za-z0-9]{20}$/);
+
+      const got = await call("GetDocument", { name: `${parent}/a`, mask: { fieldPaths: ["y"] } });
+      expect(field(got, "fields")).to.deep.equal({ y: { stringValue: "keep" } });
+      const absent = await failure(call("GetDocument", { name: `${parent}/zz` }));
+      expect(absent.code).to.equal(grpc.status.NOT_FOUND);
+
+      const updated = await call("UpdateDocument", {
+        document: { name: `${parent}/a`, fields: { x: { integerValue: "2" } } },
+        updateMask: { fieldPaths: ["x"] },
+        currentDocument: { exists: true },
+      });
+      expect(field(updated, "fields")).to.deep.equal({
+        x: { integerValue: "2" },
+        y: { stringValue: "keep" },
+      });
+      const stale = await failure(
+        call("UpdateDocument", {
+          document: { name: `${parent}/zz`, fields: {} },
+          currentDocument: { exists: true },
+        }),
+      );
+      expect(stale.code).to.equal(grpc.status.NOT_FOUND);
+
+      await call("DeleteDocument", { name: `${parent}/a`, currentDocument: { exists: true } });
+      const gone = await failure(call("GetDocument", { name: `${parent}/a` }));
+      expect(gone.code).to.equal(grpc.status.NOT_FOUND);
+      const twice = await failure(
+        call("DeleteDocument", { name: `${parent}/a`, currentDocument: { exists: true } }),
+      );
+      expect(twice.code).to.equal(grpc.status.NOT_FOUND);
+    });
+
+    it("ListDocuments and ListCollectionIds page with pageSize and pageToken", async () => {
+      const id = `raw${++collectionCount}`;
+      await Promise.all(["a", "b", "c"].map((d) => db.doc(`${id}/${d}/s${d}/x`).set({ v: 1 })));
+      await db.doc(`${id}/b`).set({ v: 1 });
+      const first = await call("ListDocuments", { parent: ROOT, collectionId: id, pageSize: 2 });
+      // Without showMissing only b exists: one page.
+      expect(field(first, "documents")).to.have.length(1);
+      expect(field(first, "nextPageToken") ?? "").to.equal("");
+      const missing = await call("ListDocuments", {
+        parent: ROOT,
+        collectionId: id,
+        showMissing: true,
+        pageSize: 2,
+      });
+      const names = (page: Json) => ((field(page, "documents") ?? []) as Json[]).map(name);
+      expect(names(missing)).to.deep.equal([`${ROOT}/${id}/a`, `${ROOT}/${id}/b`]);
+      const rest = await call("ListDocuments", {
+        parent: ROOT,
+        collectionId: id,
+        showMissing: true,
+        pageSize: 2,
+        pageToken: field(missing, "nextPageToken"),
+      });
+      expect(names(rest)).to.deep.equal([`${ROOT}/${id}/c`]);
+      expect(field(rest, "nextPageToken") ?? "").to.equal("");
+
+      await Promise.all(["q", "p", "r"].map((c) => db.doc(`${id}/b/${c}/x`).set({ v: 1 })));
+      const ids1 = await call("ListCollectionIds", { parent: `${ROOT}/${id}/b`, pageSize: 2 });
+      expect(field(ids1, "collectionIds")).to.deep.equal(["p", "q"]);
+      const ids2 = await call("ListCollectionIds", {
+        parent: `${ROOT}/${id}/b`,
+        pageSize: 2,
+        pageToken: field(ids1, "nextPageToken"),
+      });
+      expect(field(ids2, "collectionIds")).to.deep.equal(["r", "sb"]);
+    });
+
+    it("RunQuery reports skipped results, answers once with no results, and returns a new transaction first", async () => {
+      const id = `raw${++collectionCount}`;
+      await Promise.all([1, 2, 3].map((n) => db.doc(`${id}/d${n}`).set({ n })));
+      const query = { from: [{ collectionId: id }], orderBy: [{ field: { fieldPath: "n" } }] };
+      const skipped = await stream("RunQuery", {
+        parent: ROOT,
+        structuredQuery: { ...query, offset: 2 },
+      });
+      expect(skipped.map((r) => field(field(r, "document"), "name"))).to.deep.equal([
+        `${ROOT}/${id}/d3`,
+      ]);
+      expect(field(skipped[0] ?? null, "skippedResults")).to.equal(2);
+
+      const none = await stream("RunQuery", {
+        parent: ROOT,
+        structuredQuery: { ...query, offset: 5 },
+      });
+      expect(none).to.have.length(1);
+      expect(field(none[0] ?? null, "document")).to.equal(null);
+      expect(field(none[0] ?? null, "readTime")).to.be.a("string");
+      expect(field(none[0] ?? null, "skippedResults")).to.equal(3);
+
+      const begun = await stream("RunQuery", {
+        parent: ROOT,
+        structuredQuery: query,
+        newTransaction: { readWrite: {} },
+      });
+      expect(begun).to.have.length(3);
+      const transaction = field(begun[0] ?? null, "transaction");
+      expect(transaction).to.be.a("string").and.not.equal("");
+      expect(field(begun[1] ?? null, "transaction")).to.equal(null);
+      await call("Rollback", { database: DATABASE, transaction });
+      const over = await failure(call("Rollback", { database: DATABASE, transaction }));
+      expect(over.code).to.equal(grpc.status.INVALID_ARGUMENT);
+    });
+
+    it("BatchGetDocuments with newTransaction returns the transaction with the first response; Commit uses it", async () => {
+      const id = `raw${++collectionCount}`;
+      await db.doc(`${id}/a`).set({ v: 1 });
+      const responses = await stream("BatchGetDocuments", {
+        database: DATABASE,
+        documents: [`${ROOT}/${id}/a`, `${ROOT}/${id}/b`],
+        newTransaction: { readWrite: {} },
+      });
+      expect(responses.map((r) => Boolean(field(r, "found")))).to.deep.equal([true, false]);
+      expect(field(responses[1] ?? null, "missing")).to.equal(`${ROOT}/${id}/b`);
+      const transaction = field(responses[0] ?? null, "transaction");
+      expect(transaction).to.be.a("string").and.not.equal("");
+      const committed = await call("Commit", {
+        database: DATABASE,
+        transaction,
+        writes: [{ update: { name: `${ROOT}/${id}/b`, fields: { v: { integerValue: "2" } } } }],
+      });
+      expect(field(committed, "commitTime")).to.be.a("string");
+      expect((await db.doc(`${id}/b`).get()).get("v")).to.equal(2);
+      const reused = await failure(call("Commit", { database: DATABASE, transaction, writes: [] }));
+      expect(reused.code).to.equal(grpc.status.INVALID_ARGUMENT);
+    });
+
+    it("BeginTransaction read-only refuses writes at commit", async () => {
+      const begun = await call("BeginTransaction", {
+        database: DATABASE,
+        options: { readOnly: {} },
+      });
+      const transaction = field(begun, "transaction");
+      const refused = await failure(
+        call("Commit", {
+          database: DATABASE,
+          transaction,
+          writes: [{ delete: `${ROOT}/anything/x` }],
+        }),
+      );
+      expect(refused.code).to.equal(grpc.status.INVALID_ARGUMENT);
+      expect(refused.message).to.contain("Cannot modify entities in a read-only transaction.");
     });
   });
 });
