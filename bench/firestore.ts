@@ -1,0 +1,130 @@
+/**
+ * The Firestore emulator's start and footprint (`npm run bench:firestore`; builds the emulator
+ * package first). Every sample is a fresh Node process, alternating between the emulator package's
+ * own Firestore (`emulator/lib/firestore/index.js`) and, as the baseline in the same run, the
+ * launcher Lifeline runs today (`scripts/firestore-emulator.mjs`, `@firestore-emulator/server`).
+ * Measured per sample: spawn → the port answers a first Admin SDK write and read (ready), and the
+ * server's resident memory then, and after 1,000 more writes. Medians and 90th percentiles.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { performance } from "node:perf_hooks";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Firestore } from "@google-cloud/firestore";
+
+const SAMPLES = Number(process.env.SAMPLES ?? 7);
+const WRITES = 1000;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+interface Contender {
+  readonly name: string;
+  readonly args: (port: number) => string[];
+}
+
+const CONTENDERS: readonly Contender[] = [
+  {
+    name: "baseline: scripts/firestore-emulator.mjs (@firestore-emulator/server)",
+    args: (port) => [
+      "scripts/firestore-emulator.mjs",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
+  },
+  {
+    name: "emulator package: emulator/lib/firestore",
+    args: (port) => [
+      "--input-type=module",
+      "-e",
+      `const { startFirestoreEmulator } = await import(${JSON.stringify(`${ROOT}emulator/lib/firestore/index.js`)});
+       await startFirestoreEmulator({ host: "127.0.0.1", port: ${port} });`,
+    ],
+  },
+];
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+/** Resident memory of a process, from /proc (kB → MB). */
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function until<T>(attempt: () => Promise<T>, deadline: number): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+interface Sample {
+  readyMs: number;
+  rssReady: number;
+  rssAfterWrites: number;
+}
+
+async function sample(contender: Contender): Promise<Sample> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, contender.args(port), { cwd: ROOT, stdio: "ignore" });
+  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
+  const db = new Firestore({ projectId: "demo-bench" });
+  try {
+    // Polling a port that is not yet open is the only way to see it open from outside.
+    await until(async () => {
+      await db.doc("bench/ready").set({ at: Date.now() });
+      await db.doc("bench/ready").get();
+    }, started + 30_000);
+    const readyMs = performance.now() - started;
+    const rssReady = rssMb(child);
+    const batchSize = 500;
+    for (let i = 0; i < WRITES; i += batchSize) {
+      const batch = db.batch();
+      for (let j = i; j < i + batchSize; j++)
+        batch.set(db.doc(`bench/doc-${j}`), { j, text: "x".repeat(100) });
+      await batch.commit();
+    }
+    return { readyMs, rssReady, rssAfterWrites: rssMb(child) };
+  } finally {
+    await db.terminate();
+    child.kill("SIGKILL");
+    await once(child, "exit");
+  }
+}
+
+function stats(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return `${at(0.5).toFixed(0).padStart(6)} ${at(0.9).toFixed(0).padStart(6)}`;
+}
+
+const results = new Map<string, Sample[]>(CONTENDERS.map((c) => [c.name, []]));
+for (const contender of CONTENDERS) await sample(contender); // one of each, not counted
+for (let i = 0; i < SAMPLES; i++) {
+  for (const contender of CONTENDERS) results.get(contender.name)?.push(await sample(contender));
+}
+console.log(
+  `${SAMPLES} fresh processes each, alternating          ready ms p50/p90   RSS MB ready   RSS MB after ${WRITES} writes`,
+);
+for (const [name, samples] of results) {
+  console.log(
+    `${name.padEnd(72)} ${stats(samples.map((s) => s.readyMs))}   ${stats(samples.map((s) => s.rssReady))}   ${stats(samples.map((s) => s.rssAfterWrites))}`,
+  );
+}
