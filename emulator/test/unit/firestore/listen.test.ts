@@ -12,6 +12,7 @@ import { commit, type Write } from "../../../src/firestore/commit.js";
 import { FirestoreError } from "../../../src/firestore/errors.js";
 import { listenHandler, resumeToken } from "../../../src/firestore/listen.js";
 import { DocumentStore } from "../../../src/firestore/store.js";
+import { formatTimestamp } from "../../../src/firestore/values.js";
 import {
   bidi,
   firestoreService,
@@ -376,6 +377,45 @@ describe("Firestore Listen", function () {
         "NO_CHANGE",
       ]);
       unknown.call.end();
+    });
+
+    it("resumes from a read time like from a token, and resets for one older than the history", async function () {
+      put("c/a", { n: n(1) });
+      const since = store.currentReadTime();
+      put("c/b", { n: n(2) });
+      const target = { targetId: 3, documents: docs("c/a", "c/b") };
+      const resumed = open();
+      resumed.add({ ...target, readTime: formatTimestamp(since) });
+      expect(await resumed.kinds(4)).to.deep.equal([
+        "ADD:3",
+        "change:c/b",
+        "CURRENT:3",
+        "NO_CHANGE",
+      ]);
+      resumed.call.end();
+      const stale = open();
+      stale.add({ ...target, readTime: "2000-01-01T00:00:00Z" });
+      expect(await stale.kinds(6)).to.deep.equal([
+        "ADD:3",
+        "RESET:3",
+        "change:c/a",
+        "change:c/b",
+        "CURRENT:3",
+        "NO_CHANGE",
+      ]);
+      stale.call.end();
+    });
+
+    it("ends the handler when the client cancels, and sends nothing after", async function () {
+      while (openStreams > 0) await streamsEnded.next();
+      const stream = open();
+      stream.add({ targetId: 1, documents: docs("c/a") });
+      await stream.take(3);
+      expect(openStreams).to.equal(1);
+      stream.call.cancel();
+      while (openStreams > 0) await streamsEnded.next();
+      put("c/a", { n: n(1) });
+      expect(openStreams).to.equal(0);
     });
 
     it("removes a target on request and sends nothing more for it", async function () {
