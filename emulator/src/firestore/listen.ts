@@ -340,7 +340,9 @@ export function listenHandler(options: ListenOptions): Handler {
     const stream = new ListenStream(options, send);
     const iterator = requests[Symbol.asyncIterator]();
     const ended = new Promise<IteratorResult<Json>>((resolve) => {
+      // Closing at once, not when the loop next runs, so no change queued meanwhile goes out.
       const stop = () => {
+        stream.close();
         resolve({ done: true, value: undefined });
       };
       if (signal.aborted) stop();

@@ -30,6 +30,8 @@ const PROJECT = "demo-listen";
 const DATABASE = `projects/${PROJECT}/databases/(default)`;
 const ROOT = `${DATABASE}/documents`;
 
+const n = (value: number): Json => ({ integerValue: String(value) });
+
 /** Values pushed by a callback, awaited one at a time: tests wait on data, never on a clock. */
 class Inbox<T> {
   private readonly items: T[] = [];
@@ -88,6 +90,9 @@ describe("Firestore Listen", function () {
   const store = new DocumentStore();
   const streamsEnded = new Inbox<true>();
   let openStreams = 0;
+  /** Runs, and then ends the stream from the server side, after the next consistent snapshot. */
+  let dropAfterSnapshot: (() => void) | undefined;
+  const received: Json[] = [];
   const root = loadFirestoreProtos(PROTOS);
 
   const listen = listenHandler({
@@ -110,8 +115,31 @@ describe("Firestore Listen", function () {
     Listen: bidi(async (requests, send, metadata, signal) => {
       if (listen.kind !== "bidi") throw new Error("Listen must be a bidi handler");
       openStreams++;
+      // The server ending a stream (as production does now and then) makes the SDK resume.
+      const ended = new AbortController();
+      signal.addEventListener("abort", () => {
+        ended.abort();
+      });
+      const sendOrDrop = (response: Json) => {
+        send(response);
+        const change = record(record(response).targetChange);
+        const drop = dropAfterSnapshot;
+        if (drop !== undefined && change.targetChangeType === "NO_CHANGE") {
+          dropAfterSnapshot = undefined;
+          queueMicrotask(() => {
+            drop();
+            ended.abort();
+          });
+        }
+      };
+      async function* recorded() {
+        for await (const request of requests) {
+          received.push(request);
+          yield request;
+        }
+      }
       try {
-        await listen.run(requests, send, metadata, signal);
+        await listen.run(recorded(), sendOrDrop, metadata, ended.signal);
       } finally {
         openStreams--;
         streamsEnded.push(true);
@@ -278,6 +306,24 @@ describe("Firestore Listen", function () {
       while (openStreams > 0) await streamsEnded.next();
       expect(openStreams).to.equal(0);
     });
+
+    it("resumes with its token after the server ends the stream, and gets what changed meanwhile", async function () {
+      await db.doc("calls/r").set({ n: 1 });
+      received.length = 0;
+      // Written after the snapshot is sent and before the stream ends: the SDK learns of it only
+      // by resuming.
+      dropAfterSnapshot = () => put("calls/r", { n: n(2) });
+      const seen = new Inbox<DocumentSnapshot>();
+      const stop = db.doc("calls/r").onSnapshot(seen.push);
+      expect((await seen.next()).get("n")).to.equal(1);
+      expect((await seen.next()).get("n")).to.equal(2);
+      const tokens = received.map((r) => record(record(r).addTarget).resumeToken);
+      expect(tokens).to.have.length(2);
+      expect(tokens[0]).to.equal(undefined);
+      expect(tokens[1]).to.be.a("string").and.not.equal("");
+      expect(seen.count).to.equal(2);
+      stop();
+    });
   });
 
   describe("the protocol", function () {
@@ -316,7 +362,6 @@ describe("Firestore Listen", function () {
     }
 
     const docs = (...paths: string[]) => ({ documents: paths.map((p) => `${ROOT}/${p}`) });
-    const n = (value: number): Json => ({ integerValue: String(value) });
 
     it("sends ADD, the documents, CURRENT, then NO_CHANGE with a read time and token; later each commit's changes", async function () {
       put("c/a", { n: n(1) });
