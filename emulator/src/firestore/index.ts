@@ -1,11 +1,13 @@
 /**
  * The Firestore emulator's gRPC server: one in-memory store behind the v1 service, as the Admin
- * SDK reaches it with `FIRESTORE_EMULATOR_HOST` set.
+ * SDK reaches it with `FIRESTORE_EMULATOR_HOST` set: documents, transactions, queries and
+ * aggregations (server.ts) and listeners (listen.ts). The Write stream (the web SDK's) is not served yet.
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { IndexEnforcer, type IndexesFile } from "./indexes.js";
+import { listenHandler } from "./listen.js";
 import { createFirestoreHandlers } from "./server.js";
 import { DocumentStore } from "./store.js";
 import { TransactionManager } from "./transactions.js";
@@ -54,10 +56,10 @@ export async function startFirestoreEmulator(
     indexes,
     ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
   });
-  const { definition, implementation } = firestoreService(
-    loadFirestoreProtos(protoDir()),
-    handlers,
-  );
+  const { definition, implementation } = firestoreService(loadFirestoreProtos(protoDir()), {
+    ...handlers,
+    Listen: listenHandler({ store, gate: indexes }),
+  });
   const server = new grpc.Server();
   server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {

@@ -28,6 +28,9 @@ export interface ListDocumentsOptions {
   readTime?: bigint;
 }
 
+/** Called after each applied commit with its time and the names of the documents it changed. */
+export type ChangeListener = (commitTime: bigint, changedNames: ReadonlySet<string>) => void;
+
 export interface StoreOptions {
   /** Wall clock in nanoseconds; injectable so tests can pin commit times. */
   now?: () => bigint;
@@ -91,6 +94,8 @@ export class DocumentStore {
   private lastTime = 0n;
   private readonly now: () => bigint;
   private readonly retention: bigint;
+  private readonly listeners = new Set<ChangeListener>();
+  private clearedAt = 0n;
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? wallClock;
@@ -108,11 +113,44 @@ export class DocumentStore {
     return this.lastTime;
   }
 
-  /** A read time that sees every commit made so far. */
+  /**
+   * A read time that sees every commit made so far. Later commits come strictly after it, so a
+   * snapshot (or a listener's resume token) taken at this time never gains a write afterwards.
+   */
   currentReadTime(): bigint {
     const wall = this.now();
     const aligned = wall - (wall % MICRO);
-    return aligned > this.lastTime ? aligned : this.lastTime;
+    if (aligned > this.lastTime) this.lastTime = aligned;
+    return this.lastTime;
+  }
+
+  /** The oldest read time whose state the store still knows: `clear()` forgets all before it. */
+  historyStart(): bigint {
+    const oldest = this.oldestReadTime();
+    return oldest > this.clearedAt ? oldest : this.clearedAt;
+  }
+
+  /**
+   * Calls `listener` after every commit that changed at least one document (and after `clear()`),
+   * synchronously, once per `apply`. A listener that throws does not fail the commit. Returns the
+   * function that stops the calls.
+   */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private notify(time: bigint, names: ReadonlySet<string>): void {
+    if (names.size === 0) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(time, names);
+      } catch {
+        // A listener's failure is its own: the commit has already landed.
+      }
+    }
   }
 
   /** The oldest read time still served. */
@@ -157,6 +195,7 @@ export class DocumentStore {
       if (history.length === 1 && doc === null) this.versions.delete(name);
       else this.versions.set(name, history);
     }
+    this.notify(time, new Set(changes.keys()));
   }
 
   /**
@@ -204,6 +243,10 @@ export class DocumentStore {
 
   /** Removes every document, as the emulator's DELETE of the database does. */
   clear(): void {
+    const names = new Set<string>();
+    for (const doc of this.documents()) names.add(doc.name);
     this.versions.clear();
+    this.clearedAt = this.nextCommitTime();
+    this.notify(this.clearedAt, names);
   }
 }

@@ -163,6 +163,10 @@ function valueFromJson(field: protobuf.Field, value: unknown): unknown {
   const resolved = field.resolvedType;
   if (resolved instanceof protobuf.Type) return fromJson(resolved, value);
   if (resolved instanceof protobuf.Enum && resolved.fullName === NULL_VALUE) return 0;
+  // Enums travel by name in protobuf-JSON; `verify` wants their numbers.
+  if (resolved instanceof protobuf.Enum && typeof value === "string" && value in resolved.values) {
+    return resolved.values[value];
+  }
   // 64-bit integers travel as decimal strings; as a Long they keep every digit and pass `verify`.
   if (LONGS.has(field.type) && typeof value === "string" && /^-?\d+$/.test(value)) {
     return Long.fromString(value, field.type.startsWith("u") || field.type === "fixed64");

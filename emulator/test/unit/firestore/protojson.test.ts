@@ -109,6 +109,18 @@ describe("protobuf-JSON wire form", () => {
     });
   });
 
+  it("writes enums given by name as their numbers, and refuses a name the enum lacks", () => {
+    const Response = type("ListenResponse");
+    const bytes = encode(Response, {
+      targetChange: { targetChangeType: "CURRENT", targetIds: [1] },
+    });
+    const read = Response.toObject(Response.decode(bytes), { enums: String });
+    expect(read).to.deep.equal({ targetChange: { targetChangeType: "CURRENT", targetIds: [1] } });
+    expect(() => encode(Response, { targetChange: { targetChangeType: "LATER" } })).to.throw(
+      /targetChangeType: enum value expected/,
+    );
+  });
+
   it("refuses fields the message does not have and values its types cannot hold", () => {
     expect(() => encode(type("Value"), { integerValue: "1", colour: "red" })).to.throw(
       /unknown field "colour"/,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { commit } from "../../../src/firestore/commit.js";
 import { FirestoreError } from "../../../src/firestore/errors.js";
 import { DocumentStore, checkDocumentName } from "../../../src/firestore/store.js";
-import { parseTimestamp } from "../../../src/firestore/values.js";
+import { formatTimestamp, parseTimestamp } from "../../../src/firestore/values.js";
 import { ROOT, docName, int, pinnedStore } from "./helpers.js";
 
 function put(store: DocumentStore, path: string, n = 1): void {
@@ -187,3 +187,56 @@ describe("DocumentStore.apply retention", function () {
     expect(store.getDocument(docName("c/d"))?.fields.n).to.deep.equal(int(3));
   });
 });
+
+describe("DocumentStore.onChange", function () {
+  it("reports each commit once, with its time and only the documents it changed", function () {
+    const { store } = pinnedStore();
+    put(store, "c/same", 1);
+    const seen: Array<[bigint, string[]]> = [];
+    const stop = store.onChange((time, names) => seen.push([time, [...names].sort()]));
+    const { commitTime } = commit(store, [
+      { update: { name: docName("c/a"), fields: { n: int(1) } } },
+      { update: { name: docName("c/same"), fields: { n: int(1) } } },
+      { delete: docName("c/b") },
+    ]);
+    commit(store, [{ delete: docName("c/a") }]);
+    stop();
+    put(store, "c/after");
+    expect(seen).to.have.length(2);
+    expect(formatTime(seen[0]?.[0])).to.equal(commitTime);
+    expect(seen[0]?.[1]).to.deep.equal([docName("c/a")]);
+    expect(seen[1]?.[1]).to.deep.equal([docName("c/a")]);
+  });
+
+  it("does not fail a commit whose listener throws", function () {
+    const { store } = pinnedStore();
+    store.onChange(() => {
+      throw new Error("listener broke");
+    });
+    put(store, "c/d", 5);
+    expect(store.getDocument(docName("c/d"))?.fields.n).to.deep.equal(int(5));
+  });
+
+  it("reports what clear() removed and forgets the history before it", function () {
+    const { store, advance } = pinnedStore();
+    put(store, "c/d");
+    const before = store.currentReadTime();
+    const seen: string[] = [];
+    store.onChange((_time, names) => seen.push(...names));
+    advance(1_000_000n);
+    store.clear();
+    expect(seen).to.deep.equal([docName("c/d")]);
+    expect(store.historyStart() > before).to.equal(true);
+  });
+
+  it("never gives a later commit the time of a read already handed out", function () {
+    const { store } = pinnedStore();
+    const read = store.currentReadTime();
+    put(store, "c/d");
+    expect(store.getDocument(docName("c/d"), read)).to.equal(undefined);
+  });
+});
+
+function formatTime(time: bigint | undefined): string {
+  return time === undefined ? "" : formatTimestamp(time);
+}
