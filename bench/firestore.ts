@@ -1,10 +1,12 @@
 /**
  * The Firestore emulator's start and footprint (`npm run bench:firestore`; builds the emulator
- * package first). Every sample is a fresh Node process, alternating between the emulator package's
- * own Firestore (`emulator/lib/firestore/index.js`) and, as the baseline in the same run, the
- * launcher Lifeline runs today (`scripts/firestore-emulator.mjs`, `@firestore-emulator/server`).
- * Measured per sample: spawn → the port answers a first Admin SDK write and read (ready), and the
- * server's resident memory then, and after 1,000 more writes. Medians and 90th percentiles.
+ * package first), against the database emulator's as the baseline in the same run: the issue asks
+ * for both to behave alike. Every sample is a fresh Node process, alternating: the database
+ * emulator (`emulator/lib/cli.js`), the Firestore engine alone (`emulator/lib/firestore`), and the
+ * launcher firebase-tools runs (`scripts/firestore-emulator.mjs`: the engine behind the admin API).
+ * Per sample: spawn → the port accepts connections; → a first write and read answer (Admin SDK for
+ * Firestore, REST for the database); the server's resident memory then, and after 1,000 more
+ * documents. Medians and 90th percentiles.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -21,11 +23,28 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 interface Contender {
   readonly name: string;
   readonly args: (port: number) => string[];
+  readonly kind: "firestore" | "database";
 }
 
 const CONTENDERS: readonly Contender[] = [
   {
-    name: "baseline: scripts/firestore-emulator.mjs (@firestore-emulator/server)",
+    name: "baseline: the database emulator (emulator/lib/cli.js)",
+    kind: "database",
+    args: (port) => ["emulator/lib/cli.js", "--host", "127.0.0.1", "--port", String(port)],
+  },
+  {
+    name: "Firestore engine (emulator/lib/firestore)",
+    kind: "firestore",
+    args: (port) => [
+      "--input-type=module",
+      "-e",
+      `const { startFirestoreEmulator } = await import(${JSON.stringify(`${ROOT}emulator/lib/firestore/index.js`)});
+       await startFirestoreEmulator({ host: "127.0.0.1", port: ${port} });`,
+    ],
+  },
+  {
+    name: "Firestore launcher (scripts/firestore-emulator.mjs)",
+    kind: "firestore",
     args: (port) => [
       "scripts/firestore-emulator.mjs",
       "--host",
@@ -34,16 +53,17 @@ const CONTENDERS: readonly Contender[] = [
       String(port),
     ],
   },
-  {
-    name: "emulator package: emulator/lib/firestore",
-    args: (port) => [
-      "--input-type=module",
-      "-e",
-      `const { startFirestoreEmulator } = await import(${JSON.stringify(`${ROOT}emulator/lib/firestore/index.js`)});
-       await startFirestoreEmulator({ host: "127.0.0.1", port: ${port} });`,
-    ],
-  },
 ];
+
+/** The database emulator's REST API: a write, then a read of it. */
+async function databaseRoundTrip(port: number, path: string, body: unknown): Promise<void> {
+  const url = `http://127.0.0.1:${port}/${path}.json?ns=bench`;
+  const put = await fetch(url, { method: "PUT", body: JSON.stringify(body) });
+  if (!put.ok) throw new Error(`PUT ${String(put.status)}`);
+  const get = await fetch(url);
+  if (!get.ok) throw new Error(`GET ${String(get.status)}`);
+  await get.arrayBuffer();
+}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, "127.0.0.1");
@@ -101,27 +121,40 @@ async function sample(contender: Contender): Promise<Sample> {
   const started = performance.now();
   const child = spawn(process.execPath, contender.args(port), { cwd: ROOT, stdio: "ignore" });
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-  const db = new Firestore({ projectId: "demo-bench" });
+  const db =
+    contender.kind === "firestore" ? new Firestore({ projectId: "demo-bench" }) : undefined;
   try {
     // Polling a port that is not yet open is the only way to see it open from outside.
     await portOpen(port, started + 30_000);
     const listeningMs = performance.now() - started;
     await until(async () => {
+      if (db === undefined) {
+        await databaseRoundTrip(port, "bench/ready", { at: Date.now() });
+        return;
+      }
       await db.doc("bench/ready").set({ at: Date.now() });
       await db.doc("bench/ready").get();
     }, started + 30_000);
     const readyMs = performance.now() - started;
     const rssReady = rssMb(child);
-    const batchSize = 500;
-    for (let i = 0; i < WRITES; i += batchSize) {
-      const batch = db.batch();
-      for (let j = i; j < i + batchSize; j++)
-        batch.set(db.doc(`bench/doc-${j}`), { j, text: "x".repeat(100) });
-      await batch.commit();
+    const text = "x".repeat(100);
+    if (db === undefined) {
+      const children = Object.fromEntries(
+        Array.from({ length: WRITES }, (_, j) => [`doc-${String(j)}`, { j, text }]),
+      );
+      await databaseRoundTrip(port, "bench/docs", children);
+    } else {
+      const batchSize = 500;
+      for (let i = 0; i < WRITES; i += batchSize) {
+        const batch = db.batch();
+        for (let j = i; j < i + batchSize; j++)
+          batch.set(db.doc(`bench/doc-${String(j)}`), { j, text });
+        await batch.commit();
+      }
     }
     return { listeningMs, readyMs, rssReady, rssAfterWrites: rssMb(child) };
   } finally {
-    await db.terminate();
+    await db?.terminate();
     child.kill("SIGKILL");
     await once(child, "exit");
   }

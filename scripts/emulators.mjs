@@ -296,7 +296,8 @@ async function main() {
   }
   if (!args.official && (only === undefined || only.has("firestore"))) {
     console.error(
-      "emulators: Firestore runs on @firestore-emulator/server: gRPC clients only, security rules " +
+      "emulators: Firestore runs on the emulator package's own Firestore (emulator/src/firestore): " +
+        "gRPC clients only, composite indexes enforced from firestore.indexes.json, security rules " +
         "NOT enforced, no Firestore triggers (npm run test:official for those).",
     );
   }

@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// Runs @firestore-emulator/server (a gRPC-only, in-memory Firestore) the way firebase-tools runs the
-// official Firestore emulator JAR: `--host H --port P [--project_id X] [--rules F] …`, on one port.
+// Runs the emulator package's Firestore (emulator/src/firestore: gRPC, in-memory) the way
+// firebase-tools runs the official Firestore emulator JAR: `--host H --port P [--project_id X]
+// [--rules F] …`, on one port.
 //
-// The official emulator serves gRPC and a small HTTP/1.1 admin API on the same port; the package
-// only does gRPC and binds 0.0.0.0. So this launcher owns the listening socket and sorts each
-// connection by its first bytes: the HTTP/2 connection preface goes to the gRPC server, anything else
-// to the HTTP/1.1 admin API below. What the package cannot do is said out loud instead of faked:
-// security rules are accepted but NOT enforced, Firestore triggers are refused, and the browser
-// (WebChannel) transport is not served. See scripts/README.md.
+// The official emulator serves gRPC and a small HTTP/1.1 admin API on the same port. This launcher
+// owns the listening socket and sorts each connection by its first bytes: the HTTP/2 connection
+// preface goes to the gRPC server (on a loopback port of its own), anything else to the HTTP/1.1
+// admin API below. Composite indexes are enforced from firestore.indexes.json, as production does
+// (FIRESTORE_INDEXES=<file> for another file, FIRESTORE_ENFORCE_INDEXES=0 to turn it off). What is
+// not built yet is said out loud instead of faked: security rules are accepted but NOT enforced,
+// Firestore triggers are refused, and the browser (WebChannel) transport is not served. See
+// scripts/README.md.
 import { Buffer } from "node:buffer";
 import { createServer as createHttpServer } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { setTimeout } from "node:timers";
-import { pathToFileURL } from "node:url";
-import { ServerCredentials } from "@grpc/grpc-js";
-import { FirestoreServer } from "@firestore-emulator/server";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  parseIndexesFile,
+  startFirestoreEmulator as startEngine,
+} from "../emulator/lib/firestore/index.js";
 import { parseCommandLine } from "./lib/cli-args.mjs";
 
 const HTTP2_PREFACE_START = Buffer.from("PRI * HTTP/2.0");
@@ -71,16 +77,28 @@ function readBody(req) {
  * Starts the emulator on host:port. Returns `{ port, close() }`; `port` is the bound port (useful
  * with port 0). `log` receives one line per notable event.
  */
+const DEFAULT_INDEXES = fileURLToPath(new URL("../firestore.indexes.json", import.meta.url));
+
+/** The composite indexes to enforce, or undefined when enforcement is off or there is no file. */
+function indexesToEnforce(log) {
+  if (process.env.FIRESTORE_ENFORCE_INDEXES === "0") return undefined;
+  const path = process.env.FIRESTORE_INDEXES ?? DEFAULT_INDEXES;
+  if (!existsSync(path)) return undefined;
+  log(`Firestore emulator: enforcing composite indexes from ${path}`);
+  return parseIndexesFile(JSON.parse(readFileSync(path, "utf8")));
+}
+
 export async function startFirestoreEmulator({ host, port, log = (line) => console.log(line) }) {
-  const firestore = new FirestoreServer();
-  // The package binds 0.0.0.0 itself; bind its grpc Server (a plain property) to loopback on a free
-  // port instead, and relay gRPC connections there. (Handing it our socket directly does not work:
-  // Node's HTTP/2 reads the native handle and would miss the bytes we peeked at.)
-  const grpcPort = await new Promise((resolve, reject) => {
-    firestore.server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
+  const indexes = indexesToEnforce(log);
+  // The engine serves gRPC on a loopback port of its own; gRPC connections are relayed there.
+  // (Handing it our socket directly does not work: Node's HTTP/2 reads the native handle and would
+  // miss the bytes we peeked at.)
+  const engine = await startEngine({
+    host: "127.0.0.1",
+    port: 0,
+    ...(indexes === undefined ? { enforceIndexes: false } : { indexes }),
   });
+  const grpcPort = engine.port;
   const rulesByProject = new Map();
   let warnedRules = false;
 
@@ -108,21 +126,16 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
           warnedRules = true;
           log(
             "WARNING: Firestore security rules were received but are NOT enforced by " +
-              "@firestore-emulator/server; every request is allowed. Test rules with the official emulator.",
+              "this Firestore emulator; every request is allowed. Test rules with the official emulator.",
           );
         }
         sendJson(res, 200, { issues: [] });
       } else if (documents && method === "DELETE") {
-        const project = documents[1];
-        if (project !== undefined && project in firestore.state.projects) {
-          firestore.state.projects = Object.fromEntries(
-            Object.entries(firestore.state.projects).filter(([name]) => name !== project),
-          );
-        }
+        engine.clear(`projects/${documents[1]}/databases/${documents[2]}`);
         sendJson(res, 200, {});
       } else if (trigger && (method === "PUT" || method === "POST")) {
         const message =
-          `Firestore triggers are not supported by @firestore-emulator/server (trigger ` +
+          `Firestore triggers are not supported by this Firestore emulator yet (trigger ` +
           `${trigger[2]}); run them on the official emulator (npm run test:official).`;
         log(`ERROR: ${message}`);
         sendJson(res, 501, errorBody(501, "UNIMPLEMENTED", message));
@@ -177,7 +190,7 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
   });
   const address = listener.address();
   const boundPort = typeof address === "object" && address !== null ? address.port : port;
-  log(`Firestore emulator (@firestore-emulator/server) listening on ${host}:${boundPort}`);
+  log(`Firestore emulator (emulator package) listening on ${host}:${boundPort}`);
 
   return {
     port: boundPort,
@@ -186,8 +199,7 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
       return new Promise((resolve) => {
         // The admin server never listens itself, so it does not track its connections: we do.
         for (const socket of openSockets) socket.destroy();
-        firestore.stop();
-        listener.close(() => resolve(undefined));
+        void engine.close().then(() => listener.close(() => resolve(undefined)));
       });
     },
   };
@@ -210,7 +222,7 @@ async function main() {
   const rules = values.rules;
   if (rules !== undefined) {
     console.log(
-      `WARNING: security rules ${rules} are NOT enforced by @firestore-emulator/server; ` +
+      `WARNING: security rules ${rules} are NOT enforced by this Firestore emulator; ` +
         "every request is allowed. Test rules with the official emulator (npm run test:official).",
     );
   }

@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import { commit } from "./commit.js";
 import { IndexEnforcer, type IndexesFile } from "./indexes.js";
 import { listenHandler } from "./listen.js";
 import { createFirestoreHandlers } from "./server.js";
@@ -15,6 +16,7 @@ import { firestoreService } from "./wire/grpc.js";
 import { loadFirestoreProtos } from "./wire/protojson.js";
 
 export { createFirestoreHandlers, type FirestoreHandlersOptions } from "./server.js";
+export { parseIndexesFile, type IndexesFile } from "./indexes.js";
 
 export interface FirestoreEmulatorOptions {
   host: string;
@@ -32,6 +34,8 @@ export interface FirestoreEmulatorOptions {
 
 export interface RunningFirestoreEmulator {
   port: number;
+  /** Deletes every document of one database (`projects/{p}/databases/{d}`), as the admin API's DELETE does. */
+  clear(database: string): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,11 @@ export async function startFirestoreEmulator(
   });
   return {
     port,
+    clear(database) {
+      const prefix = `${database}/documents/`;
+      const names = [...store.documents()].map((doc) => doc.name).filter((n) => n.startsWith(prefix));
+      if (names.length > 0) commit(store, names.map((name) => ({ delete: name })));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         // Open streams (listeners) would keep a graceful shutdown waiting: cut them after a moment.
