@@ -3,8 +3,6 @@
  * SDK reaches it with `FIRESTORE_EMULATOR_HOST` set: documents, transactions, queries and
  * aggregations (server.ts) and listeners (listen.ts). The Write stream (the web SDK's) is not served yet.
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { commit } from "./commit.js";
 import { IndexEnforcer, type IndexesFile } from "./indexes.js";
@@ -13,7 +11,7 @@ import { createFirestoreHandlers } from "./server.js";
 import { DocumentStore } from "./store.js";
 import { TransactionManager } from "./transactions.js";
 import { firestoreService } from "./wire/grpc.js";
-import { loadFirestoreProtos } from "./wire/protojson.js";
+import { firestoreProtoDir, loadFirestoreProtos } from "./wire/protojson.js";
 
 export { createFirestoreHandlers, type FirestoreHandlersOptions } from "./server.js";
 export { parseIndexesFile, type IndexesFile } from "./indexes.js";
@@ -39,12 +37,6 @@ export interface RunningFirestoreEmulator {
   close(): Promise<void>;
 }
 
-/** Firestore's own .proto files, shipped with the Node client. */
-function protoDir(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("@google-cloud/firestore/package.json")), "build/protos");
-}
-
 export async function startFirestoreEmulator(
   options: FirestoreEmulatorOptions,
 ): Promise<RunningFirestoreEmulator> {
@@ -60,10 +52,13 @@ export async function startFirestoreEmulator(
     indexes,
     ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
   });
-  const { definition, implementation } = firestoreService(loadFirestoreProtos(protoDir()), {
-    ...handlers,
-    Listen: listenHandler({ store, gate: indexes }),
-  });
+  const { definition, implementation } = firestoreService(
+    loadFirestoreProtos(firestoreProtoDir()),
+    {
+      ...handlers,
+      Listen: listenHandler({ store, gate: indexes }),
+    },
+  );
   const server = new grpc.Server();
   server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {
@@ -80,8 +75,14 @@ export async function startFirestoreEmulator(
     port,
     clear(database) {
       const prefix = `${database}/documents/`;
-      const names = [...store.documents()].map((doc) => doc.name).filter((n) => n.startsWith(prefix));
-      if (names.length > 0) commit(store, names.map((name) => ({ delete: name })));
+      const names = [...store.documents()]
+        .map((doc) => doc.name)
+        .filter((n) => n.startsWith(prefix));
+      if (names.length > 0)
+        commit(
+          store,
+          names.map((name) => ({ delete: name })),
+        );
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,7 +8,8 @@
  * Built on protobufjs reflection over Firestore's own .proto files: the conversion walks each
  * message by its type, so a field added to the protos needs no change here.
  */
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import Long from "long";
 import protobuf from "protobufjs";
 
@@ -37,6 +38,12 @@ const TO_OBJECT: protobuf.IConversionOptions = {
   objects: false,
   oneofs: false,
 };
+
+/** Firestore's own .proto files, as the Node client ships them. */
+export function firestoreProtoDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("@google-cloud/firestore/package.json")), "build/protos");
+}
 
 /** Loads `google/firestore/v1/firestore.proto` and everything it imports from `protoDir`. */
 export function loadFirestoreProtos(protoDir: string): protobuf.Root {

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { batchWrite } from "../../../src/firestore/batch-write.js";
 import { commit, type Write } from "../../../src/firestore/commit.js";
-import { FirestoreError } from "../../../src/firestore/errors.js";
 import type { DocumentStore } from "../../../src/firestore/store.js";
 import {
   formatTimestamp,
@@ -9,7 +8,7 @@ import {
   type Fields,
   type Value,
 } from "../../../src/firestore/values.js";
-import { dbl, docName, int, pinnedStore, str } from "./helpers.js";
+import { dbl, docName, int, pinnedStore, str, failure } from "./helpers.js";
 
 const A = docName("c/a");
 const B = docName("c/b");
@@ -20,16 +19,6 @@ function set(name: string, fields: Fields): Write {
 
 function fieldsOf(store: DocumentStore, name: string): Fields | undefined {
   return store.getDocument(name)?.fields;
-}
-
-function failure(run: () => unknown): FirestoreError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FirestoreError) return error;
-    throw error;
-  }
-  throw new Error("expected a FirestoreError");
 }
 
 describe("commit", function () {

@@ -4,8 +4,6 @@
  * server streams, status codes — not the engine.
  */
 import { expect } from "chai";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Firestore, Timestamp } from "@google-cloud/firestore";
 import {
@@ -14,13 +12,13 @@ import {
   unary,
   type FirestoreHandlers,
 } from "../../../src/firestore/wire/grpc.js";
-import { loadFirestoreProtos, type Json } from "../../../src/firestore/wire/protojson.js";
+import {
+  loadFirestoreProtos,
+  type Json,
+  firestoreProtoDir,
+} from "../../../src/firestore/wire/protojson.js";
 
-const require = createRequire(import.meta.url);
-const PROTOS = join(
-  dirname(require.resolve("@google-cloud/firestore/package.json")),
-  "build/protos",
-);
+const PROTOS = firestoreProtoDir();
 const PROJECT = "demo-wire";
 const ROOT = `projects/${PROJECT}/databases/(default)/documents`;
 const TIME = "2026-12-06T04:00:00.000001Z";

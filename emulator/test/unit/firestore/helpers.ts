@@ -1,3 +1,4 @@
+import { FirestoreError } from "../../../src/firestore/errors.js";
 import { DocumentStore } from "../../../src/firestore/store.js";
 import type { Value } from "../../../src/firestore/values.js";
 
@@ -24,3 +25,14 @@ export function pinnedStore(startNanos = 1_700_000_000_000_000_000n): {
 export const int = (n: number | string): Value => ({ integerValue: String(n) });
 export const dbl = (n: number): Value => ({ doubleValue: n });
 export const str = (s: string): Value => ({ stringValue: s });
+
+/** The FirestoreError `run` throws; anything else, or nothing, fails the test. */
+export function failure(run: () => unknown): FirestoreError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof FirestoreError) return error;
+    throw error;
+  }
+  throw new Error("expected a FirestoreError");
+}

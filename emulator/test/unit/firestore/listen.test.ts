@@ -4,8 +4,6 @@
  * removeTarget, refused targets) through a plain gRPC client speaking protobuf-JSON.
  */
 import { expect } from "chai";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Firestore, type DocumentSnapshot, type QuerySnapshot } from "@google-cloud/firestore";
 import { commit, type Write } from "../../../src/firestore/commit.js";
@@ -19,13 +17,13 @@ import {
   unary,
   type FirestoreHandlers,
 } from "../../../src/firestore/wire/grpc.js";
-import { loadFirestoreProtos, type Json } from "../../../src/firestore/wire/protojson.js";
+import {
+  loadFirestoreProtos,
+  type Json,
+  firestoreProtoDir,
+} from "../../../src/firestore/wire/protojson.js";
 
-const require = createRequire(import.meta.url);
-const PROTOS = join(
-  dirname(require.resolve("@google-cloud/firestore/package.json")),
-  "build/protos",
-);
+const PROTOS = firestoreProtoDir();
 const PROJECT = "demo-listen";
 const DATABASE = `projects/${PROJECT}/databases/(default)`;
 const ROOT = `${DATABASE}/documents`;

@@ -1,6 +1,4 @@
 import { expect } from "chai";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import {
   decode,
   encode,
@@ -8,13 +6,10 @@ import {
   stringToTimestamp,
   timestampToString,
   type Json,
+  firestoreProtoDir,
 } from "../../../src/firestore/wire/protojson.js";
 
-const require = createRequire(import.meta.url);
-const PROTOS = join(
-  dirname(require.resolve("@google-cloud/firestore/package.json")),
-  "build/protos",
-);
+const PROTOS = firestoreProtoDir();
 const root = loadFirestoreProtos(PROTOS);
 const type = (name: string) => root.lookupType(`google.firestore.v1.${name}`);
 

@@ -3,8 +3,6 @@
  * functions call it. Each behaviour sits next to its failing twin.
  */
 import { expect } from "chai";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import {
   AggregateField,
@@ -17,7 +15,11 @@ import {
 import { startFirestoreEmulator } from "../../../src/firestore/index.js";
 import { parseIndexesFile } from "../../../src/firestore/indexes.js";
 import { firestoreService } from "../../../src/firestore/wire/grpc.js";
-import { loadFirestoreProtos, type Json } from "../../../src/firestore/wire/protojson.js";
+import {
+  loadFirestoreProtos,
+  type Json,
+  firestoreProtoDir,
+} from "../../../src/firestore/wire/protojson.js";
 
 const PROJECT = "demo-server";
 const ROOT = `projects/${PROJECT}/databases/(default)/documents`;
@@ -483,12 +485,7 @@ describe("Firestore emulator over gRPC (Admin SDK)", () => {
     const DATABASE = `projects/${PROJECT}/databases/(default)`;
 
     before(() => {
-      const require = createRequire(import.meta.url);
-      const protos = join(
-        dirname(require.resolve("@google-cloud/firestore/package.json")),
-        "build/protos",
-      );
-      const { definition } = firestoreService(loadFirestoreProtos(protos), {});
+      const { definition } = firestoreService(loadFirestoreProtos(firestoreProtoDir()), {});
       const Client = grpc.makeClientConstructor(definition, "Firestore");
       raw = new Client(`127.0.0.1:${emulator.port}`, grpc.credentials.createInsecure());
       const client = raw as unknown as Record<

@@ -9,7 +9,7 @@ import {
 } from "../../../src/firestore/transactions.js";
 import type { DocumentStore } from "../../../src/firestore/store.js";
 import { formatTimestamp, getField, type Value } from "../../../src/firestore/values.js";
-import { docName, int, pinnedStore } from "./helpers.js";
+import { docName, int, pinnedStore, failure } from "./helpers.js";
 
 const A = docName("c/a");
 const B = docName("c/b");
@@ -23,16 +23,6 @@ function mergeFlag(name: string, flag: string): Write {
     update: { name, fields: { [flag]: { booleanValue: true } } },
     updateMask: { fieldPaths: [flag] },
   };
-}
-
-function failure(run: () => unknown): FirestoreError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FirestoreError) return error;
-    throw error;
-  }
-  throw new Error("expected a FirestoreError");
 }
 
 async function rejection(promise: Promise<unknown>): Promise<FirestoreError> {
