@@ -11,6 +11,7 @@ export default tseslint.config(
       "**/dist/**",
       ".tmp/**",
       "emulator/test/firebase-tools/fixture/**",
+      "emulator/test/firestore-conformance/.work/**",
     ],
   },
   js.configs.recommended,
