@@ -110,6 +110,9 @@ function average(values: Array<bigint | number>): Value {
   return { doubleValue: total / values.length };
 }
 
+/** Production's limit on aggregations in one request. */
+const MAX_AGGREGATIONS = 5;
+
 /**
  * Runs an aggregation over the documents the structured query returns (after its offset and limit).
  * Aliases left empty get production's defaults, `field_1`, `field_2`, …
@@ -126,7 +129,25 @@ export function runAggregationQuery(
       "INVALID_ARGUMENT",
       "Aggregation query must contain at least one aggregation.",
     );
-  const matched = runQuery(documents, parent, aggregationQuery.structuredQuery ?? {}, options);
+  if (aggregations.length > MAX_AGGREGATIONS)
+    throw new FirestoreError(
+      "INVALID_ARGUMENT",
+      `The query has ${aggregations.length} aggregations, more than the maximum number of aggregations (${MAX_AGGREGATIONS}).`,
+    );
+  // Production answers sums and averages from an index over their fields, which holds only the
+  // documents that have every one of them: a document lacking one is left out of every aggregation
+  // in the request, count included, and before the query's limit.
+  const indexed = aggregations.flatMap((a) => {
+    const field = a.sum?.field ?? a.avg?.field;
+    return field === undefined ? [] : [parseFieldPath(field.fieldPath)];
+  });
+  const candidates =
+    indexed.length === 0
+      ? documents
+      : [...documents].filter((doc) =>
+          indexed.every((path) => getField(doc.fields, path) !== undefined),
+        );
+  const matched = runQuery(candidates, parent, aggregationQuery.structuredQuery ?? {}, options);
   const aggregateFields: Record<string, Value> = {};
   const aliases = new Set<string>();
   aggregations.forEach((aggregation, index) => {

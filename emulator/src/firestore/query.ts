@@ -279,34 +279,6 @@ function inScope(
   return collectionId === "" || rest[rest.length - 2] === collectionId;
 }
 
-/**
- * Document names in Firestore's order (segment by segment, each in UTF-8 byte order) without
- * splitting: code-point order is UTF-8 byte order, and a `/` sorting below every other character
- * makes a shorter segment, or a shorter path, come first.
- */
-export function compareNames(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a.codePointAt(i) ?? 0;
-    const y = b.codePointAt(j) ?? 0;
-    if (x !== y) {
-      if (x === 0x2f) return -1;
-      if (y === 0x2f) return 1;
-      return x < y ? -1 : 1;
-    }
-    i += x > 0xffff ? 2 : 1;
-    j += y > 0xffff ? 2 : 1;
-  }
-  return Math.sign(a.length - i - (b.length - j));
-}
-
-function compareKey(key: Value, bound: Value): number {
-  if ("referenceValue" in key && "referenceValue" in bound)
-    return compareNames(key.referenceValue, bound.referenceValue);
-  return compareValues(key, bound);
-}
-
 /** Compares order-by values position by position, as far as `bound` goes (a cursor may be shorter). */
 function compareKeys(keys: Value[], orders: NormalizedOrder[], bound: Value[]): number {
   for (let i = 0; i < bound.length; i++) {
@@ -314,7 +286,7 @@ function compareKeys(keys: Value[], orders: NormalizedOrder[], bound: Value[]): 
     const key = keys[i];
     const limit = bound[i];
     if (order === undefined || key === undefined || limit === undefined) break;
-    const c = compareKey(key, limit);
+    const c = compareValues(key, limit);
     if (c !== 0) return order.direction === "DESCENDING" ? -c : c;
   }
   return 0;

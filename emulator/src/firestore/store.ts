@@ -63,10 +63,13 @@ export function checkDocumentName(name: string): void {
   for (const id of segments) checkResourceId(id);
 }
 
-/** Production refuses ids `.`, `..` and `__…__` (so `__proto__` too): a 400, never a crash. */
+/**
+ * Production refuses ids `.`, `..` and `__…__` (so `__proto__` too): a 400, never a crash. The
+ * exception is `__id<integer>__`, the form its numeric ids take.
+ */
 export function checkResourceId(id: string): void {
   if (id === "." || id === "..") throw invalidArgument(`Resource id "${id}" is invalid.`);
-  if (/^__.*__$/.test(id))
+  if (/^__.*__$/.test(id) && !/^__id-?\d+__$/.test(id))
     throw invalidArgument(`Resource id "${id}" is invalid because it is reserved.`);
 }
 

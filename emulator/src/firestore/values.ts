@@ -124,12 +124,33 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "base64"), Buffer.from(b, "base64"));
 }
 
-function compareReferences(a: string, b: string): number {
+/** `__id<integer>__`: how production writes a numeric id. */
+const NUMERIC_ID = /^__id(-?\d+)__$/;
+
+/**
+ * Resource ids in production's order: numeric ids (`__id7__`) first, by their 64-bit value, then
+ * every other id in UTF-8 byte order.
+ */
+export function compareResourceIds(a: string, b: string): number {
+  const left = NUMERIC_ID.exec(a)?.[1];
+  const right = NUMERIC_ID.exec(b)?.[1];
+  if (left !== undefined && right !== undefined) {
+    const x = BigInt(left);
+    const y = BigInt(right);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (left !== undefined) return -1;
+  if (right !== undefined) return 1;
+  return compareUtf8(a, b);
+}
+
+/** Document names (and references) segment by segment; a shorter path first. */
+export function compareReferences(a: string, b: string): number {
   const left = a.split("/");
   const right = b.split("/");
   const n = Math.min(left.length, right.length);
   for (let i = 0; i < n; i++) {
-    const c = compareUtf8(left[i] ?? "", right[i] ?? "");
+    const c = compareResourceIds(left[i] ?? "", right[i] ?? "");
     if (c !== 0) return c;
   }
   return sign(left.length - right.length);

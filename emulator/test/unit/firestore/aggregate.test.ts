@@ -148,6 +148,14 @@ describe("runAggregationQuery", function () {
     expect(result.field_2).to.deep.equal(int(6));
   });
 
+  it("refuses more than five aggregations in one request, as production does", function () {
+    const five = [1, 2, 3, 4, 5].map((i) => ({ alias: `c${i}`, count: {} }));
+    expect(Object.keys(aggregate(five))).to.have.length(5);
+    const error = rejects([...five, { alias: "c6", count: {} }]);
+    expect(error.code).to.equal("INVALID_ARGUMENT");
+    expect(error.message).to.include("maximum number of aggregations");
+  });
+
   it("rejects duplicate aliases and an empty aggregation list", function () {
     expect(rejects([sumOf("n", "x"), avgOf("n", "x")]).code).to.equal("INVALID_ARGUMENT");
     expect(rejects([]).code).to.equal("INVALID_ARGUMENT");

@@ -432,6 +432,15 @@ describe("commit", function () {
       });
     }
 
+    it("accepts numeric ids (__id7__, __id-2__), the one form of __…__ id production takes", function () {
+      const { store } = pinnedStore();
+      commit(store, [set(docName("c/__id7__"), {}), set(docName("c/__id-2__"), {})]);
+      expect(store.getDocument(docName("c/__id7__"))).to.not.equal(undefined);
+      expect(failure(() => commit(store, [set(docName("c/__id7x__"), {})])).message).to.include(
+        "reserved",
+      );
+    });
+
     it("accepts a document of exactly 1 MiB and refuses one byte more, keeping the old version", function () {
       const { store } = pinnedStore();
       // name "c/a": 2 + 2 + 16; field "s": 2 + (length + 1); document overhead: 32.

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { FirestoreError } from "../../../src/firestore/errors.js";
 import {
-  compareNames,
   normalizedOrderBy,
   runQuery,
   type QueryDocument,
@@ -54,45 +53,6 @@ const mixed = [
   doc("c/missing", { other: int(1) }),
   doc("c/arr", { v: arr(int(1), str("x")) }),
 ];
-
-/** Segment by segment, each in UTF-8 byte order: the definition compareNames must agree with. */
-function byDefinition(a: string, b: string): number {
-  const x = a.split("/");
-  const y = b.split("/");
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = Buffer.compare(Buffer.from(x[i] ?? ""), Buffer.from(y[i] ?? ""));
-    if (c !== 0) return c;
-  }
-  return Math.sign(x.length - y.length);
-}
-
-describe("compareNames", function () {
-  const names = [
-    "a/b",
-    "a0/b",
-    "a/b/c/d",
-    "a/b0",
-    "a/\uffff",
-    "a/\u{1f600}",
-    "a/\ufffd",
-    "a/é",
-    "a/z",
-    "a/A",
-    "a/!",
-    "a",
-  ];
-
-  it("orders names segment by segment in UTF-8 byte order", function () {
-    for (const a of names)
-      for (const b of names)
-        expect(compareNames(a, b), `${a} vs ${b}`).to.equal(byDefinition(a, b));
-  });
-
-  it("differs from UTF-16 order where surrogates meet high BMP characters", function () {
-    expect(compareNames("a/\u{1f600}", "a/\ufffd")).to.equal(1);
-    expect(["a/\ufffd", "a/\u{1f600}"].sort()).to.deep.equal(["a/\u{1f600}", "a/\ufffd"]);
-  });
-});
 
 describe("runQuery", function () {
   describe("scope", function () {

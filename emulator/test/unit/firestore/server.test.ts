@@ -388,6 +388,8 @@ describe("Firestore emulator over gRPC (Admin SDK)", () => {
 
     it("counts, sums and averages; over no documents count and sum are 0, average null", async () => {
       const col = await numbers();
+      // As production answers from an index over `n`: the document without `n` is left out of
+      // every aggregation in the request, count included; a count alone sees it.
       const all = await col
         .aggregate({
           count: AggregateField.count(),
@@ -395,7 +397,8 @@ describe("Firestore emulator over gRPC (Admin SDK)", () => {
           mean: AggregateField.average("n"),
         })
         .get();
-      expect(all.data()).to.deep.equal({ count: 6, total: 15, mean: 3 });
+      expect(all.data()).to.deep.equal({ count: 5, total: 15, mean: 3 });
+      expect((await col.count().get()).data().count).to.equal(6);
       expect((await col.where("n", ">", 3).count().get()).data().count).to.equal(2);
       const none = await col
         .where("n", ">", 100)

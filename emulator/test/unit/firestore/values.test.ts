@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  compareReferences,
   compareUtf8,
   compareValues,
   deleteField,
@@ -149,6 +150,64 @@ describe("compareUtf8", function () {
     expect(compareUtf8("😀", "😁")).to.equal(-1);
     expect(compareUtf8("a", "a")).to.equal(0);
     expect(compareUtf8("a", "ab")).to.equal(-1);
+  });
+});
+
+describe("compareReferences", function () {
+  /** Segment by segment, each in UTF-8 byte order: the definition for ids that are not numeric. */
+  function byDefinition(a: string, b: string): number {
+    const x = a.split("/");
+    const y = b.split("/");
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const c = Buffer.compare(Buffer.from(x[i] ?? ""), Buffer.from(y[i] ?? ""));
+      if (c !== 0) return c;
+    }
+    return Math.sign(x.length - y.length);
+  }
+
+  it("orders names segment by segment in UTF-8 byte order, a shorter path first", function () {
+    const names = ["a/b", "a0/b", "a/b/c/d", "a/b0", "a/\uffff", "a/\u{1f600}", "a/é", "a/A", "a"];
+    for (const a of names)
+      for (const b of names)
+        expect(compareReferences(a, b), `${a} vs ${b}`).to.equal(byDefinition(a, b));
+    expect(compareReferences("a/\u{1f600}", "a/\ufffd")).to.equal(1);
+  });
+
+  it("puts numeric ids (__id<n>__) first, by their 64-bit value, as production does", function () {
+    const ids = [
+      "a",
+      "_id1__",
+      "__id1_",
+      "__id",
+      "Aa",
+      "A",
+      "7",
+      "12",
+      "__id9223372036854775807__",
+      "__id9223372036854775806__",
+      "__id12__",
+      "__id7__",
+      "__id-2__",
+      "__id-9223372036854775807__",
+      "__id-9223372036854775808__",
+    ];
+    expect([...ids].reverse().sort((x, y) => compareReferences(`c/${x}`, `c/${y}`))).to.deep.equal([
+      "__id-9223372036854775808__",
+      "__id-9223372036854775807__",
+      "__id-2__",
+      "__id7__",
+      "__id12__",
+      "__id9223372036854775806__",
+      "__id9223372036854775807__",
+      "12",
+      "7",
+      "A",
+      "Aa",
+      "__id",
+      "__id1_",
+      "_id1__",
+      "a",
+    ]);
   });
 });
 
