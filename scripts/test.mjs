@@ -48,12 +48,13 @@ function captured(name, command, args, options = {}) {
     const output = [];
     child.stdout.on("data", (chunk) => output.push(chunk));
     child.stderr.on("data", (chunk) => output.push(chunk));
-    const end = (ok) => done({ name, ok, output, seconds: (Date.now() - started) / 1000 });
+    const end = (code) =>
+      done({ name, ok: code === 0, code, output, seconds: (Date.now() - started) / 1000 });
     child.on("error", (error) => {
       output.push(Buffer.from(`${String(error)}\n`));
-      end(false);
+      end(null);
     });
-    child.on("close", (code) => end(code === 0));
+    child.on("close", end);
   });
 }
 
@@ -62,12 +63,16 @@ function captured(name, command, args, options = {}) {
  * and several of them mostly wait on loading TypeScript). Each one's output is printed whole, in
  * order, once all have finished.
  */
-async function together(steps) {
+async function together(steps, { unavailable } = {}) {
   console.log(`\n▶ at once: ${steps.map(([name]) => name).join(" · ")}`);
   const results = await Promise.all(steps.map((args) => captured(...args)));
-  for (const { name, ok, output, seconds } of results) {
+  for (const { name, ok, output, code, seconds } of results) {
     console.log(`\n▶ ${name}`);
     process.stdout.write(Buffer.concat(output));
+    if (!ok && code === unavailable && unavailable !== undefined) {
+      console.log(`⚠ ${name}: NOT RUN (${seconds.toFixed(1)} s); see above`);
+      continue;
+    }
     console.log(`${ok ? "✔" : "✘"} ${name} (${seconds.toFixed(1)} s)`);
     if (!ok) failures.push(name);
   }
@@ -130,8 +135,21 @@ await together([
     ["run", "test:deploy", "--silent", "--workspace", "functions"],
   ],
 ]);
+/**
+ * The official Node.js Firestore client's system tests against the emulator package's Firestore,
+ * over gRPC. Exit 3 means the tests could not be had (their repository is
+ * neither cached nor reachable): said loudly, not counted as a failure.
+ */
+async function firestoreConformance() {
+  const runner = "emulator/test/firestore-conformance/run.mjs";
+  await together([["Firestore: official client system tests over gRPC", "node", [runner]]], {
+    unavailable: 3,
+  });
+}
+
 if (!official) {
   emulatorStep("emulator wire, conformance and differential tests", ".mocharc.conformance.yaml");
+  await firestoreConformance();
   step("chromium", "node", ["scripts/ensure-chromium.mjs"]);
   emulatorStep("emulator browser tests", ".mocharc.browser.yaml");
 }
