@@ -12,6 +12,7 @@ import {
   formatTimestamp,
   getField,
   incrementValue,
+  isVector,
   MAX_DEPTH,
   nestingDepth,
   normalizeFields,
@@ -20,6 +21,7 @@ import {
   parseTimestamp,
   setField,
   valuesEquivalent,
+  vectorOf,
   type Fields,
   type Value,
 } from "./values.js";
@@ -90,12 +92,20 @@ const RESERVED = /^__.*__$/;
 
 function checkFieldNames(fields: Fields, where: string): void {
   for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    // A vector's map is the one place reserved names are data; any other `__type__` map is refused.
+    if (value !== undefined && isVector(value)) {
+      if (vectorOf(value) === undefined)
+        throw invalidArgument(
+          `Invalid vector value in ${where}: a vector is a map of exactly "__type__": "__vector__" and "value", an array of doubles.`,
+        );
+      continue;
+    }
     if (RESERVED.test(key)) {
       throw invalidArgument(
         `Invalid field name "${key}" in ${where}: names matching __.*__ are reserved.`,
       );
     }
-    const value = fields[key];
     if (value !== undefined && "mapValue" in value && value.mapValue.fields !== undefined) {
       checkFieldNames(value.mapValue.fields, where);
     }

@@ -329,6 +329,9 @@ function parseSpec(database: string, raw: { [key: string]: Json }): TargetSpec {
     if (!inDatabase(parent)) throw invalidArgument(`Parent ${parent} is not in ${database}.`);
     const query = raw.query.structuredQuery;
     if (!isRecord(query)) throw invalidArgument("A query target needs a structuredQuery.");
+    // Production serves vector search to single reads only (no snapshot listeners).
+    if (query.findNearest !== undefined && query.findNearest !== null)
+      throw invalidArgument("FindNearest is not supported in real-time queries.");
     return { kind: "query", parent, query };
   }
   throw invalidArgument("A target must name documents or a query.");

@@ -1,4 +1,5 @@
 import { FirestoreError } from "./errors.js";
+import { nearestNeighbours, planNearest, type FindNearest } from "./nearest.js";
 import {
   compareValues,
   getField,
@@ -77,6 +78,7 @@ export interface StructuredQuery {
   endAt?: Cursor;
   offset?: number;
   limit?: number | { value?: number };
+  findNearest?: FindNearest;
 }
 
 /** Decides, before a query runs, whether it may run (composite-index enforcement plugs in here). */
@@ -377,6 +379,9 @@ function validate(query: StructuredQuery, orders: NormalizedOrder[]): void {
       );
   }
   if (query.offset !== undefined && query.offset < 0) throw invalid("offset is negative");
+  // Nearest-neighbour results are ordered by distance, which no cursor can name a position in.
+  if (query.findNearest !== undefined && (query.startAt !== undefined || query.endAt !== undefined))
+    throw invalid("Cursors are not supported with FindNearest.");
   validateOperators(query.where);
   for (const leaf of leafFilters(query.where)) {
     if (!("value" in leaf)) continue;
@@ -402,17 +407,42 @@ export function runQuery(
 ): QueryDocument[] {
   const orders = normalizedOrderBy(query);
   validate(query, orders);
+  const nearest = query.findNearest === undefined ? undefined : planNearest(query.findNearest);
   options.gate?.check(parent, query);
   const source = query.from?.[0] ?? {};
   const collectionId = source.collectionId ?? "";
   const allDescendants = source.allDescendants === true;
+  const scoped = (name: string) => inScope(name, parent, collectionId, allDescendants);
 
   const matches = query.where === undefined ? () => true : compileFilter(query.where);
+  let results: QueryDocument[];
+  if (nearest !== undefined) {
+    // The filters narrow the candidates first; the distance order then supersedes orderBy.
+    const candidates: QueryDocument[] = [];
+    for (const doc of documents) if (scoped(doc.name) && matches(doc)) candidates.push(doc);
+    results = nearestNeighbours(candidates, nearest);
+  } else results = ordered(documents, scoped, query, orders, matches);
+  const offset = query.offset ?? 0;
+  const limit = limitOf(query);
+  results = results.slice(offset, limit === undefined ? undefined : offset + limit);
+  // Protobuf JSON drops an empty repeated field, so `select: {}` is a projection onto no fields.
+  const select = query.select;
+  return select === undefined ? results : results.map((doc) => project(doc, select.fields ?? []));
+}
+
+/** The matching documents in scope, in the query's order and between its cursors. */
+function ordered(
+  documents: Iterable<QueryDocument>,
+  scoped: (name: string) => boolean,
+  query: StructuredQuery,
+  orders: NormalizedOrder[],
+  matches: (doc: QueryDocument) => boolean,
+): QueryDocument[] {
   const { startAt, endAt } = query;
   // Each document's order-by values are read once; the sort and the cursors work on them.
   const matched: Array<{ doc: QueryDocument; keys: Value[] }> = [];
   for (const doc of documents) {
-    if (!inScope(doc.name, parent, collectionId, allDescendants)) continue;
+    if (!scoped(doc.name)) continue;
     const keys: Value[] = [];
     for (const order of orders) {
       const value = fieldOf(doc, order.path);
@@ -431,11 +461,5 @@ export function runQuery(
     matched.push({ doc, keys });
   }
   matched.sort((a, b) => compareKeys(a.keys, orders, b.keys));
-  let results = matched.map((entry) => entry.doc);
-  const offset = query.offset ?? 0;
-  const limit = limitOf(query);
-  results = results.slice(offset, limit === undefined ? undefined : offset + limit);
-  // Protobuf JSON drops an empty repeated field, so `select: {}` is a projection onto no fields.
-  const select = query.select;
-  return select === undefined ? results : results.map((doc) => project(doc, select.fields ?? []));
+  return matched.map((entry) => entry.doc);
 }

@@ -56,10 +56,33 @@ function own(fields: Fields | undefined, key: string): Value | undefined {
   return fields[key];
 }
 
-function isVector(v: Value): boolean {
+/** A vector travels as a map tagged with these reserved names: `{__type__: "__vector__", value: [...]}`. */
+export const VECTOR_TYPE_KEY = "__type__";
+export const VECTOR_TYPE = "__vector__";
+export const VECTOR_VALUE_KEY = "value";
+
+/** Whether `v` is tagged as a vector (the tag alone decides its rank in the value order). */
+export function isVector(v: Value): boolean {
   if (!("mapValue" in v)) return false;
-  const tag = own(v.mapValue.fields, "__type__");
-  return tag !== undefined && "stringValue" in tag && tag.stringValue === "__vector__";
+  const tag = own(v.mapValue.fields, VECTOR_TYPE_KEY);
+  return tag !== undefined && "stringValue" in tag && tag.stringValue === VECTOR_TYPE;
+}
+
+/**
+ * The elements of a well-formed vector (exactly the tag and an array of doubles), or undefined for
+ * any other value, a malformed vector included.
+ */
+export function vectorOf(v: Value): number[] | undefined {
+  if (!("mapValue" in v) || !isVector(v)) return undefined;
+  const keys = Object.keys(v.mapValue.fields ?? {});
+  const inner = own(v.mapValue.fields, VECTOR_VALUE_KEY);
+  if (keys.length !== 2 || inner === undefined || !("arrayValue" in inner)) return undefined;
+  const out: number[] = [];
+  for (const element of inner.arrayValue.values ?? []) {
+    if (!("doubleValue" in element)) return undefined;
+    out.push(element.doubleValue);
+  }
+  return out;
 }
 
 function sign(n: number | bigint): number {
@@ -192,7 +215,7 @@ function compareMaps(a: Fields | undefined, b: Fields | undefined): number {
 
 function vectorElements(v: Value): Value[] {
   if (!("mapValue" in v)) return [];
-  const inner = own(v.mapValue.fields, "value");
+  const inner = own(v.mapValue.fields, VECTOR_VALUE_KEY);
   return inner !== undefined && "arrayValue" in inner ? (inner.arrayValue.values ?? []) : [];
 }
 

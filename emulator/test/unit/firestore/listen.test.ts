@@ -497,5 +497,39 @@ describe("Firestore Listen", function () {
       expect(await stream.kinds(3)).to.deep.equal(["ADD:2", "CURRENT:2", "NO_CHANGE"]);
       stream.call.end();
     });
+
+    it("refuses a vector search target (no real-time vector queries) and serves a plain query", async function () {
+      const vector = {
+        mapValue: {
+          fields: {
+            __type__: { stringValue: "__vector__" },
+            value: { arrayValue: { values: [{ doubleValue: 1 }] } },
+          },
+        },
+      };
+      const structuredQuery = { from: [{ collectionId: "c" }] };
+      const stream = open();
+      stream.add({
+        targetId: 1,
+        query: {
+          parent: ROOT,
+          structuredQuery: {
+            ...structuredQuery,
+            findNearest: {
+              vectorField: { fieldPath: "v" },
+              queryVector: vector,
+              distanceMeasure: "EUCLIDEAN",
+              limit: 1,
+            },
+          },
+        },
+      });
+      const [removed] = await stream.take(1);
+      expect(describeResponse(removed ?? null)).to.equal("REMOVE:1");
+      expect(record(record(removed ?? null).targetChange).cause).to.deep.include({ code: 3 });
+      stream.add({ targetId: 2, query: { parent: ROOT, structuredQuery } });
+      expect(await stream.kinds(3)).to.deep.equal(["ADD:2", "CURRENT:2", "NO_CHANGE"]);
+      stream.call.end();
+    });
   });
 });
