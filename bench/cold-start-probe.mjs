@@ -3,11 +3,14 @@
 //
 //   node bench/cold-start-probe.mjs baseline
 //   node bench/cold-start-probe.mjs bundle <functions/lib/index.js> '<{"token","body"}>'
+//   node bench/cold-start-probe.mjs firestore <document path>
 //
 // Both modes first start the same harness (express, which the platform also serves functions
 // with, a local server and one request through it), so the timed part differs only in what it
 // measures: importing `firebase-functions/v2/https`, or importing the deployed bundle and
-// answering a first speech turn through its `speechTurn` export against the emulators.
+// answering a first speech turn through its `speechTurn` export against the emulators, or
+// importing the Admin SDK's Firestore and reading one document twice (the first read pays for the
+// transport: gRPC and protobuf, or with FIRESTORE_PREFER_REST=1 HTTP/1.1 and JSON).
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import express from "express";
@@ -52,8 +55,22 @@ if (mode === "baseline") {
   result.status = response.status;
   result.turn = response.headers.get("lifeline-turn");
   result.answer = await response.json();
+} else if (mode === "firestore" && bundle !== undefined) {
+  const [{ initializeApp }, { getFirestore }] = await Promise.all([
+    import("firebase-admin/app"),
+    import("firebase-admin/firestore"),
+  ]);
+  result.importMs = performance.now() - started;
+  const db = getFirestore(initializeApp());
+  await db.doc(bundle).get();
+  result.firstReadMs = performance.now() - started - result.importMs;
+  const again = performance.now();
+  await db.doc(bundle).get();
+  result.secondReadMs = performance.now() - again;
 } else {
-  console.error("usage: cold-start-probe.mjs baseline | bundle <lib/index.js> <request json>");
+  console.error(
+    "usage: cold-start-probe.mjs baseline | bundle <lib/index.js> <request json> | firestore <path>",
+  );
   process.exit(2);
 }
 result.ms = performance.now() - started;

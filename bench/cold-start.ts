@@ -13,6 +13,10 @@
  * emulator, whose worker start (its own runtime, firebase-tools' modules) would be timed with it
  * and cannot be restarted per sample. `SAMPLES` (10) of each after one of each not counted.
  * Target (issue 11): the speech turn's p50 within 1.5× of the baseline's.
+ *
+ * Whether the functions should set the Admin SDK's `preferRest`: the speech turn again with
+ * FIRESTORE_PREFER_REST=1 (what `preferRest: true` does, without a code change), and a probe that
+ * only imports Firestore and reads one document twice, over gRPC and over REST.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -49,6 +53,8 @@ interface Sample {
   readonly mode: string;
   readonly ms: number;
   readonly importMs?: number;
+  readonly firstReadMs?: number;
+  readonly secondReadMs?: number;
   readonly status?: number;
   readonly turn?: string;
 }
@@ -75,12 +81,17 @@ const admin = adminSdk();
 try {
   const tenant = await seedGatewayTenant(admin);
   const env = functionsEnv();
+  const restEnv = { ...env, FIRESTORE_PREFER_REST: "1" };
   const baseline: number[] = [];
   const turns: number[] = [];
   const imports: number[] = [];
+  const restTurns: number[] = [];
+  const transports = {
+    gRPC: { imports: [] as number[], first: [] as number[], second: [] as number[] },
+    REST: { imports: [] as number[], first: [] as number[], second: [] as number[] },
+  };
   let deferred = 0;
-  for (let i = 0; i <= SAMPLES; i++) {
-    const base = run(["baseline"], env);
+  const firstTurn = async (environment: NodeJS.ProcessEnv) => {
     const request = {
       token: await gatewayToken({ sub: freshId("cold") }),
       body: {
@@ -91,15 +102,35 @@ try {
         turnId: freshTurnId(),
       },
     };
-    const turn = run(["bundle", bundle, JSON.stringify(request)], env);
+    const turn = run(["bundle", bundle, JSON.stringify(request)], environment);
     if (turn.status !== 200) throw new Error(`first speech turn failed: ${JSON.stringify(turn)}`);
-    // The first pair warms the disk cache: not counted.
+    return turn;
+  };
+  const document = `benchColdStart/${freshId("doc")}`;
+  await admin.firestore.doc(document).set({ at: Date.now() });
+  for (let i = 0; i <= SAMPLES; i++) {
+    const base = run(["baseline"], env);
+    const turn = await firstTurn(env);
+    const restTurn = await firstTurn(restEnv);
+    const reads = {
+      gRPC: run(["firestore", document], env),
+      REST: run(["firestore", document], restEnv),
+    };
+    // The first round warms the disk cache: not counted.
     if (i === 0) continue;
     baseline.push(base.ms);
     turns.push(turn.ms);
     imports.push(turn.importMs ?? NaN);
+    restTurns.push(restTurn.ms);
+    for (const [name, sample] of Object.entries(reads)) {
+      const into = transports[name as keyof typeof transports];
+      into.imports.push(sample.importMs ?? NaN);
+      into.first.push(sample.firstReadMs ?? NaN);
+      into.second.push(sample.secondReadMs ?? NaN);
+    }
     // Over the answer budget the caller gets the playbook's answer and the turn is written later.
     if (turn.turn !== "live") deferred++;
+    if (restTurn.turn !== "live") deferred++;
   }
   const ms = (value: number) => value.toFixed(1).padStart(8);
   const row = (name: string, samples: readonly number[], note = "") =>
@@ -111,7 +142,14 @@ try {
   console.log(row("baseline: import firebase-functions/v2/https", baseline));
   console.log(row(`import ${relative(process.cwd(), bundle)}`, imports, "(part of the next line)"));
   console.log(row("import the bundle + answer a first speech turn", turns));
-  if (deferred > 0) console.log(`${deferred} of ${turns.length} first turns answered deferred`);
+  console.log(row("  the same with preferRest (FIRESTORE_PREFER_REST=1)", restTurns));
+  for (const [name, samples] of Object.entries(transports)) {
+    console.log(row(`Firestore over ${name}: import firebase-admin/firestore`, samples.imports));
+    console.log(row(`  first read (client, channel, first request)`, samples.first));
+    console.log(row(`  second read`, samples.second));
+  }
+  if (deferred > 0)
+    console.log(`${deferred} of ${turns.length + restTurns.length} first turns answered deferred`);
   console.log(
     `ratio of p50s: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "NOT met"})`,
   );
