@@ -123,6 +123,16 @@ export function runAggregationQuery(
   aggregationQuery: StructuredAggregationQuery,
   options: RunQueryOptions = {},
 ): AggregationResult {
+  return runAggregation(documents, parent, aggregationQuery, options).result;
+}
+
+/** An aggregation's result and how many index entries it read (one per document aggregated). */
+export function runAggregation(
+  documents: Iterable<QueryDocument>,
+  parent: string,
+  aggregationQuery: StructuredAggregationQuery,
+  options: RunQueryOptions = {},
+): { result: AggregationResult; indexEntries: number } {
   const aggregations = aggregationQuery.aggregations ?? [];
   if (aggregations.length === 0)
     throw new FirestoreError(
@@ -176,5 +186,5 @@ export function runAggregationQuery(
       configurable: true,
     });
   });
-  return { aggregateFields };
+  return { result: { aggregateFields }, indexEntries: matched.length };
 }

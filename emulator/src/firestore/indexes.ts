@@ -301,6 +301,53 @@ function parseParent(parent: string): IndexLocation {
   return { projectId: match[1] ?? "", databaseId: match[2] ?? "" };
 }
 
+/** An index a query reads: a composite index, a single-field one, or the documents' names alone. */
+export interface IndexUsed {
+  queryScope: QueryScope;
+  fields: IndexField[];
+}
+
+/** How one requirement is served: the indexes it reads, or the error production would give. */
+interface Plan {
+  used: IndexUsed[];
+  error?: FirestoreError;
+}
+
+function singleFieldUse(fieldPath: string, index: SingleFieldIndex): IndexUsed {
+  // A single-field index orders its entries by document name after the value, in the value's direction.
+  const nameOrder: Direction = index.order ?? "ASCENDING";
+  const field: IndexField =
+    index.arrayConfig === "CONTAINS"
+      ? { fieldPath, arrayConfig: "CONTAINS" }
+      : { fieldPath, order: nameOrder };
+  return {
+    queryScope: index.queryScope,
+    fields: [field, { fieldPath: NAME_FIELD, order: nameOrder }],
+  };
+}
+
+/**
+ * An index as Query Explain's `indexes_used` names it, e.g.
+ * `{query_scope: "Collection", properties: "(foo ASC, __name__ ASC)"}`; an index that does not end
+ * with `__name__` ends with it implicitly, in its last field's direction.
+ */
+export function describeIndex(index: IndexUsed): { query_scope: string; properties: string } {
+  const fields = [...index.fields];
+  const last = fields.at(-1);
+  if (last === undefined || canonicalPath(last.fieldPath) !== NAME_FIELD)
+    fields.push({ fieldPath: NAME_FIELD, order: last?.order ?? "ASCENDING" });
+  const properties = fields.map((field) => {
+    const path = formatFieldPath(parseFieldPath(field.fieldPath));
+    const mode =
+      field.arrayConfig === "CONTAINS" ? "CONTAINS" : field.order === "DESCENDING" ? "DESC" : "ASC";
+    return `${path} ${mode}`;
+  });
+  return {
+    query_scope: index.queryScope === "COLLECTION" ? "Collection" : "Collection Group",
+    properties: `(${properties.join(", ")})`,
+  };
+}
+
 export interface IndexEnforcerOptions {
   /** Off: every query runs, as the Java emulator behaves. */
   enforce?: boolean;
@@ -329,16 +376,34 @@ export class IndexEnforcer implements QueryGate {
 
   /** The FAILED_PRECONDITION production would answer with, or undefined when the query is served. */
   missingIndex(parent: string, query: StructuredQuery): FirestoreError | undefined {
-    const source = query.from?.[0];
-    const collectionGroup = source?.collectionId ?? "";
-    if (collectionGroup === "") return undefined;
-    const scope: QueryScope = source?.allDescendants === true ? "COLLECTION_GROUP" : "COLLECTION";
-    const location = parseParent(parent);
-    for (const need of requirements(query)) {
-      const error = this.unserved(location, collectionGroup, scope, need);
-      if (error !== undefined) return error;
+    for (const plan of this.plans(parent, query)) {
+      if (plan.error !== undefined) return plan.error;
     }
     return undefined;
+  }
+
+  /**
+   * The indexes the query is served from, as Query Explain lists them (`indexes_used`). A query
+   * that lacks its index (enforcement off) lists the index it needs, the one the error would name.
+   */
+  indexesUsed(parent: string, query: StructuredQuery): IndexUsed[] {
+    const used = new Map<string, IndexUsed>();
+    for (const plan of this.plans(parent, query)) {
+      for (const index of plan.used) {
+        const described = describeIndex(index);
+        used.set(`${described.query_scope}${described.properties}`, index);
+      }
+    }
+    return [...used.values()];
+  }
+
+  private plans(parent: string, query: StructuredQuery): Plan[] {
+    const source = query.from?.[0];
+    const collectionGroup = source?.collectionId ?? "";
+    if (collectionGroup === "") return [];
+    const scope: QueryScope = source?.allDescendants === true ? "COLLECTION_GROUP" : "COLLECTION";
+    const location = parseParent(parent);
+    return requirements(query).map((need) => this.plan(location, collectionGroup, scope, need));
   }
 
   private singleFieldIndexes(collectionGroup: string, fieldPath: string): SingleFieldIndex[] {
@@ -389,12 +454,12 @@ export class IndexEnforcer implements QueryGate {
     );
   }
 
-  private unserved(
+  private plan(
     location: IndexLocation,
     collectionGroup: string,
     scope: QueryScope,
     need: Requirement,
-  ): FirestoreError | undefined {
+  ): Plan {
     const [only] = need.orders;
     const singleFieldOnly =
       need.orders.length === 0 ||
@@ -403,31 +468,52 @@ export class IndexEnforcer implements QueryGate {
         only?.direction === need.nameDirection);
     if (singleFieldOnly) {
       // Equalities merge over single-field indexes, each already ordered by document name.
-      for (const leaf of need.equalities) {
-        const wanted: SingleFieldIndex =
-          leaf.kind === "contains"
-            ? { queryScope: scope, arrayConfig: "CONTAINS" }
-            : { queryScope: scope, order: "ASCENDING" };
-        const error = this.singleField(location, collectionGroup, scope, leaf.fieldPath, wanted);
-        if (error !== undefined) return error;
+      const used: IndexUsed[] = [];
+      const wanted: Array<{ fieldPath: string; index: SingleFieldIndex }> = need.equalities.map(
+        (leaf) => ({
+          fieldPath: leaf.fieldPath,
+          index:
+            leaf.kind === "contains"
+              ? { queryScope: scope, arrayConfig: "CONTAINS" }
+              : { queryScope: scope, order: "ASCENDING" },
+        }),
+      );
+      if (only !== undefined)
+        wanted.push({
+          fieldPath: only.fieldPath,
+          index: { queryScope: scope, order: only.direction },
+        });
+      for (const { fieldPath, index } of wanted) {
+        used.push(singleFieldUse(fieldPath, index));
+        const error = this.singleField(location, collectionGroup, scope, fieldPath, index);
+        if (error !== undefined) return { used, error };
       }
-      if (only === undefined) return undefined;
-      return this.singleField(location, collectionGroup, scope, only.fieldPath, {
-        queryScope: scope,
-        order: only.direction,
-      });
+      // Nothing to filter or order by: the scan runs over the documents' names alone.
+      if (used.length === 0)
+        used.push({
+          queryScope: scope,
+          fields: [{ fieldPath: NAME_FIELD, order: need.nameDirection }],
+        });
+      return { used };
     }
     const wantedKeys = new Set(
       need.equalities.map((l) => `${l.kind}:${canonicalPath(l.fieldPath)}`),
     );
     const covered = new Set<string>();
+    const used: IndexUsed[] = [];
     for (const index of this.file.indexes) {
       if (index.collectionGroup !== collectionGroup || index.queryScope !== scope) continue;
-      for (const key of covers(index, need) ?? []) covered.add(key);
-      if (need.equalities.length === 0 && covers(index, need) !== undefined) return undefined;
+      const keys = covers(index, need);
+      if (keys === undefined) continue;
+      if (need.equalities.length === 0) return { used: [index] };
+      // Indexes that add no equality another one already serves take no part in the merge.
+      if ([...keys].some((key) => !covered.has(key))) {
+        used.push(index);
+        for (const key of keys) covered.add(key);
+      }
     }
     if (need.equalities.length > 0 && [...wantedKeys].every((key) => covered.has(key)))
-      return undefined;
+      return { used };
     const suggested: CompositeIndex = {
       collectionGroup,
       queryScope: scope,
@@ -444,9 +530,12 @@ export class IndexEnforcer implements QueryGate {
         { fieldPath: NAME_FIELD, order: need.nameDirection },
       ],
     };
-    return new FirestoreError(
-      "FAILED_PRECONDITION",
-      `The query requires an index. You can create it here: ${compositeIndexUrl(location, suggested)}`,
-    );
+    return {
+      used: [suggested],
+      error: new FirestoreError(
+        "FAILED_PRECONDITION",
+        `The query requires an index. You can create it here: ${compositeIndexUrl(location, suggested)}`,
+      ),
+    };
   }
 }

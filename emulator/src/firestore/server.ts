@@ -9,8 +9,15 @@
 import { randomBytes } from "node:crypto";
 import type { CommitOptions, Write } from "./commit.js";
 import { FirestoreError, invalidArgument } from "./errors.js";
-import { runAggregationQuery } from "./aggregate.js";
-import { runQuery, type QueryDocument, type QueryGate, type StructuredQuery } from "./query.js";
+import { runAggregation } from "./aggregate.js";
+import {
+  aggregationExecution,
+  explainMetrics,
+  explainOptionsOf,
+  queryExecution,
+} from "./explain.js";
+import { IndexEnforcer } from "./indexes.js";
+import { runQuery, type QueryDocument, type StructuredQuery } from "./query.js";
 import {
   checkDocumentName,
   checkParentName,
@@ -36,8 +43,11 @@ import type { Json } from "./wire/protojson.js";
 export interface FirestoreHandlersOptions {
   store: DocumentStore;
   transactions: TransactionManager;
-  /** Decides whether a query may run (an `IndexEnforcer`); without one every query runs. */
-  indexes?: QueryGate;
+  /**
+   * Decides whether a query may run and names the indexes it reads (Query Explain); without one
+   * every query runs, planned over single-field indexes.
+   */
+  indexes?: IndexEnforcer;
   /**
    * The project the emulator was started for. Requests for other projects are still served, each
    * project's documents kept apart by name, as firebase-tools' single-project mode only warns.
@@ -147,6 +157,8 @@ interface ReadContext {
 export function createFirestoreHandlers(options: FirestoreHandlersOptions): FirestoreHandlers {
   const { store, transactions, indexes } = options;
   const queryOptions = indexes === undefined ? {} : { gate: indexes };
+  const planner =
+    indexes ?? new IndexEnforcer({ indexes: [], fieldOverrides: [] }, { enforce: false });
 
   function readContext(request: Request): ReadContext {
     const transaction = text(request.transaction);
@@ -257,7 +269,16 @@ export function createFirestoreHandlers(options: FirestoreHandlersOptions): Fire
       const parent = required(req, "parent");
       checkParentName(parent);
       const query = asQuery(req.structuredQuery);
+      const explain = explainOptionsOf(req);
       const context = readContext(req);
+      if (explain?.analyze === false) {
+        // Planned, not run: checked (shape, index) as running it would be; only the plan goes back.
+        runQuery([], parent, query, queryOptions);
+        const metrics = explainMetrics(planner.indexesUsed(parent, query));
+        send(toJson({ transaction: context.begun, explainMetrics: metrics }));
+        return Promise.resolve();
+      }
+      const started = process.hrtime.bigint();
       // Run without the offset so that the documents it skips can be counted, as production reports.
       const offset = count(query.offset);
       const limit = typeof query.limit === "number" ? query.limit : query.limit?.value;
@@ -272,13 +293,21 @@ export function createFirestoreHandlers(options: FirestoreHandlersOptions): Fire
       const first: Record<string, unknown> = {};
       if (context.begun !== undefined) first.transaction = context.begun;
       if (skippedResults > 0) first.skippedResults = skippedResults;
-      if (results.length === 0) {
-        send(toJson({ ...first, readTime }));
-        return Promise.resolve();
+      const responses: Array<Record<string, unknown>> =
+        results.length === 0
+          ? [{ ...first, readTime }]
+          : results.map((document, index) =>
+              index === 0 ? { ...first, document, readTime } : { document, readTime },
+            );
+      const last = responses.at(-1);
+      if (explain !== undefined && last !== undefined) {
+        const elapsed = process.hrtime.bigint() - started;
+        last.explainMetrics = explainMetrics(
+          planner.indexesUsed(parent, query),
+          queryExecution(all.length, results.length, elapsed),
+        );
       }
-      results.forEach((document, index) => {
-        send(toJson(index === 0 ? { ...first, document, readTime } : { document, readTime }));
-      });
+      for (const response of responses) send(toJson(response));
       return Promise.resolve();
     }),
 
@@ -287,8 +316,18 @@ export function createFirestoreHandlers(options: FirestoreHandlersOptions): Fire
       const parent = required(req, "parent");
       checkParentName(parent);
       const aggregation = record(req.structuredAggregationQuery);
+      const explain = explainOptionsOf(req);
       const context = readContext(req);
-      const result = runAggregationQuery(
+      const query =
+        aggregation.structuredQuery === undefined ? {} : asQuery(aggregation.structuredQuery);
+      if (explain?.analyze === false) {
+        runAggregation([], parent, aggregation, queryOptions);
+        const metrics = explainMetrics(planner.indexesUsed(parent, query));
+        send(toJson({ transaction: context.begun, explainMetrics: metrics }));
+        return Promise.resolve();
+      }
+      const started = process.hrtime.bigint();
+      const { result, indexEntries } = runAggregation(
         queryDocuments(context.readTime),
         parent,
         aggregation,
@@ -299,6 +338,13 @@ export function createFirestoreHandlers(options: FirestoreHandlersOptions): Fire
         readTime: formatTimestamp(context.readTime),
       };
       if (context.begun !== undefined) response.transaction = context.begun;
+      if (explain !== undefined) {
+        const elapsed = process.hrtime.bigint() - started;
+        response.explainMetrics = explainMetrics(
+          planner.indexesUsed(parent, query),
+          aggregationExecution(indexEntries, elapsed),
+        );
+      }
       send(toJson(response));
       return Promise.resolve();
     }),

@@ -27,7 +27,12 @@ const WRAPPERS = new Set([
   ".google.protobuf.BytesValue",
 ]);
 const TIMESTAMP = ".google.protobuf.Timestamp";
+const DURATION = ".google.protobuf.Duration";
 const NULL_VALUE = ".google.protobuf.NullValue";
+// Struct, Value and ListValue are plain JSON in protobuf-JSON (Query Explain's metrics use them).
+const STRUCT = ".google.protobuf.Struct";
+const STRUCT_VALUE = ".google.protobuf.Value";
+const LIST_VALUE = ".google.protobuf.ListValue";
 
 const TO_OBJECT: protobuf.IConversionOptions = {
   longs: String,
@@ -84,6 +89,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function toJson(type: protobuf.Type, object: unknown): Json {
   if (type.fullName === TIMESTAMP) return timestampToString(object);
+  if (type.fullName === DURATION) return durationToString(object);
+  if (type.fullName === STRUCT) return structToJson(object);
+  if (type.fullName === STRUCT_VALUE) return structValueToJson(object);
+  if (type.fullName === LIST_VALUE)
+    return isRecord(object) && Array.isArray(object.values)
+      ? object.values.map(structValueToJson)
+      : [];
   if (WRAPPERS.has(type.fullName)) return isRecord(object) ? toPlain(object.value) : null;
   if (!isRecord(object)) return null;
   const out: Record<string, Json> = {};
@@ -137,6 +149,14 @@ function fromJson(type: protobuf.Type, json: unknown): unknown {
     const { seconds, nanos } = stringToTimestamp(json);
     return { seconds: Long.fromString(seconds), nanos };
   }
+  if (type.fullName === DURATION) {
+    const { seconds, nanos } = stringToDuration(json);
+    return { seconds: Long.fromString(seconds), nanos };
+  }
+  if (type.fullName === STRUCT) return structFromJson(json);
+  if (type.fullName === STRUCT_VALUE) return structValueFromJson(json);
+  if (type.fullName === LIST_VALUE)
+    return { values: Array.isArray(json) ? json.map(structValueFromJson) : [] };
   if (WRAPPERS.has(type.fullName))
     return isRecord(json) && "value" in json ? json : { value: json };
   if (!isRecord(json)) return json;
@@ -203,4 +223,71 @@ export function stringToTimestamp(value: unknown): { seconds: string; nanos: num
   const millis = Date.parse(`${clock}${zone === "Z" ? "Z" : zone}`);
   if (Number.isNaN(millis)) throw new TypeError(`not an RFC 3339 timestamp: ${String(value)}`);
   return { seconds: String(Math.floor(millis / 1000)), nanos: Number(fraction.padEnd(9, "0")) };
+}
+
+function structToJson(object: unknown): Json {
+  const out: Record<string, Json> = {};
+  const fields = isRecord(object) ? object.fields : undefined;
+  if (isRecord(fields)) {
+    for (const [key, value] of Object.entries(fields)) setOwn(out, key, structValueToJson(value));
+  }
+  return out;
+}
+
+function structValueToJson(value: unknown): Json {
+  if (!isRecord(value)) return null;
+  if (typeof value.numberValue === "number") return value.numberValue;
+  if (typeof value.stringValue === "string") return value.stringValue;
+  if (typeof value.boolValue === "boolean") return value.boolValue;
+  if (isRecord(value.structValue)) return structToJson(value.structValue);
+  if (isRecord(value.listValue)) {
+    const values = value.listValue.values;
+    return Array.isArray(values) ? values.map(structValueToJson) : [];
+  }
+  return null;
+}
+
+function structFromJson(json: unknown): unknown {
+  const fields: Record<string, unknown> = {};
+  if (isRecord(json)) {
+    for (const [key, value] of Object.entries(json))
+      setOwn(fields, key, structValueFromJson(value));
+  }
+  return { fields };
+}
+
+function structValueFromJson(json: unknown): unknown {
+  if (typeof json === "number") return { numberValue: json };
+  if (typeof json === "string") return { stringValue: json };
+  if (typeof json === "boolean") return { boolValue: json };
+  if (Array.isArray(json)) return { listValue: { values: json.map(structValueFromJson) } };
+  if (isRecord(json)) return { structValue: structFromJson(json) };
+  return { nullValue: 0 };
+}
+
+const DURATION_TEXT = /^(-?)(\d+)(?:\.(\d{1,9}))?s$/;
+
+/** `{seconds, nanos}` → "1.000340s", protobuf-JSON's duration (fraction in threes, as timestamps). */
+export function durationToString(value: unknown): string {
+  const seconds = isRecord(value) ? BigInt(decimal(value.seconds)) : 0n;
+  const nanos = isRecord(value) ? Number(value.nanos ?? 0) : 0;
+  const negative = seconds < 0n || nanos < 0;
+  const whole = (seconds < 0n ? -seconds : seconds).toString();
+  if (nanos === 0) return `${negative ? "-" : ""}${whole}s`;
+  let fraction = String(Math.abs(nanos)).padStart(9, "0");
+  while (fraction.endsWith("000")) fraction = fraction.slice(0, -3);
+  return `${negative ? "-" : ""}${whole}.${fraction}s`;
+}
+
+/** "1.5s" → `{seconds, nanos}` (both negative for a negative duration); `{seconds, nanos}` passes through. */
+export function stringToDuration(value: unknown): { seconds: string; nanos: number } {
+  if (isRecord(value)) return { seconds: decimal(value.seconds), nanos: Number(value.nanos ?? 0) };
+  const match = typeof value === "string" ? DURATION_TEXT.exec(value) : null;
+  if (match === null) throw new TypeError(`not a protobuf-JSON duration: ${String(value)}`);
+  const [, sign = "", whole = "0", fraction = ""] = match;
+  const nanos = Number(fraction.padEnd(9, "0"));
+  return {
+    seconds: `${sign === "-" && whole !== "0" ? "-" : ""}${whole}`,
+    nanos: sign === "-" ? -nanos : nanos,
+  };
 }

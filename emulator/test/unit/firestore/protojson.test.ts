@@ -152,3 +152,44 @@ describe("timestamps", () => {
     expect(() => stringToTimestamp("2026-01-01T12:00:00.1234567891Z")).to.throw(TypeError);
   });
 });
+
+describe("protobuf-JSON well-known types of Query Explain", () => {
+  const Metrics = () => type("ExplainMetrics");
+
+  it("writes Struct as plain JSON and Duration as seconds, and reads them back the same", () => {
+    const executionStats = {
+      resultsReturned: "2",
+      executionDuration: "0.000123400s",
+      readOperations: "2",
+      debugStats: { documents_scanned: "2", billing_details: { min_query_cost: "0" }, n: 1.5 },
+    };
+    const metrics: Json = {
+      planSummary: {
+        indexesUsed: [{ query_scope: "Collection", properties: "(foo ASC, __name__ ASC)" }],
+      },
+      executionStats,
+    };
+    const bytes = encode(Metrics(), metrics);
+    // What a protobuf client decodes: a Duration message and Struct fields of google.protobuf.Value.
+    const decoded = Metrics().toObject(Metrics().decode(bytes), { longs: String }) as {
+      executionStats?: { executionDuration?: unknown };
+      planSummary?: { indexesUsed?: Array<{ fields?: Record<string, unknown> }> };
+    };
+    expect(decoded.executionStats?.executionDuration).to.deep.equal({
+      seconds: "0",
+      nanos: 123400,
+    });
+    expect(decoded.planSummary?.indexesUsed?.[0]?.fields?.properties).to.deep.equal({
+      stringValue: "(foo ASC, __name__ ASC)",
+    });
+    expect(decode(Metrics(), bytes)).to.deep.equal(metrics);
+  });
+
+  it("writes whole seconds without a fraction and refuses a duration without its unit", () => {
+    const stats = type("ExecutionStats");
+    expect(decode(stats, encode(stats, { executionDuration: "3s" }))).to.deep.equal({
+      executionDuration: "3s",
+    });
+    expect(() => encode(stats, { executionDuration: "3" })).to.throw(/duration/);
+  });
+});
