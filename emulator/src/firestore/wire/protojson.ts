@@ -174,6 +174,10 @@ function valueFromJson(field: protobuf.Field, value: unknown): unknown {
   if (resolved instanceof protobuf.Enum && typeof value === "string" && value in resolved.values) {
     return resolved.values[value];
   }
+  // REST spells non-finite doubles as strings.
+  if ((field.type === "double" || field.type === "float") && typeof value === "string") {
+    if (value === "NaN" || value === "Infinity" || value === "-Infinity") return Number(value);
+  }
   // 64-bit integers travel as decimal strings; as a Long they keep every digit and pass `verify`.
   if (LONGS.has(field.type) && typeof value === "string" && /^-?\d+$/.test(value)) {
     return Long.fromString(value, field.type.startsWith("u") || field.type === "fixed64");
