@@ -142,13 +142,19 @@ function fromJson(type: protobuf.Type, json: unknown): unknown {
   if (!isRecord(json)) return json;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(json)) {
-    const field = type.fields[name];
+    // Proto3 JSON parsers take a field's original (snake_case) name as well as its JSON name.
+    const key = Object.hasOwn(type.fields, name) ? name : snakeToCamel(name);
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     if (field === undefined) {
       throw new TypeError(`${type.fullName}: unknown field "${name}"`);
     }
-    setOwn(out, name, fieldFromJson(field, value));
+    setOwn(out, key, fieldFromJson(field, value));
   }
   return out;
+}
+
+function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_match, next: string) => next.toUpperCase());
 }
 
 function fieldFromJson(field: protobuf.Field, value: unknown): unknown {

@@ -338,11 +338,17 @@ export function firestoreRest(root: protobuf.Root, handlers: FirestoreHandlers):
     const responseType = method.resolvedResponseType;
     const handler = handlers[method.name];
     if (requestType === null || responseType === null) throw new Error("unresolved method");
-    if (method.requestStream === true || handler === undefined) {
-      // Listen and Write need a bidirectional stream: gRPC only, as in production.
+    if (method.requestStream === true) {
+      // Listen and Write need a bidirectional stream: gRPC only (the client switches itself).
       throw new RestError(
         "UNIMPLEMENTED",
         `${FIRESTORE_SERVICE}.${method.name} is not available over REST; use gRPC.`,
+      );
+    }
+    if (handler === undefined) {
+      throw new RestError(
+        "UNIMPLEMENTED",
+        `${FIRESTORE_SERVICE}.${method.name} is not implemented`,
       );
     }
     const text = await readBody(req);

@@ -73,6 +73,7 @@ describe("Firestore emulator over REST (preferRest)", () => {
       host: "127.0.0.1",
       port: 0,
       projectId: PROJECT,
+      enforceIndexes: true,
       http: (req, res) => {
         res.writeHead(200, { "Content-Type": "text/plain" });
         res.end(`extra ${req.url ?? ""}`);
@@ -185,6 +186,46 @@ describe("Firestore emulator over REST (preferRest)", () => {
     expect(error.message).to.match(/No document to update/);
   });
 
+  it("refuses a query that needs a missing index with status 400, as production's REST does", async () => {
+    const col = fresh("idx");
+    await col.doc("a").set({ status: "open", at: 1 });
+    const error = await failure(col.where("status", "==", "open").orderBy("at").get());
+    // FAILED_PRECONDITION travels as HTTP 400, which google-gax reads back as INVALID_ARGUMENT.
+    expect(error.code).to.equal(3);
+    expect(error.message).to.match(/The query requires an index/);
+    const response = await fetch(`${base}/v1/${ROOT}:runQuery`, {
+      method: "POST",
+      body: JSON.stringify({
+        structuredQuery: {
+          from: [{ collectionId: col.id }],
+          where: {
+            fieldFilter: {
+              field: { fieldPath: "status" },
+              op: "EQUAL",
+              value: { stringValue: "open" },
+            },
+          },
+          orderBy: [{ field: { fieldPath: "at" } }],
+        },
+      }),
+    });
+    expect(response.status).to.equal(400);
+    const body = (await response.json()) as { error: { code: number; status: string } };
+    expect(body.error).to.include({ code: 400, status: "FAILED_PRECONDITION" });
+  });
+
+  it("takes fields by their proto names (snake_case) as well as their JSON names", async () => {
+    const response = await fetch(`${base}/v1/${ROOT}:runQuery`, {
+      method: "POST",
+      body: JSON.stringify({ structured_query: { from: [{ collection_id: "routes-none" }] } }),
+    });
+    expect(response.status).to.equal(200);
+    const body = (await response.json()) as { readTime?: string; document?: unknown }[];
+    expect(body).to.have.length(1);
+    expect(body[0]?.document).to.equal(undefined);
+    expect(body[0]?.readTime).to.be.a("string");
+  });
+
   it("answers a missing document with Google's JSON error body and 404", async () => {
     const response = await fetch(`${base}/v1/${ROOT}/nowhere/none`);
     expect(response.status).to.equal(404);
@@ -213,6 +254,37 @@ describe("Firestore emulator over REST (preferRest)", () => {
     ).json()) as { name: string; fields?: unknown };
     expect(masked.name).to.equal(`${ROOT}/routes/d1`);
     expect(masked.fields).to.equal(undefined);
+  });
+
+  it("creates, patches and deletes single documents with query-string parameters", async () => {
+    const created = await fetch(`${base}/v1/${ROOT}/single?documentId=s1`, {
+      method: "POST",
+      body: JSON.stringify({ fields: { a: { integerValue: "1" }, b: { booleanValue: true } } }),
+    });
+    expect(created.status).to.equal(200);
+    expect(((await created.json()) as { name: string }).name).to.equal(`${ROOT}/single/s1`);
+    const again = await fetch(`${base}/v1/${ROOT}/single?documentId=s1`, {
+      method: "POST",
+      body: "{}",
+    });
+    expect(again.status).to.equal(409);
+    const patched = await fetch(
+      `${base}/v1/${ROOT}/single/s1?updateMask.fieldPaths=a&currentDocument.exists=true&mask.fieldPaths=a`,
+      { method: "PATCH", body: JSON.stringify({ fields: { a: { doubleValue: "NaN" } } }) },
+    );
+    expect(patched.status).to.equal(200);
+    expect(((await patched.json()) as { fields: unknown }).fields).to.deep.equal({
+      a: { doubleValue: "NaN" },
+    });
+    const deleted = await fetch(`${base}/v1/${ROOT}/single/s1?currentDocument.exists=true`, {
+      method: "DELETE",
+    });
+    expect(deleted.status).to.equal(200);
+    expect(await deleted.json()).to.deep.equal({});
+    const gone = await fetch(`${base}/v1/${ROOT}/single/s1?currentDocument.exists=true`, {
+      method: "DELETE",
+    });
+    expect(gone.status).to.equal(404);
   });
 
   it("answers a server-streaming method with a JSON array, numeric enums accepted", async () => {
