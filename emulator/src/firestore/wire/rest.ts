@@ -189,7 +189,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   const parts = path.split(".");
   let at = target;
   for (const part of parts.slice(0, -1)) {
-    const next = at[part];
+    const next = Object.hasOwn(at, part) ? at[part] : undefined;
     if (isRecord(next)) {
       at = next;
     } else {
@@ -234,7 +234,8 @@ function applyQuery(type: protobuf.Type, request: Record<string, unknown>, query
     let at: protobuf.Type = type;
     let target = request;
     path.forEach((part, index) => {
-      const field = at.fields[part];
+      // Own properties only: a parameter named `__proto__` or `constructor` is no field.
+      const field = Object.hasOwn(at.fields, part) ? at.fields[part] : undefined;
       if (field === undefined) {
         throw new RestError(
           "INVALID_ARGUMENT",

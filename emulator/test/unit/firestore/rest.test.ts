@@ -317,6 +317,9 @@ describe("Firestore emulator over REST (preferRest)", () => {
     expect(((await unknown.json()) as { error: { status: string } }).error.status).to.equal(
       "INVALID_ARGUMENT",
     );
+    const polluting = await fetch(`${base}/v1/${ROOT}/routes/d1?__proto__.polluted=1`);
+    expect(polluting.status).to.equal(400);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
 
   it("leaves Listen to gRPC and other paths to the extra HTTP handler", async () => {
