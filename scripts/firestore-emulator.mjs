@@ -3,17 +3,14 @@
 // firebase-tools runs the official Firestore emulator JAR: `--host H --port P [--project_id X]
 // [--rules F] …`, on one port.
 //
-// The official emulator serves gRPC and a small HTTP/1.1 admin API on the same port. This launcher
-// owns the listening socket and sorts each connection by its first bytes: the HTTP/2 connection
-// preface goes to the gRPC server (on a loopback port of its own), anything else to the HTTP/1.1
-// admin API below. Composite indexes are enforced from firestore.indexes.json, as production does
+// The official emulator serves gRPC, REST and a small HTTP/1.1 admin API on the same port. The
+// engine serves gRPC and REST (`/v1/…`) on its port; this launcher adds the admin API below
+// (`/`, `/emulator/v1/…`) as its other HTTP/1.1 routes. Composite indexes are enforced from firestore.indexes.json, as production does
 // (FIRESTORE_INDEXES=<file> for another file, FIRESTORE_ENFORCE_INDEXES=0 to turn it off). What is
 // not built yet is said out loud instead of faked: security rules are accepted but NOT enforced,
 // Firestore triggers are refused, and the browser (WebChannel) transport is not served. See
 // scripts/README.md.
 import { Buffer } from "node:buffer";
-import { createServer as createHttpServer } from "node:http";
-import { connect, createServer as createNetServer } from "node:net";
 import { setTimeout } from "node:timers";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,8 +19,6 @@ import {
   startFirestoreEmulator as startEngine,
 } from "../emulator/lib/firestore/index.js";
 import { parseCommandLine } from "./lib/cli-args.mjs";
-
-const HTTP2_PREFACE_START = Buffer.from("PRI * HTTP/2.0");
 
 const USAGE = `Usage: node scripts/firestore-emulator.mjs [--host <host>] [--port <port>] [flags]
 
@@ -90,19 +85,12 @@ function indexesToEnforce(log) {
 
 export async function startFirestoreEmulator({ host, port, log = (line) => console.log(line) }) {
   const indexes = indexesToEnforce(log);
-  // The engine serves gRPC on a loopback port of its own; gRPC connections are relayed there.
-  // (Handing it our socket directly does not work: Node's HTTP/2 reads the native handle and would
-  // miss the bytes we peeked at.)
-  const engine = await startEngine({
-    host: "127.0.0.1",
-    port: 0,
-    ...(indexes === undefined ? { enforceIndexes: false } : { indexes }),
-  });
-  const grpcPort = engine.port;
   const rulesByProject = new Map();
   let warnedRules = false;
+  /** @type {import("../emulator/lib/firestore/index.js").RunningFirestoreEmulator | undefined} */
+  let engine;
 
-  const admin = createHttpServer(async (req, res) => {
+  const admin = async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     const rules = /^\/emulator\/v1\/projects\/([^/:]+):securityRules$/.exec(url.pathname);
@@ -131,7 +119,7 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
         }
         sendJson(res, 200, { issues: [] });
       } else if (documents && method === "DELETE") {
-        engine.clear(`projects/${documents[1]}/databases/${documents[2]}`);
+        engine?.clear(`projects/${documents[1]}/databases/${documents[2]}`);
         sendJson(res, 200, {});
       } else if (trigger && (method === "PUT" || method === "POST")) {
         const message =
@@ -147,8 +135,8 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
             404,
             "NOT_FOUND",
             `${method} ${url.pathname} is not served: this Firestore emulator speaks gRPC ` +
-              "(Admin SDK, Node clients) and a minimal admin API; the browser WebChannel " +
-              "transport is not supported.",
+              "and REST (Admin SDK, Node clients) and a minimal admin API; the browser " +
+              "WebChannel transport is not supported.",
           ),
         );
       }
@@ -156,52 +144,22 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
       const message = error instanceof Error ? error.message : String(error);
       sendJson(res, 400, errorBody(400, "INVALID_ARGUMENT", message));
     }
-  });
+  };
 
-  const openSockets = new Set();
-  const listener = createNetServer((socket) => {
-    openSockets.add(socket);
-    socket.on("close", () => openSockets.delete(socket));
-    socket.once("data", (first) => {
-      socket.pause();
-      socket.unshift(first);
-      const prefix = first.subarray(0, Math.min(first.length, HTTP2_PREFACE_START.length));
-      if (HTTP2_PREFACE_START.subarray(0, prefix.length).equals(prefix)) {
-        const upstream = connect(grpcPort, "127.0.0.1");
-        upstream.on("error", () => socket.destroy());
-        socket.on("close", () => upstream.destroy());
-        upstream.on("close", () => socket.destroy());
-        socket.pipe(upstream);
-        upstream.pipe(socket);
-      } else {
-        admin.emit("connection", socket);
-      }
-      socket.resume();
-    });
-    socket.on("error", () => socket.destroy());
+  const started = await startEngine({
+    host,
+    port,
+    ...(indexes === undefined ? { enforceIndexes: false } : { indexes }),
+    http: (req, res) => void admin(req, res),
   });
-
-  await new Promise((resolve, reject) => {
-    listener.once("error", reject);
-    listener.listen(port, host, () => {
-      listener.off("error", reject);
-      resolve(undefined);
-    });
-  });
-  const address = listener.address();
-  const boundPort = typeof address === "object" && address !== null ? address.port : port;
+  engine = started;
+  const boundPort = started.port;
   log(`Firestore emulator (emulator package) listening on ${host}:${boundPort}`);
 
   return {
     port: boundPort,
     rulesByProject,
-    close() {
-      return new Promise((resolve) => {
-        // The admin server never listens itself, so it does not track its connections: we do.
-        for (const socket of openSockets) socket.destroy();
-        void engine.close().then(() => listener.close(() => resolve(undefined)));
-      });
-    },
+    close: () => started.close(),
   };
 }
 

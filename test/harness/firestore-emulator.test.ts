@@ -1,6 +1,6 @@
 /**
- * scripts/firestore-emulator.mjs as firebase-tools runs it: the JAR's flags, gRPC for the Admin SDK
- * and the HTTP admin API on one port, and a prompt exit 0 on SIGINT.
+ * scripts/firestore-emulator.mjs as firebase-tools runs it: the JAR's flags, gRPC and REST for the
+ * Admin SDK and the HTTP admin API on one port, and a prompt exit 0 on SIGINT.
  */
 import { expect } from "chai";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -90,6 +90,17 @@ describe("firestore-emulator.mjs", () => {
     expect(read.data()).to.deep.equal({ n: 1, name: "one" });
     const query = await db.collection("things").where("name", "==", "one").get();
     expect(query.docs.map((doc) => doc.id)).to.include(id);
+  });
+
+  it("serves REST on the same port: a document the Admin SDK wrote over gRPC", async () => {
+    const id = randomBytes(4).toString("hex");
+    await getFirestore(app).doc(`things/${id}`).set({ n: 2 });
+    const name = `projects/demo-fs/databases/(default)/documents/things/${id}`;
+    const response = await fetch(`http://${running.address}/v1/${name}`);
+    expect(response.status).to.equal(200);
+    const body = (await response.json()) as { name: string; fields: unknown };
+    expect(body.name).to.equal(name);
+    expect(body.fields).to.deep.equal({ n: { integerValue: "2" } });
   });
 
   it("answers GET / like the official emulator", async () => {

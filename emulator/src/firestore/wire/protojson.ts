@@ -162,13 +162,19 @@ function fromJson(type: protobuf.Type, json: unknown): unknown {
   if (!isRecord(json)) return json;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(json)) {
-    const field = type.fields[name];
+    // Proto3 JSON parsers take a field's original (snake_case) name as well as its JSON name.
+    const key = Object.hasOwn(type.fields, name) ? name : snakeToCamel(name);
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     if (field === undefined) {
       throw new TypeError(`${type.fullName}: unknown field "${name}"`);
     }
-    setOwn(out, name, fieldFromJson(field, value));
+    setOwn(out, key, fieldFromJson(field, value));
   }
   return out;
+}
+
+function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_match, next: string) => next.toUpperCase());
 }
 
 function fieldFromJson(field: protobuf.Field, value: unknown): unknown {
@@ -193,6 +199,10 @@ function valueFromJson(field: protobuf.Field, value: unknown): unknown {
   // Enums travel by name in protobuf-JSON; `verify` wants their numbers.
   if (resolved instanceof protobuf.Enum && typeof value === "string" && value in resolved.values) {
     return resolved.values[value];
+  }
+  // REST spells non-finite doubles as strings.
+  if ((field.type === "double" || field.type === "float") && typeof value === "string") {
+    if (value === "NaN" || value === "Infinity" || value === "-Infinity") return Number(value);
   }
   // 64-bit integers travel as decimal strings; as a Long they keep every digit and pass `verify`.
   if (LONGS.has(field.type) && typeof value === "string" && /^-?\d+$/.test(value)) {
