@@ -137,7 +137,7 @@ await together([
 ]);
 /**
  * The official Node.js Firestore client's system tests against the emulator package's Firestore,
- * over gRPC. Exit 3 means the tests could not be had (their repository is
+ * over gRPC and over REST at once. Exit 3 means the tests could not be had (their repository is
  * neither cached nor reachable): said loudly, not counted as a failure.
  */
 async function firestoreConformance() {
