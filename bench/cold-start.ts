@@ -23,7 +23,8 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
-import { adminSdk, freshId } from "../functions/test/emulator/support/emulators.js";
+import { adminSdk, exported, freshId } from "../functions/test/emulator/support/emulators.js";
+import { throwawayCredentialsFile } from "../scripts/lib/throwaway-credentials.mjs";
 import {
   freshTurnId,
   gatewayToken,
@@ -81,7 +82,12 @@ const admin = adminSdk();
 try {
   const tenant = await seedGatewayTenant(admin);
   const env = functionsEnv();
-  const restEnv = { ...env, FIRESTORE_PREFER_REST: "1" };
+  // Over REST the client wants credentials even against an emulator (see the helper).
+  const restEnv = {
+    ...env,
+    FIRESTORE_PREFER_REST: "1",
+    GOOGLE_APPLICATION_CREDENTIALS: throwawayCredentialsFile(exported("GCLOUD_PROJECT")),
+  };
   const baseline: number[] = [];
   const turns: number[] = [];
   const imports: number[] = [];

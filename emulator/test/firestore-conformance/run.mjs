@@ -11,7 +11,6 @@
 // Tests that need production (not an emulator) are excluded by title, each with its reason:
 // exclusions.mjs.
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -20,7 +19,6 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
-  writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
@@ -28,6 +26,7 @@ import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseCommandLine } from "../../../scripts/lib/cli-args.mjs";
+import { throwawayCredentialsFile } from "../../../scripts/lib/throwaway-credentials.mjs";
 import { EXCLUDED } from "./exclusions.mjs";
 
 const USAGE = `Usage: npm run test:firestore-conformance [-- options]
@@ -192,26 +191,6 @@ const args = [
   grep,
   spec,
 ];
-/**
- * Over REST the client authenticates through google-auth-library even against an emulator
- * (googleapis/nodejs-firestore#1811), and the tests pass it no credentials: a throwaway service
- * account, whose key signs its tokens locally, keeps it off the network. The emulator ignores them.
- */
-function throwawayCredentials() {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const file = join(mkdtempSync(join(tmpdir(), "firestore-rest-")), "service-account.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      type: "service_account",
-      project_id: "demo-conformance",
-      client_email: "conformance@demo-conformance.iam.gserviceaccount.com",
-      private_key: privateKey.export({ type: "pkcs8", format: "pem" }),
-    }),
-  );
-  return file;
-}
-
 // Asynchronously: the emulator serves from this process's event loop.
 const mocha = spawn(process.execPath, args, {
   stdio: "inherit",
@@ -220,8 +199,12 @@ const mocha = spawn(process.execPath, args, {
     ...process.env,
     FIRESTORE_EMULATOR_HOST: `127.0.0.1:${emulator.port}`,
     GCLOUD_PROJECT: "demo-conformance",
+    // Over REST the client wants credentials even against an emulator (see the helper).
     ...(values.rest
-      ? { FIRESTORE_PREFER_REST: "1", GOOGLE_APPLICATION_CREDENTIALS: throwawayCredentials() }
+      ? {
+          FIRESTORE_PREFER_REST: "1",
+          GOOGLE_APPLICATION_CREDENTIALS: throwawayCredentialsFile("demo-conformance"),
+        }
       : {}),
   },
 });

@@ -1,0 +1,1 @@
+export function throwawayCredentialsFile(projectId: string): string;
