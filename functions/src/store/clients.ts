@@ -11,7 +11,12 @@ import type { Functions } from "firebase-admin/functions";
 let firestoreClient: Promise<Firestore> | undefined;
 let functionsClient: Promise<Functions> | undefined;
 
-/** The default app's Firestore. */
+/**
+ * The default app's Firestore, over gRPC. Not `preferRest`: over REST the client reads an error's
+ * code from the HTTP status, where ALREADY_EXISTS and ABORTED are both 409, so a `create()` under a
+ * deterministic id that already exists is retried as contention instead of failing at once; the
+ * ~80 ms REST saves on an instance's first request does not pay for that (README, Performance).
+ */
 export function firestoreDb(): Promise<Firestore> {
   firestoreClient ??= import("firebase-admin/firestore").then((module) => module.getFirestore());
   return firestoreClient;
