@@ -142,9 +142,13 @@ await together([
  */
 async function firestoreConformance() {
   const runner = "emulator/test/firestore-conformance/run.mjs";
-  await together([["Firestore: official client system tests over gRPC", "node", [runner]]], {
-    unavailable: 3,
-  });
+  await together(
+    [
+      ["Firestore: official client system tests over gRPC", "node", [runner]],
+      ["Firestore: official client system tests over REST", "node", [runner, "--rest"]],
+    ],
+    { unavailable: 3 },
+  );
 }
 
 if (!official) {
