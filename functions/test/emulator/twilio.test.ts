@@ -292,6 +292,19 @@ describe("Twilio webhooks", function () {
     expect(await recorded(tenant.tenantId), "a repeat writes nothing").to.deep.equal(before);
   });
 
+  it("records a call that hung up during the greeting as missed, so someone calls back", async () => {
+    const { tenant, line } = seeded;
+    const call = await twilio.dial(tenant.phone, line);
+    const callId = twilioCallId(call.callSid);
+    const ended = await call.hangUp();
+    expect(ended.status, ended.body).to.equal(200);
+    expect(await callSummary(tenant.tenantId, callId)).to.include({
+      status: "missed",
+      subjectId: tenant.subjectId,
+      messageCount: 0,
+    });
+  });
+
   it("answers a call to a number no tenant has politely, writing nothing", async () => {
     const { tenant } = seeded;
     const before = await tenantTree(tenant.tenantId);
