@@ -1,9 +1,9 @@
 // The emulator-only secrets, generated on this machine rather than committed: the gateway key pair
 // (private half in `.local/gateway-es256-private.pem`, for the demo gateway and the tests that sign
-// gateway JWTs, see scripts/demo/gateway-key.ts; public half as GATEWAY_JWT_KEY) and the webhook
-// signing secret WEBHOOK_SIGNING_SECRET, both in `functions/.secret.local`, which firebase-tools
-// reads only when emulating (the tests read the webhook secret from there to verify signatures).
-// Both files are gitignored.
+// gateway JWTs, see scripts/demo/gateway-key.ts; public half as GATEWAY_JWT_KEY), the webhook
+// signing secret WEBHOOK_SIGNING_SECRET and the Twilio stand-in's TWILIO_AUTH_TOKEN, the last two
+// in `functions/.secret.local`, which firebase-tools reads only when emulating (the tests read
+// them from there to verify and make signatures). Both files are gitignored.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +20,14 @@ function webhookSecretLines() {
   return [
     "# Signs outgoing webhooks locally; receivers in the tests verify with it.",
     `WEBHOOK_SIGNING_SECRET=${newWebhookSecret()}`,
+  ];
+}
+
+/** A Twilio auth token's shape: 32 hex digits. The local Twilio stand-in signs with it. */
+function twilioTokenLines() {
+  return [
+    "# The local Twilio stand-in's auth token: it signs webhooks, the functions verify them.",
+    `TWILIO_AUTH_TOKEN=${randomBytes(16).toString("hex")}`,
   ];
 }
 
@@ -45,6 +53,9 @@ export function ensureLocalSecrets(repoRoot) {
     if (readLocalSecret(repoRoot, "WEBHOOK_SIGNING_SECRET") === undefined) {
       appendFileSync(secretPath, `${webhookSecretLines().join("\n")}\n`);
     }
+    if (readLocalSecret(repoRoot, "TWILIO_AUTH_TOKEN") === undefined) {
+      appendFileSync(secretPath, `${twilioTokenLines().join("\n")}\n`);
+    }
     return false;
   }
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -63,6 +74,7 @@ export function ensureLocalSecrets(repoRoot) {
       "# No chat responder locally (RESPONDER_BASE_URL is empty); a placeholder so the secret resolves.",
       "RESPONDER_API_KEY=unused-locally",
       ...webhookSecretLines(),
+      ...twilioTokenLines(),
       "",
     ].join("\n"),
     { mode: 0o600 },

@@ -28,14 +28,15 @@ import { fileURLToPath } from "node:url";
 import { ensureDashboardBuilt } from "./demo/dashboard-build.mjs";
 import { parseCommandLine } from "./lib/cli-args.mjs";
 
-const USAGE = `Usage: npm start [-- --verbose | --debug]
-       node scripts/start.mjs [--verbose | --debug]
+const USAGE = `Usage: npm start [-- --verbose | --debug] [--twilio]
+       node scripts/start.mjs [--verbose | --debug] [--twilio]
 
 Builds what is stale, runs the emulator suite with the demo inside it; Ctrl-C stops everything.
 
 Options:
   --verbose   show the emulators' full log (default: QUIET)
   --debug     firebase-tools' debug log
+  --twilio    the demo's calls and texts go through the Twilio stand-in and the Twilio webhooks
   --help, -h  print this and exit
 `;
 
@@ -98,12 +99,17 @@ function main() {
   const { values } = parseCommandLine({
     name: "start",
     usage: USAGE,
-    options: { verbose: { type: "boolean" }, debug: { type: "boolean" } },
+    options: {
+      verbose: { type: "boolean" },
+      debug: { type: "boolean" },
+      twilio: { type: "boolean" },
+    },
   });
   const verbose = values.verbose === true;
   buildDashboard();
   say("starting the emulator suite, about 30–60 s (the functions are built first if needed)…");
-  const args = [join(ROOT, "scripts", "emulators.mjs"), "exec", DEMO_COMMAND, "--only", EMULATORS];
+  const demo = values.twilio === true ? `${DEMO_COMMAND} --twilio` : DEMO_COMMAND;
+  const args = [join(ROOT, "scripts", "emulators.mjs"), "exec", demo, "--only", EMULATORS];
   if (values.debug === true) args.push("--debug");
   else if (!verbose) args.push("--log-verbosity", "QUIET");
   const child = spawn(process.execPath, args, {

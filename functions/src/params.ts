@@ -98,3 +98,15 @@ export const webhookSigningSecret = defineSecret("WEBHOOK_SIGNING_SECRET", {
   description:
     "Signs every outgoing webhook the Standard Webhooks way: `whsec_` followed by the base64 of 24–64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`). Give the same value to each receiver so it can verify.",
 });
+
+// ---------------------------------------------------------------- Twilio webhooks
+
+export const twilioAuthToken = defineSecret("TWILIO_AUTH_TOKEN", {
+  description:
+    "The Twilio account's auth token: every Twilio webhook's X-Twilio-Signature is checked with it (a missing or wrong signature is a 403).",
+});
+
+export const twilioWebhookBaseUrl = defineString("TWILIO_WEBHOOK_BASE_URL", {
+  description:
+    "The public base URL Twilio calls, without a trailing slash, e.g. https://us-central1-<project>.cloudfunctions.net: a webhook's signature covers the URL Twilio called, and behind Cloud Functions the host a function sees is not the public one. Each function's URL is this base, `/`, and its name.",
+});

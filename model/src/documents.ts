@@ -61,6 +61,18 @@ export const deviceDocSchema = z.strictObject({
 });
 /** `phones/{e164}`: where the speech turn resolves a caller. */
 export const phoneIndexSchema = z.strictObject({ tenantId: id, subjectId: id });
+/**
+ * `lines/{e164}`: a number the deployment answers (the number a caller dialled or texted) and the
+ * tenant its calls belong to.
+ */
+export const lineRecordSchema = z.strictObject({
+  tenantId: id,
+  label: z.string().min(1).max(LIMITS.name).optional(),
+  createdAt: millis,
+});
+export type LineRecord = z.infer<typeof lineRecordSchema>;
+/** The same schema under the record's name, for code that names records rather than schemas. */
+export const LineRecord = lineRecordSchema;
 export const archivedCallSchema = z.strictObject({
   call: callSchema,
   messages: z.array(messageSchema),

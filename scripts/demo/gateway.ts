@@ -14,9 +14,11 @@
  *        once, as every caller in another language is; then critical), answered in Spanish
  *  60 s  Chen's work phone, voice: fell from a ladder → leg broken → heavy bleeding (critical)
  *
- * and starts over after CYCLE_MS with new calls.
+ * and starts over after CYCLE_MS with new calls. With `--twilio` the calls and texts go through
+ * the Twilio stand-in to the Twilio webhooks instead (scripts/demo/twilio-play.ts), to the demo
+ * tenant's line; the watch still reports through the gateway API.
  *
- *   node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts"
+ *   node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts [--twilio]"
  */
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -25,7 +27,7 @@ import { getAuth } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
 import { parseCommandLine } from "../lib/cli-args.mjs";
-import { DEMO_PASSWORD, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
+import { DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
 import { emulatorFunctionsBase, GatewayClient } from "./gateway-client.js";
 import {
   abnormalVitals,
@@ -36,6 +38,8 @@ import {
   UNKNOWN_MISSED,
   type CallScript,
 } from "./scenarios.js";
+import { DEMO_LINE, demoStandIn, ensureDemoLine, playTwilioCall } from "./twilio-play.js";
+import type { TwilioStandIn } from "./twilio-stand-in.js";
 
 export const DASHBOARD_URL = "http://127.0.0.1:5000";
 const CYCLE_MS = 150_000;
@@ -49,6 +53,8 @@ const startedAt = Date.now();
 const npmStartAt = Number(process.env.LIFELINE_START_MS ?? "") || undefined;
 
 const state = { stopped: false };
+/** Set with `--twilio`: calls and texts go through the Twilio stand-in. */
+let twilio: TwilioStandIn | undefined;
 const wakers = new Set<() => void>();
 
 /** A function, not a variable: the answer changes while an async function is suspended. */
@@ -96,6 +102,7 @@ async function seed(): Promise<void> {
   try {
     const report = await seedDemo({ auth: getAuth(app), database, firestore: getFirestore(app) });
     log(`demo tenants seeded (${report.written.length} items written)`);
+    if (twilio !== undefined) await ensureDemoLine(getFirestore(app), DEMO_TENANT_ID);
   } finally {
     database.goOffline();
     await getFirestore(app).terminate();
@@ -152,12 +159,12 @@ function banner(): void {
 }
 
 function startCall(client: GatewayClient, script: CallScript, running: Set<Promise<void>>): void {
-  const played = playCall(client, script, {
-    pauseMs: PAUSE_MS[script.medium],
-    wait,
-    isStopped,
-    log,
-  }).catch((error: unknown) => {
+  const options = { pauseMs: PAUSE_MS[script.medium], wait, isStopped, log };
+  const played = (
+    twilio === undefined
+      ? playCall(client, script, options)
+      : playTwilioCall(twilio, script, options)
+  ).catch((error: unknown) => {
     if (!isStopped()) log(`${script.caller}: the call failed: ${describe(error)}`);
   });
   running.add(played);
@@ -193,8 +200,13 @@ async function deviceLoop(client: GatewayClient, cycleStart: number): Promise<vo
 
 async function missedCall(client: GatewayClient): Promise<void> {
   try {
-    const ref = `missed-${randomBytes(6).toString("hex")}`;
-    await client.missedCall({ callRef: ref, from: UNKNOWN_MISSED, medium: "voice" });
+    if (twilio === undefined) {
+      const ref = `missed-${randomBytes(6).toString("hex")}`;
+      await client.missedCall({ callRef: ref, from: UNKNOWN_MISSED, medium: "voice" });
+    } else {
+      const reply = await twilio.unanswered(UNKNOWN_MISSED, DEMO_LINE, "no-answer");
+      if (reply.status !== 200) throw new Error(`twilioStatus answered ${reply.status}`);
+    }
     log(`${UNKNOWN_MISSED} rang and hung up before anyone answered → missed-call alert`);
   } catch (error) {
     if (!isStopped()) log(`missed call failed: ${describe(error)}`);
@@ -260,14 +272,21 @@ async function main(): Promise<void> {
   }
 }
 
-const USAGE = `Usage: node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts"
+const USAGE = `Usage: node scripts/emulators.mjs exec "node --import tsx scripts/demo/gateway.ts [--twilio]"
 
 The demo \`npm start\` runs inside the emulator suite: seeds, prints the dashboard URL and the
-logins, then places simulated calls until stopped. Takes no options but --help, -h.
+logins, then places simulated calls until stopped.
+
+  --twilio    place the calls and texts through the Twilio stand-in and the Twilio webhooks
 `;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  parseCommandLine({ name: "demo", usage: USAGE });
+  const { values } = parseCommandLine({
+    name: "demo",
+    usage: USAGE,
+    options: { twilio: { type: "boolean" } },
+  });
+  if (values.twilio === true) twilio = demoStandIn();
   main().catch((error: unknown) => {
     console.error(`demo: ${describe(error)}`);
     process.exit(1);

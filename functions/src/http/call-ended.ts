@@ -22,14 +22,21 @@ export async function endCall(request: Request) {
   const body = parseJsonBody(request, callEndedRequestSchema, CALL_EVENT_BODY_LIMIT_BYTES);
   enforce(callerLimit(), body.from, "caller number");
   const { tenantId } = await directory.resolveCaller(body.from);
-  const callId = callIdFor(gateway, body.callRef);
+  return endCallOf(tenantId, callIdFor(gateway, body.callRef), body.at);
+}
+
+/**
+ * Ends an answered call, whichever gateway reported it: 404 when there is no such call, 409 when
+ * it was missed; a call already ended answers as it was recorded, with nothing written.
+ */
+export async function endCallOf(tenantId: string, callId: string, at?: number) {
   const call = await readCallRecord(tenantId, callId);
   if (call === null) throw new HttpError("NOT_FOUND", "No such call.");
   if (call.status === "missed") {
     throw new HttpError("FAILED_PRECONDITION", "This call was missed, not answered.");
   }
   if (call.status === "ended") return { callId, status: "ended", endedAt: call.endedAt ?? null };
-  const endedAt = Math.max(body.at ?? Date.now(), call.lastMessageAt);
+  const endedAt = Math.max(at ?? Date.now(), call.lastMessageAt);
   await getDatabase()
     .ref()
     .update(planCallEnded(tenantId, callId, endedAt));

@@ -15,15 +15,39 @@ import { authenticate, CALL_EVENT_BODY_LIMIT_BYTES, callerLimit } from "../http-
 import { enforce } from "../http-kit/rate-limit.js";
 import { gatewayJwtKey } from "../params.js";
 import { missedCallRequestSchema } from "../requests.js";
-import { directory } from "../store/directory.js";
+import { directory, type Caller } from "../store/directory.js";
+import type { Medium } from "@lifeline/model";
 import { readCallRecord } from "../store/live-store.js";
 
 export async function recordMissedCall(request: Request) {
   const { gateway } = await authenticate(request);
   const body = parseJsonBody(request, missedCallRequestSchema, CALL_EVENT_BODY_LIMIT_BYTES);
   enforce(callerLimit(), body.from, "caller number");
-  const { tenantId, subjectId } = await directory.resolveCaller(body.from);
-  const callId = callIdFor(gateway, body.callRef);
+  const caller = await directory.resolveCaller(body.from);
+  return missCallOf({
+    caller,
+    callId: callIdFor(gateway, body.callRef),
+    phone: body.from,
+    medium: body.medium,
+    ...(body.at === undefined ? {} : { at: body.at }),
+  });
+}
+
+export interface MissedCall {
+  readonly caller: Caller;
+  readonly callId: string;
+  readonly phone: string;
+  readonly medium: Medium;
+  readonly at?: number;
+}
+
+/**
+ * Records a call nobody answered, whichever gateway reported it, with its `missed_call` alert; a
+ * call already missed answers the same with nothing written; an answered call is a 409.
+ */
+export async function missCallOf(missed: MissedCall) {
+  const { caller, callId, phone, medium, at } = missed;
+  const { tenantId, subjectId } = caller;
   const alertId = missedCallAlertId(callId);
   const call = await readCallRecord(tenantId, callId);
   if (call !== null) {
@@ -37,9 +61,9 @@ export async function recordMissedCall(request: Request) {
         tenantId,
         ...(subjectId === undefined ? {} : { subjectId }),
         callId,
-        phone: body.from,
-        medium: body.medium,
-        at: body.at ?? Date.now(),
+        phone,
+        medium,
+        at: at ?? Date.now(),
       }),
     );
   logger.info("missed call recorded", { tenantId, callId });

@@ -22,6 +22,7 @@ import { enforce } from "../http-kit/rate-limit.js";
 import { answerBudgetMs, gatewayJwtKey, responderApiKey } from "../params.js";
 import { speechTurnRequestSchema, type SpeechTurnRequest } from "../requests.js";
 import { deferTurn } from "../store/deferred-turns.js";
+import type { Caller } from "../store/directory.js";
 import { liveTurn, pendingTurns, TURN_HEADER, type Progress } from "./speech-turn/live-turn.js";
 
 export { TURN_HEADER };
@@ -78,6 +79,29 @@ export async function recordTurn(request: Request, response: Response): Promise<
     TURN_BODY_LIMIT_BYTES,
   );
   enforce(callerLimit(), body.from, "caller number");
+  return answerTurn({ gateway, arrived, body, response });
+}
+
+/** An authenticated, parsed turn from any gateway (the JWT gateway or Twilio's webhooks). */
+export interface TurnInput {
+  readonly gateway: string;
+  /** When the request arrived: the answer budget runs from here. */
+  readonly arrived: number;
+  readonly body: SpeechTurnRequest;
+  readonly response: Response;
+  /**
+   * The caller when the gateway already knows the tenant (Twilio: the line that was called);
+   * absent, the caller's number resolves it through the phone index.
+   */
+  readonly caller?: Caller;
+}
+
+/**
+ * The speech turn itself, whatever gateway it came from: every gateway's turn goes through here,
+ * so the budget, the claim, the hold and the deferral behave the same for all of them.
+ */
+export async function answerTurn(input: TurnInput): Promise<TurnAnswer> {
+  const { gateway, arrived, body, response, caller } = input;
   const callId = callIdFor(gateway, body.callRef);
   const fingerprint = turnFingerprint(body);
   const earlier = pendingTurns.find(callId, body.turnId, fingerprint);
@@ -86,9 +110,22 @@ export async function recordTurn(request: Request, response: Response): Promise<
     return answerOf(earlier);
   }
 
-  const progress: Progress = { abandon: new AbortController() };
+  const progress: Progress = {
+    abandon: new AbortController(),
+    ...(caller === undefined ? {} : { tenantId: caller.tenantId }),
+    ...(caller?.subjectId === undefined ? {} : { subjectId: caller.subjectId }),
+  };
   response.set(TURN_HEADER, "live");
-  const live = liveTurn({ gateway, arrived, body, callId, fingerprint, progress, response });
+  const live = liveTurn({
+    gateway,
+    arrived,
+    body,
+    callId,
+    fingerprint,
+    progress,
+    response,
+    ...(caller === undefined ? {} : { caller }),
+  });
   const settled = await settleBy(
     live,
     arrived + answerBudgetMs.value() - ANSWER_MARGIN_MS - DEFER_MS,

@@ -1,7 +1,8 @@
 /**
  * Where a gateway request belongs: the caller's number → tenant and subject, through the Firestore
- * phone index; a device → tenant and subject, through the device registry; and the tenant settings
- * and routing config. All four change rarely and are kept in
+ * phone index; a dialled number (a Twilio line) → tenant, through the lines directory; a device →
+ * tenant and subject, through the device registry; and the tenant settings and routing config. All
+ * five change rarely and are kept in
  * memory for a short TTL, so a call's later turns on a warm instance read no directory at all and
  * the first costs one document read. A number moved to another subject or tenant takes effect within
  * the TTL — which also keeps a call that is under way from jumping tenants mid-conversation.
@@ -13,6 +14,7 @@ import { settingsCacheSeconds } from "../params.js";
 import {
   deviceDocSchema,
   firestore,
+  lineRecordSchema,
   phoneIndexSchema,
   routingConfigSchema,
   tenantDocSchema,
@@ -76,12 +78,35 @@ export class Directory {
   private readonly routing: TtlCache<string | null>;
   private readonly phones: TtlCache<Caller | null>;
   private readonly devices: TtlCache<DeviceOwner | null>;
+  private readonly lines: TtlCache<string | null>;
 
   constructor(ttlMs: () => number) {
     this.tenants = new TtlCache(ttlMs);
     this.routing = new TtlCache(ttlMs);
     this.phones = new TtlCache(ttlMs);
     this.devices = new TtlCache(ttlMs);
+    this.lines = new TtlCache(ttlMs);
+  }
+
+  /** The tenant whose line `e164` is (`lines/{e164}`), or null when no tenant answers that number. */
+  lineTenant(e164: string): Promise<string | null> {
+    return this.lines.get(e164, async () => {
+      const snapshot = await (await firestoreDb()).doc(firestore.lineDoc(e164)).get();
+      if (!snapshot.exists) return null;
+      const parsed = lineRecordSchema.safeParse(snapshot.data());
+      if (!parsed.success) throw malformed(`line ${e164}`, parsed.error);
+      return parsed.data.tenantId;
+    });
+  }
+
+  /**
+   * The caller of a call to a known line: the line decides the tenant; the caller's subject is
+   * the phone index's when the number is indexed in that same tenant, none otherwise (a subject
+   * of another tenant calling this line is an unknown caller here, never a way into its tenant).
+   */
+  async callerOnLine(tenantId: string, phone: string): Promise<Caller> {
+    const indexed = await this.indexedCaller(phone);
+    return indexed?.tenantId === tenantId ? indexed : { tenantId };
   }
 
   /**
@@ -122,13 +147,7 @@ export class Directory {
 
   /** The caller behind `phone`: its subject when indexed, else the default tenant. */
   async resolveCaller(phone: string): Promise<Caller> {
-    const indexed = await this.phones.get(phone, async () => {
-      const snapshot = await (await firestoreDb()).doc(firestore.phoneDoc(phone)).get();
-      if (!snapshot.exists) return null;
-      const parsed = phoneIndexSchema.safeParse(snapshot.data());
-      if (!parsed.success) throw malformed(`phone index entry ${phone}`, parsed.error);
-      return parsed.data;
-    });
+    const indexed = await this.indexedCaller(phone);
     if (indexed !== null) return indexed;
     const fallback = await this.defaultTenant();
     if (fallback === null) {
@@ -138,7 +157,23 @@ export class Directory {
     }
     return { tenantId: fallback };
   }
+
+  /** The phone index's entry for `phone`, or null when the number is not indexed. */
+  private indexedCaller(phone: string): Promise<Caller | null> {
+    return this.phones.get(phone, async () => {
+      const snapshot = await (await firestoreDb()).doc(firestore.phoneDoc(phone)).get();
+      if (!snapshot.exists) return null;
+      const parsed = phoneIndexSchema.safeParse(snapshot.data());
+      if (!parsed.success) throw malformed(`phone index entry ${phone}`, parsed.error);
+      return parsed.data;
+    });
+  }
 }
 
 /** This instance's directory: the cache lives as long as the instance, its TTL is a param. */
 export const directory = new Directory(() => settingsCacheSeconds.value() * 1000);
+
+/** The tenant that answers calls and texts to `e164`, or null for a number no tenant has. */
+export function lineTenant(e164: string): Promise<string | null> {
+  return directory.lineTenant(e164);
+}

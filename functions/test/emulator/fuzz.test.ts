@@ -41,6 +41,10 @@ const FUNCTIONS = [
   "sessions",
   "sweeper",
   "health",
+  "twilioVoice",
+  "twilioTurn",
+  "twilioMessage",
+  "twilioStatus",
 ] as const;
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
@@ -593,6 +597,24 @@ describe("every HTTPS endpoint, fuzzed", function () {
         route: () => pick(["", "", `/${oddSegment()}`]),
         tokens: [() => Promise.resolve(undefined)],
       },
+      // Twilio's webhooks: never signed here, so every request must be refused (403, 404, 405,
+      // 413 or 415) with the error shape, whatever the body, type or path.
+      ...(["twilioVoice", "twilioTurn", "twilioMessage", "twilioStatus"] as const).map(
+        (fn): Target => ({
+          fn,
+          methods: ["POST"],
+          route: () => pick(["", "", "?turn=1", "?turn=-1", `/${oddSegment()}`]),
+          validBody: () => ({
+            CallSid: `CA${"0".repeat(32)}`,
+            MessageSid: `SM${"0".repeat(32)}`,
+            From: phone(),
+            To: phone(),
+            SpeechResult: pick(["Hello", "help \ud800", "x".repeat(4001)]),
+            CallStatus: pick(["completed", "no-answer", "ringing"]),
+          }),
+          tokens: [() => Promise.resolve(undefined)],
+        }),
+      ),
     ];
 
     const requests: FuzzRequest[] = [];
@@ -600,7 +622,9 @@ describe("every HTTPS endpoint, fuzzed", function () {
       const count =
         target.fn === "health" || target.fn === "sweeper" || target.fn === "sessions"
           ? 60
-          : PER_ENDPOINT;
+          : target.fn.startsWith("twilio")
+            ? 40
+            : PER_ENDPOINT;
       requests.push(...(await generate(target, count, () => pick(target.tokens)())));
     }
 

@@ -30,7 +30,7 @@ import {
 import { HttpError } from "../../http-kit/errors.js";
 import type { SpeechTurnRequest } from "../../requests.js";
 import { PendingTurns, readCallMarkers, recordDeferredTurn } from "../../store/deferred-turns.js";
-import { directory } from "../../store/directory.js";
+import { directory, type Caller } from "../../store/directory.js";
 import { claimTurn, releaseClaim } from "../../store/turn-claims.js";
 import { readTurn, type TurnRead } from "../../store/turn-reads.js";
 import { turnResponder } from "./responder.js";
@@ -63,6 +63,8 @@ export interface LiveInput {
   readonly fingerprint: string;
   readonly progress: Progress;
   readonly response: Response;
+  /** Already resolved by the gateway's own directory (a Twilio line); else from the phone index. */
+  readonly caller?: Caller;
 }
 
 /** A function, not a field read: the answer changes across every await of the live turn. */
@@ -135,7 +137,7 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
   // The call's deferred turns, wherever they were deferred: a turn whose task was lost is
   // recorded by the next turn of its call (or by the sweeper when there is none).
   const markersRead = readCallMarkers(callId).then((markers) => (progress.markers = markers));
-  const caller = await directory.resolveCaller(body.from);
+  const caller = input.caller ?? (await directory.resolveCaller(body.from));
   const resolved = performance.now();
   const { tenantId, subjectId } = caller;
   progress.tenantId = tenantId;

@@ -1,0 +1,386 @@
+/**
+ * The Twilio webhooks end to end: the Twilio stand-in (scripts/demo/twilio-stand-in.ts) signs and
+ * posts each webhook as Twilio does and follows the TwiML it gets back, through the Functions
+ * emulator; the databases are read afterwards. Supervisors act through the web SDK, so the rules
+ * judge the take-over and the message.
+ */
+import { createHash } from "node:crypto";
+import { expect } from "chai";
+import { push, ref, serverTimestamp, set } from "firebase/database";
+import {
+  alertPath,
+  callOwnerPath,
+  callPath,
+  firestore as firestorePaths,
+  messagesPath,
+  outboxPath,
+  presencePath,
+  tenantPath,
+} from "@lifeline/model";
+import { HOLDING_LINE } from "../../src/domain/turn/index.js";
+import { GREETING } from "../../src/http/twilio/voice-twiml.js";
+import { NOT_IN_SERVICE } from "../../src/http-kit/twilio.js";
+import {
+  localTwilioAuthToken,
+  parseTwiml,
+  TwilioStandIn,
+  type NumberWebhooks,
+} from "../../../scripts/demo/twilio-stand-in.js";
+import {
+  addMember,
+  adminSdk,
+  functionUrl,
+  webSession,
+  type Admin,
+  type WebSession,
+} from "./support/emulators.js";
+import {
+  freshPhone,
+  seedGatewayTenant,
+  waitForValue,
+  type GatewayTenant,
+  type StoredMessage,
+} from "./support/gateway-client.js";
+
+let admin: Admin;
+let webhooks: NumberWebhooks;
+
+before(async () => {
+  admin = adminSdk();
+  webhooks = {
+    voiceUrl: await functionUrl("twilioVoice"),
+    messagingUrl: await functionUrl("twilioMessage"),
+    statusCallbackUrl: await functionUrl("twilioStatus"),
+  };
+});
+
+after(async () => {
+  await admin.close();
+});
+
+/** `callIdFor("twilio", CallSid)`, as the functions derive it. */
+function twilioCallId(callSid: string): string {
+  const digest = createHash("sha256").update(`twilio\n${callSid}`).digest("base64url");
+  return `call-${digest.slice(0, 22)}`;
+}
+
+async function transcript(tenantId: string, callId: string): Promise<StoredMessage[]> {
+  const value = (await admin.database.ref(messagesPath(tenantId, callId)).get()).val() as Record<
+    string,
+    StoredMessage
+  > | null;
+  return Object.values(value ?? {}).sort((a, b) => a.seq - b.seq);
+}
+
+async function callSummary(tenantId: string, callId: string): Promise<Record<string, unknown>> {
+  return ((await admin.database.ref(callPath(tenantId, callId)).get()).val() ?? {}) as Record<
+    string,
+    unknown
+  >;
+}
+
+async function tenantTree(tenantId: string): Promise<unknown> {
+  return (await admin.database.ref(tenantPath(tenantId)).get()).val();
+}
+
+/**
+ * What webhooks write: calls, transcripts and turn records. Alerts are left out: the triggers
+ * write them in their own time after a turn.
+ */
+async function recorded(tenantId: string): Promise<unknown> {
+  const tree = ((await tenantTree(tenantId)) ?? {}) as Record<string, unknown>;
+  return { calls: tree.calls, messages: tree.messages, turns: tree.turns };
+}
+
+interface Line {
+  readonly tenant: GatewayTenant;
+  /** The tenant's Twilio number. */
+  readonly line: string;
+}
+
+async function seedLine(): Promise<Line> {
+  const tenant = await seedGatewayTenant(admin);
+  const line = freshPhone();
+  await admin.firestore
+    .doc(firestorePaths.lineDoc(line))
+    .set({ tenantId: tenant.tenantId, label: "Test line", createdAt: Date.now() });
+  return { tenant, line };
+}
+
+describe("Twilio webhooks", function () {
+  // Cold starts of the Twilio functions' emulator workers are slow on a loaded machine.
+  this.timeout(120_000);
+
+  let twilio: TwilioStandIn;
+  let seeded: Line;
+
+  beforeEach(async () => {
+    twilio = new TwilioStandIn({ authToken: localTwilioAuthToken(), webhooks });
+    seeded = await seedLine();
+  });
+
+  it("answers a call with the greeting, escalates it to critical turn by turn, and ends it on completed", async () => {
+    const { tenant, line } = seeded;
+    const call = await twilio.dial(tenant.phone, line);
+    expect(call.heard()).to.deep.equal([GREETING]);
+    const callId = twilioCallId(call.callSid);
+    expect(
+      await tenantTree(tenant.tenantId),
+      "the greeting writes nothing",
+    ).to.not.have.nested.property(`calls.${callId}`);
+
+    const first = await call.say("I feel a bit dizzy, and my chest feels tight.");
+    const second = await call.say(
+      "It's getting worse, I can hardly breathe and I'm sweating a lot.",
+    );
+    expect(first).to.have.length(1);
+    expect(second).to.have.length(1);
+    const summary = await callSummary(tenant.tenantId, callId);
+    expect(summary).to.include({
+      subjectId: tenant.subjectId,
+      phone: tenant.phone,
+      medium: "voice",
+      status: "active",
+      urgency: "critical",
+      messageCount: 4,
+    });
+    const messages = await transcript(tenant.tenantId, callId);
+    expect(messages.map((m) => [m.role, m.text])).to.deep.equal([
+      ["caller", "I feel a bit dizzy, and my chest feels tight."],
+      ["assistant", first[0]],
+      ["caller", "It's getting worse, I can hardly breathe and I'm sweating a lot."],
+      ["assistant", second[0]],
+    ]);
+    expect(messages.map((m) => m.turnId)).to.deep.equal(["t1", "t1", "t2", "t2"]);
+    const alert = await waitForValue(
+      admin.database.ref(alertPath(tenant.tenantId, `${callId}-urgency`)),
+      (value) => value !== null,
+      60_000,
+    );
+    expect(alert).to.deep.include({ severity: "critical", callId });
+
+    // The caller says nothing: the Redirect posts the same turn without SpeechResult.
+    const silent = await call.silence();
+    expect(silent).to.have.length(1);
+    expect((await transcript(tenant.tenantId, callId)).at(-2)).to.include({
+      role: "caller",
+      text: "…",
+      turnId: "t3",
+    });
+
+    const ended = await call.hangUp();
+    expect(ended.status).to.equal(200);
+    expect(await callSummary(tenant.tenantId, callId)).to.include({ status: "ended" });
+    console.log(`      caller heard: ${JSON.stringify(call.heard())}`);
+  });
+
+  describe("with a supervisor", () => {
+    let session: WebSession;
+    let dispatcher: { uid: string; name: string };
+
+    beforeEach(async () => {
+      const member = await addMember(admin, seeded.tenant.tenantId, "dispatcher");
+      dispatcher = { uid: member.uid, name: member.name };
+      session = await webSession(member.email, member.password);
+      await admin.database.ref(presencePath(seeded.tenant.tenantId, dispatcher.uid)).set({
+        state: "online",
+        lastSeen: Date.now(),
+        name: dispatcher.name,
+      });
+    });
+
+    afterEach(async () => {
+      await session.close();
+    });
+
+    it("lets the caller hear the supervisor's words after a take-over, and never an AI reply", async () => {
+      const { tenant, line } = seeded;
+      const call = await twilio.dial(tenant.phone, line);
+      const opening = await call.say("I fell down the stairs and I can't get up");
+      expect(opening).to.have.length(1);
+      const callId = twilioCallId(call.callSid);
+
+      await set(ref(session.db, callOwnerPath(tenant.tenantId, callId)), {
+        kind: "human",
+        uid: dispatcher.uid,
+        name: dispatcher.name,
+        since: serverTimestamp(),
+      });
+      expect(await call.say("Is anyone there?")).to.deep.equal([HOLDING_LINE]);
+
+      const typed = "This is Dana from the control room. An ambulance is on its way.";
+      await set(push(ref(session.db, outboxPath(tenant.tenantId, callId))), {
+        text: typed,
+        by: dispatcher.uid,
+        at: serverTimestamp(),
+      });
+      expect(await call.say("Okay, thank you.")).to.deep.equal([typed]);
+
+      const messages = (await transcript(tenant.tenantId, callId)).filter(
+        (m) => m.role !== "system",
+      );
+      expect(messages.map((m) => m.role)).to.deep.equal([
+        "caller",
+        "assistant",
+        "caller",
+        "assistant",
+        "caller",
+        "agent",
+      ]);
+      expect(messages[3]).to.deep.include({ text: HOLDING_LINE, sources: ["holding"] });
+      expect(messages[5]).to.include({ text: typed, by: dispatcher.uid });
+    });
+  });
+
+  it("holds an SMS conversation: each text a turn of one call, answered in <Message>", async () => {
+    const { tenant, line } = seeded;
+    const first = await twilio.text(
+      tenant.phone,
+      line,
+      "hi theres smoke coming out of the flat next door",
+    );
+    expect(first.exchange.status, first.exchange.body).to.equal(200);
+    expect(first.messages).to.have.length(1);
+    const second = await twilio.text(
+      tenant.phone,
+      line,
+      "now i can see flames, the fire is spreading to our stairwell",
+    );
+    expect(second.messages).to.have.length(1);
+
+    const calls = (
+      await admin.database.ref(`${tenantPath(tenant.tenantId)}/calls`).get()
+    ).val() as Record<string, Record<string, unknown>>;
+    const ids = Object.keys(calls);
+    expect(ids, "both texts are one conversation").to.have.length(1);
+    const callId = ids[0] ?? "";
+    expect(calls[callId]).to.include({
+      medium: "sms",
+      messageCount: 4,
+      subjectId: tenant.subjectId,
+    });
+    expect(calls[callId]?.urgency).to.be.oneOf(["urgent", "critical"]);
+    const messages = await transcript(tenant.tenantId, callId);
+    expect(messages.map((m) => m.text)).to.deep.equal([
+      "hi theres smoke coming out of the flat next door",
+      first.messages[0],
+      "now i can see flames, the fire is spreading to our stairwell",
+      second.messages[0],
+    ]);
+    expect(messages[0]?.turnId).to.equal(first.exchange.params.MessageSid);
+  });
+
+  it("records an unanswered call as missed with its alert, once", async () => {
+    const { tenant, line } = seeded;
+    const reply = await twilio.unanswered(tenant.phone, line, "no-answer");
+    expect(reply.status, reply.body).to.equal(200);
+    const callId = twilioCallId(reply.params.CallSid ?? "");
+    expect(await callSummary(tenant.tenantId, callId)).to.include({
+      status: "missed",
+      subjectId: tenant.subjectId,
+      messageCount: 0,
+    });
+    const alert = await waitForValue(
+      admin.database.ref(alertPath(tenant.tenantId, `missed-${callId}`)),
+      (value) => value !== null,
+      60_000,
+    );
+    expect(alert).to.deep.include({ kind: "missed_call", callId });
+    const before = await recorded(tenant.tenantId);
+    const again = await twilio.post(reply.url, { ...reply.params });
+    expect(again.status).to.equal(200);
+    expect(await recorded(tenant.tenantId), "a repeat writes nothing").to.deep.equal(before);
+  });
+
+  it("records a call that hung up during the greeting as missed, so someone calls back", async () => {
+    const { tenant, line } = seeded;
+    const call = await twilio.dial(tenant.phone, line);
+    const callId = twilioCallId(call.callSid);
+    const ended = await call.hangUp();
+    expect(ended.status, ended.body).to.equal(200);
+    expect(await callSummary(tenant.tenantId, callId)).to.include({
+      status: "missed",
+      subjectId: tenant.subjectId,
+      messageCount: 0,
+    });
+  });
+
+  it("answers a call to a number no tenant has politely, writing nothing", async () => {
+    const { tenant } = seeded;
+    const before = await tenantTree(tenant.tenantId);
+    const call = await twilio.dial(tenant.phone, freshPhone());
+    expect(call.heard()).to.deep.equal([NOT_IN_SERVICE]);
+    expect(call.isOver).to.equal(true);
+    const text = await twilio.text(tenant.phone, freshPhone(), "hello?");
+    expect(text.messages).to.deep.equal([NOT_IN_SERVICE]);
+    expect(await tenantTree(tenant.tenantId)).to.deep.equal(before);
+  });
+
+  describe("refuses what Twilio did not send", () => {
+    it("refuses a missing, forged or wrongly keyed signature with 403, writing nothing", async () => {
+      const { tenant, line } = seeded;
+      const params = {
+        MessageSid: `SM${"a".repeat(32)}`,
+        From: tenant.phone,
+        To: line,
+        Body: "there is a fire",
+      };
+      const before = await tenantTree(tenant.tenantId);
+      const missing = await twilio.post(webhooks.messagingUrl, params, {});
+      const forged = await twilio.post(webhooks.messagingUrl, params, {
+        "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl",
+      });
+      const otherToken = new TwilioStandIn({ authToken: "0".repeat(32), webhooks });
+      const wrongKey = await otherToken.post(webhooks.messagingUrl, params);
+      // Signed for other words than those posted.
+      const tampered = await twilio.post(
+        webhooks.messagingUrl,
+        { ...params, Body: "all is well" },
+        { "X-Twilio-Signature": twilio.sign(webhooks.messagingUrl, params) },
+      );
+      for (const reply of [missing, forged, wrongKey, tampered]) {
+        expect(reply.status, reply.body).to.equal(403);
+        expect(JSON.parse(reply.body)).to.have.nested.property("error.status", "PERMISSION_DENIED");
+      }
+      expect(await tenantTree(tenant.tenantId)).to.deep.equal(before);
+    });
+
+    it("answers a replayed turn with the same TwiML and writes nothing new", async () => {
+      const { tenant, line } = seeded;
+      const call = await twilio.dial(tenant.phone, line);
+      await call.say("My neighbour collapsed in the garden");
+      const turn = twilio.exchanges.at(-1);
+      if (turn === undefined) throw new Error("no turn posted");
+      const callId = twilioCallId(call.callSid);
+      const before = await recorded(tenant.tenantId);
+      const replay = await twilio.post(turn.url, { ...turn.params });
+      expect(replay.status).to.equal(200);
+      expect(replay.body).to.equal(turn.body);
+      expect(await recorded(tenant.tenantId)).to.deep.equal(before);
+      expect(await transcript(tenant.tenantId, callId)).to.have.length(2);
+    });
+
+    it("refuses a turn signed for another turn's URL, and a stale turn on an ended call, writing nothing", async () => {
+      const { tenant, line } = seeded;
+      const call = await twilio.dial(tenant.phone, line);
+      await call.say("I think my leg is broken");
+      const turn = twilio.exchanges.at(-1);
+      if (turn === undefined) throw new Error("no turn posted");
+      const params = { ...turn.params, SpeechResult: "It is fine now, cancel everything" };
+      const nextUrl = turn.url.replace("turn=1", "turn=2");
+      const before = await recorded(tenant.tenantId);
+      const moved = await twilio.post(nextUrl, params, {
+        "X-Twilio-Signature": twilio.sign(turn.url, params),
+      });
+      expect(moved.status, moved.body).to.equal(403);
+      expect(await recorded(tenant.tenantId)).to.deep.equal(before);
+
+      await call.hangUp();
+      const ended = await recorded(tenant.tenantId);
+      const stale = await twilio.post(nextUrl, params);
+      expect(stale.status, stale.body).to.equal(409);
+      expect(await recorded(tenant.tenantId)).to.deep.equal(ended);
+      expect(parseTwiml(turn.body).map((verb) => verb.name)).to.deep.equal(["Gather", "Redirect"]);
+    });
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The demo's calls through the Twilio stand-in (`npm start -- --twilio`): the same scripts as the
+ * gateway demo, placed to the demo tenant's Twilio line, so every turn goes through the Twilio
+ * webhooks, signed, and the terminal shows what the caller heard.
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import { firestore as paths } from "@lifeline/model";
+import { emulatorFunctionsBase } from "./gateway-client.js";
+import type { CallScript, PlayOptions } from "./scenarios.js";
+import { localTwilioAuthToken, TwilioStandIn } from "./twilio-stand-in.js";
+
+/** The demo tenant's Twilio number (in no phone index: a line, not a caller). */
+export const DEMO_LINE = "+15555550100";
+
+/** Registers the demo line in the lines directory, as the admin CLI would. */
+export async function ensureDemoLine(db: Firestore, tenantId: string): Promise<void> {
+  await db
+    .doc(paths.lineDoc(DEMO_LINE))
+    .set({ tenantId, label: "Demo line", createdAt: Date.now() });
+}
+
+/** A stand-in wired to the Functions emulator's Twilio webhooks with the local auth token. */
+export function demoStandIn(): TwilioStandIn {
+  const base = emulatorFunctionsBase();
+  return new TwilioStandIn({
+    authToken: localTwilioAuthToken(),
+    webhooks: {
+      voiceUrl: `${base}/twilioVoice`,
+      messagingUrl: `${base}/twilioMessage`,
+      statusCallbackUrl: `${base}/twilioStatus`,
+    },
+  });
+}
+
+/** Plays `script` through the stand-in: a voice call to the line, or texts to it. */
+export async function playTwilioCall(
+  twilio: TwilioStandIn,
+  script: CallScript,
+  options: PlayOptions,
+): Promise<void> {
+  const tag = `${script.caller} (${script.medium === "sms" ? "SMS via Twilio" : "call via Twilio"})`;
+  if (script.medium === "sms") {
+    for (const text of script.turns) {
+      if (options.isStopped()) return;
+      options.log(`${tag} caller: ${text}`);
+      const reply = await twilio.text(script.from, DEMO_LINE, text);
+      if (reply.exchange.status !== 200) {
+        throw new Error(`twilioMessage answered ${reply.exchange.status}: ${reply.exchange.body}`);
+      }
+      for (const message of reply.messages) options.log(`${tag} ← ${message}`);
+      await options.wait(options.pauseMs);
+    }
+    return;
+  }
+  const call = await twilio.dial(script.from, DEMO_LINE);
+  for (const line of call.heard()) options.log(`${tag} hears: ${line}`);
+  for (const text of [...script.turns, ...(script.hold ?? [])]) {
+    if (options.isStopped() || call.isOver) break;
+    options.log(`${tag} caller: ${text}`);
+    const heard = await call.say(text);
+    for (const line of heard) options.log(`${tag} hears: ${line}`);
+    await options.wait(options.pauseMs);
+  }
+  if (options.isStopped() || call.isOver) return;
+  await call.hangUp();
+  options.log(`${tag}: hung up`);
+}
