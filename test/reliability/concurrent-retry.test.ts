@@ -41,6 +41,16 @@ describe("fault: a turn retried while the first is still running", function () {
     const tenant = await seedFaultTenant(admin);
     const caller = new Caller(tenant);
     const token = await gatewayToken();
+    // As many warm speechTurn workers as copies in flight, from calls of their own. A copy that
+    // lands on a worker still starting (seconds on a loaded machine) can run out of the answer
+    // budget before it reads anything and is answered without the caller's name, by design (the
+    // caller is answered whatever the stores do): a cold start, not the retry this test is about.
+    await Promise.all(
+      Array.from({ length: COPIES }, async () => {
+        const other = new Caller(tenant);
+        answerOf(await other.post(other.next("Hello, just checking in."), token));
+      }),
+    );
     for (const text of CONVERSATION) {
       const body = caller.next(text);
       const results = await Promise.all(
