@@ -59,6 +59,16 @@ export const deviceDocSchema = z.strictObject({
   label: z.string().min(1).max(LIMITS.name).optional(),
   createdAt: millis,
 });
+/**
+ * `lines/{e164}`: a number the service answers (the `To` of a call or text) and the tenant it
+ * serves. One number serves one tenant.
+ */
+export const LineRecord = z.strictObject({
+  tenantId: id,
+  label: z.string().min(1).max(LIMITS.name).optional(),
+  createdAt: millis,
+});
+export type LineRecord = z.infer<typeof LineRecord>;
 /** `phones/{e164}`: where the speech turn resolves a caller. */
 export const phoneIndexSchema = z.strictObject({ tenantId: id, subjectId: id });
 export const archivedCallSchema = z.strictObject({
