@@ -16,7 +16,6 @@ import {
   assignmentProblem,
   claimsOf,
   newMemberRecord,
-  planCreate,
   planRemove,
   planUpdate,
   type MemberRecord,
@@ -42,6 +41,7 @@ import { lapseOf, planHoldLapse, type HoldLapseReason } from "../domain/hold.js"
 import {
   applySteps,
   authErrorCode,
+  createMemberIn,
   planSteps,
   readMember,
   requireSubjects,
@@ -177,32 +177,7 @@ async function createMember(
   requireAssignment(input.role, input.subjects);
   await requireSubjects(tenantId, input.subjects);
   const record = newMemberRecord(tenantId, newUid(), input, Date.now());
-  const plan = planCreate(record, actor.uid);
-  const auth = getAuth();
-  const steps: Step[] = [
-    {
-      name: "auth user",
-      run: async () => {
-        try {
-          await auth.createUser({
-            uid: record.uid,
-            email: input.email,
-            password: input.password,
-            displayName: input.name,
-          });
-        } catch (error) {
-          if (authErrorCode(error) === "auth/email-already-exists") {
-            throw new HttpError("ALREADY_EXISTS", "A user with this email already exists.");
-          }
-          throw error;
-        }
-      },
-      undo: () => auth.deleteUser(record.uid),
-    },
-    { name: "claims", run: () => auth.setCustomUserClaims(record.uid, claimsOf(record)) },
-    ...planSteps(plan, "create"),
-  ];
-  await applySteps("member create", steps);
+  await createMemberIn(record, input.password, actor.uid);
   logger.info("member created", { tenantId, uid: record.uid, role: record.role, by: actor.uid });
   return record;
 }
