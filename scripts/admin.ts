@@ -27,10 +27,12 @@ import {
   Refused,
   removeDevice,
   removeLine,
+  removeMember,
   removePhone,
   setDefaultTenant,
   setSettings,
   showSettings,
+  updateMember,
   type AdminTargets,
   type TenantConfiguration,
 } from "./admin/operations.js";
@@ -419,6 +421,49 @@ member to set one (the safer way: a password on a command line stays in shell hi
             ? ""
             : `\nsend the member this link to set a password:\n  ${passwordResetLink}`),
       };
+    },
+  },
+  {
+    name: "members set",
+    args: ["<tenant>", "<uid>"],
+    synopsis: "[--role <role>] [--name <name>] [--subject <subject-id>]... [--no-subjects]",
+    summary: "change a member's role, name or subjects",
+    details: `--subject replaces the member's whole list; --no-subjects empties it. A role change
+sets the new claims and revokes the member's sessions at once (it signs in again).`,
+    options: {
+      role: { type: "string" },
+      name: { type: "string" },
+      subject: { type: "string", multiple: true },
+      "no-subjects": { type: "boolean" },
+    },
+    async run(targets, values, [tenantId = "", uid = ""]) {
+      const subjects = stringList(values, "subject");
+      if (values["no-subjects"] === true && subjects.length > 0) {
+        throw new BadInput("--subject and --no-subjects exclude each other");
+      }
+      const { member, changed } = await updateMember(targets, tenantId, uid, {
+        role: stringOption(values, "role"),
+        name: stringOption(values, "name"),
+        ...(values["no-subjects"] === true ? { subjects: [] } : {}),
+        ...(subjects.length > 0 ? { subjects } : {}),
+      });
+      return {
+        result: { ...member, changed },
+        text:
+          changed.length === 0
+            ? `${member.email}: nothing changed`
+            : `${member.email}: changed ${changed.join(", ")}`,
+      };
+    },
+  },
+  {
+    name: "members remove",
+    args: ["<tenant>", "<uid>"],
+    synopsis: "",
+    summary: "remove a member (claims cleared, user disabled, sessions revoked)",
+    async run(targets, _values, [tenantId = "", uid = ""]) {
+      const result = await removeMember(targets, tenantId, uid);
+      return { result, text: `removed member ${uid} from ${tenantId}` };
     },
   },
   {

@@ -25,6 +25,10 @@ import {
   requireSubjects,
 } from "../../functions/src/store/members.js";
 import { HttpError } from "../../functions/src/http-kit/errors.js";
+import {
+  removeMember as removeMemberIn,
+  updateMember as updateMemberIn,
+} from "../../functions/src/http/members.js";
 import { runSteps, StepFailed } from "../../functions/src/store/steps.js";
 import {
   deviceDocSchema,
@@ -45,6 +49,7 @@ import {
   tenantDocSchema,
   type TenantSettings,
   tenantSettingsSchema,
+  updateMemberRequestSchema,
 } from "@lifeline/model";
 import { z } from "zod";
 
@@ -655,6 +660,50 @@ export async function addMember(
     if (input.password !== undefined) return { member: memberView(record) };
     const passwordResetLink = await targets.auth.generatePasswordResetLink(email.data);
     return { member: memberView(record), passwordResetLink };
+  } catch (error) {
+    rethrowHttp(error);
+  }
+}
+
+/**
+ * Changes a member's role, name or assigned subjects (a list replaces the old one) with the
+ * members endpoint's own code: a role change sets the claims and revokes every session.
+ */
+export async function updateMember(
+  targets: AdminTargets,
+  tenantId: string,
+  uid: string,
+  change: { role?: string | undefined; name?: string | undefined; subjects?: readonly string[] },
+): Promise<{ member: MemberView; changed: readonly string[] }> {
+  const parsed = updateMemberRequestSchema.safeParse(change);
+  if (!parsed.success) throw new BadInput(issuesText(parsed.error));
+  checkId("uid", uid);
+  await requireTenant(targets, tenantId);
+  try {
+    const { record, changed } = await updateMemberIn(
+      tenantId,
+      uid,
+      parsed.data,
+      OPERATOR_UID,
+      storesOf(targets),
+    );
+    return { member: memberView(record), changed };
+  } catch (error) {
+    rethrowHttp(error);
+  }
+}
+
+/** Removes a member with the members endpoint's own code (claims, sessions, mirror, record). */
+export async function removeMember(
+  targets: AdminTargets,
+  tenantId: string,
+  uid: string,
+): Promise<{ uid: string; tenantId: string; removedAt: number }> {
+  checkId("uid", uid);
+  await requireTenant(targets, tenantId);
+  try {
+    const removedAt = await removeMemberIn(tenantId, uid, OPERATOR_UID, storesOf(targets));
+    return { uid, tenantId, removedAt };
   } catch (error) {
     rethrowHttp(error);
   }

@@ -430,6 +430,59 @@ describe("admin members", () => {
   });
 });
 
+describe("admin members set and remove", () => {
+  it("changes a role with the endpoint's code (claims, revocation), then subjects, then removes the member", async () => {
+    const id = await newTenant();
+    await json("subjects", "add", id, "subject-a", "--name", "A");
+    const email = `${freshId("nurse")}@${id}.test`;
+    const member = (await json(
+      ...["members", "add", id, "--email", email, "--name", "N", "--role", "nurse"],
+      ...["--subject", "subject-a", "--password", "correct-horse-battery"],
+    )) as { uid: string };
+    const { uid } = member;
+
+    const demoted = await json("members", "set", id, uid, "--role", "caregiver");
+    expect(demoted).to.deep.include({ role: "caregiver", changed: ["role"] });
+    expect((await admin.auth.getUser(uid)).customClaims).to.deep.equal({
+      tenant: id,
+      role: "caregiver",
+    });
+    expect((await admin.database.ref(`revocations/${uid}`).get()).val()).to.be.a("number");
+
+    const cleared = await json("members", "set", id, uid, "--no-subjects");
+    expect(cleared).to.deep.include({ subjects: [], changed: ["subjects"] });
+    expect((await admin.database.ref(memberPath(id, uid)).get()).val()).to.deep.equal({
+      role: "caregiver",
+      name: "N",
+    });
+
+    expectUsageError(await cli("members", "set", id, uid), /change at least one/);
+    expectUsageError(await cli("members", "set", id, uid, "--role", "root"), /role/);
+    expectRefused(await cli("members", "set", id, uid, "--subject", "nope"), /no subject "nope"/);
+    expectRefused(
+      await cli("members", "set", id, freshId("nobody"), "--role", "nurse"),
+      /No such member/,
+    );
+
+    expect(await json("members", "remove", id, uid)).to.deep.include({ uid, tenantId: id });
+    expect((await admin.firestore.doc(firestore.memberDoc(id, uid)).get()).exists).to.be.false;
+    expect((await admin.database.ref(memberPath(id, uid)).get()).exists()).to.be.false;
+    const user = await admin.auth.getUser(uid);
+    expect(user.disabled).to.be.true;
+    expect(user.customClaims ?? {}).to.deep.equal({});
+    const audit = await admin.firestore.collection(firestore.auditCollection(id)).get();
+    expect(
+      audit.docs.map((doc) => [String(doc.get("action")), String(doc.get("actorUid"))]).sort(),
+    ).to.deep.equal([
+      ["member_create", OPERATOR_UID],
+      ["member_remove", OPERATOR_UID],
+      ["member_update", OPERATOR_UID],
+      ["member_update", OPERATOR_UID],
+    ]);
+    expectRefused(await cli("members", "remove", id, uid), /No such member/);
+  });
+});
+
 describe("admin print", () => {
   it("prints a tenant's whole configuration, as text and as JSON", async () => {
     const id = await newTenant();
@@ -514,12 +567,12 @@ describe("seedDemo through the admin operations", () => {
 });
 
 describe("npm run admin (the script as a process)", () => {
-  function script(args: readonly string[]): Promise<Run> {
+  function script(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
     return new Promise((resolve, reject) => {
       execFile(
         process.execPath,
         ["--import", "tsx", join(REPO_ROOT, "scripts/admin.ts"), ...args],
-        { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 },
+        { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000, env },
         (error, stdout, stderr) => {
           if (error !== null && typeof error.code !== "number") {
             reject(new Error("scripts/admin.ts did not run", { cause: error }));
@@ -546,5 +599,23 @@ describe("npm run admin (the script as a process)", () => {
     expect(refused.stderr).to.match(/no tenant/);
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.match(/missing <number>/);
+  });
+
+  it("finds the emulators at firebase.json's ports when no host is exported, as next to npm start", async () => {
+    const id = await newTenant();
+    const number = freshNumber();
+    await json("lines", "add", id, number);
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.endsWith("_EMULATOR_HOST")),
+    );
+    const listed = await script(["lines", "list", id, "--json"], env);
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(JSON.parse(listed.stdout)).to.deep.equal([
+      {
+        number,
+        tenantId: id,
+        createdAt: LineRecord.parse(await docData(firestore.lineDoc(number))).createdAt,
+      },
+    ]);
   });
 });

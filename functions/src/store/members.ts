@@ -147,8 +147,8 @@ export async function createMemberIn(
 }
 
 /** Revokes every refresh token; with `revocations/{uid}` (in the plan) old ID tokens die at once. */
-export function revokeStep(uid: string): Step {
-  return { name: "revoke refresh tokens", run: () => getAuth().revokeRefreshTokens(uid) };
+export function revokeStep(uid: string, stores: MemberStores = DEFAULT_STORES): Step {
+  return { name: "revoke refresh tokens", run: () => stores.auth().revokeRefreshTokens(uid) };
 }
 
 /**
