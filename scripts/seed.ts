@@ -1,40 +1,39 @@
 /**
  * The demo seed: tenant `demo` (an admin, a dispatcher, a nurse and a caregiver, three subjects with
- * phone numbers and registered devices, assignments, settings) and tenant `harbor` (one dispatcher,
- * one subject with a device) for cross-tenant checks. Emulators only: it refuses to run unless the emulator hosts are exported.
- * Idempotent: it compares before it writes, so running it again changes nothing.
+ * phone numbers and registered devices, assignments, settings, a line) and tenant `harbor` (one
+ * dispatcher, one subject with a device, a line) for cross-tenant checks. Emulators only: it
+ * refuses to run unless the emulator hosts are exported.
+ * Idempotent: it adds only what is missing, so running it again changes nothing. It does not
+ * repair what was changed since (a member's role, a subject's phones): that is the admin CLI's job.
  *
  *   node scripts/emulators.mjs exec "node --import tsx scripts/seed.ts"
  *
- * Members are built with the same functions the member endpoints use, so a seeded member is
- * indistinguishable from one an admin created.
+ * Everything is made by the admin CLI's operations (`admin/operations.ts`), which make members
+ * with the functions' own member code: a seeded tenant is built exactly as an onboarded one.
  */
 import { pathToFileURL } from "node:url";
-import { isDeepStrictEqual } from "node:util";
-import { initializeApp, type App } from "firebase-admin/app";
-import { getAuth, type Auth } from "firebase-admin/auth";
-import { getDatabase, type Database } from "firebase-admin/database";
-import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import { getAuth } from "firebase-admin/auth";
+import { getDatabase } from "firebase-admin/database";
+import { getFirestore } from "firebase-admin/firestore";
 import { parseCommandLine } from "./lib/cli-args.mjs";
+import { emulatorApp, missingEmulatorHosts } from "./admin/connect.js";
 import {
-  claimsOf,
-  docOf,
-  mirrorOf,
-  newMemberRecord,
-  type MemberRecord,
-} from "../functions/src/domain/members.js";
-import {
-  deviceDocSchema,
-  firestore,
-  memberPath,
-  phoneIndexSchema,
-  type Role,
-  routingConfigSchema,
-  subjectDocSchema,
-  subjectPath,
-  subjectSchema,
-  tenantDocSchema,
-} from "@lifeline/model";
+  addDevice,
+  addLine,
+  addMember,
+  addSubject,
+  type AdminTargets,
+  createTenant,
+  findMember,
+  listSubjects,
+  Refused,
+  requireTenant,
+  setDefaultTenant,
+  setSettings,
+} from "./admin/operations.js";
+import type { Role } from "@lifeline/model";
+
+export { emulatorApp };
 
 /** Every demo account's password (Auth emulator only). */
 export const DEMO_PASSWORD = "lifeline-demo";
@@ -72,6 +71,8 @@ export interface SeedTenant {
     maxEscalationLevel: number;
     vitalThresholds: Record<string, { min: number; max: number }>;
   };
+  /** The numbers its callers dial (`lines/{e164}`). */
+  readonly lines: readonly { readonly number: string; readonly label: string }[];
   readonly subjects: readonly SeedSubject[];
   readonly members: readonly SeedMember[];
 }
@@ -94,6 +95,7 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
     id: DEMO_TENANT_ID,
     name: "Demo Care",
     settings: SETTINGS,
+    lines: [{ number: "+15555550100", label: "Demo Care main line" }],
     subjects: [
       {
         id: "subject-ada",
@@ -144,6 +146,7 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
     id: SECOND_TENANT_ID,
     name: "Harbor Dispatch",
     settings: SETTINGS,
+    lines: [{ number: "+15555550120", label: "Harbor Dispatch line" }],
     subjects: [
       {
         id: "subject-hana",
@@ -164,149 +167,73 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
   },
 ];
 
-export interface SeedTargets {
-  readonly auth: Auth;
-  readonly database: Database;
-  readonly firestore: Firestore;
-}
+export type SeedTargets = AdminTargets;
 
-/** What a run did: the paths and uids it had to write (empty when everything was already seeded). */
+/** What a run did: what it had to add or change (empty when everything was already seeded). */
 export interface SeedReport {
   readonly written: string[];
 }
 
-function memberRecord(tenantId: string, member: SeedMember): MemberRecord {
-  return newMemberRecord(tenantId, member.uid, member, SEED_TIME);
-}
-
-async function ensureAuthUser(auth: Auth, record: MemberRecord, written: string[]): Promise<void> {
-  const wanted = { email: record.email, displayName: record.name, disabled: false };
-  const existing = await auth.getUser(record.uid).catch((error: unknown) => {
-    if (typeof error === "object" && error !== null && "code" in error) {
-      if (error.code === "auth/user-not-found") return null;
-    }
+async function tenantExists(targets: SeedTargets, tenantId: string): Promise<boolean> {
+  try {
+    await requireTenant(targets, tenantId);
+    return true;
+  } catch (error) {
+    if (error instanceof Refused) return false;
     throw error;
-  });
-  if (existing === null) {
-    await auth.createUser({ uid: record.uid, password: DEMO_PASSWORD, ...wanted });
-    written.push(`auth:${record.uid}`);
-  } else if (
-    existing.email !== wanted.email ||
-    existing.displayName !== wanted.displayName ||
-    existing.disabled
-  ) {
-    await auth.updateUser(record.uid, wanted);
-    written.push(`auth:${record.uid}`);
-  }
-  const claims = claimsOf(record);
-  if (!isDeepStrictEqual(existing?.customClaims ?? null, claims)) {
-    await auth.setCustomUserClaims(record.uid, claims);
-    written.push(`claims:${record.uid}`);
   }
 }
 
-async function ensureRtdb(
-  database: Database,
-  path: string,
-  value: unknown,
+async function seedTenant(
+  targets: SeedTargets,
+  tenant: SeedTenant,
   written: string[],
 ): Promise<void> {
-  const current: unknown = (await database.ref(path).get()).val();
-  if (isDeepStrictEqual(current, value)) return;
-  await database.ref(path).set(value);
-  written.push(`rtdb:${path}`);
+  if (!(await tenantExists(targets, tenant.id))) {
+    await createTenant(targets, tenant, SEED_TIME);
+    written.push(`tenant:${tenant.id}`);
+  } else if ((await setSettings(targets, tenant.id, tenant.settings)).changed) {
+    written.push(`settings:${tenant.id}`);
+  }
+  for (const line of tenant.lines) {
+    const { created } = await addLine(targets, tenant.id, line.number, line, SEED_TIME);
+    if (created) written.push(`line:${line.number}`);
+  }
+  const existing = new Set((await listSubjects(targets, tenant.id)).map((subject) => subject.id));
+  for (const subject of tenant.subjects) {
+    if (!existing.has(subject.id)) {
+      await addSubject(targets, tenant.id, subject, SEED_TIME);
+      written.push(`subject:${tenant.id}/${subject.id}`);
+    }
+    for (const device of subject.devices ?? []) {
+      const input = { ...device, subjectId: subject.id };
+      const { created } = await addDevice(targets, tenant.id, input, SEED_TIME);
+      if (created) written.push(`device:${device.id}`);
+    }
+  }
+  for (const member of tenant.members) {
+    if ((await findMember(targets, tenant.id, member.uid)) !== null) continue;
+    await addMember(targets, tenant.id, { ...member, password: DEMO_PASSWORD }, SEED_TIME);
+    written.push(`member:${tenant.id}/${member.uid}`);
+  }
 }
 
-async function ensureDoc(
-  db: Firestore,
-  path: string,
-  data: Record<string, unknown>,
-  written: string[],
-): Promise<void> {
-  const snapshot = await db.doc(path).get();
-  if (snapshot.exists && isDeepStrictEqual(snapshot.data(), data)) return;
-  await db.doc(path).set(data);
-  written.push(`firestore:${path}`);
-}
-
-/** Brings the targets to the demo state, writing only what differs. */
+/** Brings the targets to the demo state, adding only what is missing. */
 export async function seedDemo(targets: SeedTargets): Promise<SeedReport> {
   const written: string[] = [];
-  const { auth, database } = targets;
-  const db = targets.firestore;
-  await ensureDoc(
-    db,
-    firestore.routingConfigDoc(),
-    routingConfigSchema.parse({ defaultTenantId: DEMO_TENANT_ID }),
-    written,
-  );
-  for (const tenant of DEMO_TENANTS) {
-    await ensureDoc(
-      db,
-      firestore.tenantDoc(tenant.id),
-      tenantDocSchema.parse({ name: tenant.name, createdAt: SEED_TIME, settings: tenant.settings }),
-      written,
-    );
-    for (const subject of tenant.subjects) {
-      const doc = subjectDocSchema.parse({
-        name: subject.name,
-        phones: subject.phones,
-        createdAt: SEED_TIME,
-      });
-      await ensureDoc(db, firestore.subjectDoc(tenant.id, subject.id), doc, written);
-      for (const phone of subject.phones) {
-        const entry = phoneIndexSchema.parse({ tenantId: tenant.id, subjectId: subject.id });
-        await ensureDoc(db, firestore.phoneDoc(phone), entry, written);
-      }
-      for (const device of subject.devices ?? []) {
-        const entry = deviceDocSchema.parse({
-          tenantId: tenant.id,
-          subjectId: subject.id,
-          label: device.label,
-          createdAt: SEED_TIME,
-        });
-        await ensureDoc(db, firestore.deviceDoc(device.id), entry, written);
-      }
-      const live = subjectSchema.parse({ name: subject.name });
-      await ensureRtdb(database, subjectPath(tenant.id, subject.id), live, written);
-    }
-    for (const member of tenant.members) {
-      const record = memberRecord(tenant.id, member);
-      await ensureAuthUser(auth, record, written);
-      await ensureRtdb(database, memberPath(tenant.id, member.uid), mirrorOf(record), written);
-      await ensureDoc(db, firestore.memberDoc(tenant.id, member.uid), docOf(record), written);
-    }
-  }
+  for (const tenant of DEMO_TENANTS) await seedTenant(targets, tenant, written);
+  if ((await setDefaultTenant(targets, DEMO_TENANT_ID)).changed) written.push("routing");
   return { written };
 }
 
 function requireEmulators(): void {
-  const missing = [
-    "FIREBASE_AUTH_EMULATOR_HOST",
-    "FIREBASE_DATABASE_EMULATOR_HOST",
-    "FIRESTORE_EMULATOR_HOST",
-  ].filter((name) => (process.env[name] ?? "") === "");
+  const missing = missingEmulatorHosts();
   if (missing.length > 0) {
     throw new Error(
       `refusing to seed outside the emulator suite (${missing.join(", ")} not set); run ` +
         `node scripts/emulators.mjs exec "node --import tsx scripts/seed.ts"`,
     );
   }
-}
-
-/** The Admin SDK app for the emulated project, on the namespace firebase.json's rules load into. */
-export function emulatorApp(name: string): App {
-  const config: unknown = JSON.parse(process.env.FIREBASE_CONFIG ?? "{}");
-  const fromConfig = (key: string): string | undefined =>
-    typeof config === "object" && config !== null && key in config
-      ? String((config as Record<string, unknown>)[key])
-      : undefined;
-  const projectId = process.env.GCLOUD_PROJECT ?? fromConfig("projectId") ?? "demo-lifeline";
-  const databaseURL =
-    process.env.DATABASE_URL ??
-    fromConfig("databaseURL") ??
-    `https://${projectId}-default-rtdb.firebaseio.com`;
-  return initializeApp({ projectId, databaseURL }, name);
 }
 
 async function main(): Promise<void> {

@@ -99,7 +99,7 @@ export const firestore = {
   /** Keyed by the E.164 number itself: the speech turn resolves a caller with one document read. */
   phoneDoc: (e164: string) => `phones/${checkId("phone", e164)}`,
   linesCollection: () => "lines",
-  /** The lines directory: a number the line answers (Twilio's `To`) → its tenant. */
+  /** The lines directory: the number a caller dialled (E.164) → the tenant that answers it. */
   lineDoc: (e164: string) => `lines/${checkId("line", e164)}`,
   archiveCollection: (tenantId: string) => `${t(tenantId)}/archive`,
   archivedCallDoc: (tenantId: string, callId: string) =>

@@ -56,6 +56,7 @@ describe("paths", () => {
   it("names Firestore documents under their tenant", () => {
     expect(firestore.memberDoc("t1", "u1")).to.equal("tenants/t1/members/u1");
     expect(firestore.phoneDoc("+15550100")).to.equal("phones/+15550100");
+    expect(firestore.lineDoc("+15550100")).to.equal("lines/+15550100");
   });
 });
 

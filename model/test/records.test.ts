@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   CAPABILITIES,
+  LineRecord,
   ROLES,
   auditEntrySchema,
   memberClaimsSchema,
@@ -38,6 +39,14 @@ describe("records", () => {
     expect(auditEntrySchema.safeParse({ action: "acknowledge", actorUid: "u", at: 1 }).success).to
       .be.true;
     expect(auditEntrySchema.safeParse({ action: "delete_all", actorUid: "u", at: 1 }).success).to.be
+      .false;
+  });
+
+  it("takes a line with its tenant, and refuses one without or with unknown fields", () => {
+    expect(LineRecord.safeParse({ tenantId: "t", createdAt: 1 }).success).to.be.true;
+    expect(LineRecord.safeParse({ tenantId: "t", label: "Main", createdAt: 1 }).success).to.be.true;
+    expect(LineRecord.safeParse({ label: "Main", createdAt: 1 }).success).to.be.false;
+    expect(LineRecord.safeParse({ tenantId: "t", createdAt: 1, subjectId: "s" }).success).to.be
       .false;
   });
 });

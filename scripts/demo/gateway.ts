@@ -27,7 +27,7 @@ import { getAuth } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
 import { parseCommandLine } from "../lib/cli-args.mjs";
-import { DEMO_PASSWORD, DEMO_TENANT_ID, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
+import { DEMO_PASSWORD, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
 import { emulatorFunctionsBase, GatewayClient } from "./gateway-client.js";
 import {
   abnormalVitals,
@@ -38,7 +38,7 @@ import {
   UNKNOWN_MISSED,
   type CallScript,
 } from "./scenarios.js";
-import { DEMO_LINE, demoStandIn, ensureDemoLine, playTwilioCall } from "./twilio-play.js";
+import { DEMO_LINE, demoStandIn, playTwilioCall } from "./twilio-play.js";
 import type { TwilioStandIn } from "./twilio-stand-in.js";
 
 export const DASHBOARD_URL = "http://127.0.0.1:5000";
@@ -102,7 +102,6 @@ async function seed(): Promise<void> {
   try {
     const report = await seedDemo({ auth: getAuth(app), database, firestore: getFirestore(app) });
     log(`demo tenants seeded (${report.written.length} items written)`);
-    if (twilio !== undefined) await ensureDemoLine(getFirestore(app), DEMO_TENANT_ID);
   } finally {
     database.goOffline();
     await getFirestore(app).terminate();

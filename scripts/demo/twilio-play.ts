@@ -3,21 +3,12 @@
  * gateway demo, placed to the demo tenant's Twilio line, so every turn goes through the Twilio
  * webhooks, signed, and the terminal shows what the caller heard.
  */
-import type { Firestore } from "firebase-admin/firestore";
-import { firestore as paths } from "@lifeline/model";
 import { emulatorFunctionsBase } from "./gateway-client.js";
 import type { CallScript, PlayOptions } from "./scenarios.js";
 import { localTwilioAuthToken, TwilioStandIn } from "./twilio-stand-in.js";
 
-/** The demo tenant's Twilio number (in no phone index: a line, not a caller). */
+/** The demo tenant's Twilio number: a line the seed creates (scripts/seed.ts), in no phone index. */
 export const DEMO_LINE = "+15555550100";
-
-/** Registers the demo line in the lines directory, as the admin CLI would. */
-export async function ensureDemoLine(db: Firestore, tenantId: string): Promise<void> {
-  await db
-    .doc(paths.lineDoc(DEMO_LINE))
-    .set({ tenantId, label: "Demo line", createdAt: Date.now() });
-}
 
 /** A stand-in wired to the Functions emulator's Twilio webhooks with the local auth token. */
 export function demoStandIn(): TwilioStandIn {

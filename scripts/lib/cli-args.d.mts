@@ -7,6 +7,18 @@ export interface ParsedCommandLine {
   readonly positionals: string[];
 }
 
+export class UsageError extends Error {
+  readonly usage: string;
+  constructor(message: string, usage: string);
+}
+
+export function parseCommand(config: {
+  readonly usage: string;
+  readonly options?: Options;
+  readonly allowPositionals?: boolean;
+  readonly args: readonly string[];
+}): { readonly help: true } | ({ readonly help: false } & ParsedCommandLine);
+
 export function parseCommandLine(config: {
   readonly name: string;
   readonly usage: string;

@@ -16,6 +16,7 @@ const SCRIPTS: readonly { readonly script: string; readonly node: readonly strin
   { script: "scripts/test.mjs", node: [] },
   { script: "scripts/firestore-emulator.mjs", node: [] },
   { script: "scripts/seed.ts", node: ["--import", "tsx"] },
+  { script: "scripts/admin.ts", node: ["--import", "tsx"] },
   { script: "scripts/demo/gateway.ts", node: ["--import", "tsx"] },
   { script: "scripts/demo/measure-start.ts", node: ["--import", "tsx"] },
 ];

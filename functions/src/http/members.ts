@@ -7,8 +7,7 @@
  * stores, before the first write.
  */
 import { randomBytes } from "node:crypto";
-import { getAuth, type UserRecord } from "firebase-admin/auth";
-import { getDatabase } from "firebase-admin/database";
+import type { Auth, UserRecord } from "firebase-admin/auth";
 import { logger } from "firebase-functions/logger";
 import type { Response } from "express";
 import { onRequest, type Request } from "firebase-functions/v2/https";
@@ -16,7 +15,6 @@ import {
   assignmentProblem,
   claimsOf,
   newMemberRecord,
-  planCreate,
   planRemove,
   planUpdate,
   type MemberRecord,
@@ -42,6 +40,9 @@ import { lapseOf, planHoldLapse, type HoldLapseReason } from "../domain/hold.js"
 import {
   applySteps,
   authErrorCode,
+  createMemberIn,
+  DEFAULT_STORES,
+  type MemberStores,
   planSteps,
   readMember,
   requireSubjects,
@@ -114,8 +115,12 @@ async function authoriseAdmin(request: Request, tenantId: string): Promise<Membe
   return member;
 }
 
-async function existingMember(tenantId: string, uid: string): Promise<MemberRecord> {
-  const record = await readMember(tenantId, uid);
+async function existingMember(
+  tenantId: string,
+  uid: string,
+  stores: MemberStores,
+): Promise<MemberRecord> {
+  const record = await readMember(tenantId, uid, stores);
   if (record === null) throw new HttpError("NOT_FOUND", "No such member in this tenant.");
   return record;
 }
@@ -126,9 +131,14 @@ async function existingMember(tenantId: string, uid: string): Promise<MemberReco
  * fails, the speech turn lapses the hold itself at the call's next turn (it reads the holder's
  * member record), so the failure is logged, not returned.
  */
-async function lapseHoldsOf(tenantId: string, uid: string, reason: HoldLapseReason): Promise<void> {
+async function lapseHoldsOf(
+  tenantId: string,
+  uid: string,
+  reason: HoldLapseReason,
+  stores: MemberStores,
+): Promise<void> {
   try {
-    const database = getDatabase();
+    const database = stores.database();
     const active = await database
       .ref(callsPath(tenantId))
       .orderByChild("status")
@@ -177,57 +187,38 @@ async function createMember(
   requireAssignment(input.role, input.subjects);
   await requireSubjects(tenantId, input.subjects);
   const record = newMemberRecord(tenantId, newUid(), input, Date.now());
-  const plan = planCreate(record, actor.uid);
-  const auth = getAuth();
-  const steps: Step[] = [
-    {
-      name: "auth user",
-      run: async () => {
-        try {
-          await auth.createUser({
-            uid: record.uid,
-            email: input.email,
-            password: input.password,
-            displayName: input.name,
-          });
-        } catch (error) {
-          if (authErrorCode(error) === "auth/email-already-exists") {
-            throw new HttpError("ALREADY_EXISTS", "A user with this email already exists.");
-          }
-          throw error;
-        }
-      },
-      undo: () => auth.deleteUser(record.uid),
-    },
-    { name: "claims", run: () => auth.setCustomUserClaims(record.uid, claimsOf(record)) },
-    ...planSteps(plan, "create"),
-  ];
-  await applySteps("member create", steps);
+  await createMemberIn(record, input.password, actor.uid);
   logger.info("member created", { tenantId, uid: record.uid, role: record.role, by: actor.uid });
   return record;
 }
 
-async function updateMember(
+/**
+ * Changes a member's role, name or subjects for `actorUid` (an admin, or the admin CLI's operator):
+ * claims and sessions on a role change, mirror, record, audit; a demoted holder's calls lapse.
+ */
+export async function updateMember(
   tenantId: string,
   uid: string,
   input: UpdateMemberRequest,
-  actor: Member,
-): Promise<MemberRecord> {
-  const current = await existingMember(tenantId, uid);
+  actorUid: string,
+  stores: MemberStores = DEFAULT_STORES,
+): Promise<{ record: MemberRecord; changed: readonly string[] }> {
+  const current = await existingMember(tenantId, uid, stores);
   const role = input.role ?? current.role;
   const subjects = input.subjects ?? current.subjects;
-  if (uid === actor.uid && role !== current.role) {
+  if (uid === actorUid && role !== current.role) {
     throw new HttpError("FAILED_PRECONDITION", "Admins cannot change their own role.");
   }
   requireAssignment(role, subjects);
   await requireSubjects(
     tenantId,
     subjects.filter((id) => !current.subjects.includes(id)),
+    stores,
   );
-  const plan = planUpdate(current, input, actor.uid, Date.now());
+  const plan = planUpdate(current, input, actorUid, Date.now());
   const next = plan.record;
-  if (plan.changed.length === 0) return current;
-  const auth = getAuth();
+  if (plan.changed.length === 0) return { record: current, changed: [] };
+  const auth = stores.auth();
   const steps: Step[] = [];
   if (plan.changed.includes("role")) {
     steps.push(
@@ -236,7 +227,7 @@ async function updateMember(
         run: () => auth.setCustomUserClaims(uid, claimsOf(next)),
         undo: () => auth.setCustomUserClaims(uid, claimsOf(current)),
       },
-      revokeStep(uid),
+      revokeStep(uid, stores),
     );
   }
   if (plan.changed.includes("name")) {
@@ -246,41 +237,49 @@ async function updateMember(
       undo: () => auth.updateUser(uid, { displayName: current.name }).then(() => undefined),
     });
   }
-  steps.push(...planSteps(plan, "set"));
+  steps.push(...planSteps(plan, "set", stores));
   await applySteps("member update", steps);
-  logger.info("member updated", { tenantId, uid, changed: plan.changed, by: actor.uid });
   if (CAPABILITIES[current.role].takeOver && !CAPABILITIES[next.role].takeOver) {
-    await lapseHoldsOf(tenantId, uid, "demoted");
+    await lapseHoldsOf(tenantId, uid, "demoted", stores);
   }
-  return next;
+  return { record: next, changed: plan.changed };
 }
 
-async function authUserOrNull(uid: string): Promise<UserRecord | null> {
+async function authUserOrNull(uid: string, auth: Auth): Promise<UserRecord | null> {
   try {
-    return await getAuth().getUser(uid);
+    return await auth.getUser(uid);
   } catch (error) {
     if (authErrorCode(error) === "auth/user-not-found") return null;
     throw error;
   }
 }
 
-async function removeMember(tenantId: string, uid: string, actor: Member): Promise<number> {
-  const current = await existingMember(tenantId, uid);
-  if (uid === actor.uid) {
+/**
+ * Removes a member for `actorUid`: claims cleared, user disabled, sessions revoked, mirror,
+ * presence and inbox gone, record deleted, audit; its held calls lapse. Answers the removal time.
+ */
+export async function removeMember(
+  tenantId: string,
+  uid: string,
+  actorUid: string,
+  stores: MemberStores = DEFAULT_STORES,
+): Promise<number> {
+  const current = await existingMember(tenantId, uid, stores);
+  if (uid === actorUid) {
     throw new HttpError("FAILED_PRECONDITION", "Admins cannot remove themselves.");
   }
-  const database = getDatabase();
+  const database = stores.database();
+  const auth = stores.auth();
   const [user, presence, inbox] = await Promise.all([
-    authUserOrNull(uid),
+    authUserOrNull(uid, auth),
     database.ref(presencePath(tenantId, uid)).get(),
     database.ref(inboxPath(uid)).get(),
   ]);
   const now = Date.now();
-  const plan = planRemove(current, actor.uid, now, {
+  const plan = planRemove(current, actorUid, now, {
     presence: presence.val() as unknown,
     inbox: inbox.val() as unknown,
   });
-  const auth = getAuth();
   const steps: Step[] = [];
   if (user !== null) {
     const claimsBefore = user.customClaims ?? null;
@@ -296,13 +295,12 @@ async function removeMember(tenantId: string, uid: string, actor: Member): Promi
         run: () => auth.updateUser(uid, { disabled: true }).then(() => undefined),
         undo: () => auth.updateUser(uid, { disabled: disabledBefore }).then(() => undefined),
       },
-      revokeStep(uid),
+      revokeStep(uid, stores),
     );
   }
-  steps.push(...planSteps(plan, "set"));
+  steps.push(...planSteps(plan, "set", stores));
   await applySteps("member remove", steps);
-  logger.info("member removed", { tenantId, uid, by: actor.uid });
-  await lapseHoldsOf(tenantId, uid, "removed");
+  await lapseHoldsOf(tenantId, uid, "removed", stores);
   return now;
 }
 
@@ -328,10 +326,14 @@ export async function manageMembers(request: Request, response: Response): Promi
   if (request.method === "PATCH") {
     const input = parseJsonBody(request, updateMemberRequestSchema);
     const actor = await authoriseAdmin(request, tenantId);
-    return view(await updateMember(tenantId, uid, input, actor));
+    const { record, changed } = await updateMember(tenantId, uid, input, actor.uid);
+    if (changed.length > 0)
+      logger.info("member updated", { tenantId, uid, changed, by: actor.uid });
+    return view(record);
   }
   const actor = await authoriseAdmin(request, tenantId);
-  const removedAt = await removeMember(tenantId, uid, actor);
+  const removedAt = await removeMember(tenantId, uid, actor.uid);
+  logger.info("member removed", { tenantId, uid, by: actor.uid });
   return { uid, tenantId, removedAt };
 }
 

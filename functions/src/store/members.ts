@@ -4,19 +4,40 @@
  * write. Writes go Auth first, then one multi-path Realtime Database update, then one Firestore
  * batch, so the record of truth (Firestore) is written last and only when everything before held.
  */
-import { getAuth } from "firebase-admin/auth";
-import { getDatabase } from "firebase-admin/database";
+import { getAuth, type Auth } from "firebase-admin/auth";
+import { getDatabase, type Database } from "firebase-admin/database";
+import type { Firestore } from "firebase-admin/firestore";
 import { firestoreDb } from "./clients.js";
 import { logger } from "firebase-functions/logger";
-import type { MemberRecord, Plan } from "../domain/members.js";
+import { claimsOf, planCreate, type MemberRecord, type Plan } from "../domain/members.js";
 import { invalidArgument, type PublicIssue } from "../http-kit/body.js";
 import { runSteps, StepFailed, type Step } from "./steps.js";
 import { HttpError } from "../http-kit/errors.js";
 import { firestore, memberDocSchema } from "@lifeline/model";
 
+/**
+ * The stores a member change reads and writes: the default app's in a function; the admin CLI and
+ * the demo seed pass the app they connected, so a member is made the same way everywhere.
+ */
+export interface MemberStores {
+  readonly auth: () => Auth;
+  readonly database: () => Database;
+  readonly firestore: () => Promise<Firestore>;
+}
+
+export const DEFAULT_STORES: MemberStores = {
+  auth: () => getAuth(),
+  database: () => getDatabase(),
+  firestore: firestoreDb,
+};
+
 /** The member's record in its tenant, or null when the tenant has no such member. */
-export async function readMember(tenantId: string, uid: string): Promise<MemberRecord | null> {
-  const snapshot = await (await firestoreDb()).doc(firestore.memberDoc(tenantId, uid)).get();
+export async function readMember(
+  tenantId: string,
+  uid: string,
+  stores: MemberStores = DEFAULT_STORES,
+): Promise<MemberRecord | null> {
+  const snapshot = await (await stores.firestore()).doc(firestore.memberDoc(tenantId, uid)).get();
   if (!snapshot.exists) return null;
   const parsed = memberDocSchema.safeParse(snapshot.data());
   if (!parsed.success) {
@@ -31,9 +52,10 @@ export async function readMember(tenantId: string, uid: string): Promise<MemberR
 export async function requireSubjects(
   tenantId: string,
   subjectIds: readonly string[],
+  stores: MemberStores = DEFAULT_STORES,
 ): Promise<void> {
   if (subjectIds.length === 0) return;
-  const db = await firestoreDb();
+  const db = await stores.firestore();
   const snapshots = await db.getAll(
     ...subjectIds.map((id) => db.doc(firestore.subjectDoc(tenantId, id))),
   );
@@ -51,22 +73,26 @@ export async function requireSubjects(
 }
 
 /** The steps that write a plan's database update and its Firestore batch (with the audit entry). */
-export function planSteps(plan: Plan, firestoreMode: "create" | "set"): Step[] {
+export function planSteps(
+  plan: Plan,
+  firestoreMode: "create" | "set",
+  stores: MemberStores = DEFAULT_STORES,
+): Step[] {
   const steps: Step[] = [];
   if (Object.keys(plan.rtdb).length > 0) {
     steps.push({
       name: "database",
-      run: () => getDatabase().ref().update(plan.rtdb),
+      run: () => stores.database().ref().update(plan.rtdb),
       undo: () =>
         Object.keys(plan.rtdbUndo).length > 0
-          ? getDatabase().ref().update(plan.rtdbUndo)
+          ? stores.database().ref().update(plan.rtdbUndo)
           : Promise.resolve(),
     });
   }
   steps.push({
     name: "firestore",
     run: async () => {
-      const db = await firestoreDb();
+      const db = await stores.firestore();
       const batch = db.batch();
       for (const [path, data] of Object.entries(plan.firestore)) {
         if (data === null) batch.delete(db.doc(path));
@@ -80,9 +106,49 @@ export function planSteps(plan: Plan, firestoreMode: "create" | "set"): Step[] {
   return steps;
 }
 
+/**
+ * Creates a planned member in every store: the Auth user (with `password`, or none: the member
+ * then sets one from a password-reset link), its claims, the mirror, the record and the audit
+ * entry `member_create` by `actorUid`. A taken email or uid is a 409 with nothing left behind.
+ */
+export async function createMemberIn(
+  record: MemberRecord,
+  password: string | undefined,
+  actorUid: string,
+  stores: MemberStores = DEFAULT_STORES,
+): Promise<void> {
+  const plan = planCreate(record, actorUid);
+  const auth = stores.auth();
+  const steps: Step[] = [
+    {
+      name: "auth user",
+      run: async () => {
+        try {
+          await auth.createUser({
+            uid: record.uid,
+            email: record.email,
+            ...(password === undefined ? {} : { password }),
+            displayName: record.name,
+          });
+        } catch (error) {
+          const code = authErrorCode(error);
+          if (code === "auth/email-already-exists" || code === "auth/uid-already-exists") {
+            throw new HttpError("ALREADY_EXISTS", "A user with this email already exists.");
+          }
+          throw error;
+        }
+      },
+      undo: () => auth.deleteUser(record.uid),
+    },
+    { name: "claims", run: () => auth.setCustomUserClaims(record.uid, claimsOf(record)) },
+    ...planSteps(plan, "create", stores),
+  ];
+  await applySteps("member create", steps);
+}
+
 /** Revokes every refresh token; with `revocations/{uid}` (in the plan) old ID tokens die at once. */
-export function revokeStep(uid: string): Step {
-  return { name: "revoke refresh tokens", run: () => getAuth().revokeRefreshTokens(uid) };
+export function revokeStep(uid: string, stores: MemberStores = DEFAULT_STORES): Step {
+  return { name: "revoke refresh tokens", run: () => stores.auth().revokeRefreshTokens(uid) };
 }
 
 /**
