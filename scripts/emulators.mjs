@@ -29,6 +29,7 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs as parseArgsStrict } from "node:util";
+import { writeLocalConfig } from "./lib/local-config.mjs";
 import { ensureLocalSecrets } from "./local-secrets.mjs";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -304,7 +305,10 @@ async function main() {
 
   const firebaseArgs = [`emulators:${args.mode}`];
   if (args.command !== undefined) firebaseArgs.push(args.command);
-  firebaseArgs.push("--project", project, "--config", configPath, ...args.passthrough);
+  // The dashboard's CSP names production origins only; the emulators run with a copy of the
+  // config that also allows their loopback origins (scripts/lib/local-config.mjs).
+  const runConfig = writeLocalConfig(configPath);
+  firebaseArgs.push("--project", project, "--config", runConfig, ...args.passthrough);
   const firebase = join(REPO_ROOT, "node_modules", ".bin", "firebase");
   const child = spawn(firebase, firebaseArgs, {
     stdio: "inherit",

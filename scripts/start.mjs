@@ -17,16 +17,19 @@
 //     SIGINT, which makes it stop at once, and what it leaves running gets SIGTERM: the process
 //     group, and the database and Firestore emulators whose pids the demo recorded.
 // `npm start -- --verbose` shows the emulators' full log (`--debug`: firebase-tools' debug log);
-// by default it is QUIET (warnings, errors and the functions' own log lines) so the demo's story
-// stays readable.
+// by default it is QUIET (warnings, errors and the functions' warnings) and passed through
+// scripts/lib/quiet-log.mjs, which drops the lines that are expected here and only sound
+// alarming, so the demo's story stays readable.
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ensureDashboardBuilt } from "./demo/dashboard-build.mjs";
 import { parseCommandLine } from "./lib/cli-args.mjs";
+import { quietLine } from "./lib/quiet-log.mjs";
 
 const USAGE = `Usage: npm start [-- --verbose | --debug] [--twilio]
        node scripts/start.mjs [--verbose | --debug] [--twilio]
@@ -65,6 +68,14 @@ function buildDashboard() {
     console.error(`start: ${error.message}; fix it and run npm start again.`);
     process.exit(1);
   }
+}
+
+/** Copies `from` to `to` line by line, through the quiet filter. */
+function filterLines(from, to) {
+  createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+    const shown = quietLine(line);
+    if (shown !== null) to.write(`${shown}\n`);
+  });
 }
 
 /** Ends the emulators the demo recorded (scripts/demo/gateway.ts) that are still running. */
@@ -112,17 +123,24 @@ function main() {
   const args = [join(ROOT, "scripts", "emulators.mjs"), "exec", demo, "--only", EMULATORS];
   if (values.debug === true) args.push("--debug");
   else if (!verbose) args.push("--log-verbosity", "QUIET");
+  const quiet = !verbose && values.debug !== true;
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    stdio: ["pipe", "inherit", "inherit"],
+    stdio: ["pipe", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
     detached: true,
     env: {
       ...process.env,
+      // Piped output is no terminal: keep the colours the terminal would have shown.
+      ...(quiet && process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}),
       LIFELINE_START_MS: String(startedAt),
       LIFELINE_STOP_ON_STDIN_EOF: "1",
       LIFELINE_EMULATOR_PIDS_FILE: PIDS_FILE,
     },
   });
+  if (quiet) {
+    filterLines(child.stdout, process.stdout);
+    filterLines(child.stderr, process.stderr);
+  }
   let stopping = false;
   const interrupt = () => {
     try {

@@ -2,6 +2,7 @@
  * Entry point: loads the Firebase config once, then shows the sign-in form or the dashboard for
  * the member the token's claims name, mounting it again whenever the member, tenant or role changes.
  */
+import "./zod-config.js";
 import "./styles.css";
 import { html, render } from "lit-html";
 import { mountApp, type AppHandle } from "./app/mount.js";

@@ -17,7 +17,7 @@ export const gatewayJwtAlgorithm = defineString("GATEWAY_JWT_ALGORITHM", {
 
 export const gatewayJwtKey = defineSecret("GATEWAY_JWT_KEY", {
   description:
-    "Verifies the gateway's JWTs: for ES256 the gateway's P-256 public key (SPKI PEM or a public JWK); for HS256 the shared secret.",
+    "Verifies the gateway's JWTs: for ES256 a JWKS of the gateway's P-256 public keys, each with a kid (tokens must name one; rotate by adding the new key before removing the old); for HS256 the shared secret. A single SPKI PEM or JWK (kid unchecked) is still read this release.",
 });
 
 export const gatewayJwtIssuer = defineString("GATEWAY_JWT_ISSUER", {

@@ -1,12 +1,13 @@
 /**
  * The local gateway key: the private half of the pair scripts/local-secrets.mjs generates at
- * emulator start (its public half is GATEWAY_JWT_KEY in functions/.secret.local), and the one
- * place gateway JWTs are signed, for the demo gateway and the tests alike.
+ * emulator start (its public half is GATEWAY_JWT_KEY in functions/.secret.local, a one-key JWKS),
+ * and the one place gateway JWTs are signed, for the demo gateway and the tests alike. Tokens name
+ * the key in their `kid` header, its RFC 7638 thumbprint, as the JWKS does.
  */
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { importPKCS8, SignJWT, type CryptoKey } from "jose";
+import { calculateJwkThumbprint, importPKCS8, SignJWT, type CryptoKey, type JWK } from "jose";
 
 export const GATEWAY_PRIVATE_KEY_PATH = fileURLToPath(
   new URL("../../.local/gateway-es256-private.pem", import.meta.url),
@@ -40,6 +41,15 @@ export function gatewayPublicKeyPem(): string {
     .trim();
 }
 
+let localKid: Promise<string> | undefined;
+
+/** The `kid` of the local gateway key in GATEWAY_JWT_KEY: its public key's thumbprint. */
+export function gatewayKeyId(): Promise<string> {
+  const jwk: JWK = createPublicKey(createPrivateKey(privatePem())).export({ format: "jwk" });
+  localKid ??= calculateJwkThumbprint(jwk, "sha256");
+  return localKid;
+}
+
 export interface GatewayClaims {
   readonly sub: string;
   readonly iss: string;
@@ -49,10 +59,18 @@ export interface GatewayClaims {
   readonly exp: number;
 }
 
-/** An ES256 gateway JWT with these claims, signed with `key` or else the local gateway key. */
-export async function signGatewayToken(claims: GatewayClaims, key?: CryptoKey): Promise<string> {
+/**
+ * An ES256 gateway JWT with these claims, signed with `key` or else the local gateway key. The
+ * header names `kid` (default: the local key's; `null`: none at all).
+ */
+export async function signGatewayToken(
+  claims: GatewayClaims,
+  key?: CryptoKey,
+  kid?: string | null,
+): Promise<string> {
+  const named = kid === undefined ? await gatewayKeyId() : kid;
   return new SignJWT({})
-    .setProtectedHeader({ alg: "ES256", typ: "JWT" })
+    .setProtectedHeader({ alg: "ES256", typ: "JWT", ...(named === null ? {} : { kid: named }) })
     .setSubject(claims.sub)
     .setIssuer(claims.iss)
     .setAudience(claims.aud)

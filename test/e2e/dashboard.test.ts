@@ -75,6 +75,7 @@ describe("dashboard (browser, end to end)", function () {
   afterEach(async () => {
     for (const dashboard of open.splice(0)) {
       expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
+      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
       await dashboard.context.close();
     }
   });

@@ -1,19 +1,28 @@
 /**
  * Who is calling the gateway endpoints: the telephony gateway (or a device hub), proven by a JWT in
  * `Authorization: Bearer …`. Verified with jose against exactly one algorithm chosen by
- * configuration — ES256 with the gateway's public key (preferred: Lifeline holds nothing that can
+ * configuration — ES256 with the gateway's public keys (preferred: Lifeline holds nothing that can
  * sign) or HS256 with a shared secret — and a pinned issuer and audience. An unsigned token
  * (`alg: none`), a token of another algorithm (including HS256 signed with the public key), an
  * expired one, a wrong signature, issuer or audience are all refused with 401 and a
  * `WWW-Authenticate` challenge. The key is imported on first use and cached.
+ *
+ * ES256 keys are a JWKS (`{"keys": [...]}`, each public key with its own `kid`) so that a key is
+ * rotated without downtime: add the new key, move the gateway to it, remove the old one. A token
+ * must name its key in the `kid` header; a missing or unknown `kid` is a 401. The single key of
+ * earlier releases (SPKI PEM or one JWK, `kid` not checked) is still read, with a warning, for
+ * this release only.
  */
 import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
   errors as joseErrors,
   importJWK,
   importSPKI,
   jwtVerify,
   type CryptoKey,
   type JWTPayload,
+  type JWTVerifyGetKey,
 } from "jose";
 import { z } from "zod";
 import { HttpError } from "./errors.js";
@@ -28,7 +37,10 @@ const MIN_HS256_SECRET_BYTES = 32;
 
 export interface GatewayAuthConfig {
   readonly algorithm: string;
-  /** ES256: the public key as SPKI PEM or a JWK (JSON). HS256: the shared secret. */
+  /**
+   * ES256: the public keys as a JWKS (JSON), each with a `kid`; for this release also a single
+   * key (SPKI PEM or one JWK). HS256: the shared secret.
+   */
   readonly key: string;
   readonly issuer: string;
   readonly audience: string;
@@ -61,6 +73,20 @@ const publicEcJwkSchema = z.strictObject({
   kid: z.string().optional(),
 });
 
+/** The rotation set: every key named, no name twice (a token's `kid` must pick exactly one). */
+const publicEcJwksSchema = z
+  .strictObject({
+    keys: z.array(publicEcJwkSchema.extend({ kid: z.string().min(1) })).min(1),
+  })
+  .refine((set) => new Set(set.keys.map((key) => key.kid)).size === set.keys.length, {
+    message: "two keys share a kid",
+  });
+
+/** What verifies a token: a shared secret, one legacy key, or a key set looked up by `kid`. */
+type VerificationKey =
+  | { readonly kind: "single"; readonly key: CryptoKey | Uint8Array; readonly legacy: boolean }
+  | { readonly kind: "set"; readonly keys: JWTVerifyGetKey };
+
 function challenge(error?: string, description?: string): string {
   const parts = [`Bearer realm="${GATEWAY_REALM}"`];
   if (error !== undefined) parts.push(`error="${error}"`);
@@ -85,10 +111,7 @@ function isAlgorithm(value: string): value is GatewayAlgorithm {
   return (GATEWAY_ALGORITHMS as readonly string[]).includes(value);
 }
 
-async function importKey(
-  algorithm: GatewayAlgorithm,
-  key: string,
-): Promise<CryptoKey | Uint8Array> {
+async function importKey(algorithm: GatewayAlgorithm, key: string): Promise<VerificationKey> {
   const trimmed = key.trim();
   if (algorithm === "HS256") {
     const secret = new TextEncoder().encode(trimmed);
@@ -97,11 +120,24 @@ async function importKey(
         `the HS256 gateway secret must be at least ${MIN_HS256_SECRET_BYTES} bytes`,
       );
     }
-    return secret;
+    return { kind: "single", key: secret, legacy: false };
   }
   try {
     if (trimmed.startsWith("{")) {
-      const parsed = publicEcJwkSchema.safeParse(JSON.parse(trimmed));
+      const json: unknown = JSON.parse(trimmed);
+      if (typeof json === "object" && json !== null && "keys" in json) {
+        const set = publicEcJwksSchema.safeParse(json);
+        if (!set.success) {
+          throw new GatewayConfigError(
+            `the ES256 gateway key set is not a JWKS of P-256 public keys with distinct kids: ${z.prettifyError(set.error)}`,
+          );
+        }
+        // Import every key now: a broken key is the operator's error at the first request, not a
+        // 401 for whichever gateway happens to use it.
+        await Promise.all(set.data.keys.map((jwk) => importJWK(jwk, "ES256")));
+        return { kind: "set", keys: createLocalJWKSet(set.data) };
+      }
+      const parsed = publicEcJwkSchema.safeParse(json);
       if (!parsed.success) {
         throw new GatewayConfigError("the ES256 gateway key is not a P-256 public JWK");
       }
@@ -109,12 +145,22 @@ async function importKey(
       if (imported instanceof Uint8Array) {
         throw new GatewayConfigError("the ES256 gateway key is not an EC key");
       }
-      return imported;
+      return { kind: "single", key: imported, legacy: true };
     }
-    return await importSPKI(trimmed, "ES256");
+    return { kind: "single", key: await importSPKI(trimmed, "ES256"), legacy: true };
   } catch (error) {
     if (error instanceof GatewayConfigError) throw error;
     throw new GatewayConfigError(`the ES256 gateway key cannot be imported: ${String(error)}`);
+  }
+}
+
+/** The `kid` a token's protected header names, if any; garbage is the gateway's 401. */
+function tokenKid(token: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    return typeof kid === "string" && kid !== "" ? kid : undefined;
+  } catch (error) {
+    throw gatewayUnauthenticated("invalid", error);
   }
 }
 
@@ -125,8 +171,11 @@ export type GatewayVerifier = (authorization: string | undefined) => Promise<Gat
  * only have values at run time) and kept; a configuration error is thrown on every request so the
  * operator sees it in the logs, rather than being cached as a rejected promise once and forgotten.
  */
-export function createGatewayVerifier(config: GatewayAuthConfig): GatewayVerifier {
-  let key: Promise<CryptoKey | Uint8Array> | undefined;
+export function createGatewayVerifier(
+  config: GatewayAuthConfig,
+  onLegacyKey: () => void = () => undefined,
+): GatewayVerifier {
+  let key: Promise<VerificationKey> | undefined;
   const algorithm = config.algorithm.trim();
   const issuer = config.issuer.trim();
   const audience = config.audience.trim();
@@ -143,21 +192,36 @@ export function createGatewayVerifier(config: GatewayAuthConfig): GatewayVerifie
     const token = bearerToken(authorization);
     if (token === undefined) throw gatewayUnauthenticated("missing");
 
-    key ??= importKey(algorithm, config.key).catch((error: unknown) => {
-      key = undefined;
-      throw error;
-    });
+    key ??= importKey(algorithm, config.key).then(
+      (imported) => {
+        if (imported.kind === "single" && imported.legacy) onLegacyKey();
+        return imported;
+      },
+      (error: unknown) => {
+        key = undefined;
+        throw error;
+      },
+    );
     const verificationKey = await key;
+    // jose's key set would also pick its only key for a token without a `kid`: refuse that here,
+    // so a token always names the key it was signed with and removing a key really retires it.
+    if (verificationKey.kind === "set" && tokenKid(token) === undefined) {
+      throw gatewayUnauthenticated("invalid");
+    }
 
+    const options = {
+      algorithms: [algorithm],
+      issuer,
+      audience,
+      requiredClaims: ["exp", "sub"],
+      clockTolerance: config.clockToleranceSeconds ?? 30,
+    };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, verificationKey, {
-        algorithms: [algorithm],
-        issuer,
-        audience,
-        requiredClaims: ["exp", "sub"],
-        clockTolerance: config.clockToleranceSeconds ?? 30,
-      }));
+      ({ payload } =
+        verificationKey.kind === "set"
+          ? await jwtVerify(token, verificationKey.keys, options)
+          : await jwtVerify(token, verificationKey.key, options));
     } catch (error) {
       if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
         throw gatewayUnauthenticated("invalid", error);
@@ -175,7 +239,10 @@ export function createGatewayVerifier(config: GatewayAuthConfig): GatewayVerifie
 /** One verifier per distinct configuration, so a module-level cache survives between requests. */
 const verifiers = new Map<string, GatewayVerifier>();
 
-export function gatewayVerifier(config: GatewayAuthConfig): GatewayVerifier {
+export function gatewayVerifier(
+  config: GatewayAuthConfig,
+  onLegacyKey?: () => void,
+): GatewayVerifier {
   const cacheKey = JSON.stringify([
     config.algorithm,
     config.key,
@@ -185,7 +252,7 @@ export function gatewayVerifier(config: GatewayAuthConfig): GatewayVerifier {
   ]);
   let verifier = verifiers.get(cacheKey);
   if (verifier === undefined) {
-    verifier = createGatewayVerifier(config);
+    verifier = createGatewayVerifier(config, onLegacyKey);
     verifiers.set(cacheKey, verifier);
   }
   return verifier;

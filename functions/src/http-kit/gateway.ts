@@ -3,6 +3,7 @@
  * limit, and the caller rate limit. Params only have values at run time, so everything built from
  * them is built on first use.
  */
+import { logger } from "firebase-functions/logger";
 import type { Request } from "firebase-functions/v2/https";
 import {
   callerRateBurst,
@@ -37,12 +38,19 @@ function gatewayLimit(): TokenBuckets {
 }
 
 export async function authenticate(request: Request): Promise<GatewayIdentity> {
-  const verify = gatewayVerifier({
-    algorithm: gatewayJwtAlgorithm.value(),
-    key: gatewayJwtKey.value(),
-    issuer: gatewayJwtIssuer.value(),
-    audience: gatewayJwtAudience.value(),
-  });
+  const verify = gatewayVerifier(
+    {
+      algorithm: gatewayJwtAlgorithm.value(),
+      key: gatewayJwtKey.value(),
+      issuer: gatewayJwtIssuer.value(),
+      audience: gatewayJwtAudience.value(),
+    },
+    () => {
+      logger.warn(
+        'GATEWAY_JWT_KEY holds a single key: set it to a JWKS ({"keys": [...]}, each key with a kid); the single-key form is read for this release only',
+      );
+    },
+  );
   const identity = await verify(request.get("authorization"));
   enforce(gatewayLimit(), identity.gateway, "gateway");
   return identity;

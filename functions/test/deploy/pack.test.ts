@@ -1,20 +1,35 @@
 /**
  * `firebase deploy` uploads `functions/` and nothing else: the files its `ignore` lets through,
  * after the `predeploy` hook has built them, and the cloud installs the declared dependencies.
- * This suite does the same here: runs the predeploy hook of firebase.json, packs the folder with
- * firebase-tools' own packer (the archive deploy uploads), unpacks it in a fresh folder outside
- * the workspace, installs only the production dependencies of its package.json from the npm cache,
- * and loads `lib/index.js` there as a deployed instance would (no emulator variables, a demo
- * project). A package the bundle imports but package.json does not declare, a file the bundle
- * needs but the ignore list drops, or an export that went missing all fail it.
+ * This suite does the same here: runs the predeploy hook of firebase.json, puts a canary beside
+ * every kind of local file that must never go up (emulator secrets, sources, tests, build info,
+ * logs) where none exists yet, packs the folder with firebase-tools' own packer and ignore logic
+ * (the archive deploy uploads), unpacks it in a fresh folder outside the workspace, installs only
+ * the production dependencies with `npm ci` from its own package.json and package-lock.json (as
+ * Cloud Build does when the upload has a lockfile) from the npm cache, and loads `lib/index.js`
+ * there as a deployed instance would (no emulator variables, a demo project). A package the
+ * bundle imports but package.json does not declare, a lockfile out of step with package.json, a
+ * local file the ignore list lets through, a file the bundle needs but the ignore list drops, or
+ * an export that went missing all fail it. The rest of what deploy reads is checked the way
+ * firebase-tools checks it before uploading: firebase.json against its schema, the Firestore
+ * indexes by its index validator, and the rules files parsed.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { parse as parseRules } from "firebase-json";
 import { z } from "zod";
 
 const functionsDir = fileURLToPath(new URL("../../", import.meta.url));
@@ -112,6 +127,39 @@ function deployedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * Local files of each kind deploy must leave behind, relative to functions/: the emulator-only
+ * env and secret files, sources, tests, TypeScript build info, logs. Those missing are created
+ * as canaries for the pack and removed after it.
+ */
+const LOCAL_FILES = [
+  ".env.local",
+  ".secret.local",
+  "src/index.ts",
+  "test/setup.ts",
+  "tsconfig.tsbuildinfo",
+  "lib/.tsbuildinfo",
+  "firebase-debug.log",
+  "npm-debug.log",
+  "build.mjs",
+  "tsconfig.json",
+  ".mocharc.yaml",
+  "node_modules/.package-lock.json",
+];
+
+/** Creates the missing ones; returns those it created, to be removed. */
+function plantCanaries(): string[] {
+  const planted: string[] = [];
+  for (const file of LOCAL_FILES) {
+    const path = join(functionsDir, file);
+    if (existsSync(path)) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, "canary: must not be deployed\n");
+    planted.push(path);
+  }
+  return planted;
+}
+
 const LOAD = `
 const loaded = await import("./lib/index.js");
 const described = {};
@@ -148,23 +196,30 @@ describe("functions/ as firebase deploy uploads it", function () {
         stdio: ["ignore", "ignore", "inherit"],
       });
     }
-    const { pathToSource } = await deployPacker()(
-      projectDir,
-      functionsDir,
-      { ...(config.ignore === undefined ? {} : { ignore: [...config.ignore] }) },
-      [],
-      undefined,
-      { exportType: "tar.gz" },
-    );
+    const planted = plantCanaries();
+    let pathToSource: string;
+    try {
+      ({ pathToSource } = await deployPacker()(
+        projectDir,
+        functionsDir,
+        { ...(config.ignore === undefined ? {} : { ignore: [...config.ignore] }) },
+        [],
+        undefined,
+        { exportType: "tar.gz" },
+      ));
+    } finally {
+      for (const path of planted) rmSync(path, { force: true });
+    }
     folder = mkdtempSync(join(tmpdir(), "lifeline-deploy-"));
     execFileSync("tar", ["-xzf", pathToSource, "-C", folder]);
     rmSync(pathToSource, { force: true });
     packed = filesUnder(folder).sort();
     main = packageSchema.parse(JSON.parse(readFileSync(join(folder, "package.json"), "utf8"))).main;
     imports = importedPackages(join(folder, "lib"));
+    // `npm ci` installs exactly the lockfile and fails when it disagrees with package.json.
     execFileSync(
       "npm",
-      ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+      ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
       { cwd: folder, stdio: ["ignore", "ignore", "inherit"] },
     );
     const load = spawnSync(
@@ -194,12 +249,16 @@ describe("functions/ as firebase deploy uploads it", function () {
     if (folder !== "") rmSync(folder, { recursive: true, force: true });
   });
 
-  it("uploads package.json and the built bundle, not sources, tests, build files or local secrets", () => {
+  it("uploads package.json, its lockfile and the built bundle, not sources, tests, build files or local secrets", () => {
     expect(packed).to.include("package.json");
+    expect(packed).to.include("package-lock.json");
     expect(packed).to.include(main);
+    for (const file of LOCAL_FILES) expect(packed, file).not.to.include(file);
     for (const file of packed) {
       expect(file, file).not.to.match(/^(src|test|node_modules)\//);
-      expect(file, file).not.to.match(/^(build\.mjs|tsconfig\.json|\.mocharc.*|.*\.local)$/);
+      expect(file, file).not.to.match(
+        /(^|\/)(build\.mjs|tsconfig\.json|\.mocharc.*|.*\.local|.*\.tsbuildinfo|.*\.log)$/,
+      );
     }
   });
 
@@ -218,5 +277,62 @@ describe("functions/ as firebase deploy uploads it", function () {
     for (const [name, platform] of Object.entries(described)) {
       expect(platform, `${name} is not a function definition`).to.equal("gcfv2");
     }
+  });
+});
+
+describe("what firebase deploy reads besides functions/", () => {
+  const require = createRequire(import.meta.url);
+  const read = (file: string): unknown => JSON.parse(readFileSync(join(projectDir, file), "utf8"));
+
+  it("has a firebase.json that firebase-tools' own schema accepts", () => {
+    const module: unknown = require("firebase-tools/lib/firebaseConfigValidate.js");
+    const { getValidator } = z
+      .object({
+        getValidator: z.custom<() => ((value: unknown) => boolean) & { errors?: unknown }>(
+          (value) => typeof value === "function",
+        ),
+      })
+      .parse(module);
+    const validate = getValidator();
+    const config = read("firebase.json");
+    const valid = validate(config);
+    expect(valid, JSON.stringify(validate.errors)).to.equal(true);
+    // The control: the same validator refuses a misspelt key.
+    expect(validate({ ...z.looseObject({}).parse(config), hostting: {} })).to.equal(false);
+  });
+
+  it("has Firestore indexes that firebase-tools' index validator accepts", () => {
+    const module: unknown = require("firebase-tools/lib/firestore/api.js");
+    interface IndexSpec {
+      indexes: unknown[];
+    }
+    interface FirestoreApi {
+      upgradeOldSpec(spec: unknown): IndexSpec;
+      validateSpec(spec: IndexSpec): void;
+    }
+    const { FirestoreApi } = z
+      .object({ FirestoreApi: z.custom<new () => FirestoreApi>((v) => typeof v === "function") })
+      .parse(module);
+    const api = new FirestoreApi();
+    const spec = api.upgradeOldSpec(read("firestore.indexes.json"));
+    expect(() => {
+      api.validateSpec(spec);
+    }).not.to.throw();
+    expect(spec.indexes).to.be.an("array");
+    // The control: a broken index is refused by the same validator.
+    expect(() => {
+      api.validateSpec({ indexes: [{ collectionGroup: "calls" }] });
+    }).to.throw();
+  });
+
+  it("has rules files deploy can read: RTDB rules as one `rules` object, Firestore rules v2", () => {
+    // The rules' JSON-with-comments dialect; the server's own syntax check (deploy's dry run)
+    // needs a project, and the emulator suite loads the same file for the rules tests.
+    const database = z.object({ rules: z.record(z.string(), z.unknown()) }).strict();
+    const text = readFileSync(join(projectDir, "database.rules.json"), "utf8");
+    expect(database.safeParse(parseRules(text)).success).to.equal(true);
+    const firestoreRules = readFileSync(join(projectDir, "firestore.rules"), "utf8");
+    expect(firestoreRules).to.match(/^rules_version = '2';/m);
+    expect(firestoreRules).to.match(/service cloud\.firestore \{/);
   });
 });

@@ -95,6 +95,8 @@ describe("gateway authentication", function () {
   const forged: [string, () => Promise<string>][] = [
     ["an expired token", () => gatewayToken({ expiresIn: -300 })],
     ["a token signed by another key", () => tokenFromAnotherKey()],
+    ["the local key's token without a kid", () => gatewayToken({ kid: null })],
+    ["the local key's token naming an unknown kid", () => gatewayToken({ kid: "retired-key" })],
     ["a token from another issuer", () => gatewayToken({ iss: "https://evil.example" })],
     ["a token for another audience", () => gatewayToken({ aud: "someone-else" })],
     ["an unsigned token (alg: none)", () => Promise.resolve(unsignedToken())],
@@ -111,7 +113,7 @@ describe("gateway authentication", function () {
       });
     });
 
-    it(`${endpoint}: refuses expired, wrongly signed, wrong-issuer, wrong-audience and alg:none tokens`, async () => {
+    it(`${endpoint}: refuses expired, wrongly signed, kid-less, unknown-kid, wrong-issuer, wrong-audience and alg:none tokens`, async () => {
       for (const [label, make] of forged) {
         await expectNothingWritten(async () => {
           const reply = await gatewayPost(endpoint, validBody(endpoint), { token: await make() });

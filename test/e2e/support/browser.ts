@@ -62,6 +62,37 @@ export interface Dashboard {
   readonly context: BrowserContext;
   readonly page: Page;
   readonly errors: string[];
+  /** Every Content-Security-Policy violation the page reported (event or console), in order. */
+  readonly cspViolations: string[];
+}
+
+/**
+ * Collects what the page reports of its Content-Security-Policy: each `securitypolicyviolation`
+ * event (sent out through a binding installed before any page script runs) and Chromium's
+ * console lines about a refused load. Call before the first navigation.
+ */
+async function watchCsp(page: Page, violations: string[]): Promise<void> {
+  await page.exposeBinding("__lifelineCspViolation", (_source, report: unknown) => {
+    violations.push(`event: ${JSON.stringify(report)}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report: unknown = Reflect.get(window, "__lifelineCspViolation");
+      if (typeof report !== "function") return;
+      const reportViolation = report as (value: unknown) => unknown;
+      reportViolation({
+        directive: event.effectiveDirective,
+        blocked: event.blockedURI,
+        source: event.sourceFile,
+        line: event.lineNumber,
+      });
+    });
+  });
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) {
+      violations.push(`console: ${message.text()}`);
+    }
+  });
 }
 
 /** A fresh context, the dashboard loaded and signed in as `email`; resolves once the app shows. */
@@ -73,17 +104,24 @@ export async function signIn(
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
+  const cspViolations: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  await watchCsp(page, cspViolations);
   page.setDefaultTimeout(WAIT_MS);
   if (beforeLoad !== undefined) await beforeLoad(page);
-  await page.goto(DASHBOARD_URL);
+  const response = await page.goto(DASHBOARD_URL);
+  // The policy under test must be the one served: a page without it would report no violations.
+  const policy = (await response?.allHeaders())?.["content-security-policy"] ?? "";
+  if (!policy.includes("frame-ancestors 'none'")) {
+    throw new Error(`the dashboard was served without its Content-Security-Policy: "${policy}"`);
+  }
   await byTestId(page, "signin-form").waitFor();
   await byTestId(page, "signin-email").fill(email);
   await byTestId(page, "signin-password").fill(DEMO_PASSWORD);
   await byTestId(page, "signin-submit").click();
   await byTestId(page, "app").waitFor();
   await byTestId(page, "connection-indicator", { state: "online" }).waitFor();
-  return { context, page, errors };
+  return { context, page, errors, cspViolations };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

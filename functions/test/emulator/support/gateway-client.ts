@@ -24,6 +24,8 @@ export interface TokenOptions {
   readonly expiresIn?: number;
   /** Sign with this ES256 key instead of the local gateway's. */
   readonly key?: CryptoKey;
+  /** The header's `kid` instead of the local key's; `null` for none. */
+  readonly kid?: string | null;
 }
 
 /** A gateway token: ES256, the local key, the emulator's issuer and audience, five minutes. */
@@ -36,7 +38,7 @@ export async function gatewayToken(options: TokenOptions = {}): Promise<string> 
     iat: now - 5,
     exp: now + (options.expiresIn ?? 300),
   };
-  return signGatewayToken(claims, options.key);
+  return signGatewayToken(claims, options.key, options.kid);
 }
 
 /** A valid-looking token signed by a key the emulator does not know. */
@@ -64,7 +66,7 @@ export function unsignedToken(sub = "gateway-test"): string {
  * secret, which a verifier that trusts the token's `alg` would accept.
  */
 export async function hs256WithPublicKeyToken(sub = "gateway-test"): Promise<string> {
-  // The public key as the emulator holds it.
+  // The public key as a PEM, the form an attacker would try as the HMAC secret.
   const secret = new TextEncoder().encode(gatewayPublicKeyPem());
   return new SignJWT(claims(sub)).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(secret);
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { HttpError } from "../../../src/http-kit/errors.js";
 import {
   createGatewayVerifier,
@@ -31,8 +31,27 @@ function sign(
   alg: "ES256" | "HS256",
   key: CryptoKey | Uint8Array,
   overrides: Claims = {},
+  kid?: string,
 ): Promise<string> {
-  return new SignJWT(validClaims(overrides)).setProtectedHeader({ alg, typ: "JWT" }).sign(key);
+  return new SignJWT(validClaims(overrides))
+    .setProtectedHeader({ alg, typ: "JWT", ...(kid === undefined ? {} : { kid }) })
+    .sign(key);
+}
+
+interface NamedPair {
+  readonly kid: string;
+  readonly privateKey: CryptoKey;
+  readonly jwk: JWK;
+}
+
+async function namedPair(kid: string): Promise<NamedPair> {
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  return { kid, privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid } };
+}
+
+/** The secret's value: a JWKS of these public keys. */
+function jwks(...pairs: NamedPair[]): string {
+  return JSON.stringify({ keys: pairs.map((pair) => pair.jwk) });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -81,6 +100,83 @@ describe("createGatewayVerifier", () => {
       issuer: ISSUER,
       audience: AUDIENCE,
     });
+
+  describe("key rotation (a JWKS by kid)", () => {
+    let oldKey: NamedPair;
+    let newKey: NamedPair;
+
+    before(async () => {
+      [oldKey, newKey] = await Promise.all([namedPair("gw-2025"), namedPair("gw-2026")]);
+    });
+
+    const verifierFor = (key: string) => es256({ key });
+    const tokenOf = (pair: NamedPair, kid = pair.kid) =>
+      sign("ES256", pair.privateKey, {}, kid).then((token) => `Bearer ${token}`);
+
+    it("accepts the old and the new key while both are in the set", async () => {
+      const overlap = verifierFor(jwks(oldKey, newKey));
+      expect((await overlap(await tokenOf(oldKey))).gateway).to.equal("gw-1");
+      expect((await overlap(await tokenOf(newKey))).gateway).to.equal("gw-1");
+    });
+
+    it("refuses the old key once it is removed, and still accepts the new one", async () => {
+      const after = verifierFor(jwks(newKey));
+      await expectInvalid(after(await tokenOf(oldKey)), "old key after removal");
+      expect((await after(await tokenOf(newKey))).gateway).to.equal("gw-1");
+    });
+
+    it("refuses a token without a kid, even when the set has one key", async () => {
+      const single = verifierFor(jwks(newKey));
+      const token = await sign("ES256", newKey.privateKey);
+      await expectInvalid(single(`Bearer ${token}`), "no kid");
+    });
+
+    it("refuses an unknown kid, and a known kid on a token signed by another key", async () => {
+      const overlap = verifierFor(jwks(oldKey, newKey));
+      await expectInvalid(overlap(await tokenOf(newKey, "gw-1999")), "unknown kid");
+      // The new key's signature under the old key's name: the kid picks the key, the signature fails.
+      await expectInvalid(overlap(await tokenOf(newKey, oldKey.kid)), "kid of the other key");
+      await expectInvalid(
+        overlap(`Bearer ${await sign("ES256", other, {}, newKey.kid)}`),
+        "a stranger's key under a known kid",
+      );
+    });
+
+    it("reports a set with a private key, a nameless key or a repeated kid as a configuration error", async () => {
+      const token = await tokenOf(newKey);
+      const privateJwk = { ...(await exportJWK(newKey.privateKey)), kid: newKey.kid };
+      const nameless: JWK = { ...newKey.jwk };
+      delete nameless.kid;
+      const sets: [string, unknown][] = [
+        ["private key", { keys: [privateJwk] }],
+        ["no kid", { keys: [nameless] }],
+        ["repeated kid", { keys: [newKey.jwk, { ...oldKey.jwk, kid: newKey.kid }] }],
+        ["empty", { keys: [] }],
+      ];
+      for (const [label, set] of sets) {
+        const error = await rejection(verifierFor(JSON.stringify(set))(token));
+        expect(error, label).to.be.instanceOf(GatewayConfigError);
+      }
+    });
+
+    it("still reads the single key of earlier releases (kid unchecked) and says so once", async () => {
+      let warnings = 0;
+      const legacy = createGatewayVerifier(
+        { algorithm: "ES256", key: es.pem, issuer: ISSUER, audience: AUDIENCE },
+        () => (warnings += 1),
+      );
+      await legacy(`Bearer ${await sign("ES256", es.privateKey)}`);
+      await legacy(`Bearer ${await sign("ES256", es.privateKey, {}, "any")}`);
+      expect(warnings).to.equal(1);
+      let setWarnings = 0;
+      const current = createGatewayVerifier(
+        { algorithm: "ES256", key: jwks(newKey), issuer: ISSUER, audience: AUDIENCE },
+        () => (setWarnings += 1),
+      );
+      await current(await tokenOf(newKey));
+      expect(setWarnings).to.equal(0);
+    });
+  });
 
   it("returns the gateway of a valid ES256 token", async () => {
     const identity = await es256()(`Bearer ${await sign("ES256", es.privateKey)}`);

@@ -1,0 +1,1 @@
+export function quietLine(line: string): string | null;
