@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { Firestore, type CollectionReference, type ExplainMetrics } from "@google-cloud/firestore";
 import { startFirestoreEmulator } from "../../../src/firestore/index.js";
+import { emulatorClient } from "./helpers.js";
 import { parseIndexesFile } from "../../../src/firestore/indexes.js";
 
 const PROJECT = "demo-explain";
@@ -24,14 +25,7 @@ const INDEXES = parseIndexesFile({
 });
 
 function client(port: number): Firestore {
-  const previous = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-  try {
-    return new Firestore({ projectId: PROJECT });
-  } finally {
-    if (previous === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-    else process.env.FIRESTORE_EMULATOR_HOST = previous;
-  }
+  return emulatorClient(port, { projectId: PROJECT });
 }
 
 describe("Query Explain", () => {

@@ -1,3 +1,4 @@
+import { Firestore, type Settings } from "@google-cloud/firestore";
 import { FirestoreError } from "../../../src/firestore/errors.js";
 import { DocumentStore } from "../../../src/firestore/store.js";
 import type { Value } from "../../../src/firestore/values.js";
@@ -35,4 +36,33 @@ export function failure(run: () => unknown): FirestoreError {
     throw error;
   }
   throw new Error("expected a FirestoreError");
+}
+
+/** A client for an emulator at `port`: the SDK reads the host from the environment when built. */
+export function emulatorClient(port: number, settings: Settings): Firestore {
+  const previous = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
+  try {
+    return new Firestore(settings);
+  } finally {
+    if (previous === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+    else process.env.FIRESTORE_EMULATOR_HOST = previous;
+  }
+}
+
+/** The gRPC code and message of a client call that must fail. */
+export async function clientFailure(
+  promise: Promise<unknown>,
+): Promise<{ code?: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const code =
+      typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+    return {
+      ...(typeof code === "number" ? { code } : {}),
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  throw new Error("expected the call to fail");
 }

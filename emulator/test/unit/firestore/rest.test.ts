@@ -12,6 +12,7 @@ import {
   type DocumentReference,
 } from "@google-cloud/firestore";
 import { startFirestoreEmulator } from "../../../src/firestore/index.js";
+import { clientFailure as failure, emulatorClient } from "./helpers.js";
 
 const PROJECT = "demo-rest";
 const ROOT = `projects/${PROJECT}/databases/(default)/documents`;
@@ -29,32 +30,11 @@ function throwawayCredentials(): { client_email: string; private_key: string } {
 }
 
 function restClient(port: number): Firestore {
-  const previous = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-  try {
-    return new Firestore({
-      projectId: PROJECT,
-      preferRest: true,
-      credentials: throwawayCredentials(),
-    });
-  } finally {
-    if (previous === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-    else process.env.FIRESTORE_EMULATOR_HOST = previous;
-  }
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const code =
-      typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-    return {
-      ...(typeof code === "number" ? { code } : {}),
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  throw new Error("expected the call to fail");
+  return emulatorClient(port, {
+    projectId: PROJECT,
+    preferRest: true,
+    credentials: throwawayCredentials(),
+  });
 }
 
 const originalRequest = http.request.bind(http);

@@ -13,6 +13,7 @@ import {
   type Query,
 } from "@google-cloud/firestore";
 import { startFirestoreEmulator } from "../../../src/firestore/index.js";
+import { clientFailure as failure, emulatorClient } from "./helpers.js";
 import { parseIndexesFile } from "../../../src/firestore/indexes.js";
 import { firestoreService } from "../../../src/firestore/wire/grpc.js";
 import {
@@ -24,30 +25,8 @@ import {
 const PROJECT = "demo-server";
 const ROOT = `projects/${PROJECT}/databases/(default)/documents`;
 
-/** A client for an emulator at `port`: the SDK reads the host from the environment when built. */
 function client(port: number, settings: { useBigInt?: boolean } = {}): Firestore {
-  const previous = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-  try {
-    return new Firestore({ projectId: PROJECT, ...settings });
-  } finally {
-    if (previous === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-    else process.env.FIRESTORE_EMULATOR_HOST = previous;
-  }
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const code =
-      typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-    return {
-      ...(typeof code === "number" ? { code } : {}),
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  throw new Error("expected the call to fail");
+  return emulatorClient(port, { projectId: PROJECT, ...settings });
 }
 
 async function ids(query: Query): Promise<string[]> {

@@ -15,33 +15,19 @@ import {
 } from "@google-cloud/firestore";
 import { startFirestoreEmulator } from "../../../src/firestore/index.js";
 import { runQuery } from "../../../src/firestore/query.js";
-import { ROOT, dbl, failure as engineFailure, str } from "./helpers.js";
+import {
+  ROOT,
+  dbl,
+  failure as engineFailure,
+  str,
+  clientFailure as failure,
+  emulatorClient,
+} from "./helpers.js";
 
 const PROJECT = "demo-vectors";
 
 function client(port: number): Firestore {
-  const previous = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-  try {
-    return new Firestore({ projectId: PROJECT });
-  } finally {
-    if (previous === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-    else process.env.FIRESTORE_EMULATOR_HOST = previous;
-  }
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const code =
-      typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-    return {
-      ...(typeof code === "number" ? { code } : {}),
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  throw new Error("expected the call to fail");
+  return emulatorClient(port, { projectId: PROJECT });
 }
 
 /** Each result as its id and the distance the query wrote into `d`. */
