@@ -79,6 +79,27 @@ async function callSummary(tenantId: string, callId: string): Promise<Record<str
   >;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/**
+ * The call's summary once it holds `messages` messages. A turn answered within its budget may be
+ * written a moment later (deferred, on a cold worker): wait for the data, never assume it.
+ */
+async function summaryWith(
+  tenantId: string,
+  callId: string,
+  messages: number,
+): Promise<Record<string, unknown>> {
+  const value = await waitForValue(
+    admin.database.ref(callPath(tenantId, callId)),
+    (summary) => isObject(summary) && summary.messageCount === messages,
+    60_000,
+  );
+  return isObject(value) ? value : {};
+}
+
 async function tenantTree(tenantId: string): Promise<unknown> {
   return (await admin.database.ref(tenantPath(tenantId)).get()).val();
 }
@@ -135,7 +156,7 @@ describe("Twilio webhooks", function () {
     );
     expect(first).to.have.length(1);
     expect(second).to.have.length(1);
-    const summary = await callSummary(tenant.tenantId, callId);
+    const summary = await summaryWith(tenant.tenantId, callId, 4);
     expect(summary).to.include({
       subjectId: tenant.subjectId,
       phone: tenant.phone,
@@ -167,6 +188,7 @@ describe("Twilio webhooks", function () {
     // The caller says nothing: the Redirect posts the same turn without SpeechResult.
     const silent = await call.silence();
     expect(silent).to.have.length(1);
+    await summaryWith(tenant.tenantId, callId, 6);
     expect((await transcript(tenant.tenantId, callId)).at(-2)).to.include({
       role: "caller",
       text: "…",
@@ -253,9 +275,13 @@ describe("Twilio webhooks", function () {
     );
     expect(second.messages).to.have.length(1);
 
-    const calls = (
-      await admin.database.ref(`${tenantPath(tenant.tenantId)}/calls`).get()
-    ).val() as Record<string, Record<string, unknown>>;
+    const calls = (await waitForValue(
+      admin.database.ref(`${tenantPath(tenant.tenantId)}/calls`),
+      (value) =>
+        isObject(value) &&
+        Object.values(value).some((call) => isObject(call) && call.messageCount === 4),
+      60_000,
+    )) as Record<string, Record<string, unknown>>;
     const ids = Object.keys(calls);
     expect(ids, "both texts are one conversation").to.have.length(1);
     const callId = ids[0] ?? "";
