@@ -142,6 +142,8 @@ await together([
  */
 async function firestoreConformance() {
   const runner = "emulator/test/firestore-conformance/run.mjs";
+  // Installed once first: two `npm ci` in one folder at once break each other.
+  step("Firestore: the system tests' own test libraries", "node", [runner, "--install"]);
   await together(
     [
       ["Firestore: official client system tests over gRPC", "node", [runner]],

@@ -40,6 +40,8 @@ Options:
                      (also NODEJS_FIRESTORE_SOURCE); needed once, when the cache is empty and
                      GitHub cannot be reached
   --reporter <name>  mocha reporter (default: dot)
+  --install          only install the runner's test libraries, then exit (npm test does this
+                     once before running both transports side by side)
   --help, -h         print this and exit
 
 Exit status: 0 all passed, 1 a test failed, 3 the tests could not be found (see --source).
@@ -53,6 +55,7 @@ const { values } = parseCommandLine({
     grep: { type: "string" },
     source: { type: "string" },
     reporter: { type: "string" },
+    install: { type: "boolean" },
   },
 });
 
@@ -123,7 +126,8 @@ function systemTests() {
  * own emit), whose `../src`, `../protos` and `../../package.json` are the installed client.
  */
 function prepare(tests) {
-  const work = join(here, ".work", tag);
+  // One copy per transport: npm test runs gRPC and REST side by side.
+  const work = join(here, ".work", `${tag}-${values.rest ? "rest" : "grpc"}`);
   rmSync(work, { recursive: true, force: true });
   cpSync(tests, work, { recursive: true });
   symlinkSync(join(clientRoot, "build", "src"), join(work, "dev", "src"));
@@ -151,6 +155,10 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+if (values.install) {
+  installDependencies();
+  process.exit(0);
+}
 const tests = systemTests();
 if (tests === undefined) {
   console.error(
