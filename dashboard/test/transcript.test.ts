@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import type { Message } from "@lifeline/model";
-import { highlightSegments, orderMessages, roleLabel } from "../src/logic/transcript.js";
+import {
+  deliveryLabel,
+  highlightSegments,
+  orderMessages,
+  roleLabel,
+} from "../src/logic/transcript.js";
 
 function message(seq: number, overrides: Partial<Message> = {}): Message {
   return { seq, role: "caller", text: `m${seq}`, at: seq, ...overrides };
@@ -55,5 +60,21 @@ describe("roleLabel", () => {
     expect(roleLabel(message(1, { role: "agent", by: "u1" }), names)).to.equal("Supervisor · Dee");
     expect(roleLabel(message(1, { role: "agent", by: "u9" }), names)).to.equal("Supervisor");
     expect(roleLabel(message(1, { role: "system" }), names)).to.equal("System");
+  });
+});
+
+describe("deliveryLabel", () => {
+  it("says where a supervisor's text stands, and what to do when it will not arrive", () => {
+    expect(deliveryLabel({ status: "queued", at: 1 })).to.equal("Text queued at the carrier");
+    expect(deliveryLabel({ status: "sent", at: 1, sid: "SM1" })).to.equal("Text sent");
+    expect(deliveryLabel({ status: "delivered", at: 1, sid: "SM1" })).to.equal(
+      "Text delivered to the caller's phone",
+    );
+    expect(deliveryLabel({ status: "failed", at: 1, error: "Twilio error 30003" })).to.equal(
+      "Text NOT delivered (Twilio error 30003): call the caller or write again",
+    );
+    expect(deliveryLabel({ status: "failed", at: 1 })).to.equal(
+      "Text NOT delivered: call the caller or write again",
+    );
   });
 });

@@ -106,6 +106,11 @@ export const twilioAuthToken = defineSecret("TWILIO_AUTH_TOKEN", {
     "The Twilio account's auth token: every Twilio webhook's X-Twilio-Signature is checked with it (a missing or wrong signature is a 403).",
 });
 
+export const twilioAccountSid = defineString("TWILIO_ACCOUNT_SID", {
+  description:
+    "The Twilio account's SID (AC…, on the Twilio console's front page). With TWILIO_AUTH_TOKEN it signs in to Twilio's Messages API, which sends a supervisor's message to an SMS caller at once.",
+});
+
 export const twilioWebhookBaseUrl = defineString("TWILIO_WEBHOOK_BASE_URL", {
   description:
     "The public base URL Twilio calls, without a trailing slash, e.g. https://us-central1-<project>.cloudfunctions.net: a webhook's signature covers the URL Twilio called, and behind Cloud Functions the host a function sees is not the public one. Each function's URL is this base, `/`, and its name.",

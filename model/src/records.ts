@@ -10,6 +10,7 @@ import {
   ALERT_KINDS,
   ALERT_STATUSES,
   CALL_STATUSES,
+  DELIVERY_STATUSES,
   FOLLOW_UP_OUTCOMES,
   HOLD_LAPSE_REASONS,
   LEAD_STATUSES,
@@ -93,6 +94,8 @@ export type UrgencyReason = z.infer<typeof urgencyReasonSchema>;
 export const callSchema = z.strictObject({
   subjectId: id.optional(),
   phone: e164,
+  /** The tenant's number the caller reached, on calls and texts that came through Twilio. */
+  line: e164.optional(),
   medium: z.enum(MEDIA),
   status: z.enum(CALL_STATUSES),
   urgency: urgencySchema,
@@ -108,6 +111,16 @@ export const callSchema = z.strictObject({
 });
 export type Call = z.infer<typeof callSchema>;
 
+/** How far a supervisor's text sent at once to an SMS caller got (Twilio's message `sid`). */
+export const deliverySchema = z.strictObject({
+  status: z.enum(DELIVERY_STATUSES),
+  at: millis,
+  sid: z.string().optional(),
+  /** Why it failed, in the carrier's words (e.g. Twilio error 30003, "Unreachable destination handset"). */
+  error: z.string().max(200).optional(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
 /** `tenants/{t}/messages/{callId}/{msgId}`; `seq` orders the transcript, `turnId` makes retried turns idempotent. */
 export const messageSchema = z.strictObject({
   seq: z.number().int().positive(),
@@ -118,6 +131,8 @@ export const messageSchema = z.strictObject({
   turnId: id.optional(),
   /** Set on `agent` messages: the member who typed it (copied from the outbox). */
   by: id.optional(),
+  /** Set on `agent` messages texted at once to an SMS caller (not spoken at a turn). */
+  delivery: deliverySchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

@@ -18,6 +18,13 @@ export const CALL_STATUSES = ["active", "ended", "missed"] as const;
 export const MEDIA = ["voice", "sms"] as const;
 export type Medium = (typeof MEDIA)[number];
 export const MESSAGE_ROLES = ["caller", "assistant", "agent", "system"] as const;
+/**
+ * Where a supervisor's text to an SMS caller stands at the carrier (Twilio's statuses, folded):
+ * `queued` until the carrier has it, `sent` once it left, `delivered` once the phone took it,
+ * `failed` when it will not arrive. Only ever moves forward.
+ */
+export const DELIVERY_STATUSES = ["queued", "sent", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const ALERT_KINDS = [
   "urgency",
   "missed_call",

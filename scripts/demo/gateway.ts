@@ -285,9 +285,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     usage: USAGE,
     options: { twilio: { type: "boolean" } },
   });
-  if (values.twilio === true) twilio = demoStandIn();
-  main().catch((error: unknown) => {
-    console.error(`demo: ${describe(error)}`);
-    process.exit(1);
-  });
+  const standIn =
+    values.twilio === true
+      ? demoStandIn((text) => {
+          log(`${text.to} (SMS via Twilio) ← texted by a supervisor: ${text.body}`);
+        })
+      : Promise.resolve(undefined);
+  standIn
+    .then((started) => {
+      twilio = started;
+      return main().finally(() => started?.close());
+    })
+    .catch((error: unknown) => {
+      console.error(`demo: ${describe(error)}`);
+      process.exit(1);
+    });
 }

@@ -5,22 +5,32 @@
  */
 import { emulatorFunctionsBase } from "./gateway-client.js";
 import type { CallScript, PlayOptions } from "./scenarios.js";
-import { localTwilioAuthToken, TwilioStandIn } from "./twilio-stand-in.js";
+import {
+  localMessagesApiPort,
+  localStandInOptions,
+  type SentText,
+  TwilioStandIn,
+} from "./twilio-stand-in.js";
 
 /** The demo tenant's Twilio number: a line the seed creates (scripts/seed.ts), in no phone index. */
 export const DEMO_LINE = "+15555550100";
 
-/** A stand-in wired to the Functions emulator's Twilio webhooks with the local auth token. */
-export function demoStandIn(): TwilioStandIn {
+/**
+ * A stand-in wired to the Functions emulator's Twilio webhooks with the local account, serving
+ * the Messages API where the functions send a supervisor's texts; `onText` hears of each one.
+ */
+export async function demoStandIn(onText: (text: SentText) => void): Promise<TwilioStandIn> {
   const base = emulatorFunctionsBase();
-  return new TwilioStandIn({
-    authToken: localTwilioAuthToken(),
-    webhooks: {
+  const twilio = new TwilioStandIn({
+    ...localStandInOptions({
       voiceUrl: `${base}/twilioVoice`,
       messagingUrl: `${base}/twilioMessage`,
       statusCallbackUrl: `${base}/twilioStatus`,
-    },
+    }),
+    onText,
   });
+  await twilio.listen(localMessagesApiPort());
+  return twilio;
 }
 
 /** Plays `script` through the stand-in: a voice call to the line, or texts to it. */

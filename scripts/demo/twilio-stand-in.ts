@@ -5,9 +5,16 @@
  * verb (`Say`, `Pause`, `Gather` with its `action`, `Redirect`, `Hangup`, `Message`) and the call's
  * status callback is reported when it ends. The caller is scripted: `dial`, then `say` or
  * `silence` at each `<Gather>`, then `hangUp`.
+ *
+ * It also serves the one REST resource Lifeline calls, Messages (`listen`): a text sent through
+ * the `twilio` client is checked (HTTP Basic with the account SID and auth token, E.164 numbers,
+ * a body), answered as Twilio answers (201, the message resource, `queued`), kept in `texts`, and
+ * its delivery reported to its `StatusCallback`, signed: `sent`, then `delivered` (or `undelivered`
+ * with error 30003 for a number in `unreachable`).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { XMLParser } from "fast-xml-parser";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks.js";
@@ -29,6 +36,42 @@ export function localTwilioAuthToken(): string {
   throw new Error(`no TWILIO_AUTH_TOKEN in ${path}: run through scripts/emulators.mjs`);
 }
 
+/**
+ * A value of functions/.env.local: the local account SID (TWILIO_ACCOUNT_SID) and where the
+ * functions look for the Messages API (TWILIO_API_BASE_URL).
+ */
+export function localFunctionsEnv(name: string): string {
+  const path = fileURLToPath(new URL("../../functions/.env.local", import.meta.url));
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.startsWith(`${name}=`)) return line.slice(name.length + 1);
+  }
+  throw new Error(`no ${name} in ${path}`);
+}
+
+/** The stand-in as the local functions know it: their account, their auth token, their webhooks. */
+export function localStandInOptions(webhooks: NumberWebhooks): StandInOptions {
+  return {
+    authToken: localTwilioAuthToken(),
+    accountSid: localFunctionsEnv("TWILIO_ACCOUNT_SID"),
+    webhooks,
+  };
+}
+
+/** The port the local functions send texts to (TWILIO_API_BASE_URL in functions/.env.local). */
+export function localMessagesApiPort(): number {
+  return Number(new URL(localFunctionsEnv("TWILIO_API_BASE_URL")).port);
+}
+
+/** A text sent through the Messages API, with the statuses posted (or being posted) for it so far. */
+export interface SentText {
+  readonly sid: string;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly statusCallback: string | undefined;
+  readonly reported: string[];
+}
+
 /** The webhooks a Twilio number is configured with. */
 export interface NumberWebhooks {
   readonly voiceUrl: string;
@@ -41,6 +84,8 @@ export interface StandInOptions {
   readonly webhooks: NumberWebhooks;
   /** An `AC…` account SID; a fresh one when absent. */
   readonly accountSid?: string;
+  /** Told of each text sent through the Messages API, as it is accepted. */
+  readonly onText?: (text: SentText) => void;
 }
 
 /** One posted webhook and Twilio's view of its answer. */
@@ -111,10 +156,18 @@ export function parseTwiml(xml: string): readonly Verb[] {
   return response.children;
 }
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 export class TwilioStandIn {
   readonly accountSid: string;
   /** Every webhook posted, in order, with its answer. */
   readonly exchanges: Exchange[] = [];
+  /** Every text sent through the Messages API, in order. */
+  readonly texts: SentText[] = [];
+  /** Numbers whose texts are not delivered (Twilio error 30003, unreachable handset). */
+  readonly unreachable = new Set<string>();
+  private server: Server | undefined;
+  private readonly reports = new Set<Promise<void>>();
 
   constructor(private readonly options: StandInOptions) {
     this.accountSid = options.accountSid ?? sid("AC");
@@ -193,6 +246,147 @@ export class TwilioStandIn {
   statusCallbackUrl(): string {
     return this.options.webhooks.statusCallbackUrl;
   }
+
+  /** Serves the Messages API on `port` of 127.0.0.1 until `close`. */
+  async listen(port: number): Promise<void> {
+    const server = createServer((request, response) => {
+      this.serve(request, response).catch((error: unknown) => {
+        if (!response.headersSent) answer(response, 500, { message: String(error), status: 500 });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  /** Stops serving, once every status report under way has been posted. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.reports]);
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined)
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+  }
+
+  /** The texts sent to `to`, waiting up to `timeoutMs` until there are `count` of them. */
+  async textsTo(to: string, count = 1, timeoutMs = 10_000): Promise<SentText[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.texts.filter((text) => text.to === to);
+      if (found.length >= count || Date.now() > deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? "/", "http://stand-in").pathname;
+    const resource = `/2010-04-01/Accounts/${this.accountSid}/Messages.json`;
+    const basic = `Basic ${Buffer.from(`${this.accountSid}:${this.options.authToken}`).toString("base64")}`;
+    if (request.headers.authorization !== basic) {
+      answer(response, 401, { code: 20003, message: "Authenticate", status: 401 });
+      return;
+    }
+    if (request.method !== "POST" || path !== resource) {
+      answer(response, 404, {
+        code: 20404,
+        message: `The requested resource ${path} was not found`,
+        status: 404,
+      });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+    const to = form.get("To") ?? "";
+    const from = form.get("From") ?? "";
+    const body = form.get("Body") ?? "";
+    if (!E164.test(to)) {
+      answer(response, 400, {
+        code: 21211,
+        message: `Invalid 'To' Phone Number: ${to}`,
+        status: 400,
+      });
+      return;
+    }
+    if (!E164.test(from)) {
+      answer(response, 400, { code: 21212, message: `Invalid From Number: ${from}`, status: 400 });
+      return;
+    }
+    if (body === "") {
+      answer(response, 400, { code: 21602, message: "Message body is required.", status: 400 });
+      return;
+    }
+    const text: SentText = {
+      sid: sid("SM"),
+      from,
+      to,
+      body,
+      statusCallback: form.get("StatusCallback") ?? undefined,
+      reported: [],
+    };
+    this.texts.push(text);
+    this.options.onText?.(text);
+    const created = new Date().toUTCString();
+    answer(response, 201, {
+      sid: text.sid,
+      account_sid: this.accountSid,
+      api_version: "2010-04-01",
+      body,
+      date_created: created,
+      date_updated: created,
+      date_sent: null,
+      direction: "outbound-api",
+      error_code: null,
+      error_message: null,
+      from,
+      to,
+      messaging_service_sid: null,
+      num_media: "0",
+      num_segments: "1",
+      price: null,
+      price_unit: "USD",
+      status: "queued",
+      subresource_uris: {},
+      uri: `${resource.slice(0, -".json".length)}/${text.sid}.json`,
+    });
+    const report = this.reportDelivery(text).finally(() => this.reports.delete(report));
+    this.reports.add(report);
+  }
+
+  /** What the carrier tells Twilio, told to the text's status callback as Twilio tells it. */
+  private async reportDelivery(text: SentText): Promise<void> {
+    if (text.statusCallback === undefined) return;
+    const outcome: Record<string, string> = this.unreachable.has(text.to)
+      ? { MessageStatus: "undelivered", ErrorCode: "30003" }
+      : { MessageStatus: "delivered" };
+    for (const step of [{ MessageStatus: "sent" }, outcome]) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      text.reported.push(step.MessageStatus ?? "");
+      await this.post(text.statusCallback, {
+        MessageSid: text.sid,
+        SmsSid: text.sid,
+        AccountSid: this.accountSid,
+        From: text.from,
+        To: text.to,
+        ApiVersion: "2010-04-01",
+        ...step,
+        SmsStatus: step.MessageStatus ?? "",
+      });
+    }
+  }
+}
+
+function answer(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
 }
 
 export interface TextReply {

@@ -2,7 +2,7 @@
  * The transcript of one call: messages in order, who said what, and the words that raised the
  * call's urgency marked where they were said. Pure.
  */
-import type { Call, Message } from "@lifeline/model";
+import type { Call, Delivery, Message } from "@lifeline/model";
 
 export interface MessageEntry {
   readonly id: string;
@@ -35,6 +35,23 @@ export function roleLabel(message: Message, names: ReadonlyMap<string, string>):
     }
     case "system":
       return "System";
+  }
+}
+
+/**
+ * Where a supervisor's text to an SMS caller stands, in words a supervisor acts on: a text that
+ * will not arrive says so and what to do instead.
+ */
+export function deliveryLabel(delivery: Delivery): string {
+  switch (delivery.status) {
+    case "queued":
+      return "Text queued at the carrier";
+    case "sent":
+      return "Text sent";
+    case "delivered":
+      return "Text delivered to the caller's phone";
+    case "failed":
+      return `Text NOT delivered${delivery.error === undefined ? "" : ` (${delivery.error})`}: call the caller or write again`;
   }
 }
 

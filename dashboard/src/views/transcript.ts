@@ -1,12 +1,14 @@
 /**
  * The selected call's transcript and the messages queued for the caller. Hooks: transcript;
- * message (data-message-id, data-role, data-seq, data-triage, data-holding); outbox-pending.
+ * message (data-message-id, data-role, data-seq, data-triage, data-holding); delivery
+ * (data-status) on a supervisor's text to an SMS caller; outbox-pending.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 import type { Call, Message } from "@lifeline/model";
 import { formatClock } from "../logic/format.js";
 import {
+  deliveryLabel,
   highlightSegments,
   isHoldingLine,
   orderMessages,
@@ -58,6 +60,16 @@ function messageItem(
       showSources
         ? html`<span class="sources">Sources: ${(message.sources ?? []).join(", ")}</span>`
         : nothing
+    }
+    ${
+      message.delivery === undefined
+        ? nothing
+        : html`<span
+            class="delivery delivery-${message.delivery.status}"
+            data-testid="delivery"
+            data-status=${message.delivery.status}
+            >${deliveryLabel(message.delivery)}</span
+          >`
     }
   </li>`;
 }

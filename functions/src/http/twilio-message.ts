@@ -68,7 +68,7 @@ export async function answerMessage(request: Request, response: Response): Promi
   if (!body.success) {
     throw invalidArgument("The request body is not valid.", publicIssues(body.error.issues));
   }
-  const caller = await directory.callerOnLine(tenantId, form.From);
+  const caller = { ...(await directory.callerOnLine(tenantId, form.From)), line: form.To };
   const answer = await answerTurn({
     gateway: TWILIO_GATEWAY,
     arrived,

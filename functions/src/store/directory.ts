@@ -32,6 +32,8 @@ export interface Caller {
   readonly tenantId: string;
   /** Absent for numbers the directory does not know: they go to the default tenant. */
   readonly subjectId?: string;
+  /** The tenant's number the caller reached, when the gateway says (Twilio's `To`). */
+  readonly line?: string;
 }
 
 interface Entry<T> {

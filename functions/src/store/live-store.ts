@@ -56,6 +56,11 @@ export function parseCall(value: unknown): Call | null {
   return parseOrNull(callSchema, value, "call");
 }
 
+export function parseMessage(value: unknown): Message | null {
+  const parsed = messageSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
 export async function readCall(tenantId: string, callId: string): Promise<Call | null> {
   return parseCall((await getDatabase().ref(callPath(tenantId, callId)).get()).val());
 }

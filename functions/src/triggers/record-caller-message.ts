@@ -1,6 +1,7 @@
 /**
  * `recordCallerMessage` — on create of `tenants/{tenantId}/outbox/{callId}/{messageId}` (a message
- * a member typed for the caller, validated by the rules; the next turn speaks or texts it): audits
+ * a member typed for the caller, validated by the rules; the next turn speaks it, or
+ * `textCallerMessage` texts it at once to an SMS caller reached through Twilio): audits
  * `message_caller` with the message id, its length and its text. The text belongs in the audit (as
  * acknowledgement notes and override reasons do): it is what a member told a caller who may be in
  * danger, and a message never delivered leaves no other trace. Logs carry only the id and length.

@@ -45,6 +45,7 @@ const FUNCTIONS = [
   "twilioTurn",
   "twilioMessage",
   "twilioStatus",
+  "twilioMessageStatus",
 ] as const;
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
@@ -599,22 +600,37 @@ describe("every HTTPS endpoint, fuzzed", function () {
       },
       // Twilio's webhooks: never signed here, so every request must be refused (403, 404, 405,
       // 413 or 415) with the error shape, whatever the body, type or path.
-      ...(["twilioVoice", "twilioTurn", "twilioMessage", "twilioStatus"] as const).map(
-        (fn): Target => ({
-          fn,
-          methods: ["POST"],
-          route: () => pick(["", "", "?turn=1", "?turn=-1", `/${oddSegment()}`]),
-          validBody: () => ({
-            CallSid: `CA${"0".repeat(32)}`,
-            MessageSid: `SM${"0".repeat(32)}`,
-            From: phone(),
-            To: phone(),
-            SpeechResult: pick(["Hello", "help \ud800", "x".repeat(4001)]),
-            CallStatus: pick(["completed", "no-answer", "ringing"]),
-          }),
-          tokens: [() => Promise.resolve(undefined)],
+      ...(
+        [
+          "twilioVoice",
+          "twilioTurn",
+          "twilioMessage",
+          "twilioStatus",
+          "twilioMessageStatus",
+        ] as const
+      ).map((fn): Target => ({
+        fn,
+        methods: ["POST"],
+        route: () =>
+          pick([
+            "",
+            "",
+            "?turn=1",
+            "?turn=-1",
+            "?tenant=t&call=constructor&message=__proto__",
+            `/${oddSegment()}`,
+          ]),
+        validBody: () => ({
+          CallSid: `CA${"0".repeat(32)}`,
+          MessageSid: `SM${"0".repeat(32)}`,
+          From: phone(),
+          To: phone(),
+          SpeechResult: pick(["Hello", "help \ud800", "x".repeat(4001)]),
+          CallStatus: pick(["completed", "no-answer", "ringing"]),
+          MessageStatus: pick(["delivered", "failed", "partially_delivered"]),
         }),
-      ),
+        tokens: [() => Promise.resolve(undefined)],
+      })),
     ];
 
     const requests: FuzzRequest[] = [];

@@ -10,6 +10,7 @@ import { push, ref, serverTimestamp, set } from "firebase/database";
 import {
   alertPath,
   callOwnerPath,
+  messagePath,
   callPath,
   firestore as firestorePaths,
   messagesPath,
@@ -21,7 +22,8 @@ import { HOLDING_LINE } from "../../src/domain/turn/index.js";
 import { GREETING } from "../../src/http/twilio/voice-twiml.js";
 import { NOT_IN_SERVICE } from "../../src/http-kit/twilio.js";
 import {
-  localTwilioAuthToken,
+  localMessagesApiPort,
+  localStandInOptions,
   parseTwiml,
   TwilioStandIn,
   type NumberWebhooks,
@@ -136,8 +138,13 @@ describe("Twilio webhooks", function () {
   let seeded: Line;
 
   beforeEach(async () => {
-    twilio = new TwilioStandIn({ authToken: localTwilioAuthToken(), webhooks });
+    twilio = new TwilioStandIn(localStandInOptions(webhooks));
+    await twilio.listen(localMessagesApiPort());
     seeded = await seedLine();
+  });
+
+  afterEach(async () => {
+    await twilio.close();
   });
 
   it("answers a call with the greeting, escalates it to critical turn by turn, and ends it on completed", async () => {
@@ -242,6 +249,7 @@ describe("Twilio webhooks", function () {
         at: serverTimestamp(),
       });
       expect(await call.say("Okay, thank you.")).to.deep.equal([typed]);
+      expect(twilio.texts, "a voice caller hears it; nothing is texted").to.deep.equal([]);
 
       const messages = (await transcript(tenant.tenantId, callId)).filter(
         (m) => m.role !== "system",
@@ -256,6 +264,111 @@ describe("Twilio webhooks", function () {
       ]);
       expect(messages[3]).to.deep.include({ text: HOLDING_LINE, sources: ["holding"] });
       expect(messages[5]).to.include({ text: typed, by: dispatcher.uid });
+    });
+
+    /** The one conversation of `tenantId` once its summary holds `messages` messages. */
+    async function smsConversation(tenantId: string, messages: number): Promise<string> {
+      const calls = await waitForValue(
+        admin.database.ref(`${tenantPath(tenantId)}/calls`),
+        (value) =>
+          isObject(value) &&
+          Object.values(value).some((call) => isObject(call) && call.messageCount === messages),
+        60_000,
+      );
+      const ids = Object.keys(isObject(calls) ? calls : {});
+      expect(ids).to.have.length(1);
+      return ids[0] ?? "";
+    }
+
+    async function typeForCaller(tenantId: string, callId: string, text: string): Promise<string> {
+      const entry = push(ref(session.db, outboxPath(tenantId, callId)));
+      await set(entry, { text, by: dispatcher.uid, at: serverTimestamp() });
+      return entry.key;
+    }
+
+    async function deliveryOf(
+      tenantId: string,
+      callId: string,
+      outboxId: string,
+      status: string,
+    ): Promise<Record<string, unknown>> {
+      const message = await waitForValue(
+        admin.database.ref(messagePath(tenantId, callId, `agent-${outboxId}`)),
+        (value) => isObject(value) && isObject(value.delivery) && value.delivery.status === status,
+        60_000,
+      );
+      return isObject(message) ? message : {};
+    }
+
+    it("texts a supervisor's message to an SMS caller at once, and its delivery comes back on the transcript", async () => {
+      const { tenant, line } = seeded;
+      const first = await twilio.text(tenant.phone, line, "someone is following me home im scared");
+      expect(first.messages).to.have.length(1);
+      const callId = await smsConversation(tenant.tenantId, 2);
+      expect(await callSummary(tenant.tenantId, callId)).to.include({ line, medium: "sms" });
+
+      const typed = "This is Dana at Lifeline. Walk to the lit petrol station; we are calling you.";
+      const outboxId = await typeForCaller(tenant.tenantId, callId, typed);
+      const [sent] = await twilio.textsTo(tenant.phone);
+      expect(sent, "sent before the caller writes again").to.include({
+        from: line,
+        to: tenant.phone,
+        body: typed,
+      });
+      const message = await deliveryOf(tenant.tenantId, callId, outboxId, "delivered");
+      expect(message).to.deep.include({ seq: 3, role: "agent", text: typed, by: dispatcher.uid });
+      expect(message.delivery).to.include({ status: "delivered", sid: sent?.sid });
+      expect(sent?.reported).to.deep.equal(["sent", "delivered"]);
+      expect(
+        (await admin.database.ref(outboxPath(tenant.tenantId, callId)).get()).exists(),
+        "the outbox is empty",
+      ).to.equal(false);
+
+      const next = await twilio.text(tenant.phone, line, "ok im walking there now");
+      expect(next.messages, "the caller's next text is not answered with it again")
+        .to.have.length(1)
+        .and.not.include(typed);
+      expect(twilio.texts).to.have.length(1);
+      const roles = (await transcript(tenant.tenantId, callId)).map((m) => m.role);
+      expect(roles).to.deep.equal(["caller", "assistant", "agent", "caller", "assistant"]);
+    });
+
+    it("shows a text the carrier could not deliver as failed, with Twilio's error", async () => {
+      const { tenant, line } = seeded;
+      twilio.unreachable.add(tenant.phone);
+      await twilio.text(tenant.phone, line, "i need to talk to someone");
+      const callId = await smsConversation(tenant.tenantId, 2);
+      const outboxId = await typeForCaller(tenant.tenantId, callId, "We are here. Are you safe?");
+      const message = await deliveryOf(tenant.tenantId, callId, outboxId, "failed");
+      expect(message.delivery).to.include({ status: "failed", error: "Twilio error 30003" });
+      expect((await twilio.textsTo(tenant.phone))[0]?.reported).to.deep.equal([
+        "sent",
+        "undelivered",
+      ]);
+    });
+
+    it("refuses a delivery report Twilio did not sign, and never moves a delivery back", async () => {
+      const { tenant, line } = seeded;
+      await twilio.text(tenant.phone, line, "can someone text me back");
+      const callId = await smsConversation(tenant.tenantId, 2);
+      const outboxId = await typeForCaller(tenant.tenantId, callId, "Yes, this is Dana.");
+      const delivered = await deliveryOf(tenant.tenantId, callId, outboxId, "delivered");
+      const [sent] = await twilio.textsTo(tenant.phone);
+      const url = sent?.statusCallback ?? "";
+      const report = {
+        MessageSid: sent?.sid ?? "",
+        MessageStatus: "failed",
+        ErrorCode: "30008",
+        AccountSid: twilio.accountSid,
+      };
+      const forged = await twilio.post(url, report, { "X-Twilio-Signature": "Zm9yZ2Vk" });
+      expect(forged.status).to.equal(403);
+      const late = await twilio.post(url, { ...report, MessageStatus: "sent" });
+      expect(late.status).to.equal(200);
+      const other = await twilio.post(url, { ...report, MessageSid: `SM${"0".repeat(32)}` });
+      expect(other.status).to.equal(200);
+      const path = messagePath(tenant.tenantId, callId, `agent-${outboxId}`);
+      expect((await admin.database.ref(path).get()).val()).to.deep.equal(delivered);
     });
   });
 

@@ -26,6 +26,8 @@ export interface TurnPlanInput {
   /** Absent for callers the directory does not know. */
   readonly subjectId?: string;
   readonly callId: string;
+  /** The tenant's number the caller reached, when the gateway knows it (Twilio). */
+  readonly line?: string;
   readonly request: SpeechTurnRequest;
   readonly fingerprint: string;
   readonly state: CallState;
@@ -116,6 +118,10 @@ export function planTurn(input: TurnPlanInput): TurnPlan {
     update[`${call}/status`] = "active";
     update[`${call}/owner`] = decision.owner;
     update[`${call}/startedAt`] = now;
+  }
+  // Kept on the call from its first turn that knows it: a supervisor's text goes out from it.
+  if (input.line !== undefined && state.call?.line === undefined) {
+    update[`${call}/line`] = input.line;
   }
   const previous = state.call?.urgency;
   if (previous === undefined || decision.urgency !== previous) {

@@ -227,6 +227,7 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
       tenantId,
       ...(subjectId === undefined ? {} : { subjectId }),
       callId,
+      ...(caller.line === undefined ? {} : { line: caller.line }),
       request: body,
       fingerprint,
       state,
