@@ -68,7 +68,7 @@ describe("deliveryLabel", () => {
     expect(deliveryLabel({ status: "queued", at: 1 })).to.equal("Text queued at the carrier");
     expect(deliveryLabel({ status: "sent", at: 1, sid: "SM1" })).to.equal("Text sent");
     expect(deliveryLabel({ status: "delivered", at: 1, sid: "SM1" })).to.equal(
-      "Text delivered to the caller's phone",
+      "Text delivered to the caller's phone ✓",
     );
     expect(deliveryLabel({ status: "failed", at: 1, error: "Twilio error 30003" })).to.equal(
       "Text NOT delivered (Twilio error 30003): call the caller or write again",

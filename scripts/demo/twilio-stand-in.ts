@@ -277,7 +277,7 @@ export class TwilioStandIn {
   }
 
   /** The texts sent to `to`, waiting up to `timeoutMs` until there are `count` of them. */
-  async textsTo(to: string, count = 1, timeoutMs = 10_000): Promise<SentText[]> {
+  async textsTo(to: string, count = 1, timeoutMs = 60_000): Promise<SentText[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.texts.filter((text) => text.to === to);

@@ -49,7 +49,7 @@ export function deliveryLabel(delivery: Delivery): string {
     case "sent":
       return "Text sent";
     case "delivered":
-      return "Text delivered to the caller's phone";
+      return "Text delivered to the caller's phone ✓";
     case "failed":
       return `Text NOT delivered${delivery.error === undefined ? "" : ` (${delivery.error})`}: call the caller or write again`;
   }

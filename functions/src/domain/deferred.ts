@@ -61,6 +61,8 @@ export const deferredTurnSchema = z.strictObject({
   /** Known when the directory answered in time; otherwise resolved when the turn is applied. */
   tenantId: z.string().min(1).optional(),
   subjectId: z.string().min(1).optional(),
+  /** The tenant's number the caller reached, when the gateway said (Twilio). */
+  line: z.string().min(1).optional(),
   /** The turn's time: every message of the turn carries it. */
   at: z.number().int().nonnegative(),
   /** Exactly what the caller was told. */
@@ -101,6 +103,7 @@ export function answerOf(turn: DeferredTurn): TurnAnswer {
 export interface Known {
   readonly tenantId?: string;
   readonly subjectId?: string;
+  readonly line?: string;
   readonly state?: CallState;
   readonly callerName?: string;
   /** The outbox screened against the authors' member records (see `screenOutbox`). */
@@ -174,7 +177,7 @@ export interface PlannedInput {
   readonly request: z.infer<typeof speechTurnRequestSchema>;
   readonly fingerprint: string;
   readonly callId: string;
-  readonly known: Pick<Known, "tenantId" | "subjectId">;
+  readonly known: Pick<Known, "tenantId" | "subjectId" | "line">;
   readonly now: number;
   readonly answer: TurnAnswer;
   readonly reply: ResponderReply | null;
@@ -191,6 +194,7 @@ export function deferredFromPlan(input: PlannedInput): DeferredTurn {
     callId: input.callId,
     ...(input.known.tenantId === undefined ? {} : { tenantId: input.known.tenantId }),
     ...(input.known.subjectId === undefined ? {} : { subjectId: input.known.subjectId }),
+    ...(input.known.line === undefined ? {} : { line: input.known.line }),
     at: input.now,
     answer: { ...input.answer, say: [...input.answer.say] },
     sources: input.reply === null ? [] : [...input.reply.sources],
@@ -269,6 +273,7 @@ export function planDeferredTurn(input: DeferredPlanInput): TurnPlan {
     tenantId,
     ...(input.subjectId === undefined ? {} : { subjectId: input.subjectId }),
     callId: turn.callId,
+    ...(turn.line === undefined ? {} : { line: turn.line }),
     request: turn.request,
     fingerprint: turn.fingerprint,
     state,

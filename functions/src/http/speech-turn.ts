@@ -159,6 +159,7 @@ export async function answerTurn(input: TurnInput): Promise<TurnAnswer> {
       known: {
         ...(progress.tenantId === undefined ? {} : { tenantId: progress.tenantId }),
         ...(progress.subjectId === undefined ? {} : { subjectId: progress.subjectId }),
+        ...(caller?.line === undefined ? {} : { line: caller.line }),
         ...(progress.state === undefined ? {} : { state: progress.state }),
         ...(progress.callerName === undefined ? {} : { callerName: progress.callerName }),
         ...(progress.deliverable === undefined ? {} : { deliverable: progress.deliverable }),

@@ -4,9 +4,11 @@ import {
   inTurnOrder,
   markersOfTurn,
   mergeTurns,
+  planDeferredTurn,
   type DeferredTurn,
 } from "../../src/domain/deferred.js";
-import { turnFingerprint } from "../../src/domain/turn/index.js";
+import { parseCallState, turnFingerprint } from "../../src/domain/turn/index.js";
+import { callPath } from "@lifeline/model";
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const CALL = "call-x";
@@ -24,6 +26,33 @@ function deferred(turnId: string, at: number, text = `words of ${turnId}`): Defe
 }
 
 const ids = (turns: readonly DeferredTurn[]) => turns.map((turn) => turn.request.turnId);
+
+describe("a deferred turn's line", () => {
+  it("is carried to the write, so a call first written late still knows the line it reached", () => {
+    const request = {
+      callRef: "SM1",
+      from: "+15555550101",
+      text: "hi",
+      medium: "sms" as const,
+      turnId: "SM1",
+    };
+    const turn = fallbackTurn({
+      gateway: "twilio",
+      request,
+      fingerprint: turnFingerprint(request),
+      callId: CALL,
+      known: { tenantId: "t1", line: "+15555550100" },
+      now: NOW,
+    });
+    expect(turn.line).to.equal("+15555550100");
+    const plan = planDeferredTurn({
+      tenantId: "t1",
+      turn,
+      state: parseCallState({ call: null, outbox: null, messages: null, alert: null }),
+    });
+    expect(plan.update[`${callPath("t1", CALL)}/line`]).to.equal("+15555550100");
+  });
+});
 
 describe("ordering a call's deferred turns", () => {
   it("orders by the turn's time, then by turn id when two turns share a millisecond", () => {

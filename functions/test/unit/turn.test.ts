@@ -333,6 +333,27 @@ describe("planTurn", () => {
     expect(plan.update[turnPath(T, CALL, "turn-1")]).to.deep.include({ status: "done" });
   });
 
+  it("keeps the line the caller reached on the call, from the first turn that knows it", () => {
+    const body = request();
+    const line = "+15555550100";
+    const plan = (s: ReturnType<typeof state>, known?: string) =>
+      planTurn({
+        tenantId: T,
+        callId: CALL,
+        ...(known === undefined ? {} : { line: known }),
+        request: body,
+        fingerprint: turnFingerprint(body),
+        state: s,
+        decision: decideTurn(body.text, s, NOW),
+        reply,
+        now: NOW,
+      }).update[`${callPath(T, CALL)}/line`];
+    expect(plan(state(), line)).to.equal(line);
+    expect(plan(state({ call: activeCall() }), line), "a call created without it").to.equal(line);
+    expect(plan(state({ call: activeCall({ line }) }), line), "already kept").to.equal(undefined);
+    expect(plan(state(), undefined), "a gateway that does not say").to.equal(undefined);
+  });
+
   it("never writes owner, lead or the override of an existing call, and continues seq", () => {
     const body = request({ text: "There is a fire in the kitchen", turnId: "turn-2" });
     const s = state({ call: activeCall({ messageCount: 4 }) });

@@ -241,7 +241,11 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
       request: body,
       fingerprint,
       callId,
-      known: { tenantId, ...(subjectId === undefined ? {} : { subjectId }) },
+      known: {
+        tenantId,
+        ...(subjectId === undefined ? {} : { subjectId }),
+        ...(caller.line === undefined ? {} : { line: caller.line }),
+      },
       now,
       answer: plan.answer,
       reply,

@@ -1,0 +1,121 @@
+/**
+ * A supervisor texting an SMS caller who reached the demo line through Twilio: the Twilio
+ * stand-in posts the caller's texts to the Twilio webhooks and serves the Messages API the
+ * functions send through; the dashboard shows the text's delivery as Twilio reports it.
+ */
+import { execFileSync } from "node:child_process";
+import { expect } from "chai";
+import type { Browser } from "playwright-core";
+import { callsPath } from "@lifeline/model";
+import { emulatorFunctionsBase } from "../../scripts/demo/gateway-client.js";
+import { DEMO_LINE } from "../../scripts/demo/twilio-play.js";
+import {
+  localMessagesApiPort,
+  localStandInOptions,
+  TwilioStandIn,
+} from "../../scripts/demo/twilio-stand-in.js";
+import {
+  byTestId,
+  launchChromium,
+  screenshotBoth,
+  signIn,
+  WAIT_MS,
+  type Dashboard,
+} from "./support/browser.js";
+import { seededBackend, unknownNumber, waitForValue, type Backend } from "./support/backend.js";
+
+function callFrom(calls: unknown, phone: string): string | undefined {
+  if (typeof calls !== "object" || calls === null) return undefined;
+  return Object.entries(calls as Record<string, { phone?: unknown } | null>).find(
+    ([, call]) => call?.phone === phone,
+  )?.[0];
+}
+
+describe("texts to an SMS caller (browser, through the Twilio stand-in)", function () {
+  let browser: Browser;
+  let backend: Backend;
+  let twilio: TwilioStandIn;
+  const open: Dashboard[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
+    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    backend = await seededBackend();
+    browser = await launchChromium();
+    const base = emulatorFunctionsBase();
+    twilio = new TwilioStandIn(
+      localStandInOptions({
+        voiceUrl: `${base}/twilioVoice`,
+        messagingUrl: `${base}/twilioMessage`,
+        statusCallbackUrl: `${base}/twilioStatus`,
+      }),
+    );
+    await twilio.listen(localMessagesApiPort());
+  });
+
+  afterEach(async () => {
+    for (const dashboard of open.splice(0)) {
+      expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
+      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
+      await dashboard.context.close();
+    }
+  });
+
+  /** The demo tenant's call from `phone`, once the webhook has written it. */
+  async function callOf(phone: string): Promise<string> {
+    const calls = await waitForValue(
+      backend.database.ref(callsPath("demo")),
+      (value) => callFrom(value, phone) !== undefined,
+    );
+    return callFrom(calls, phone) ?? "";
+  }
+
+  after(async () => {
+    await twilio.close();
+    await browser.close();
+    await backend.close();
+  });
+
+  it("sends a dispatcher's message at once and shows it delivered, or failed with what to do", async () => {
+    const dashboard = await signIn(browser, "dispatcher@demo.lifeline.test");
+    open.push(dashboard);
+    const { page } = dashboard;
+
+    const reached = unknownNumber();
+    const unreachable = unknownNumber();
+    twilio.unreachable.add(unreachable);
+    for (const phone of [reached, unreachable]) {
+      const reply = await twilio.text(
+        phone,
+        DEMO_LINE,
+        "someone keeps knocking on my door at night",
+      );
+      expect(reply.exchange.status, reply.exchange.body).to.equal(200);
+    }
+
+    const typed = "This is Dana at Lifeline. Keep the door locked; we are calling you now.";
+    for (const phone of [reached, unreachable]) {
+      const row = byTestId(page, "call-row", { "call-id": await callOf(phone) });
+      await row.waitFor();
+      await row.click();
+      await byTestId(page, "message-input").fill(typed);
+      await byTestId(page, "action-send-message").click();
+      const [sent] = await twilio.textsTo(phone, 1, WAIT_MS);
+      expect(sent, "texted before the caller writes again").to.include({
+        from: DEMO_LINE,
+        to: phone,
+        body: typed,
+      });
+      const status = phone === reached ? "delivered" : "failed";
+      await byTestId(page, "delivery", { status }).waitFor();
+      if (phone === reached) await screenshotBoth(page, "twilio-text-delivered");
+    }
+    expect(await byTestId(page, "delivery", { status: "failed" }).textContent()).to.contain(
+      "Twilio error 30003",
+    );
+    await screenshotBoth(page, "twilio-text-failed");
+  });
+});
