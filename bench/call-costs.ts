@@ -19,7 +19,11 @@
  * Counts are deltas from one step to the next, read once every counter has been still for
  * SETTLE_MS and no function is running, so a step's triggers, the triggers their writes set off
  * and the tasks they enqueue are in it. The bench's own setup (tenant, members, presence) happens
- * before the first reading.
+ * before the first reading. Every scenario runs once unreported first (warm workers); a scenario in
+ * which a turn was deferred (missed its answer budget on a loaded machine) runs again.
+ *
+ * The counts are deterministic on a machine that keeps up; the exceptions are said in the output:
+ * turns deferred in every attempt, and an alert that escalated before its acknowledgement landed.
  */
 import { open } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -480,25 +484,67 @@ async function criticalCall(label: string): Promise<Scenario> {
   }
 }
 
-/** (3) An SMS conversation through the Twilio messaging webhook. */
-async function smsConversation(label: string, texts: number): Promise<Scenario> {
+interface TwilioLine extends Line {
+  /** The tenant's Twilio number. */
+  readonly number: string;
+  readonly twilio: TwilioStandIn;
+}
+
+/** A line as `seedLine`, reached through a Twilio number (`lines/{e164}`) and the stand-in. */
+async function seedTwilioLine(): Promise<TwilioLine> {
   const line = await seedLine();
   const number = freshPhone();
   await admin.firestore
     .doc(firestorePaths.lineDoc(number))
     .set({ tenantId: line.tenant.tenantId, label: "Bench line", createdAt: Date.now() });
-  await atDashboard(line);
   const webhooks: NumberWebhooks = {
     voiceUrl: await functionUrl("twilioVoice"),
     messagingUrl: await functionUrl("twilioMessage"),
     statusCallbackUrl: await functionUrl("twilioStatus"),
   };
   const twilio = new TwilioStandIn({ authToken: localTwilioAuthToken(), webhooks });
+  return { ...line, number, twilio };
+}
+
+/** (3) A Twilio voice call: the greeting, TURNS spoken turns, the caller hangs up (`completed`). */
+async function twilioCall(label: string, turns: number): Promise<Scenario> {
+  const line = await seedTwilioLine();
+  await atDashboard(line);
+  const steps = await Steps.start();
+  let call: Awaited<ReturnType<TwilioStandIn["dial"]>> | undefined;
+  await steps.measure("greeting (voice webhook)", async () => {
+    call = await line.twilio.dial(line.tenant.phone, line.number);
+  });
+  if (call === undefined) throw new Error("the call was not answered");
+  const answered = call;
+  for (let i = 0; i < turns; i++) {
+    const text = CALM[i % CALM.length] ?? "Hello";
+    await steps.measure(i === 0 ? "first turn" : `turn ${i + 1}`, async () => {
+      const heard = await answered.say(text);
+      if (heard.length === 0) throw new Error(`turn ${i + 1}: the caller heard nothing`);
+    });
+  }
+  await steps.measure("hang-up (status callback)", async () => {
+    const exchange = await answered.hangUp();
+    if (exchange.status !== 200) throw new Error(`status callback: ${exchange.status}`);
+  });
+  return {
+    name: label,
+    steps: steps.list,
+    ordinary: steps.list.slice(2, turns + 1).map((s) => s.name),
+    notes: [],
+  };
+}
+
+/** (4) An SMS conversation through the Twilio messaging webhook. */
+async function smsConversation(label: string, texts: number): Promise<Scenario> {
+  const line = await seedTwilioLine();
+  await atDashboard(line);
   const steps = await Steps.start();
   for (let i = 0; i < texts; i++) {
     const body = CALM_TEXTS[i % CALM_TEXTS.length] ?? "hi";
     await steps.measure(i === 0 ? "first text" : `text ${i + 1}`, async () => {
-      const reply = await twilio.text(line.tenant.phone, number, body);
+      const reply = await line.twilio.text(line.tenant.phone, line.number, body);
       if (reply.exchange.status !== 200 || reply.messages.length !== 1) {
         throw new Error(`text failed: ${reply.exchange.status} ${reply.exchange.body}`);
       }
@@ -510,6 +556,52 @@ async function smsConversation(label: string, texts: number): Promise<Scenario> 
     ordinary: steps.list.slice(1).map((s) => s.name),
     notes: ["an SMS conversation has no end event: it is ended by the stale-call sweep"],
   };
+}
+
+const ATTEMPTS = 3;
+
+/** Whether a turn of the scenario was deferred: it missed its answer budget on a busy machine. */
+function deferredSteps(scenario: Scenario): string[] {
+  return scenario.steps
+    .filter(
+      (step) =>
+        (step.cost.invocations.applyDeferredTurn ?? 0) > 0 ||
+        (step.cost.firestore.byCollection.deferredTurns ?? 0) > 0,
+    )
+    .map((step) => step.name);
+}
+
+/**
+ * Runs a scenario until none of its turns is deferred (at most ATTEMPTS times). A deferred turn
+ * (a store slower than the turn's answer budget, on a loaded machine) is applied later by the
+ * `applyDeferredTurn` queue and costs a marker document and a task on top: a cost of the machine's
+ * load, not of the call. If every attempt had one, the last is kept and says so.
+ */
+async function undeferred(run: () => Promise<Scenario>): Promise<Scenario> {
+  for (let attempt = 1; ; attempt++) {
+    const scenario = await run();
+    const deferred = deferredSteps(scenario);
+    if (deferred.length === 0) {
+      return attempt === 1
+        ? scenario
+        : {
+            ...scenario,
+            notes: [
+              ...scenario.notes,
+              `run ${attempt} times: a turn was deferred in the earlier runs (a loaded machine)`,
+            ],
+          };
+    }
+    if (attempt === ATTEMPTS) {
+      return {
+        ...scenario,
+        notes: [
+          ...scenario.notes,
+          `a turn was deferred in each of ${ATTEMPTS} runs (a loaded machine): ${deferred.join(", ")} include the deferral (a deferredTurns marker, an applyDeferredTurn run)`,
+        ],
+      };
+    }
+  }
 }
 
 // ---------- report ----------
@@ -574,21 +666,22 @@ interface Summary {
   readonly cost: Cost;
 }
 
+/** The scenario's steps in order, its ordinary turns as one mean row where the first of them was. */
 function summarize(scenario: Scenario): Summary[] {
   const out: Summary[] = [];
   const ordinary = scenario.steps.filter((s) => scenario.ordinary.includes(s.name));
+  const costs = ordinary.map((s) => s.cost);
+  const spread = new Set(costs.map((c) => JSON.stringify(c))).size <= 1 ? "" : ", varied";
   for (const step of scenario.steps) {
-    if (!scenario.ordinary.includes(step.name))
+    if (step === ordinary[0]) {
+      out.push({
+        scenario: scenario.name,
+        step: `per ordinary turn (mean of ${ordinary.length}${spread})`,
+        cost: mean(costs),
+      });
+    } else if (!ordinary.includes(step)) {
       out.push({ scenario: scenario.name, step: step.name, cost: step.cost });
-  }
-  if (ordinary.length > 0) {
-    const costs = ordinary.map((s) => s.cost);
-    const spread = new Set(costs.map((c) => JSON.stringify(c))).size === 1 ? "" : ", varied";
-    out.push({
-      scenario: scenario.name,
-      step: `per ordinary turn (mean of ${ordinary.length}${spread})`,
-      cost: mean(costs),
-    });
+    }
   }
   out.push({
     scenario: scenario.name,
@@ -604,11 +697,13 @@ try {
   // (bench:cold-start), not of calls.
   await gatewayCall("warm-up", 2);
   await criticalCall("warm-up");
+  await twilioCall("warm-up", 2);
   await smsConversation("warm-up", 2);
   const scenarios = [
-    await gatewayCall(`gateway voice call, ${TURNS} turns`, TURNS),
-    await criticalCall("critical call, acknowledged"),
-    await smsConversation("SMS conversation (Twilio)", TURNS),
+    await undeferred(() => gatewayCall(`gateway voice call, ${TURNS} turns`, TURNS)),
+    await undeferred(() => criticalCall("critical call, acknowledged")),
+    await undeferred(() => twilioCall(`Twilio voice call, ${TURNS} turns`, TURNS)),
+    await undeferred(() => smsConversation("SMS conversation (Twilio)", TURNS)),
   ];
   const summaries = scenarios.flatMap(summarize);
   if (JSON_OUTPUT) {
