@@ -5,7 +5,9 @@
 //
 // The official emulator serves gRPC, REST and a small HTTP/1.1 admin API on the same port. The
 // engine serves gRPC and REST (`/v1/…`) on its port; this launcher adds the admin API below
-// (`/`, `/emulator/v1/…`) as its other HTTP/1.1 routes. Composite indexes are enforced from firestore.indexes.json, as production does
+// (`/`, `/emulator/v1/…`) as its other HTTP/1.1 routes, plus one the official emulator lacks:
+// `GET /emulator/v1/projects/{p}/databases/{d}/stats`, the document writes applied so far (what
+// bench/call-costs.ts counts a call's Firestore writes with). Composite indexes are enforced from firestore.indexes.json, as production does
 // (FIRESTORE_INDEXES=<file> for another file, FIRESTORE_ENFORCE_INDEXES=0 to turn it off). What is
 // not built yet is said out loud instead of faked: security rules are accepted but NOT enforced,
 // Firestore triggers are refused, and the browser (WebChannel) transport is not served. See
@@ -98,6 +100,9 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
       url.pathname,
     );
     const trigger = /^\/emulator\/v1\/projects\/([^/]+)\/triggers\/([^/]+)$/.exec(url.pathname);
+    const stats = /^\/emulator\/v1\/projects\/([^/]+)\/databases\/([^/]+)\/stats$/.exec(
+      url.pathname,
+    );
     try {
       if (url.pathname === "/" && method === "GET") {
         res.writeHead(200, { "Content-Type": "text/plain" });
@@ -121,6 +126,9 @@ export async function startFirestoreEmulator({ host, port, log = (line) => conso
       } else if (documents && method === "DELETE") {
         engine?.clear(`projects/${documents[1]}/databases/${documents[2]}`);
         sendJson(res, 200, {});
+      } else if (stats && method === "GET") {
+        const database = `projects/${stats[1]}/databases/${decodeURIComponent(stats[2])}`;
+        sendJson(res, 200, { database, writes: engine?.writeStats(database) });
       } else if (trigger && (method === "PUT" || method === "POST")) {
         const message =
           `Firestore triggers are not supported by this Firestore emulator yet (trigger ` +

@@ -134,6 +134,33 @@ describe("firestore-emulator.mjs", () => {
     expect((await db.doc(`cleared/${id}`).get()).exists).to.equal(false);
   });
 
+  it("counts the document writes of a database: each write of a commit, batch or transaction", async () => {
+    const db = getFirestore(app, "counted");
+    const statsUrl = `http://${running.address}/emulator/v1/projects/demo-fs/databases/counted/stats`;
+    const id = randomBytes(4).toString("hex");
+    const batch = db.batch();
+    batch.set(db.doc(`counts/${id}-a`), { n: 1 });
+    batch.set(db.doc(`counts/${id}-b/audit/x`), { n: 1 });
+    await batch.commit();
+    await db.doc(`counts/${id}-a`).set({ n: 1 });
+    await db.runTransaction(async (tx) => {
+      const read = await tx.get(db.doc(`counts/${id}-a`));
+      tx.update(read.ref, { n: 2 });
+    });
+    const response = await fetch(statsUrl);
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({
+      database: "projects/demo-fs/databases/counted",
+      writes: { commits: 3, writes: 4, unchanged: 1, byCollection: { counts: 3, audit: 1 } },
+    });
+    const other = (await (
+      await fetch(
+        `http://${running.address}/emulator/v1/projects/demo-fs/databases/elsewhere/stats`,
+      )
+    ).json()) as { writes: { writes: number } };
+    expect(other.writes.writes, "per database").to.equal(0);
+  });
+
   it("refuses Firestore trigger registration with 501 instead of silently never firing", async () => {
     const response = await fetch(
       `http://${running.address}/emulator/v1/projects/demo-fs/triggers/us-central1-onDoc-0`,

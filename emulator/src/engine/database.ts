@@ -24,14 +24,17 @@ import {
 import { resolveServerValues } from "./servervalues.js";
 import { byteSize, normalize, setAt } from "./tree.js";
 import { PRIORITY_KEY, getAt, type Node, type ObjectNode } from "./tree.js";
+import { emptyCounts, recordCommit } from "./write-stats.js";
 import type {
   AuthContext,
   CommitEvent,
   Engine,
+  NamespaceWriteStats,
   QuerySpec,
   ReadRequest,
   ReadResult,
   WriteRequest,
+  WriteCounts,
   WriteResult,
 } from "./types.js";
 
@@ -66,6 +69,7 @@ interface NamespaceState {
   /** The text set through `setRules`; undefined while the namespace uses the default rules. */
   rulesSource: string | undefined;
   readonly listeners: ListenerTrie;
+  readonly stats: NamespaceWriteStats;
 }
 
 /** A write resolved and applied to a working root, not yet committed. */
@@ -129,6 +133,12 @@ export class Database implements Engine {
     this.revalidate([...space.listeners.all()]);
   }
 
+  /** The writes `namespace` applied since it was created, by writer (copies: counts only grow). */
+  writeStats(namespace: string): NamespaceWriteStats {
+    const { admin, client } = this.space(namespace).stats;
+    return { admin: { ...admin }, client: { ...client } };
+  }
+
   onCommit(listener: (event: CommitEvent) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
@@ -146,8 +156,10 @@ export class Database implements Engine {
   write(request: WriteRequest): WriteResult {
     const space = this.space(request.namespace);
     if (request.hash !== undefined && request.operation.kind === "set") {
-      if (hashNode(getAt(space.root, request.path)) !== request.hash)
+      if (hashNode(getAt(space.root, request.path)) !== request.hash) {
+        this.countsFor(space, request.auth).stale++;
         return { status: "datastale" };
+      }
     }
     const now = this.clock();
     const prepared = this.prepare(space.root, request, now);
@@ -280,10 +292,15 @@ export class Database implements Engine {
         rules: this.defaultRules,
         rulesSource: undefined,
         listeners: new ListenerTrie(),
+        stats: { admin: emptyCounts(), client: emptyCounts() },
       };
       this.spaces.set(name, space);
     }
     return space;
+  }
+
+  private countsFor(space: NamespaceState, auth: AuthContext): WriteCounts {
+    return auth.admin ? space.stats.admin : space.stats.client;
   }
 
   private mayRead(
@@ -406,6 +423,7 @@ export class Database implements Engine {
     fireTriggers: boolean,
   ): void {
     space.root = after;
+    recordCommit(this.countsFor(space, auth), before, after, changed);
     this.notify(space, before, after, changed);
     const event: CommitEvent = { namespace: space.name, before, after, auth, fireTriggers };
     for (const listener of this.commitListeners) {

@@ -111,6 +111,24 @@ export interface CommitEvent {
  * The database engine every front end talks to: WebSocket and long-polling sessions, REST, triggers.
  * Implemented by `database.ts`. Writes commit synchronously, push to listeners, then emit a CommitEvent.
  */
+export interface WriteCounts {
+  /** Applied write operations: a set, an update, a transaction's commit, one run onDisconnect queue. */
+  requests: number;
+  /** Locations replaced: one per set, one per key of an update. */
+  paths: number;
+  /** Leaf values written at those locations (a deletion counts one). */
+  leaves: number;
+  /** Applied requests after which every written location held what it held before. */
+  unchanged: number;
+  /** Transaction attempts refused because the value had changed (`datastale`): the writer retries. */
+  stale: number;
+}
+
+export interface NamespaceWriteStats {
+  readonly admin: WriteCounts;
+  readonly client: WriteCounts;
+}
+
 export interface Engine {
   read(request: ReadRequest): ReadResult;
   write(request: WriteRequest): WriteResult;
@@ -120,6 +138,8 @@ export interface Engine {
   getRules(namespace: string): string;
   /** Names of the namespaces known so far (created lazily on first use). */
   namespaces(): string[];
+  /** Counts of the writes `namespace` applied so far (`/.inspect/stats.json`). */
+  writeStats(namespace: string): NamespaceWriteStats;
   onCommit(listener: (event: CommitEvent) => void): () => void;
 }
 

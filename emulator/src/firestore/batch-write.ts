@@ -7,6 +7,7 @@ import {
   type WriteResult,
 } from "./commit.js";
 import type { DocumentStore } from "./store.js";
+import type { AppliedDocumentWrite } from "./write-stats.js";
 
 /** `google.rpc.Status` as BatchWrite reports it per write. */
 export interface WriteStatus {
@@ -26,12 +27,13 @@ function documentOf(write: Write): string | undefined {
 /**
  * Applies each write on its own, as production's BatchWrite does: one failing write leaves the
  * others applied, and each reports its own status. Writing a document twice in one request is
- * refused as a whole.
+ * refused as a whole. `onApplied` hears the writes that applied (for the write counts).
  */
 export function batchWrite(
   store: DocumentStore,
   writes: readonly Write[],
   options: CommitOptions = {},
+  onApplied?: (writes: readonly AppliedDocumentWrite[]) => void,
 ): BatchWriteResponse {
   const seen = new Set<string>();
   for (const write of writes) {
@@ -43,6 +45,7 @@ export function batchWrite(
   }
   const writeResults: WriteResult[] = [];
   const status: WriteStatus[] = [];
+  const appliedWrites: AppliedDocumentWrite[] = [];
   for (const write of writes) {
     try {
       const prepared = prepareWrite(write, options);
@@ -51,11 +54,13 @@ export function batchWrite(
       if (applied.changed) store.apply(new Map([[prepared.name, applied.doc]]), time);
       writeResults.push(applied.result);
       status.push({ code: GRPC_CODE_NUMBERS.OK });
+      appliedWrites.push({ name: prepared.name, changed: applied.changed });
     } catch (error) {
       if (!(error instanceof FirestoreError)) throw error;
       writeResults.push({});
       status.push({ code: GRPC_CODE_NUMBERS[error.code], message: error.message });
     }
   }
+  onApplied?.(appliedWrites);
   return { writeResults, status };
 }

@@ -1,5 +1,6 @@
 import { FirestoreError, invalidArgument } from "./errors.js";
 import { checkDocumentName, type DocumentStore, type StoredDocument } from "./store.js";
+import type { AppliedDocumentWrite } from "./write-stats.js";
 import {
   cloneFields,
   cloneValue,
@@ -367,17 +368,23 @@ export function planWrites(
   store: DocumentStore,
   writes: readonly PreparedWrite[],
   time: bigint,
-): { changes: Map<string, StoredDocument | null>; results: WriteResult[] } {
+): {
+  changes: Map<string, StoredDocument | null>;
+  results: WriteResult[];
+  applied: AppliedDocumentWrite[];
+} {
   const changes = new Map<string, StoredDocument | null>();
   const results: WriteResult[] = [];
+  const appliedWrites: AppliedDocumentWrite[] = [];
   for (const write of writes) {
     const staged = changes.get(write.name);
     const current = staged === undefined ? store.get(write.name) : (staged ?? undefined);
     const applied = applyWrite(write, current, time);
     if (applied.changed) changes.set(write.name, applied.doc);
     results.push(applied.result);
+    appliedWrites.push({ name: write.name, changed: applied.changed });
   }
-  return { changes, results };
+  return { changes, results, applied: appliedWrites };
 }
 
 /**

@@ -19,12 +19,14 @@ import { listenHandler } from "./listen.js";
 import { createFirestoreHandlers } from "./server.js";
 import { DocumentStore } from "./store.js";
 import { TransactionManager } from "./transactions.js";
+import type { FirestoreWriteCounts } from "./write-stats.js";
 import { firestoreService } from "./wire/grpc.js";
 import { firestoreProtoDir, loadFirestoreProtos } from "./wire/protojson.js";
 import { errorBody, firestoreRest } from "./wire/rest.js";
 
 export { createFirestoreHandlers, type FirestoreHandlersOptions } from "./server.js";
 export { parseIndexesFile, type IndexesFile } from "./indexes.js";
+export type { FirestoreWriteCounts } from "./write-stats.js";
 
 export interface FirestoreEmulatorOptions {
   host: string;
@@ -48,6 +50,8 @@ export interface RunningFirestoreEmulator {
   port: number;
   /** Deletes every document of one database (`projects/{p}/databases/{d}`), as the admin API's DELETE does. */
   clear(database: string): void;
+  /** The document writes `projects/{p}/databases/{d}` applied so far (counts only grow). */
+  writeStats(database: string): FirestoreWriteCounts;
   close(): Promise<void>;
 }
 
@@ -135,6 +139,7 @@ export async function startFirestoreEmulator(
 
   return {
     port,
+    writeStats: (database) => transactions.writeStats.of(database),
     clear(database) {
       const prefix = `${database}/documents/`;
       const names = [...store.documents()]

@@ -10,6 +10,7 @@ import {
   type Write,
 } from "./commit.js";
 import type { DocumentStore, StoredDocument } from "./store.js";
+import { WriteStats } from "./write-stats.js";
 import { formatTimestamp, parseTimestamp } from "./values.js";
 
 /** `google.firestore.v1.TransactionOptions` in protobuf JSON. */
@@ -64,6 +65,8 @@ export class TransactionManager {
   private readonly idleTimeoutMs: number;
   private readonly lifetimeMs: number;
   private readonly lockTimeoutMs: number;
+  /** Every document write applied through this manager (all of them: the server writes nowhere else). */
+  readonly writeStats = new WriteStats();
 
   constructor(
     private readonly store: DocumentStore,
@@ -185,7 +188,9 @@ export class TransactionManager {
       return name === undefined ? [] : [name];
     });
     await this.acquire(names, undefined);
-    return batchWrite(this.store, writes, options);
+    return batchWrite(this.store, writes, options, (applied) => {
+      this.writeStats.record(applied);
+    });
   }
 
   rollback(id: string): void {
@@ -215,8 +220,9 @@ export class TransactionManager {
 
   private apply(prepared: readonly PreparedWrite[]): CommitResponse {
     const time = this.store.nextCommitTime();
-    const { changes, results } = planWrites(this.store, prepared, time);
+    const { changes, results, applied } = planWrites(this.store, prepared, time);
     this.store.apply(changes, time);
+    this.writeStats.record(applied);
     return { commitTime: formatTimestamp(time), writeResults: results };
   }
 

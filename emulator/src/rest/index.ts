@@ -1,7 +1,7 @@
 /**
  * The REST API (spec §10): data reads and writes on `/<path>.json`, and the emulator-only endpoints
  * the tooling calls (`/.settings/rules.json`, `/.settings/functionTriggers.json`,
- * `/.inspect/databases.json`). Every answer is JSON; every failure is `{"error": "…"}` with a status
+ * `/.inspect/databases.json`, `/.inspect/stats.json`). Every answer is JSON; every failure is `{"error": "…"}` with a status
  * a client can act on, and nothing is written when a request is refused.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -10,7 +10,7 @@ import type { TriggerRegistry } from "../engine/triggers.js";
 import type { Engine } from "../engine/types.js";
 import { handleData } from "./data.js";
 import { RestError, sendError, type RestOptions, type RestRequest } from "./http.js";
-import { handleInspect, handleRules, handleTriggerRegistration } from "./settings.js";
+import { handleInspect, handleRules, handleStats, handleTriggerRegistration } from "./settings.js";
 
 export { DEFAULT_MAX_REST_BODY_BYTES, type RestOptions } from "./http.js";
 
@@ -79,6 +79,10 @@ async function route(
     return handleTriggerRegistration(triggers, request);
   if (pathname === "/.inspect/databases.json") {
     handleInspect(engine, request);
+    return;
+  }
+  if (pathname === "/.inspect/stats.json") {
+    handleStats(engine, request);
     return;
   }
   if (pathname.startsWith("/.settings/") || pathname.startsWith("/.inspect/")) {

@@ -1,6 +1,7 @@
 /**
  * The emulator-only endpoints the tooling calls: `/.settings/rules.json`,
- * `/.settings/functionTriggers.json` (both owner only) and `/.inspect/databases.json`.
+ * `/.settings/functionTriggers.json` (both owner only), `/.inspect/databases.json` and
+ * `/.inspect/stats.json` (owner only).
  */
 import { TriggerRegistrationError, type TriggerRegistry } from "../engine/triggers.js";
 import type { Engine } from "../engine/types.js";
@@ -72,6 +73,24 @@ export function handleInspect(engine: Engine, request: RestRequest): void {
     request.res,
     200,
     engine.namespaces().map((name) => ({ name })),
+    false,
+  );
+}
+
+/**
+ * The writes one namespace applied since it was created, by writer: what a benchmark reads before
+ * and after a scenario to count its database writes. Owner only, like the settings: the counts
+ * tell who writes how often.
+ */
+export function handleStats(engine: Engine, request: RestRequest): void {
+  requireOwner(request);
+  if (request.method !== "GET") {
+    throw new RestError(405, `Method ${request.method} is not supported`, { Allow: "GET" });
+  }
+  sendJson(
+    request.res,
+    200,
+    { namespace: request.namespace, writes: engine.writeStats(request.namespace) },
     false,
   );
 }

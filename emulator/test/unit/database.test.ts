@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { Database, type ListenerSink, type PushBody } from "../../src/engine/database.js";
 import { applyQuery, parseWireQuery } from "../../src/engine/query.js";
 import { getAt } from "../../src/engine/tree.js";
-import { ADMIN, UNAUTHENTICATED, type AuthContext, type CommitEvent } from "../../src/engine/types.js";
+import {
+  ADMIN,
+  UNAUTHENTICATED,
+  type AuthContext,
+  type CommitEvent,
+} from "../../src/engine/types.js";
 
 const NS = "unit";
 const alice: AuthContext = {
@@ -341,6 +346,57 @@ describe("Database", () => {
       });
       database.setRules("fresh", SIGNED_IN_RULES);
       expect(database.getRules("fresh")).to.equal(SIGNED_IN_RULES);
+    });
+  });
+
+  describe("writeStats", () => {
+    it("counts each applied write once, its locations and its leaves, by writer", () => {
+      const database = new Database({ defaultRules: SIGNED_IN_RULES });
+      set(database, ["calls", "c1"], { status: "active", meta: { from: "+1", turns: 2 } });
+      update(database, ["calls", "c1"], { status: "ended", "meta/turns": 3, gone: null });
+      set(database, ["presence", "alice"], "online", alice);
+      expect(set(database, ["x"], 1, UNAUTHENTICATED).status).to.equal("permission_denied");
+      expect(database.writeStats(NS)).to.deep.equal({
+        admin: { requests: 2, paths: 4, leaves: 6, unchanged: 0, stale: 0 },
+        client: { requests: 1, paths: 1, leaves: 1, unchanged: 0, stale: 0 },
+      });
+      expect(database.writeStats("other").admin.requests, "per namespace").to.equal(0);
+    });
+
+    it("counts a write that changes nothing as unchanged and a refused transaction as stale", () => {
+      const database = new Database();
+      set(database, ["a"], { b: 1 });
+      set(database, ["a"], { b: 1 });
+      update(database, ["a"], { b: 1, c: 2 });
+      const stale = database.write({
+        namespace: NS,
+        path: ["a"],
+        operation: { kind: "set", value: 5 },
+        auth: ADMIN,
+        hash: "",
+      });
+      expect(stale.status).to.equal("datastale");
+      expect(database.writeStats(NS).admin).to.deep.equal({
+        requests: 3,
+        paths: 4,
+        leaves: 4,
+        unchanged: 1,
+        stale: 1,
+      });
+    });
+
+    it("counts an onDisconnect queue run as one write and returns copies", () => {
+      const database = new Database({ defaultRules: SIGNED_IN_RULES });
+      const request = {
+        namespace: NS,
+        path: ["presence", "alice"],
+        operation: { kind: "set" as const, value: { state: "offline" } },
+        auth: alice,
+      };
+      const before = database.writeStats(NS);
+      database.applyOnDisconnect([request, { ...request, path: ["presence", "bob"] }], alice);
+      expect(before.client.requests, "a copy, not the live counts").to.equal(0);
+      expect(database.writeStats(NS).client).to.include({ requests: 1, paths: 2, leaves: 2 });
     });
   });
 

@@ -516,6 +516,9 @@ describe("handleRest", () => {
         setRules: () => undefined,
         getRules: () => "",
         namespaces: () => [],
+        writeStats: () => {
+          throw new Error("boom");
+        },
         onCommit: () => () => undefined,
       };
       const errors: unknown[] = [];
@@ -653,6 +656,32 @@ describe("handleRest", () => {
       });
       expect(reply.status).to.equal(200);
       expect(reply.json()).to.deep.include({ name: ns });
+    });
+
+    it("counts the writes a namespace applied, for the owner only", async () => {
+      expect((await put("/a", { b: 1, c: 2 })).status).to.equal(200);
+      const patched = await call(harness, "PATCH", `/a.json?ns=${ns}`, {
+        body: JSON.stringify({ b: 1 }),
+        headers: OWNER,
+      });
+      expect(patched.status).to.equal(200);
+      const reply = await call(harness, "GET", `/.inspect/stats.json?ns=${ns}`, {
+        headers: OWNER,
+      });
+      expect(reply.status, reply.text).to.equal(200);
+      expect(reply.json()).to.deep.equal({
+        namespace: ns,
+        writes: {
+          admin: { requests: 2, paths: 2, leaves: 3, unchanged: 1, stale: 0 },
+          client: { requests: 0, paths: 0, leaves: 0, unchanged: 0, stale: 0 },
+        },
+      });
+      const anonymous = await call(harness, "GET", `/.inspect/stats.json?ns=${ns}`);
+      expect(anonymous.status).to.equal(401);
+      const posted = await call(harness, "POST", `/.inspect/stats.json?ns=${ns}`, {
+        headers: OWNER,
+      });
+      expect(posted.status).to.equal(405);
     });
   });
 });

@@ -356,3 +356,55 @@ describe("TransactionManager", function () {
     });
   });
 });
+
+describe("TransactionManager.writeStats", () => {
+  const DB = "projects/p/databases/(default)";
+
+  it("counts every applied write of commits, transactions and batch writes as Firestore bills them", async () => {
+    const { tx } = setup();
+    await tx.write([setN(A, 1), setN(docName("c/a/audit/x"), 1)]);
+    await tx.write([setN(A, 1)]);
+    const id = tx.begin();
+    tx.get(id, A);
+    await tx.commit(id, [setN(A, 2), { delete: docName("c/missing") }]);
+    const batch = await tx.batchWrite([
+      setN(B, 1),
+      { ...setN(docName("c/new"), 1), currentDocument: { exists: true } },
+    ]);
+    expect(batch.status.map((s) => s.code)).to.deep.equal([0, 5]);
+    expect(tx.writeStats.of(DB)).to.deep.equal({
+      commits: 4,
+      writes: 6,
+      unchanged: 2,
+      byCollection: { c: 5, audit: 1 },
+    });
+  });
+
+  it("counts nothing for a refused commit, an empty commit or another database", async () => {
+    const { tx } = setup();
+    const refused = await rejection(
+      tx.write([setN(A, 1), { ...setN(B, 1), currentDocument: { exists: true } }]),
+    );
+    expect(refused.code).to.equal("NOT_FOUND");
+    const id = tx.begin();
+    await tx.commit(id, []);
+    expect(tx.writeStats.of(DB)).to.deep.equal({
+      commits: 0,
+      writes: 0,
+      unchanged: 0,
+      byCollection: {},
+    });
+    await tx.write([setN("projects/p/databases/other/documents/c/a", 1)]);
+    expect(tx.writeStats.of(DB).writes).to.equal(0);
+    expect(tx.writeStats.of("projects/p/databases/other").writes).to.equal(1);
+  });
+
+  it("returns copies: counts read earlier do not move", async () => {
+    const { tx } = setup();
+    const before = tx.writeStats.of(DB);
+    await tx.write([setN(A, 1)]);
+    expect(before.writes).to.equal(0);
+    expect(before.byCollection).to.deep.equal({});
+    expect(tx.writeStats.of(DB).writes).to.equal(1);
+  });
+});
