@@ -27,18 +27,21 @@
  */
 import { open } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { ref, serverTimestamp, set } from "firebase/database";
+import { push, ref, serverTimestamp, set } from "firebase/database";
 import { z } from "zod";
 import {
   alertAckPath,
   alertPath,
   firestore as firestorePaths,
   inboxItemPath,
+  messagePath,
+  outboxPath,
   presencePath,
 } from "@lifeline/model";
 import { urgencyAlertId } from "../functions/src/domain/fanout.js";
 import {
-  localTwilioAuthToken,
+  localMessagesApiPort,
+  localStandInOptions,
   TwilioStandIn,
   type NumberWebhooks,
 } from "../scripts/demo/twilio-stand-in.js";
@@ -502,7 +505,7 @@ async function seedTwilioLine(): Promise<TwilioLine> {
     messagingUrl: await functionUrl("twilioMessage"),
     statusCallbackUrl: await functionUrl("twilioStatus"),
   };
-  const twilio = new TwilioStandIn({ authToken: localTwilioAuthToken(), webhooks });
+  const twilio = new TwilioStandIn(localStandInOptions(webhooks));
   return { ...line, number, twilio };
 }
 
@@ -536,26 +539,55 @@ async function twilioCall(label: string, turns: number): Promise<Scenario> {
   };
 }
 
-/** (4) An SMS conversation through the Twilio messaging webhook. */
+/**
+ * (4) An SMS conversation through the Twilio messaging webhook, then a dispatcher's text to the
+ * caller, sent at once through the Messages API and reported delivered.
+ */
 async function smsConversation(label: string, texts: number): Promise<Scenario> {
   const line = await seedTwilioLine();
   await atDashboard(line);
-  const steps = await Steps.start();
-  for (let i = 0; i < texts; i++) {
-    const body = CALM_TEXTS[i % CALM_TEXTS.length] ?? "hi";
-    await steps.measure(i === 0 ? "first text" : `text ${i + 1}`, async () => {
-      const reply = await line.twilio.text(line.tenant.phone, line.number, body);
-      if (reply.exchange.status !== 200 || reply.messages.length !== 1) {
-        throw new Error(`text failed: ${reply.exchange.status} ${reply.exchange.body}`);
-      }
+  const web = await webSession(line.dispatcher.email, line.dispatcher.password);
+  await line.twilio.listen(localMessagesApiPort());
+  try {
+    const steps = await Steps.start();
+    for (let i = 0; i < texts; i++) {
+      const body = CALM_TEXTS[i % CALM_TEXTS.length] ?? "hi";
+      await steps.measure(i === 0 ? "first text" : `text ${i + 1}`, async () => {
+        const reply = await line.twilio.text(line.tenant.phone, line.number, body);
+        if (reply.exchange.status !== 200 || reply.messages.length !== 1) {
+          throw new Error(`text failed: ${reply.exchange.status} ${reply.exchange.body}`);
+        }
+      });
+    }
+    const calls = z
+      .record(z.string(), z.unknown())
+      .parse((await admin.database.ref(`tenants/${line.tenant.tenantId}/calls`).get()).val());
+    const callId = Object.keys(calls)[0] ?? "";
+    await steps.measure("supervisor's text, sent and delivered", async () => {
+      const entry = push(ref(web.db, outboxPath(line.tenant.tenantId, callId)));
+      await set(entry, {
+        text: "We are here for you.",
+        by: line.dispatcher.uid,
+        at: serverTimestamp(),
+      });
+      await waitForValue(
+        admin.database.ref(messagePath(line.tenant.tenantId, callId, `agent-${entry.key}`)),
+        (value) =>
+          z.object({ delivery: z.object({ status: z.literal("delivered") }) }).safeParse(value)
+            .success,
+        30_000,
+      );
     });
+    return {
+      name: label,
+      steps: steps.list,
+      ordinary: steps.list.slice(1, texts).map((s) => s.name),
+      notes: ["an SMS conversation has no end event: it is ended by the stale-call sweep"],
+    };
+  } finally {
+    await line.twilio.close();
+    await web.close();
   }
-  return {
-    name: label,
-    steps: steps.list,
-    ordinary: steps.list.slice(1).map((s) => s.name),
-    notes: ["an SMS conversation has no end event: it is ended by the stale-call sweep"],
-  };
 }
 
 const ATTEMPTS = 3;
