@@ -3,6 +3,7 @@ import type { Message } from "@lifeline/model";
 import {
   deliveryLabel,
   highlightSegments,
+  messagePlaceholder,
   orderMessages,
   roleLabel,
 } from "../src/logic/transcript.js";
@@ -75,6 +76,30 @@ describe("deliveryLabel", () => {
     );
     expect(deliveryLabel({ status: "failed", at: 1 })).to.equal(
       "Text NOT delivered: call the caller or write again",
+    );
+  });
+});
+
+describe("messagePlaceholder", () => {
+  const base = {
+    phone: "+15555550101",
+    status: "active",
+    urgency: "normal",
+    owner: { kind: "ai", since: 1 },
+    startedAt: 1,
+    lastMessageAt: 1,
+    messageCount: 2,
+    lastSnippet: "hi",
+  } as const;
+  it("says when the caller gets the message: spoken, texted at once, or with the next reply", () => {
+    expect(messagePlaceholder({ ...base, medium: "voice", line: "+15555550100" })).to.equal(
+      "Message to the caller (spoken at their next turn)",
+    );
+    expect(messagePlaceholder({ ...base, medium: "sms", line: "+15555550100" })).to.equal(
+      "Text to the caller (sent at once)",
+    );
+    expect(messagePlaceholder({ ...base, medium: "sms" })).to.equal(
+      "Text to the caller (sent with the reply to their next text)",
     );
   });
 });

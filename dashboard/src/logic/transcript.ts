@@ -38,6 +38,14 @@ export function roleLabel(message: Message, names: ReadonlyMap<string, string>):
   }
 }
 
+/** When the caller gets a message typed for them: texts through a Twilio line go out at once. */
+export function messagePlaceholder(call: Call): string {
+  if (call.medium === "voice") return "Message to the caller (spoken at their next turn)";
+  return call.line === undefined
+    ? "Text to the caller (sent with the reply to their next text)"
+    : "Text to the caller (sent at once)";
+}
+
 /**
  * Where a supervisor's text to an SMS caller stands, in words a supervisor acts on: a text that
  * will not arrive says so and what to do instead.

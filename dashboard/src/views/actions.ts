@@ -10,6 +10,7 @@ import { html, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
 import { type Call, LEAD_STATUSES, LIMITS } from "@lifeline/model";
 import { humanize } from "../logic/format.js";
+import { messagePlaceholder } from "../logic/transcript.js";
 import {
   callActionAvailability,
   overrideLevels,
@@ -101,7 +102,7 @@ export function actionsView(
         data-testid="message-input"
         rows="2"
         maxlength=${LIMITS.outboxText}
-        placeholder="Message to the caller (spoken or texted on the next turn)"
+        placeholder=${messagePlaceholder(call)}
         aria-label="Message to the caller"
         ?disabled=${!message.allowed}
         .value=${live(drafts.message)}
