@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CATEGORIES } from "../../src/domain/categories.js";
-import { findMatches } from "../../src/domain/triage/matching.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { findMatches, requiredLiteral, termExpressions } from "../../src/domain/triage/matching.js";
 import { type SignalStatus, statusOf } from "../../src/domain/triage/negation.js";
 import { normalizeUtterance } from "../../src/domain/triage/normalize.js";
 import { TERMS } from "../../src/domain/triage/terms.js";
@@ -14,6 +15,45 @@ function readings(utterance: string): string[] {
     return `${match.rule.id}:${text.slice(match.start, match.end)}:${status}`;
   });
 }
+
+/** Every quoted string of the triage tests: the utterances they hold triage to. */
+function testUtterances(): string[] {
+  const dir = new URL(".", import.meta.url);
+  const found = new Set<string>();
+  for (const file of readdirSync(dir).filter((name) => name.startsWith("triage"))) {
+    const source = readFileSync(new URL(file, dir), "utf8");
+    for (const match of source.matchAll(/"((?:[^"\\\n]|\\.){12,})"/g)) found.add(match[1] ?? "");
+  }
+  return [...found];
+}
+
+describe("requiredLiteral", () => {
+  it("finds the plain stretch every match contains, leaving out groups, classes and optional characters", () => {
+    expect(requiredLiteral("suicidal")).to.equal("suicidal");
+    expect(requiredLiteral("self[- ]?harm(?:ing)?")).to.equal("self");
+    expect(requiredLiteral("(?:want(?:s|ed)? to|wanna) jump(?:ing)?")).to.equal(" jump");
+    expect(requiredLiteral("smokes?")).to.equal("smoke");
+    expect(requiredLiteral("bre+athing")).to.equal("athing");
+    expect(requiredLiteral("a{2}bcd\\sef")).to.equal("bcd");
+    expect(requiredLiteral("(?:a|b)(?:c|d)")).to.equal("");
+    expect(requiredLiteral("ab")).to.equal("", "too short to be worth a filter");
+  });
+
+  it("is in every match of its expression, over every utterance the triage tests use", () => {
+    const utterances = testUtterances().map((text) => normalizeUtterance(text));
+    expect(utterances.length).to.be.above(200);
+    let checked = 0;
+    for (const { literal, regex } of termExpressions()) {
+      for (const text of utterances) {
+        for (const match of text.matchAll(regex)) {
+          expect(match[0], regex.source).to.include(literal);
+          checked++;
+        }
+      }
+    }
+    expect(checked).to.be.above(100);
+  });
+});
 
 describe("TERMS", () => {
   it("names every entry once, under its own category, in a category the playbook knows", () => {
