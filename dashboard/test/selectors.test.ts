@@ -14,6 +14,7 @@ import {
   derive,
   documentTitle,
   leadChoice,
+  leadLabel,
   onConnectionChange,
   overrideChoice,
   overrideMissing,
@@ -198,10 +199,17 @@ describe("presenceRows", () => {
 
 describe("leadChoice and overrideChoice", () => {
   it("returns the member's pick, else the call's lead, else the first status", () => {
-    const call = aCall({ lead: { status: "qualified", by: "u", at: 1 } });
-    expect(leadChoice(EMPTY_DRAFTS, aCall())).to.equal("new");
-    expect(leadChoice(EMPTY_DRAFTS, call)).to.equal("qualified");
-    expect(leadChoice({ ...EMPTY_DRAFTS, lead: "closed" }, call)).to.equal("closed");
+    const call = aCall({ lead: { status: "referred", by: "u", at: 1 } });
+    expect(leadChoice(EMPTY_DRAFTS, aCall())).to.equal("open");
+    expect(leadChoice(EMPTY_DRAFTS, call)).to.equal("referred");
+    expect(leadChoice({ ...EMPTY_DRAFTS, lead: "resolved" }, call)).to.equal("resolved");
+  });
+
+  it("does not offer an id of the earlier lead list, and names it as such", () => {
+    const legacy = aCall({ lead: { status: "qualified", by: "u", at: 1 } });
+    expect(leadChoice(EMPTY_DRAFTS, legacy)).to.equal("open");
+    expect(leadLabel("qualified")).to.equal("qualified (earlier list)");
+    expect(leadLabel("callback")).to.equal("Callback needed");
   });
 
   it("starts the urgency override at the call's current level, then follows the member's pick", () => {

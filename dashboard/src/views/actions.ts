@@ -9,8 +9,7 @@
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
-import { type Call, LEAD_STATUSES, LIMITS } from "@lifeline/model";
-import { humanize } from "../logic/format.js";
+import { type Call, LEAD_LABELS, LEAD_STATUSES, LIMITS } from "@lifeline/model";
 import {
   callActionAvailability,
   roleControls,
@@ -145,7 +144,7 @@ export function actionsView(
         ${LEAD_STATUSES.map(
           (status) =>
             html`<option value=${status} .selected=${live(status === chosenLead)}
-              >${humanize(status)}</option
+              >${LEAD_LABELS[status]}</option
             >`,
         )}
       </select>

@@ -25,6 +25,7 @@ import { nextActions, type NextAction } from "../logic/permissions.js";
 import {
   actionContext,
   callLabel,
+  leadLabel,
   livenessOf,
   serverNow,
   type Derived,
@@ -174,7 +175,7 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
         >${`${mediumLabel(call.medium)} · ${call.phone} · started ${formatClock(call.startedAt)} · `}<span
           >${formatDuration(callDuration(call, state.now))}</span
         >${` · ${ownerLabel(call.owner, uid)}`}${
-          call.lead === undefined ? "" : ` · lead: ${call.lead.status}`
+          call.lead === undefined ? "" : ` · ${leadLabel(call.lead.status)}`
         }</span
       >
     </div>
