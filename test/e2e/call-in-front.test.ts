@@ -13,7 +13,10 @@ import { urgencyAlertId } from "../../functions/src/domain/fanout.js";
 import {
   byTestId,
   launchChromium,
+  PHONE,
+  screenshot,
   screenshotBoth,
+  SCREENSHOT_DIR,
   signIn,
   waitForCount,
   type Dashboard,
@@ -132,8 +135,14 @@ describe("the call in front of you (browser, end to end)", function () {
     expect(await callBack.textContent()).to.contain(fire.from);
     await screenshotBoth(page, "22-call-back-in-header");
     await callBack.click();
-    await byTestId(page, "outcome-dialog", { "alert-id": urgencyAlertId(fireId) }).waitFor();
-    await page.keyboard.press("Escape");
+    const dialog = byTestId(page, "outcome-dialog", { "alert-id": urgencyAlertId(fireId) });
+    await dialog.waitFor();
+    await byTestId(dialog, "outcome-option", { outcome: "reached" }).check();
+    await byTestId(dialog, "outcome-submit").click();
+    await byTestId(page, "alert-row", {
+      "alert-id": urgencyAlertId(fireId),
+      status: "resolved",
+    }).waitFor();
 
     await Promise.all([calm.end(), chen.end()]);
   });
@@ -214,5 +223,111 @@ describe("the call in front of you (browser, end to end)", function () {
     expect(await atEnd()).to.equal(true);
 
     await call.end();
+  });
+
+  it("starts the urgency override at the call's level and asks for a new level and a reason", async () => {
+    const { page } = await dashboardFor(DISPATCHER);
+    const fire = new GatewayCall(gateway, unknownNumber(), "sms");
+    for (const text of CALLS.neighbourFireText.turns) await fire.turn(text);
+    const fireId = fire.callId ?? "";
+    await byTestId(page, "call-row", { "call-id": fireId, urgency: "critical" }).click();
+    await byTestId(page, "call-detail", { "call-id": fireId, status: "active" }).waitFor();
+    const level = byTestId(page, "override-level");
+    const submit = byTestId(page, "action-override");
+    expect(await level.inputValue()).to.equal("critical");
+    expect(await submit.isDisabled()).to.equal(true);
+    await level.selectOption("urgent");
+    expect(await submit.isDisabled(), "no reason yet").to.equal(true);
+    await byTestId(page, "override-reason").fill("Fire service on scene, family outside");
+    expect(await submit.isDisabled()).to.equal(false);
+    await screenshotBoth(page, "26-override-starts-at-current");
+    await submit.click();
+    await byTestId(page, "call-row", { "call-id": fireId, urgency: "urgent" }).waitFor();
+    await byTestId(page, "call-urgency-reason")
+      .getByText(/set by a supervisor/)
+      .waitFor();
+    // Acknowledged before it ends, so no call-back is left for the tests after this one.
+    await byTestId(page, "call-next-acknowledge").click();
+    await byTestId(page, "ack-submit").click();
+    await byTestId(page, "alert-row", {
+      "alert-id": urgencyAlertId(fireId),
+      status: "acknowledged",
+    }).waitFor();
+    await fire.end();
+  });
+
+  it("keeps layouts still: the banner appears without moving the page, a phone shows the call first, large type keeps one header row and 8 calls at 1920×1080", async () => {
+    const { page } = await dashboardFor(DISPATCHER);
+    // Where an element sits on the page (not in the viewport: the phone page scrolls).
+    const top = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((element) => element.getBoundingClientRect().top + window.scrollY);
+    const headerRows = async () => {
+      const [header, button] = await Promise.all([
+        page.locator("header.top").boundingBox(),
+        byTestId(page, "sign-out").boundingBox(),
+      ]);
+      return Math.round((header?.height ?? 0) / ((button?.height ?? 1) + 16));
+    };
+    await byTestId(page, "banner-calm").waitFor({ state: "visible" });
+    const gridBefore = await top("main.grid");
+
+    // A critical call arrives: the banner takes its reserved place; the grid does not move.
+    const fire = new GatewayCall(gateway, unknownNumber(), "sms");
+    for (const text of CALLS.neighbourFireText.turns) await fire.turn(text);
+    const fireId = fire.callId ?? "";
+    await byTestId(page, "critical-banner").waitFor({ state: "visible" });
+    expect(await top("main.grid")).to.be.closeTo(gridBefore, 1);
+    expect(await headerRows()).to.equal(1);
+    await screenshotBoth(page, "27-banner-no-shift");
+
+    // A phone: one header row, the call and its next actions before the lists; acknowledging
+    // takes the banner away without moving the call.
+    await page.setViewportSize(PHONE);
+    await byTestId(page, "call-detail", { "call-id": fireId }).waitFor();
+    expect(await headerRows()).to.equal(1);
+    const detailTop = await top(".detail-panel");
+    expect(detailTop).to.be.below(await top(".calls-panel"));
+    const acknowledge = byTestId(page, "call-next-acknowledge");
+    await acknowledge.waitFor({ state: "visible" });
+    const box = await acknowledge.boundingBox();
+    expect((box?.y ?? 10_000) + (box?.height ?? 0)).to.be.below(PHONE.height);
+    expect(await top('[data-testid="message-input"]')).to.be.below(PHONE.height * 2);
+    await screenshot(page, "28-phone-call-first-full");
+    await acknowledge.click();
+    await byTestId(page, "ack-submit").click();
+    await byTestId(page, "critical-banner").waitFor({ state: "hidden" });
+    expect(await top(".detail-panel")).to.be.closeTo(detailTop, 1);
+
+    // Browser zoom 150% on a 1440-wide screen leaves 960 CSS pixels: still one header row.
+    await page.setViewportSize({ width: 960, height: 600 });
+    expect(await headerRows()).to.equal(1);
+
+    // A wall display in large type: one header row and at least 8 calls in view.
+    const calls = [fire];
+    for (let n = 0; n < 8; n++) {
+      const call = new GatewayCall(gateway, unknownNumber(), "voice");
+      await call.turn("Hello, I'd like to know if the pharmacy is open on Sunday.");
+      calls.push(call);
+    }
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await byTestId(page, "wall-mode-toggle").click();
+    await byTestId(page, "wall-mode-toggle").and(page.locator('[aria-pressed="true"]')).waitFor();
+    await waitForCount(byTestId(page, "call-row", { status: "active" }), 8);
+    expect(await headerRows()).to.equal(1);
+    const panel = await page.locator(".calls-panel").boundingBox();
+    const panelBottom = (panel?.y ?? 0) + (panel?.height ?? 0);
+    let inView = 0;
+    for (const row of await byTestId(page, "call-row").all()) {
+      const rowBox = await row.boundingBox();
+      if (rowBox !== null && rowBox.y + rowBox.height <= panelBottom) inView++;
+    }
+    expect(inView).to.be.at.least(8);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/29-wall-1920x1080.png` });
+    await byTestId(page, "wall-mode-toggle").click();
+
+    await Promise.all(calls.map((call) => call.end()));
   });
 });

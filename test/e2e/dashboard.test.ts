@@ -179,9 +179,12 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(page, "view-history").click();
     await byTestId(page, "history-row", { "call-id": callId }).click();
     // The archived transcript has everything, the dispatcher's message to the caller included.
-    await byTestId(page, "history-detail", { "call-id": callId })
-      .getByText(typed, { exact: true })
-      .waitFor();
+    const archived = byTestId(page, "history-detail", { "call-id": callId });
+    await archived.getByText(typed, { exact: true }).waitFor();
+    // The note the assistant got at the hand-back is staff-only there too: folded, not a line said.
+    const staffLine = archived.locator('[data-audience="staff"]').first();
+    await staffLine.waitFor();
+    expect(await staffLine.locator(".text").isVisible()).to.equal(false);
     await screenshot(page, "06-dispatcher-history");
   });
 
