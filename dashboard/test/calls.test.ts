@@ -5,6 +5,8 @@ import {
   compareCalls,
   endedUnattended,
   isCriticalUnacknowledged,
+  isUnhandled,
+  mostUrgentUnhandled,
   ownerLabel,
   urgencyReasonText,
 } from "../src/logic/calls.js";
@@ -128,5 +130,72 @@ describe("urgencyReasonText", () => {
       urgencyReasonText(aCall({ urgencyReason: { source: "override", note: "caller known" } })),
     ).to.equal("set by a supervisor · caller known");
     expect(urgencyReasonText(aCall())).to.equal(undefined);
+  });
+
+  it("does not repeat the terms triage's note restates, but keeps what the note adds", () => {
+    const reason = {
+      source: "triage" as const,
+      terms: ["smoke", "trapped"],
+      messageId: "m1",
+      note: 'critical: "smoke" (fire), "trapped" (fire); the caller cannot talk freely',
+    };
+    expect(urgencyReasonText(aCall({ urgencyReason: reason }))).to.equal(
+      "“smoke”, “trapped” · the caller cannot talk freely",
+    );
+  });
+});
+
+describe("isUnhandled", () => {
+  it("is true for a live call the assistant holds with no acknowledged alert", () => {
+    expect(isUnhandled(entry("c1"), [anAlert("a1", { callId: "c1" })])).to.equal(true);
+  });
+
+  it("is false once an alert of the call is acknowledged, taken over, or the call is over", () => {
+    const acked = anAlert("a1", {
+      callId: "c1",
+      acks: { u1: { at: 5, status: "acknowledged", note: "" } },
+    });
+    expect(isUnhandled(entry("c1"), [acked])).to.equal(false);
+    const held = entry("c1", { owner: { kind: "human", uid: "u1", name: "Dana", since: 5 } });
+    expect(isUnhandled(held, [])).to.equal(false);
+    expect(isUnhandled(entry("c1", { status: "ended" }), [])).to.equal(false);
+    expect(isUnhandled(entry("c1", { status: "missed" }), [])).to.equal(false);
+  });
+});
+
+describe("mostUrgentUnhandled", () => {
+  it("picks critical over urgent over normal, whatever the order or age", () => {
+    const calls = [
+      entry("normal", { urgency: "normal", startedAt: 1 }),
+      entry("critical", { urgency: "critical", startedAt: 30 }),
+      entry("urgent", { urgency: "urgent", startedAt: 2 }),
+    ];
+    expect(mostUrgentUnhandled(calls, [])?.id).to.equal("critical");
+    expect(mostUrgentUnhandled(calls.slice(0, 1).concat(calls.slice(2)), [])?.id).to.equal(
+      "urgent",
+    );
+  });
+
+  it("picks the call that has waited longest among equals, the id breaking ties", () => {
+    const calls = [
+      entry("newer", { urgency: "urgent", startedAt: 50 }),
+      entry("b-older", { urgency: "urgent", startedAt: 10 }),
+      entry("a-older", { urgency: "urgent", startedAt: 10 }),
+    ];
+    expect(mostUrgentUnhandled(calls, [])?.id).to.equal("a-older");
+  });
+
+  it("skips handled calls and finds none when every call is handled", () => {
+    const acked = anAlert("a1", { callId: "critical", status: "acknowledged" });
+    const calls = [
+      entry("critical", { urgency: "critical" }),
+      entry("held", {
+        urgency: "critical",
+        owner: { kind: "human", uid: "u", name: "D", since: 1 },
+      }),
+      entry("normal", { urgency: "normal" }),
+    ];
+    expect(mostUrgentUnhandled(calls, [acked])?.id).to.equal("normal");
+    expect(mostUrgentUnhandled(calls.slice(0, 2), [acked])).to.equal(undefined);
   });
 });

@@ -101,6 +101,8 @@ describe("isHoldingLine", () => {
     expect(roleLabel(holding, new Map())).to.equal("Holding line · heard by the caller");
     expect(isHoldingLine({ ...holding, sources: ["playbook"] })).to.equal(false);
     expect(isHoldingLine({ ...holding, role: "system" })).to.equal(false);
-    expect(roleLabel({ ...holding, role: "system" }, new Map())).to.equal("System");
+    expect(roleLabel({ ...holding, role: "system" }, new Map())).to.equal(
+      "Staff only · System note",
+    );
   });
 });

@@ -3,11 +3,14 @@ import { type Role, ROLES } from "@lifeline/model";
 import {
   acknowledgeAvailability,
   callActionAvailability,
+  nextActions,
+  roleControls,
+  roleSummary,
   overrideLevels,
   type ActionContext,
   type CallAction,
 } from "../src/logic/permissions.js";
-import { aCall, anAlert } from "./fixtures.js";
+import { aCall, anAlert, entry } from "./fixtures.js";
 
 const online = (role: Role, uid = "me"): ActionContext => ({ role, uid, online: true });
 const ACTIONS: CallAction[] = ["takeOver", "handBack", "message", "setLead", "overrideUrgency"];
@@ -120,5 +123,115 @@ describe("acknowledgeAvailability", () => {
 describe("overrideLevels", () => {
   it("returns every level but the current one", () => {
     expect(overrideLevels(aCall({ urgency: "urgent" }))).to.deep.equal(["normal", "critical"]);
+  });
+});
+
+describe("nextActions", () => {
+  const kinds = (...args: Parameters<typeof nextActions>) =>
+    nextActions(...args).map((action) => action.kind);
+
+  it("offers Acknowledge for an open unacknowledged alert and Take over while the AI holds the call", () => {
+    const alert = anAlert("a1", { callId: "c1" });
+    const actions = nextActions(
+      entry("c1", { urgency: "critical" }),
+      [alert],
+      online("dispatcher"),
+    );
+    expect(actions.map((action) => action.kind)).to.deep.equal(["acknowledge", "takeOver"]);
+    expect(actions[0]).to.include({ alertId: "a1" });
+    expect(actions.every((action) => action.availability.allowed)).to.equal(true);
+  });
+
+  it("drops Acknowledge once acknowledged and Take over once a person holds the call", () => {
+    const acked = anAlert("a1", { callId: "c1", status: "acknowledged" });
+    const held = entry("c1", { owner: { kind: "human", uid: "u", name: "D", since: 1 } });
+    expect(kinds(held, [acked], online("dispatcher"))).to.deep.equal([]);
+    expect(kinds(entry("c1"), [acked], online("dispatcher"))).to.deep.equal(["takeOver"]);
+    const other = anAlert("a2", { callId: "c2" });
+    expect(kinds(held, [other], online("dispatcher"))).to.deep.equal([]);
+  });
+
+  it("offers only what the role has at all: a caregiver acknowledges, never takes over", () => {
+    const alert = anAlert("a1", { callId: "c1" });
+    expect(kinds(entry("c1"), [alert], online("caregiver"))).to.deep.equal(["acknowledge"]);
+    expect(kinds(entry("c1"), [alert], online("subject"))).to.deep.equal([]);
+  });
+
+  it("keeps an action the role has but cannot take offline, with the reason", () => {
+    const offline = { ...online("dispatcher"), online: false };
+    const [action] = nextActions(entry("c1"), [], offline);
+    expect(action?.kind).to.equal("takeOver");
+    expect(action?.availability).to.deep.equal({
+      allowed: false,
+      reason: "Offline: reconnecting to the database.",
+    });
+  });
+
+  it("offers Call back for a call that ended unattended, and for a missed call", () => {
+    const followUp = anAlert("f1", {
+      callId: "c1",
+      followUp: { since: 5, phone: "+15555550199" },
+    });
+    const [ended] = nextActions(entry("c1", { status: "ended" }), [followUp], online("nurse"));
+    expect(ended).to.deep.include({ kind: "callBack", alertId: "f1", phone: "+15555550199" });
+    const [missed] = nextActions(entry("c2", { status: "missed" }), [], online("dispatcher"));
+    expect(missed).to.deep.include({ kind: "callBack", phone: "+15555550101" });
+    expect(nextActions(entry("c3", { status: "ended" }), [], online("dispatcher"))).to.deep.equal(
+      [],
+    );
+  });
+});
+
+describe("roleControls / roleSummary", () => {
+  it("shows dispatchers and admins every control and no summary", () => {
+    for (const role of ["admin", "dispatcher"] as const) {
+      expect(Object.values(roleControls(role)).every(Boolean), role).to.equal(true);
+      expect(roleSummary(role), role).to.equal(undefined);
+    }
+  });
+
+  it("hides from a caregiver every call control and says what a caregiver can do instead", () => {
+    expect(roleControls("caregiver")).to.deep.equal({
+      takeOverFrom: false,
+      handBack: false,
+      message: false,
+      setLead: false,
+      overrideUrgency: false,
+    });
+    expect(roleSummary("caregiver")).to.equal(
+      "Caregivers can follow calls and acknowledge alerts in their inbox.",
+    );
+  });
+
+  it("gives clinicians hand-back and messaging but not lead or urgency, with a summary", () => {
+    for (const role of ["nurse", "doctor"] as const) {
+      expect(roleControls(role), role).to.deep.equal({
+        takeOverFrom: false,
+        handBack: true,
+        message: true,
+        setLead: false,
+        overrideUrgency: false,
+      });
+      expect(roleSummary(role), role).to.match(/acknowledge alerts, and take over a call/);
+    }
+  });
+
+  it("shows a control exactly when some call state lets the role use it", () => {
+    for (const role of ROLES) {
+      const controls = roleControls(role);
+      expect(controls.setLead, role).to.equal(
+        callActionAvailability("setLead", aCall(), online(role)).allowed,
+      );
+      expect(controls.overrideUrgency, role).to.equal(
+        callActionAvailability("overrideUrgency", aCall(), online(role)).allowed,
+      );
+      expect(controls.message, role).to.equal(
+        callActionAvailability(
+          "message",
+          aCall({ owner: { kind: "human", uid: "me", name: "Me", since: 1 } }),
+          online(role),
+        ).allowed,
+      );
+    }
   });
 });

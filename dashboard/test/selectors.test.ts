@@ -3,6 +3,7 @@ import type { Alert, Role } from "@lifeline/model";
 import { EMPTY_DRAFTS, initialState, type AppState } from "../src/state/app-state.js";
 import {
   AWAY_SETTLE_MS,
+  autoSelection,
   awaySummary,
   BANNER_FOLLOW_UPS,
   banner,
@@ -13,8 +14,10 @@ import {
   derive,
   documentTitle,
   leadChoice,
+  leadLabel,
   onConnectionChange,
   overrideChoice,
+  overrideMissing,
   presenceRows,
   settleAway,
   takeoverNotices,
@@ -196,19 +199,42 @@ describe("presenceRows", () => {
 
 describe("leadChoice and overrideChoice", () => {
   it("returns the member's pick, else the call's lead, else the first status", () => {
-    const call = aCall({ lead: { status: "qualified", by: "u", at: 1 } });
-    expect(leadChoice(EMPTY_DRAFTS, aCall())).to.equal("new");
-    expect(leadChoice(EMPTY_DRAFTS, call)).to.equal("qualified");
-    expect(leadChoice({ ...EMPTY_DRAFTS, lead: "closed" }, call)).to.equal("closed");
+    const call = aCall({ lead: { status: "referred", by: "u", at: 1 } });
+    expect(leadChoice(EMPTY_DRAFTS, aCall())).to.equal("open");
+    expect(leadChoice(EMPTY_DRAFTS, call)).to.equal("referred");
+    expect(leadChoice({ ...EMPTY_DRAFTS, lead: "resolved" }, call)).to.equal("resolved");
   });
 
-  it("returns the member's urgency pick only while it is still offered", () => {
-    const call = aCall({ urgency: "normal" });
-    expect(overrideChoice(EMPTY_DRAFTS, call)).to.equal("urgent");
-    expect(overrideChoice({ ...EMPTY_DRAFTS, overrideLevel: "critical" }, call)).to.equal(
+  it("does not offer an id of the earlier lead list, and names it as such", () => {
+    const legacy = aCall({ lead: { status: "qualified", by: "u", at: 1 } });
+    expect(leadChoice(EMPTY_DRAFTS, legacy)).to.equal("open");
+    expect(leadLabel("qualified")).to.equal("qualified (earlier list)");
+    expect(leadLabel("callback")).to.equal("Callback needed");
+  });
+
+  it("starts the urgency override at the call's current level, then follows the member's pick", () => {
+    const critical = aCall({ urgency: "critical" });
+    expect(overrideChoice(EMPTY_DRAFTS, critical)).to.equal("critical");
+    expect(overrideChoice(EMPTY_DRAFTS, aCall({ urgency: "urgent" }))).to.equal("urgent");
+    expect(overrideChoice({ ...EMPTY_DRAFTS, overrideLevel: "normal" }, critical)).to.equal(
+      "normal",
+    );
+    expect(overrideChoice({ ...EMPTY_DRAFTS, overrideLevel: "bogus" }, critical)).to.equal(
       "critical",
     );
-    expect(overrideChoice({ ...EMPTY_DRAFTS, overrideLevel: "normal" }, call)).to.equal("urgent");
+  });
+
+  it("asks for a new level and a reason before an override can be sent", () => {
+    const critical = aCall({ urgency: "critical" });
+    expect(overrideMissing(EMPTY_DRAFTS, critical)).to.equal("Choose a new level.");
+    const lowered = { ...EMPTY_DRAFTS, overrideLevel: "urgent" };
+    expect(overrideMissing(lowered, critical)).to.equal("Give a reason.");
+    expect(overrideMissing({ ...lowered, overrideReason: "   " }, critical)).to.equal(
+      "Give a reason.",
+    );
+    expect(overrideMissing({ ...lowered, overrideReason: "Bleeding stopped" }, critical)).to.equal(
+      undefined,
+    );
   });
 });
 
@@ -251,5 +277,48 @@ describe("onConnectionChange, awaySummary and settleAway", () => {
     expect(onConnectionChange(first, true, 1)).to.deep.equal({ connected: true, away: undefined });
     const offline = stateOf("dispatcher", { connected: false });
     expect(onConnectionChange(offline, true, 1).away).to.equal(undefined);
+  });
+});
+
+describe("autoSelection", () => {
+  const calls = new Map([
+    ["calm", aCall({ urgency: "normal", startedAt: 1 })],
+    ["urgent", aCall({ urgency: "urgent", startedAt: 5 })],
+  ]);
+  const pick = (changes: Partial<AppState>) => {
+    const state = stateOf("dispatcher", { tenantCalls: calls, ...changes });
+    return autoSelection(state, derive(state));
+  };
+
+  it("opens the most urgent unhandled call when nothing is selected", () => {
+    expect(pick({})).to.equal("urgent");
+  });
+
+  it("opens nothing when no call waits unhandled", () => {
+    expect(pick({ tenantCalls: new Map([["x", aCall({ status: "ended" })]]) })).to.equal(undefined);
+  });
+
+  it("never replaces the member's own choice, even with a more urgent call waiting", () => {
+    expect(pick({ selectedCallId: "calm", selectedBy: "member" })).to.equal(undefined);
+    const critical = new Map([...calls, ["fire", aCall({ urgency: "critical" })]]);
+    expect(pick({ tenantCalls: critical, selectedCallId: "calm", selectedBy: "member" })).to.equal(
+      undefined,
+    );
+  });
+
+  it("moves a call the page opened only to a more urgent unhandled one", () => {
+    expect(pick({ selectedCallId: "urgent", selectedBy: "page" })).to.equal(undefined);
+    const later = new Map([...calls, ["older", aCall({ urgency: "urgent", startedAt: 0 })]]);
+    expect(pick({ tenantCalls: later, selectedCallId: "urgent", selectedBy: "page" })).to.equal(
+      undefined,
+    );
+    const critical = new Map([...calls, ["fire", aCall({ urgency: "critical" })]]);
+    expect(pick({ tenantCalls: critical, selectedCallId: "urgent", selectedBy: "page" })).to.equal(
+      "fire",
+    );
+  });
+
+  it("replaces a page-opened call that is no longer listed", () => {
+    expect(pick({ selectedCallId: "gone", selectedBy: "page" })).to.equal("urgent");
   });
 });

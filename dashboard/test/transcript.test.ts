@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import type { Message } from "@lifeline/model";
 import {
+  audienceOf,
   deliveryLabel,
   highlightSegments,
+  isAssistantNote,
   messagePlaceholder,
   orderMessages,
   roleLabel,
+  unseenAfter,
 } from "../src/logic/transcript.js";
 
 function message(seq: number, overrides: Partial<Message> = {}): Message {
@@ -60,7 +63,7 @@ describe("roleLabel", () => {
     expect(roleLabel(message(1, { role: "assistant" }), names)).to.equal("AI assistant");
     expect(roleLabel(message(1, { role: "agent", by: "u1" }), names)).to.equal("Supervisor · Dee");
     expect(roleLabel(message(1, { role: "agent", by: "u9" }), names)).to.equal("Supervisor");
-    expect(roleLabel(message(1, { role: "system" }), names)).to.equal("System");
+    expect(roleLabel(message(1, { role: "system" }), names)).to.equal("Staff only · System note");
   });
 });
 
@@ -101,5 +104,35 @@ describe("messagePlaceholder", () => {
     expect(messagePlaceholder({ ...base, medium: "sms" })).to.equal(
       "Text to the caller (sent with the reply to their next text)",
     );
+  });
+});
+
+describe("unseenAfter", () => {
+  it("counts messages that arrive while the reader is scrolled up, adding to those already unseen", () => {
+    expect(unseenAfter(0, false, 6, 8)).to.equal(2);
+    expect(unseenAfter(2, false, 8, 9)).to.equal(3);
+  });
+
+  it("clears the count while the view follows the live end", () => {
+    expect(unseenAfter(3, true, 8, 10)).to.equal(0);
+  });
+
+  it("does not count a transcript that shrank (another call opened)", () => {
+    expect(unseenAfter(1, false, 8, 0)).to.equal(1);
+  });
+});
+
+describe("audienceOf / isAssistantNote", () => {
+  it("marks system lines as staff only and everything the caller heard or wrote as the caller's", () => {
+    expect(audienceOf(message(1, { role: "system" }))).to.equal("staff");
+    for (const role of ["caller", "assistant", "agent"] as const) {
+      expect(audienceOf(message(1, { role })), role).to.equal("caller");
+    }
+  });
+
+  it("recognises the hand-back note for the assistant by its id, and only on system lines", () => {
+    expect(isAssistantNote("handback-1700", message(1, { role: "system" }))).to.equal(true);
+    expect(isAssistantNote("lapse-1700", message(1, { role: "system" }))).to.equal(false);
+    expect(isAssistantNote("handback-1700", message(1, { role: "assistant" }))).to.equal(false);
   });
 });

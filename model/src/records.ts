@@ -14,6 +14,7 @@ import {
   FOLLOW_UP_OUTCOMES,
   HOLD_LAPSE_REASONS,
   LEAD_STATUSES,
+  LEGACY_LEAD_STATUSES,
   LIMITS,
   MEDIA,
   MESSAGE_ROLES,
@@ -48,7 +49,12 @@ export const ownerSchema = z.discriminatedUnion("kind", [
 export type Owner = z.infer<typeof ownerSchema>;
 
 /** Client-writable leaves (see the rules): each is written whole, with `by`/`at` pinned to the writer and the server clock. */
-export const leadSchema = z.strictObject({ status: z.enum(LEAD_STATUSES), by: id, at: millis });
+export const leadSchema = z.strictObject({
+  // Earlier ids stay readable (calls written before the care-line list); the rules accept only new ones.
+  status: z.enum([...LEAD_STATUSES, ...LEGACY_LEAD_STATUSES]),
+  by: id,
+  at: millis,
+});
 export const urgencyOverrideSchema = z.strictObject({
   level: urgencySchema,
   reason: z.string().min(1).max(LIMITS.overrideReason),

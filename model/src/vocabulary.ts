@@ -44,7 +44,19 @@ export const ACK_STATUSES = ["acknowledged", "responding", "resolved", "false_al
 export const FOLLOW_UP_OUTCOMES = ["called_back", "reached", "unreachable", "false_alarm"] as const;
 /** Why a human hold lapsed and the call went back to the assistant. */
 export const HOLD_LAPSE_REASONS = ["offline", "removed", "demoted", "caller_turns"] as const;
-export const LEAD_STATUSES = ["new", "contacted", "qualified", "converted", "lost"] as const;
+/**
+ * Where a call stands for the care team afterwards, as stable ids (the rules accept exactly these;
+ * `LEAD_LABELS` holds the words shown). A call may still carry an id of the earlier sales-style list
+ * (`LEGACY_LEAD_STATUSES`): it stays readable and is replaced only when a member sets a new status.
+ */
+export const LEAD_STATUSES = ["open", "callback", "resolved", "referred"] as const;
+export const LEAD_LABELS: Readonly<Record<(typeof LEAD_STATUSES)[number], string>> = {
+  open: "Open",
+  callback: "Callback needed",
+  resolved: "Resolved",
+  referred: "Referred",
+};
+export const LEGACY_LEAD_STATUSES = ["new", "contacted", "qualified", "converted", "lost"] as const;
 export const PRESENCE_STATES = ["online", "away", "offline"] as const;
 export const VITAL_KINDS = [
   "heart_rate",

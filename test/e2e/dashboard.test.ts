@@ -179,9 +179,12 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(page, "view-history").click();
     await byTestId(page, "history-row", { "call-id": callId }).click();
     // The archived transcript has everything, the dispatcher's message to the caller included.
-    await byTestId(page, "history-detail", { "call-id": callId })
-      .getByText(typed, { exact: true })
-      .waitFor();
+    const archived = byTestId(page, "history-detail", { "call-id": callId });
+    await archived.getByText(typed, { exact: true }).waitFor();
+    // The note the assistant got at the hand-back is staff-only there too: folded, not a line said.
+    const staffLine = archived.locator('[data-audience="staff"]').first();
+    await staffLine.waitFor();
+    expect(await staffLine.locator(".text").isVisible()).to.equal(false);
     await screenshot(page, "06-dispatcher-history");
   });
 
@@ -207,9 +210,26 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(page, "alert-row", { "alert-id": urgencyAlertId(adaCallId) }).waitFor();
     await byTestId(page, "call-row", { "call-id": adaCallId }).click();
     await waitForCount(byTestId(page, "message"), 6);
-    // A caregiver may acknowledge but not take over, and is told why.
-    expect(await byTestId(page, "action-take-over").isDisabled()).to.equal(true);
-    expect(await byTestId(page, "action-take-over-reason").textContent()).to.not.equal("");
+    // A caregiver may acknowledge but not take over: the header offers Acknowledge, not Take over.
+    await byTestId(page, "call-next-acknowledge", {
+      "alert-id": urgencyAlertId(adaCallId),
+    }).waitFor();
+    expect(await byTestId(page, "action-take-over").count()).to.equal(0);
+    // Controls a caregiver can never use are not shown: one line says what a caregiver may do.
+    expect(await byTestId(page, "role-summary").textContent()).to.equal(
+      "Caregivers can follow calls and acknowledge alerts in their inbox.",
+    );
+    for (const control of [
+      "action-hand-back",
+      "action-take-over-from",
+      "message-input",
+      "lead-select",
+      "override-level",
+    ]) {
+      expect(await byTestId(page, control).count(), control).to.equal(0);
+    }
+    expect(await page.locator(".reason:visible").count()).to.equal(0);
+    await screenshotBoth(page, "25-caregiver-role-summary");
     await screenshot(page, "07-caregiver-assigned-subject");
     expect(await byTestId(page, "call-row", { "call-id": benCallId }).count()).to.equal(0);
     expect(
@@ -393,7 +413,8 @@ describe("dashboard (browser, end to end)", function () {
     expect(await byTestId(dana, "call-taken-from").textContent()).to.equal(
       `Alex Admin took over this call from you: ${reason}`,
     );
-    expect(await byTestId(dana, "action-hand-back").isDisabled()).to.equal(true);
+    // Only the holder hands back: the control is gone from Dana's page.
+    await byTestId(dana, "action-hand-back").waitFor({ state: "detached" });
     await screenshotBoth(dana, "12-colleague-sees-take-over");
 
     // Alex says nothing to the caller: the next turn gets the holding line, the one after that

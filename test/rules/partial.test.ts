@@ -160,8 +160,8 @@ const RECORDS: readonly RecordCase[] = [
     writers: TENANT_WIDE,
     path: (c) => callLeadPath(TENANT, c.callId),
     parent: (c) => call(c),
-    earlier: () => ({ status: "contacted", by: COLLEAGUE, at: 1 }),
-    whole: (c) => ({ status: "qualified", by: c.who, at: SERVER_TIME }),
+    earlier: () => ({ status: "callback", by: COLLEAGUE, at: 1 }),
+    whole: (c) => ({ status: "referred", by: c.who, at: SERVER_TIME }),
   },
   {
     name: "calls/{c}/urgencyOverride",

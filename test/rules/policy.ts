@@ -362,7 +362,7 @@ export const TARGETS: readonly Target[] = [
     byTenant: true,
     world: "call",
     path: (w) => callLeadPath(w.tenantId, w.callId),
-    value: (w) => ({ status: "qualified", by: uidInPaths(w.principal), at: SERVER_TIME }),
+    value: (w) => ({ status: "referred", by: uidInPaths(w.principal), at: SERVER_TIME }),
     read: callReaders,
     write: tenantWide,
     remove: never,

@@ -424,7 +424,7 @@ describe("database.rules.json validation", function () {
 
   describe("calls/{c}/lead", function () {
     const lead = (extra: Record<string, unknown> = {}) => ({
-      status: "contacted",
+      status: "callback",
       by: uid("dispatcher"),
       at: SERVER_TIME,
       ...extra,
@@ -433,18 +433,18 @@ describe("database.rules.json validation", function () {
     it("lets a dispatcher set the lead status", async function () {
       const callId = await seedCall();
       await assertSucceeds(dispatcher.ref(callLeadPath(TENANT, callId)).set(lead()));
-      expect(await readAsOwner(env, `${callLeadPath(TENANT, callId)}/status`)).to.equal(
-        "contacted",
-      );
+      expect(await readAsOwner(env, `${callLeadPath(TENANT, callId)}/status`)).to.equal("callback");
     });
 
     const invalid: [string, Record<string, unknown>][] = [
       ["a status outside the closed set", lead({ status: "hot" })],
+      // The earlier sales-style ids are readable on old calls but never written again.
+      ["an id of the earlier list", lead({ status: "qualified" })],
       ["a status of the wrong type", lead({ status: 3 })],
       ["someone else's uid", lead({ by: uid("colleague") })],
       ["a client-chosen time", lead({ at: 1 })],
       ["an extra field", lead({ score: 10 })],
-      ["a missing field", { status: "new", by: uid("dispatcher") }],
+      ["a missing field", { status: "open", by: uid("dispatcher") }],
     ];
     for (const [what, value] of invalid) {
       it(`rejects a lead status with ${what}`, async function () {
@@ -460,7 +460,7 @@ describe("database.rules.json validation", function () {
       );
       await assertFails(dispatcher.ref(callLeadPath(TENANT, callId)).set(lead()));
       await assertSucceeds(
-        dispatcher.ref(callLeadPath(TENANT, callId)).set(lead({ status: "lost" })),
+        dispatcher.ref(callLeadPath(TENANT, callId)).set(lead({ status: "referred" })),
       );
     });
 

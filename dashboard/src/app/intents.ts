@@ -9,7 +9,7 @@ import { ACK_STATUSES } from "@lifeline/model";
 import type { FollowUpOutcome } from "../logic/alerts.js";
 import type { AckFormState, AppState, DialogState, Drafts } from "../state/app-state.js";
 import { EMPTY_DRAFTS } from "../state/app-state.js";
-import { derive, leadChoice, overrideChoice } from "../state/selectors.js";
+import { derive, leadChoice, overrideChoice, overrideMissing } from "../state/selectors.js";
 import type { Store } from "../state/store.js";
 import { historyIntents, type HistoryIntents } from "./history.js";
 
@@ -21,8 +21,13 @@ export interface DialogEdit {
 }
 
 export interface Intents extends HistoryIntents {
-  select(callId: string): void;
+  /** Opens a call; `by: "page"` when the page opens one by itself (a member's choice stays). */
+  select(callId: string, by?: "member" | "page"): void;
   setView(view: AppState["view"]): void;
+  /** The transcript reached its live end (scrolled there or jumped): nothing unseen remains. */
+  caughtUp(): void;
+  /** Jumps the transcript to the newest message. */
+  jumpToLatest(): void;
   toggleWall(): void;
   signOut(): void;
   signOutEverywhere(): void;
@@ -106,15 +111,35 @@ export function createIntents(deps: IntentDeps): Intents {
   const intents: Intents = {
     ...historyIntents(firebase, store, notify),
 
-    select(callId) {
-      if (store.get().selectedCallId === callId) return;
+    select(callId, by = "member") {
+      const state = store.get();
+      if (state.selectedCallId === callId) {
+        if (state.selectedBy !== by && by === "member") store.update({ selectedBy: by });
+        return;
+      }
       // Forms start empty for each call; the listeners follow the selection.
       store.update({
         selectedCallId: callId,
+        selectedBy: by,
         messages: new Map(),
+        unseenMessages: 0,
         outbox: new Map(),
         drafts: EMPTY_DRAFTS,
       });
+    },
+
+    caughtUp() {
+      if (store.get().unseenMessages !== 0) store.update({ unseenMessages: 0 });
+    },
+
+    jumpToLatest() {
+      afterRender(() => {
+        const list = document.querySelector<HTMLElement>('[data-testid="transcript"]');
+        if (list === null) return;
+        list.scrollTop = list.scrollHeight;
+        list.focus({ preventScroll: true });
+      });
+      store.update({ unseenMessages: 0 });
     },
 
     setView(view) {
@@ -186,14 +211,15 @@ export function createIntents(deps: IntentDeps): Intents {
     overrideUrgency(callId) {
       const state = store.get();
       const call = derive(state).call(callId);
-      const level = call === undefined ? undefined : overrideChoice(state.drafts, call);
+      if (call === undefined) return;
+      const level = overrideChoice(state.drafts, call);
       const reason = state.drafts.overrideReason.trim();
-      if (reason === "") {
-        focusTestId('[data-testid="override-reason"]');
-        notify("Give a reason for the urgency override.", "error");
+      const missing = overrideMissing(state.drafts, call);
+      if (missing !== undefined) {
+        if (reason === "") focusTestId('[data-testid="override-reason"]');
+        notify(`Urgency override: ${missing}`, "error");
         return;
       }
-      if (level === undefined) return;
       void run("Urgency override", async () => {
         await actions.overrideUrgency(db, session, callId, level, reason);
         intents.editDrafts({ overrideReason: "" });

@@ -11,7 +11,7 @@ import { signOut, type Session } from "../firebase/auth.js";
 import { startLive, type Live } from "../live/subscriptions.js";
 import { accessVerdict, ACCESS_CHANGED_NOTICE, isPermissionDenied } from "../logic/session.js";
 import { initialState, type AppState } from "../state/app-state.js";
-import { banner, derive, documentTitle } from "../state/selectors.js";
+import { autoSelection, banner, derive, documentTitle } from "../state/selectors.js";
 import { createStore } from "../state/store.js";
 import { shellView } from "../views/shell.js";
 import { transcriptScroll } from "../views/transcript.js";
@@ -97,7 +97,9 @@ export function mountApp(
   if (status.lost) void live.dispose();
   const started = live;
 
-  const scroll = transcriptScroll(root);
+  const scroll = transcriptScroll(root, (unseenMessages) => {
+    store.update({ unseenMessages });
+  });
   const afterRender: (() => void)[] = [];
   let queued = false;
   let mounted = true;
@@ -106,9 +108,15 @@ export function mountApp(
     if (!mounted) return;
     const state = store.get();
     const derived = derive(state);
+    const opened = autoSelection(state, derived);
+    if (opened !== undefined) {
+      // The selection changes the state: the render it schedules shows the opened call.
+      intents.select(opened, "page");
+      return;
+    }
     const top = banner(derived);
     document.title = documentTitle(top);
-    scroll.before();
+    scroll.before(state.unseenMessages);
     const focused = document.activeElement;
     render(shellView(state, derived, top, intents), root);
     // Keyed rows keep their elements, but moving a focused row (a call rising in the list)
@@ -161,6 +169,7 @@ export function mountApp(
     async unmount() {
       mounted = false;
       stopRendering();
+      scroll.dispose();
       stopAccessCheck();
       if (noticeTimer !== undefined) clearTimeout(noticeTimer);
       await started.dispose();

@@ -95,6 +95,39 @@ export function isCriticalUnacknowledged(entry: CallEntry, alerts: Iterable<Aler
   return !alertsOfCall(entry.id, alerts).some(isAcknowledged);
 }
 
+/**
+ * A live call nobody has acted on yet: the assistant still holds it and none of its alerts is
+ * acknowledged.
+ */
+export function isUnhandled(entry: CallEntry, alerts: Iterable<AlertView>): boolean {
+  if (entry.call.status !== "active" || entry.call.owner.kind !== "ai") return false;
+  return !alertsOfCall(entry.id, alerts).some(isAcknowledged);
+}
+
+/**
+ * The call a console with nothing chosen opens: the most urgent unhandled call, and among equals
+ * the one that has waited longest (earliest start; the id breaks ties so the pick never jitters).
+ */
+export function mostUrgentUnhandled(
+  entries: Iterable<CallEntry>,
+  alerts: Iterable<AlertView>,
+): CallEntry | undefined {
+  const seen = [...alerts];
+  let best: CallEntry | undefined;
+  for (const entry of entries) {
+    if (!isUnhandled(entry, seen)) continue;
+    if (best === undefined || waitsBefore(entry, best)) best = entry;
+  }
+  return best;
+}
+
+function waitsBefore(a: CallEntry, b: CallEntry): boolean {
+  const urgency = URGENCY_RANK[a.call.urgency] - URGENCY_RANK[b.call.urgency];
+  if (urgency !== 0) return urgency > 0;
+  if (a.call.startedAt !== b.call.startedAt) return a.call.startedAt < b.call.startedAt;
+  return a.id < b.id;
+}
+
 /** An alert whose call ended or was missed before anyone acknowledged it. */
 export function endedUnattended(alert: AlertView, call: Call | undefined): boolean {
   if (call === undefined || call.status === "active") return false;
@@ -127,6 +160,11 @@ export function urgencyReasonText(call: Call): string | undefined {
   if (reason.terms !== undefined && reason.terms.length > 0) {
     parts.push(reason.terms.map((term) => `“${term}”`).join(", "));
   }
-  if (reason.note !== undefined && reason.note !== "") parts.push(reason.note);
+  // Triage's note restates the matched terms ("critical: \"smoke\" (fire)"): keep only what it adds.
+  const terms = reason.terms ?? [];
+  const noteParts = (reason.note ?? "")
+    .split("; ")
+    .filter((part) => part.trim() !== "" && !terms.some((term) => part.includes(`"${term}"`)));
+  if (noteParts.length > 0) parts.push(noteParts.join("; "));
   return parts.length === 0 ? undefined : parts.join(" · ");
 }

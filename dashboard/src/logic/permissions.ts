@@ -4,7 +4,14 @@
  * so a button is enabled only for a write the rules will accept. Pure.
  */
 import { type Call, CAPABILITIES, type Role } from "@lifeline/model";
-import type { AlertView } from "./alerts.js";
+import {
+  isAcknowledged,
+  isFollowUp,
+  isOpenFollowUp,
+  sortAlerts,
+  type AlertView,
+} from "./alerts.js";
+import type { CallEntry } from "./calls.js";
 
 export type CallAction =
   "takeOver" | "takeOverFrom" | "handBack" | "message" | "setLead" | "overrideUrgency";
@@ -126,7 +133,101 @@ export function outcomeAvailability(alert: AlertView, context: ActionContext): A
   return ALLOWED;
 }
 
+/** Every urgency level, lowest first: the override select lists them all, the current one chosen. */
+export const URGENCY_LEVELS = ["normal", "urgent", "critical"] as const;
+
 /** Urgency levels an override may choose: any but the current one (the rules refuse a no-op). */
 export function overrideLevels(call: Call): Call["urgency"][] {
   return (["normal", "urgent", "critical"] as const).filter((level) => level !== call.urgency);
+}
+
+/**
+ * What the call header offers next to the state it resolves: acknowledge its open alert, take it
+ * from the assistant, or call back a caller nobody answered. Only actions the role has at all are
+ * offered; one that the role has but cannot take right now carries the reason.
+ */
+export type NextAction =
+  | { readonly kind: "acknowledge"; readonly alertId: string; readonly availability: Availability }
+  | { readonly kind: "takeOver"; readonly availability: Availability }
+  | {
+      readonly kind: "callBack";
+      /** The follow-up to close with an outcome; absent for a missed call without one. */
+      readonly alertId?: string;
+      readonly phone: string;
+      readonly availability: Availability;
+    };
+
+export function nextActions(
+  entry: CallEntry,
+  alerts: readonly AlertView[],
+  context: ActionContext,
+): NextAction[] {
+  const { id, call } = entry;
+  const capabilities = CAPABILITIES[context.role];
+  const ofCall = sortAlerts(alerts.filter((alert) => alert.callId === id));
+  const out: NextAction[] = [];
+  const followUp = ofCall.find(isOpenFollowUp);
+  if (followUp !== undefined && call.status !== "active" && capabilities.acknowledge) {
+    out.push({
+      kind: "callBack",
+      alertId: followUp.id,
+      phone: followUp.followUp?.phone ?? call.phone,
+      availability: outcomeAvailability(followUp, context),
+    });
+    return out;
+  }
+  if (call.status === "missed" && capabilities.acknowledge) {
+    out.push({ kind: "callBack", phone: call.phone, availability: ALLOWED });
+  }
+  const unacknowledged = ofCall.find((alert) => !isFollowUp(alert) && !isAcknowledged(alert));
+  if (unacknowledged !== undefined && capabilities.acknowledge) {
+    out.push({
+      kind: "acknowledge",
+      alertId: unacknowledged.id,
+      availability: acknowledgeAvailability(unacknowledged, context),
+    });
+  }
+  if (call.status === "active" && call.owner.kind === "ai" && capabilities.takeOver) {
+    out.push({ kind: "takeOver", availability: callActionAvailability("takeOver", call, context) });
+  }
+  return out;
+}
+
+/** The selected call's controls a role has at all; the others are not shown. */
+export interface RoleControls {
+  readonly takeOverFrom: boolean;
+  readonly handBack: boolean;
+  readonly message: boolean;
+  readonly setLead: boolean;
+  readonly overrideUrgency: boolean;
+}
+
+export function roleControls(role: Role): RoleControls {
+  const capabilities = CAPABILITIES[role];
+  return {
+    takeOverFrom: TAKE_OVER_FROM_ROLES.has(role),
+    handBack: capabilities.takeOver,
+    message: capabilities.messageCaller !== "never",
+    setLead: capabilities.setLead,
+    overrideUrgency: capabilities.overrideUrgency,
+  };
+}
+
+/**
+ * One line saying what a role may do with a call, shown instead of the controls it cannot use;
+ * none for roles that have every control. Kept beside `CAPABILITIES` (the tests compare them).
+ */
+const ROLE_SUMMARIES: Readonly<Record<Role, string | undefined>> = {
+  admin: undefined,
+  dispatcher: undefined,
+  doctor:
+    "Doctors can follow their people's calls, acknowledge alerts, and take over a call to talk to the caller.",
+  nurse:
+    "Nurses can follow their people's calls, acknowledge alerts, and take over a call to talk to the caller.",
+  caregiver: "Caregivers can follow calls and acknowledge alerts in their inbox.",
+  subject: "You can follow your own calls here.",
+};
+
+export function roleSummary(role: Role): string | undefined {
+  return ROLE_SUMMARIES[role];
 }

@@ -23,6 +23,24 @@ export function isHoldingLine(message: Message): boolean {
   return message.role === "assistant" && (message.sources ?? []).includes(HOLDING_SOURCE);
 }
 
+/** The id functions give the note the assistant gets at a hand-back (functions' handBackMessageId). */
+const HAND_BACK_NOTE_PREFIX = "handback-";
+
+/**
+ * Who a line was for: what the caller heard (or wrote), or a line only staff and the assistant
+ * see (system notes, the note written for the assistant at a hand-back).
+ */
+export type Audience = "caller" | "staff";
+
+export function audienceOf(message: Message): Audience {
+  return message.role === "system" ? "staff" : "caller";
+}
+
+/** The note written for the assistant when a person handed the call back: never said to anyone. */
+export function isAssistantNote(id: string, message: Message): boolean {
+  return message.role === "system" && id.startsWith(HAND_BACK_NOTE_PREFIX);
+}
+
 export function roleLabel(message: Message, names: ReadonlyMap<string, string>): string {
   switch (message.role) {
     case "caller":
@@ -34,7 +52,7 @@ export function roleLabel(message: Message, names: ReadonlyMap<string, string>):
       return name === undefined ? "Supervisor" : `Supervisor · ${name}`;
     }
     case "system":
-      return "System";
+      return "Staff only · System note";
   }
 }
 
@@ -97,4 +115,18 @@ export function highlightSegments(text: string, terms: readonly string[]): Segme
   }
   if (last < text.length) segments.push({ text: text.slice(last), matched: false });
   return segments;
+}
+
+/**
+ * Messages that arrived below a reader who scrolled up: counted while they read earlier lines,
+ * cleared once the view follows the live end again.
+ */
+export function unseenAfter(
+  unseen: number,
+  following: boolean,
+  countBefore: number,
+  countAfter: number,
+): number {
+  if (following) return 0;
+  return unseen + Math.max(0, countAfter - countBefore);
 }

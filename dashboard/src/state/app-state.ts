@@ -92,7 +92,14 @@ export interface AppState {
   readonly alertRecords: ReadonlyMap<string, Alert>;
   readonly presence: ReadonlyMap<string, PresenceRecord>;
   readonly selectedCallId: string | undefined;
+  /**
+   * Who chose the selected call: the member (never changed for them), or the page, which opened
+   * the most urgent unhandled call while nothing was chosen.
+   */
+  readonly selectedBy: "member" | "page" | undefined;
   readonly messages: ReadonlyMap<string, Message>;
+  /** Messages that arrived below the visible part while the reader was scrolled up. */
+  readonly unseenMessages: number;
   readonly outbox: ReadonlyMap<string, OutboxMessage>;
   readonly drafts: Drafts;
   /** A call action is in flight: its controls stay disabled until it settles. */
@@ -127,7 +134,9 @@ export function initialState(session: Session, now: number, wall: boolean): AppS
     alertRecords: new Map(),
     presence: new Map(),
     selectedCallId: undefined,
+    selectedBy: undefined,
     messages: new Map(),
+    unseenMessages: 0,
     outbox: new Map(),
     drafts: EMPTY_DRAFTS,
     busy: false,

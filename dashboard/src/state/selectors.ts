@@ -2,7 +2,7 @@
  * What the views show, computed from the state alone (pure, unit-tested): the merged call list,
  * alert rows, names, the banner, notices, presence rows, the away summary and the page title.
  */
-import { type Call, CAPABILITIES, LEAD_STATUSES } from "@lifeline/model";
+import { type Call, CAPABILITIES, LEAD_LABELS, LEAD_STATUSES, URGENCY_RANK } from "@lifeline/model";
 import {
   alertFromFeed,
   alertFromInbox,
@@ -11,9 +11,14 @@ import {
   type AlertView,
 } from "../logic/alerts.js";
 import { diffAway, snapshotState, type AwaySummary, type StateSnapshot } from "../logic/away.js";
-import { isCriticalUnacknowledged, takenFromNotice, type CallEntry } from "../logic/calls.js";
-import { plural } from "../logic/format.js";
-import { overrideLevels, type ActionContext } from "../logic/permissions.js";
+import {
+  isCriticalUnacknowledged,
+  mostUrgentUnhandled,
+  takenFromNotice,
+  type CallEntry,
+} from "../logic/calls.js";
+import { humanize, plural } from "../logic/format.js";
+import { URGENCY_LEVELS, type ActionContext } from "../logic/permissions.js";
 import { liveness, type Liveness } from "../logic/presence.js";
 import type { PresenceRecord, Subject } from "../firebase/database.js";
 import type { AppState, AwayState, Drafts } from "./app-state.js";
@@ -66,6 +71,20 @@ export function derive(state: AppState): Derived {
     names: memberNames(state, calls),
     call: (id) => (id === undefined ? undefined : byId.get(id)),
   };
+}
+
+/**
+ * The call the page opens by itself, or `undefined` to leave the selection alone. A member's own
+ * choice is never replaced; a call the page opened gives way only to a more urgent unhandled one
+ * (or when it is no longer listed), so what is on screen does not jump between equals.
+ */
+export function autoSelection(state: AppState, derived: Derived): string | undefined {
+  if (state.selectedBy === "member") return undefined;
+  const pick = mostUrgentUnhandled(derived.calls, derived.alerts);
+  if (pick === undefined || pick.id === state.selectedCallId) return undefined;
+  const current = derived.call(state.selectedCallId);
+  if (current === undefined) return pick.id;
+  return URGENCY_RANK[pick.call.urgency] > URGENCY_RANK[current.urgency] ? pick.id : undefined;
 }
 
 export function serverNow(state: AppState): number {
@@ -210,15 +229,33 @@ export function settleAway(state: AppState): AwayState | undefined {
   return { ...away, summary: awaySummary(state, derive(state)) };
 }
 
-/** The lead status the select shows: what the member picked, else the call's, else the first. */
+/**
+ * The lead status the select shows: what the member picked, else the call's (when it is one the
+ * select offers; an id of the earlier list is shown in the header, not offered), else the first.
+ */
 export function leadChoice(drafts: Drafts, call: Call): string {
-  return drafts.lead ?? call.lead?.status ?? LEAD_STATUSES[0];
+  const current = LEAD_STATUSES.find((status) => status === call.lead?.status);
+  return drafts.lead ?? current ?? LEAD_STATUSES[0];
 }
 
-/** The urgency the override select shows: the member's pick while it is still offered. */
-export function overrideChoice(drafts: Drafts, call: Call): string | undefined {
-  const levels: readonly string[] = overrideLevels(call);
-  return drafts.overrideLevel !== undefined && levels.includes(drafts.overrideLevel)
-    ? drafts.overrideLevel
-    : levels[0];
+/** A lead status in the care team's words; an id of the earlier list says so. */
+export function leadLabel(status: string): string {
+  const known = LEAD_STATUSES.find((candidate) => candidate === status);
+  return known === undefined ? `${humanize(status)} (earlier list)` : LEAD_LABELS[known];
+}
+
+/**
+ * The urgency the override select shows: the member's pick, else the call's current level (the
+ * override starts from where the call stands, never from a lower default).
+ */
+export function overrideChoice(drafts: Drafts, call: Call): Call["urgency"] {
+  const picked = URGENCY_LEVELS.find((level) => level === drafts.overrideLevel);
+  return picked ?? call.urgency;
+}
+
+/** Why the override cannot be sent yet, or `undefined` when it can: a new level and a reason. */
+export function overrideMissing(drafts: Drafts, call: Call): string | undefined {
+  if (overrideChoice(drafts, call) === call.urgency) return "Choose a new level.";
+  if (drafts.overrideReason.trim() === "") return "Give a reason.";
+  return undefined;
 }

@@ -1,5 +1,6 @@
 /**
- * The acknowledgement form under the alerts list, for one alert at a time. Hooks: ack-form
+ * The acknowledgement form, for one alert at a time: under the selected call's header when the
+ * alert is about that call, else under the alerts list. Hooks: ack-form
  * (data-alert-id), ack-status, ack-note, ack-submit (ack-submit-reason), ack-cancel. Escape closes it.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
@@ -91,12 +92,30 @@ function ackForm(
   </form>`;
 }
 
+/** Whether the open form is about the selected call: it then shows under that call's header. */
+function aboutSelectedCall(form: AckFormState, state: AppState, derived: Derived): boolean {
+  const alert = derived.alerts.find((candidate) => candidate.id === form.alertId);
+  return alert?.callId !== undefined && alert.callId === state.selectedCallId;
+}
+
+/** The form under the alerts list, for an alert of a call other than the selected one. */
 export function ackRegionView(state: AppState, derived: Derived, intents: Intents): TemplateResult {
+  const form = state.ack;
   return html`<div class="ack-region">
     ${
-      state.ack === undefined
+      form === undefined || aboutSelectedCall(form, state, derived)
         ? nothing
-        : keyed(state.ack.alertId, ackForm(state.ack, state, derived, intents))
+        : keyed(form.alertId, ackForm(form, state, derived, intents))
     }
   </div>`;
+}
+
+/** The form under the selected call's header, for an alert of that call. */
+export function callAckView(state: AppState, derived: Derived, intents: Intents): TemplateResult {
+  const form = state.ack;
+  return html`${
+    form === undefined || !aboutSelectedCall(form, state, derived)
+      ? nothing
+      : keyed(form.alertId, ackForm(form, state, derived, intents))
+  }`;
 }

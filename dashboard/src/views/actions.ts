@@ -1,24 +1,26 @@
 /**
- * What the member can do with the selected call: take over (or take over from a colleague), hand
- * back, message the caller, set the lead status, override the urgency. Each control is enabled
+ * What the member can do with the selected call beyond the next action in its header: take over
+ * from a colleague, hand back, message the caller, set the lead status, override the urgency. Each control is enabled
  * only when `logic/permissions.ts` says the write will be accepted; otherwise its reason shows
- * beside it (`<testid>-reason`). Hooks: action-take-over, action-take-over-from, action-hand-back,
+ * beside it (`<testid>-reason`). Controls the role never has are not shown: one line
+ * (role-summary) says what the role may do instead. Hand back shows only to the holder. Hooks: action-take-over-from, action-hand-back,
  * message-input, action-send-message, lead-select, action-set-lead, override-level,
  * override-reason, action-override.
  */
-import { html, type TemplateResult } from "lit-html";
+import { html, nothing, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
-import { type Call, LEAD_STATUSES, LIMITS } from "@lifeline/model";
-import { humanize } from "../logic/format.js";
+import { type Call, LEAD_LABELS, LEAD_STATUSES, LIMITS } from "@lifeline/model";
 import { messagePlaceholder } from "../logic/transcript.js";
 import {
   callActionAvailability,
-  overrideLevels,
+  roleControls,
+  URGENCY_LEVELS,
+  roleSummary,
   type Availability,
   type CallAction,
 } from "../logic/permissions.js";
 import type { AppState } from "../state/app-state.js";
-import { actionContext, leadChoice, overrideChoice } from "../state/selectors.js";
+import { actionContext, leadChoice, overrideChoice, overrideMissing } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
 import { disabledReason, fieldValue, titleOf } from "./parts.js";
 
@@ -36,51 +38,50 @@ export function actionsView(
   const { session, drafts, busy } = state;
   const context = actionContext(state);
   const available = (action: CallAction) => callActionAvailability(action, call, context);
-  const loaded = (availability: Availability) =>
-    state.member === undefined && availability.allowed ? MEMBER_NOT_LOADED : availability;
   // A colleague holds the call: admins and dispatchers get "Take over from <name>" instead.
   const holder =
     call.owner.kind === "human" && call.owner.uid !== session.uid && call.status === "active"
       ? call.owner
       : undefined;
-  const fromColleague =
-    holder !== undefined && (session.role === "admin" || session.role === "dispatcher");
-  const takeOver = loaded(available("takeOver"));
+  const controls = roleControls(session.role);
+  const fromColleague = holder !== undefined && controls.takeOverFrom;
   const takeOverFrom = state.member === undefined ? MEMBER_NOT_LOADED : available("takeOverFrom");
   const handBack = available("handBack");
   const message = available("message");
   const lead = available("setLead");
   const override = available("overrideUrgency");
   const chosenLevel = overrideChoice(drafts, call);
+  const missing = overrideMissing(drafts, call);
   const chosenLead = leadChoice(drafts, call);
+  const summary = roleSummary(session.role);
+  const holdsIt = call.owner.kind === "human" && call.owner.uid === session.uid;
+  const showHandBack = controls.handBack && holdsIt;
 
   return html`<section class="actions" aria-label="Actions">
-    <div class="action-row">
-      <button
-        type="button"
-        class="primary"
-        data-testid="action-take-over"
-        ?hidden=${fromColleague}
-        ?disabled=${!takeOver.allowed || busy}
-        title=${titleOf(takeOver)}
-        @click=${() => {
-          intents.takeOver(callId);
-        }}
-      >Take over</button>
-      ${disabledReason("action-take-over", fromColleague ? { allowed: true } : takeOver)}
-      <button
-        type="button"
-        class="primary"
-        data-testid="action-take-over-from"
-        ?hidden=${!fromColleague}
-        ?disabled=${!fromColleague || !takeOverFrom.allowed || busy}
-        title=${titleOf(fromColleague ? takeOverFrom : { allowed: true })}
-        @click=${() => {
-          intents.openTakeOverFrom(callId);
-        }}
-      >${fromColleague ? `Take over from ${holder.name}` : "Take over from a colleague"}</button>
-      ${disabledReason("action-take-over-from", fromColleague ? takeOverFrom : { allowed: true })}
-      <button
+    ${
+      summary === undefined
+        ? nothing
+        : html`<p class="role-summary" data-testid="role-summary">${summary}</p>`
+    }
+    <div class="action-row" ?hidden=${!fromColleague && !showHandBack}>
+      ${
+        fromColleague
+          ? html`<button
+              type="button"
+              class="primary"
+              data-testid="action-take-over-from"
+              ?disabled=${!takeOverFrom.allowed || busy}
+              title=${titleOf(takeOverFrom)}
+              @click=${() => {
+                intents.openTakeOverFrom(callId);
+              }}
+            >Take over from ${holder.name}</button>
+            ${disabledReason("action-take-over-from", takeOverFrom)}`
+          : nothing
+      }
+      ${
+        showHandBack
+          ? html`<button
         type="button"
         data-testid="action-hand-back"
         ?disabled=${!handBack.allowed || busy}
@@ -89,9 +90,13 @@ export function actionsView(
           intents.handBack(callId);
         }}
       >Hand back to AI</button>
-      ${disabledReason("action-hand-back", handBack)}
+      ${disabledReason("action-hand-back", handBack)}`
+          : nothing
+      }
     </div>
-    <form
+    ${
+      controls.message
+        ? html`<form
       class="message-form"
       @submit=${(event: Event) => {
         event.preventDefault();
@@ -123,8 +128,12 @@ export function actionsView(
         title=${titleOf(message)}
       >Send to caller</button>
       ${disabledReason("action-send-message", message)}
-    </form>
-    <div class="action-row">
+    </form>`
+        : nothing
+    }
+    ${
+      controls.setLead
+        ? html`<div class="action-row">
       <select
         data-testid="lead-select"
         aria-label="Lead status"
@@ -136,7 +145,7 @@ export function actionsView(
         ${LEAD_STATUSES.map(
           (status) =>
             html`<option value=${status} .selected=${live(status === chosenLead)}
-              >${humanize(status)}</option
+              >${LEAD_LABELS[status]}</option
             >`,
         )}
       </select>
@@ -150,8 +159,12 @@ export function actionsView(
         }}
       >Set lead</button>
       ${disabledReason("action-set-lead", lead)}
-    </div>
-    <form
+    </div>`
+        : nothing
+    }
+    ${
+      controls.overrideUrgency
+        ? html`<form
       class="override-form"
       @submit=${(event: Event) => {
         event.preventDefault();
@@ -166,9 +179,11 @@ export function actionsView(
           intents.editDrafts({ overrideLevel: fieldValue(event) });
         }}
       >
-        ${overrideLevels(call).map(
+        ${URGENCY_LEVELS.map(
           (level) =>
-            html`<option value=${level} .selected=${live(level === chosenLevel)}>${level}</option>`,
+            html`<option value=${level} .selected=${live(level === chosenLevel)}
+              >${level === call.urgency ? `${level} (now)` : level}</option
+            >`,
         )}
       </select>
       <input
@@ -176,6 +191,7 @@ export function actionsView(
         data-testid="override-reason"
         maxlength=${LIMITS.overrideReason}
         placeholder="Reason (required)"
+        required
         aria-label="Reason for the urgency override"
         ?disabled=${!override.allowed}
         .value=${live(drafts.overrideReason)}
@@ -186,10 +202,12 @@ export function actionsView(
       <button
         type="submit"
         data-testid="action-override"
-        ?disabled=${!override.allowed || busy}
-        title=${titleOf(override)}
+        ?disabled=${!override.allowed || busy || missing !== undefined}
+        title=${override.allowed ? (missing ?? nothing) : titleOf(override)}
       >Override urgency</button>
       ${disabledReason("action-override", override)}
-    </form>
+    </form>`
+        : nothing
+    }
   </section>`;
 }

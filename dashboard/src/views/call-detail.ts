@@ -1,12 +1,15 @@
 /**
  * The selected call: who and how urgent, vitals, why it is at its urgency, who holds it (and
  * whether their console is still there), a lapse or take-over, the transcript and the actions.
- * Hooks: call-detail (data-call-id, data-status), call-empty, call-vitals, call-urgency-reason,
+ * The header carries the next action beside the state it resolves (logic/permissions nextActions).
+ * Hooks: call-detail (data-call-id, data-status), call-empty, call-next-actions,
+ * call-next-acknowledge (data-alert-id), action-take-over, call-next-call-back (data-alert-id), call-vitals, call-urgency-reason,
  * call-hold-lapsed, call-taken-from, call-holder (data-liveness), call-ended-state.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 import { type Call, CAPABILITIES } from "@lifeline/model";
+import type { AlertView } from "../logic/alerts.js";
 import {
   callDuration,
   isCriticalUnacknowledged,
@@ -18,10 +21,19 @@ import {
 } from "../logic/calls.js";
 import { formatAgo, formatClock, formatDuration, humanize } from "../logic/format.js";
 import type { AppState } from "../state/app-state.js";
-import { callLabel, livenessOf, serverNow, type Derived } from "../state/selectors.js";
+import { nextActions, type NextAction } from "../logic/permissions.js";
+import {
+  actionContext,
+  callLabel,
+  leadLabel,
+  livenessOf,
+  serverNow,
+  type Derived,
+} from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
+import { callAckView } from "./ack-form.js";
 import { actionsView } from "./actions.js";
-import { unackedBadge, urgencyBadge } from "./parts.js";
+import { titleOf, unackedBadge, urgencyBadge } from "./parts.js";
 import { transcriptView } from "./transcript.js";
 
 /** Who holds the call and whether their console is still there. */
@@ -56,8 +68,100 @@ function endedText(call: Call, now: number): string {
   return "";
 }
 
-function detail(callId: string, call: Call, state: AppState, derived: Derived, intents: Intents) {
+const MEMBER_NOT_LOADED = {
+  allowed: false,
+  reason: "Your member record is not loaded yet.",
+} as const;
+
+/** One next action, beside the state it resolves. */
+function nextActionView(
+  action: NextAction,
+  callId: string,
+  state: AppState,
+  intents: Intents,
+): TemplateResult {
+  const disabled = !action.availability.allowed || state.busy;
+  const title = titleOf(action.availability);
+  switch (action.kind) {
+    case "acknowledge":
+      return html`${unackedBadge}<button
+          type="button"
+          class="primary"
+          data-testid="call-next-acknowledge"
+          data-alert-id=${action.alertId}
+          ?disabled=${disabled}
+          title=${title}
+          @click=${() => {
+            intents.openAck(action.alertId);
+          }}
+        >Acknowledge</button>`;
+    case "takeOver":
+      return html`<span class="owner-state">AI answering</span
+        ><button
+          type="button"
+          class="primary"
+          data-testid="action-take-over"
+          ?disabled=${disabled}
+          title=${title}
+          @click=${() => {
+            intents.takeOver(callId);
+          }}
+        >Take over</button>`;
+    case "callBack": {
+      const alertId = action.alertId;
+      return html`<span class="badge unattended">${alertId === undefined ? "Missed" : "Ended unattended"}</span
+        >${
+          alertId === undefined
+            ? html`<a class="button primary" data-testid="call-next-call-back" href=${`tel:${action.phone}`}
+              >Call back ${action.phone}</a>`
+            : html`<button
+              type="button"
+              class="primary"
+              data-testid="call-next-call-back"
+              data-alert-id=${alertId}
+              ?disabled=${disabled}
+              title=${title}
+              @click=${() => {
+                intents.openOutcome(alertId);
+              }}
+            >Call back ${action.phone}…</button>`
+        }`;
+    }
+  }
+}
+
+function headline(
+  callId: string,
+  call: Call,
+  state: AppState,
+  alerts: readonly AlertView[],
+  intents: Intents,
+): TemplateResult {
   const entry = { id: callId, call };
+  const actions = nextActions(entry, alerts, actionContext(state)).map((action) =>
+    // Taking over writes the member's name: wait for the member record.
+    action.kind === "takeOver" && state.member === undefined && action.availability.allowed
+      ? { ...action, availability: MEMBER_NOT_LOADED }
+      : action,
+  );
+  const offersAck = actions.some((action) => action.kind === "acknowledge");
+  // A critical call whose alert has not arrived yet must not look calm meanwhile.
+  const unacked = !offersAck && isCriticalUnacknowledged(entry, alerts);
+  return html`<div class="headline">
+    <h2>${callLabel(entry, state.subjects)}</h2>
+    ${urgencyBadge(call.urgency)} ${unacked ? unackedBadge : nothing}
+    <span class="next-actions" data-testid="call-next-actions"
+      >${actions.map(
+        (action) =>
+          html`<span class="next" data-kind=${action.kind}
+            >${nextActionView(action, callId, state, intents)}</span
+          >`,
+      )}</span
+    >
+  </div>`;
+}
+
+function detail(callId: string, call: Call, state: AppState, derived: Derived, intents: Intents) {
   const uid = state.session.uid;
   const subject = call.subjectId === undefined ? undefined : state.subjects.get(call.subjectId);
   const vitals = Object.entries(subject?.vitals ?? {});
@@ -66,17 +170,16 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
   const lapse = active ? lapseNote(call.owner) : undefined;
   const taken = active ? takenFromNotice(call.owner, uid) : undefined;
   return html`<div class="detail-header">
-      <h2>${callLabel(entry, state.subjects)}</h2>
-      ${urgencyBadge(call.urgency)}
-      ${isCriticalUnacknowledged(entry, derived.alerts) ? unackedBadge : nothing}
+      ${headline(callId, call, state, derived.alerts, intents)}
       <span class="meta"
         >${`${mediumLabel(call.medium)} · ${call.phone} · started ${formatClock(call.startedAt)} · `}<span
           >${formatDuration(callDuration(call, state.now))}</span
         >${` · ${ownerLabel(call.owner, uid)}`}${
-          call.lead === undefined ? "" : ` · lead: ${call.lead.status}`
+          call.lead === undefined ? "" : ` · ${leadLabel(call.lead.status)}`
         }</span
       >
     </div>
+    ${callAckView(state, derived, intents)}
     <ul class="vitals" data-testid="call-vitals" ?hidden=${vitals.length === 0}>
       ${repeat(
         vitals,
@@ -104,7 +207,7 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
     <p class="ended-state" data-testid="call-ended-state" ?hidden=${active}
       >${endedText(call, state.now)}</p
     >
-    ${transcriptView(call, state, derived)} ${actionsView(callId, call, state, intents)}`;
+    ${transcriptView(call, state, derived, intents)} ${actionsView(callId, call, state, intents)}`;
 }
 
 export function callDetailView(

@@ -11,7 +11,7 @@ import { repeat } from "lit-html/directives/repeat.js";
 import { callDuration, mediumLabel, ownerLabel, statusLabel } from "../logic/calls.js";
 import { formatClock, formatDateTime, formatDuration } from "../logic/format.js";
 import type { ArchivedCallResponse, HistoryItem } from "../logic/history.js";
-import { orderMessages, roleLabel } from "../logic/transcript.js";
+import { audienceOf, orderMessages, roleLabel } from "../logic/transcript.js";
 import type { AppState, HistoryState } from "../state/app-state.js";
 import type { Intents } from "../app/intents.js";
 
@@ -47,12 +47,22 @@ function archivedTranscript(archived: ArchivedCallResponse, uid: string): Templa
       >${statusLabel(call)} · ${call.urgency} · last owner: ${ownerLabel(call.owner, uid)}</p
     >
     <ol class="transcript">
-      ${ordered.map(
-        ({ message }) =>
-          html`<li class="message role-${message.role}" data-role=${message.role}>
-            <span class="from">${roleLabel(message, names)}<time>${formatClock(message.at)}</time></span>
-            <p class="text">${message.text}</p>
-          </li>`,
+      ${ordered.map(({ message }) =>
+        // The archive keeps no message ids: every staff-only line folds, the hand-back note
+        // for the assistant among them, so none reads as something said to the caller.
+        audienceOf(message) === "staff"
+          ? html`<li class="message staff" data-role=${message.role} data-audience="staff">
+                <details>
+                  <summary class="from"
+                    >${roleLabel(message, names)}<time>${formatClock(message.at)}</time></summary
+                  >
+                  <p class="text">${message.text}</p>
+                </details>
+              </li>`
+          : html`<li class="message role-${message.role}" data-role=${message.role}>
+                <span class="from">${roleLabel(message, names)}<time>${formatClock(message.at)}</time></span>
+                <p class="text">${message.text}</p>
+              </li>`,
       )}
       ${
         messages.length === 0

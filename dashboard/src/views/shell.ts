@@ -7,7 +7,8 @@
  * Test hooks (`data-testid`) of the page itself, stable for the browser tests (the regions list
  * theirs): app (data-role, data-tenant, data-uid), session-user (name · role),
  * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
- * wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere.
+ * wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere,
+ * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { CAPABILITIES } from "@lifeline/model";
@@ -124,6 +125,7 @@ export function shellView(
   intents: Intents,
 ): TemplateResult {
   const { session, notice } = state;
+  const alarming = banner.critical.length + banner.followUps.length > 0;
   return html`<div
     class="app"
     data-testid="app"
@@ -140,7 +142,12 @@ export function shellView(
       data-kind=${notice?.kind ?? nothing}
       ?hidden=${notice === undefined}
     >${notice?.text ?? ""}</div>
-    ${criticalBannerView(banner, state, derived, intents)}
+    <div class="banner-slot" data-testid="banner-slot">
+      ${criticalBannerView(banner, state, derived, intents)}
+      <p class="banner-calm" data-testid="banner-calm" ?hidden=${alarming}
+        >No critical call waiting, no caller to call back.</p
+      >
+    </div>
     ${takeoverNoticesView(state, derived, intents)} ${awaySummaryView(state, derived, intents)}
     ${liveGrid(state, derived, intents)} ${historyView(state, intents)}
     ${dialogView(state, derived, intents)}

@@ -386,16 +386,16 @@ describe("recordLeadChange", () => {
     const tenantId = await newTenant(admin);
     const dispatcher = await mirror(admin, tenantId, "dispatcher");
     const callId = await writeCall(admin, tenantId, newCall());
-    const contacted = { status: "contacted", by: dispatcher, at: Date.now() };
+    const contacted = { status: "callback", by: dispatcher, at: Date.now() };
     await admin.database.ref(callLeadPath(tenantId, callId)).set(contacted);
     const [entry] = await waitForAudit(admin, tenantId, "set_lead", 1);
     expect(entry).to.deep.include({
       actorUid: dispatcher,
       callId,
       at: contacted.at,
-      details: { status: "contacted" },
+      details: { status: "callback" },
     });
-    const qualified = { status: "qualified", by: dispatcher, at: contacted.at + 1000 };
+    const qualified = { status: "referred", by: dispatcher, at: contacted.at + 1000 };
     await admin.database.ref(callLeadPath(tenantId, callId)).set(qualified);
     await waitForAudit(admin, tenantId, "set_lead", 2);
 
