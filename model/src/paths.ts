@@ -37,6 +37,16 @@ export const outboxMessagePath = (tenantId: string, callId: string, messageId: s
   `${outboxPath(tenantId, callId)}/${checkId("message id", messageId)}`;
 
 /**
+ * Who has a call open right now: `{name, since}` per member's uid, written by that member's
+ * dashboard when it opens the call and removed when it closes it or its connection drops.
+ */
+export const viewersRootPath = (tenantId: string) => `${t(tenantId)}/viewers`;
+export const callViewersPath = (tenantId: string, callId: string) =>
+  `${viewersRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const viewerPath = (tenantId: string, callId: string, uid: string) =>
+  `${callViewersPath(tenantId, callId)}/${checkId("uid", uid)}`;
+
+/**
  * Speech-turn records, `{status:"pending", fingerprint, claimedAt}` or `{status:"done", fingerprint,
  * at, answer}`: the gateway's idempotency by turn id. Functions only; the rules deny clients.
  */

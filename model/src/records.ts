@@ -78,6 +78,13 @@ export const presenceSchema = z.strictObject({
   name: z.string().min(1).max(LIMITS.name),
 });
 
+/** `viewers/{callId}/{uid}`: a member with the call open on a dashboard, since the server time. */
+export const viewerSchema = z.strictObject({
+  name: z.string().min(1).max(LIMITS.name),
+  since: millis,
+});
+export type Viewer = z.infer<typeof viewerSchema>;
+
 export const urgencyReasonSchema = z.strictObject({
   source: z.enum(["triage", "override", "vitals", "escalation"]),
   terms: z.array(z.string()).optional(),

@@ -17,6 +17,7 @@ import {
   presencePath,
   revocationPath,
   subjectPath,
+  viewerPath,
 } from "@lifeline/model";
 import {
   expectOutcome,
@@ -234,6 +235,10 @@ function worldData(w: World, holder: string | null): Record<string, unknown> {
       status: "open",
       level: 0,
       followUp: { since: 3 },
+    },
+    [viewerPath(w.tenantId, w.callId, COLLEAGUE_UID)]: {
+      name: memberName(COLLEAGUE_UID),
+      since: 2,
     },
   };
   if (w.assigned) {

@@ -9,7 +9,7 @@
  * Expected outcomes come from the policy below, never from the rules:
  * - an update that leaves no child with a value other than the whole write's is the whole write
  *   in effect (the take-over from a colleague without `kind`: the colleague's hold is human too);
- * - acks and presence are keyed by the writer's uid, so no one else ever wrote them: the earlier
+ * - acks, presence and viewer entries are keyed by the writer's uid, so no one else ever wrote them: the earlier
  *   record is the member's own, and what a partial update may leave there is its own earlier
  *   status, note or state (never the old time, which every record must rewrite);
  * - every other partial update is denied, and so is every write over an existing create-only record.
@@ -29,6 +29,7 @@ import {
   outboxMessagePath,
   presencePath,
   type Role,
+  viewerPath,
 } from "@lifeline/model";
 import {
   SERVER_TIME,
@@ -225,6 +226,23 @@ const RECORDS: readonly RecordCase[] = [
     earlier: (c) => ({ state: "away", lastSeen: 1, name: nameOf(c.who) }),
     whole: (c) => ({ state: "online", lastSeen: SERVER_TIME, name: nameOf(c.who) }),
     ownWords: ["state"],
+    keyedByWriter: true,
+  },
+  {
+    name: "viewers/{c}/{own uid}",
+    writers: ACT_ON_ALERTS,
+    path: (c) => viewerPath(TENANT, c.callId, c.who),
+    // A call the member may read, and its own member record (the name it must carry).
+    parent: (c) => ({
+      ...call(c),
+      [memberPath(TENANT, c.who)]: {
+        role: c.role,
+        name: nameOf(c.who),
+        subjects: { [SUBJECT]: true },
+      },
+    }),
+    earlier: (c) => ({ name: nameOf(c.who), since: 1 }),
+    whole: (c) => ({ name: nameOf(c.who), since: SERVER_TIME }),
     keyedByWriter: true,
   },
 ];

@@ -33,6 +33,9 @@ import {
   subjectPath,
   subjectsPath,
   tenantPath,
+  callViewersPath,
+  viewerPath,
+  viewersRootPath,
   vitalPath,
 } from "@lifeline/model";
 import { SERVER_TIME, freshRunId } from "./env.js";
@@ -139,6 +142,8 @@ const takeFromColleague = tenantWide;
 const actOnAlerts = scopedReaders;
 /** Every member but subjects: presence. */
 const supervisors = is("admin", "dispatcher", "doctor", "nurse", "caregiver");
+/** Publish that one has a call open: every member but subjects, on a call it may read. */
+const viewCall = scopedReaders;
 const anyMember = is("admin", "dispatcher", "doctor", "nurse", "caregiver", "subject");
 
 export interface QueryCase {
@@ -200,6 +205,10 @@ const presenceValue = (w: World) => ({
   state: "online",
   lastSeen: SERVER_TIME,
   name: memberName(uidInPaths(w.principal)),
+});
+const viewerValue = (w: World) => ({
+  name: memberName(uidInPaths(w.principal)),
+  since: SERVER_TIME,
 });
 const ackValue = () => ({ status: "acknowledged", note: "On it.", at: SERVER_TIME });
 const outcomeValue = (w: World) => ({
@@ -468,6 +477,53 @@ export const TARGETS: readonly Target[] = [
     value: outboxValue,
     read: callReaders,
     // Create-only: an existing message is never rewritten or withdrawn by a client.
+    write: never,
+    remove: never,
+  },
+  {
+    name: "viewers",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => viewersRootPath(w.tenantId),
+    value: (w) => ({ [w.callId]: { [uidInPaths(w.principal)]: viewerValue(w) } }),
+    read: tenantWide,
+    write: never,
+    remove: never,
+  },
+  {
+    name: "viewers/{c}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => callViewersPath(w.tenantId, w.callId),
+    value: (w) => ({ [uidInPaths(w.principal)]: viewerValue(w) }),
+    read: callReaders,
+    write: never,
+    // An update on the list writes one's own child: the same permission as writing it directly.
+    updateRule: viewCall,
+    remove: never,
+  },
+  {
+    name: "viewers/{c}/{own uid}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => viewerPath(w.tenantId, w.callId, uidInPaths(w.principal)),
+    value: viewerValue,
+    read: callReaders,
+    write: viewCall,
+    // Removing one's own entry is always allowed within one's tenant (closing a call, onDisconnect).
+    remove: anyMember,
+  },
+  {
+    name: "viewers/{c}/{colleague}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => viewerPath(w.tenantId, w.callId, COLLEAGUE_UID),
+    value: () => ({ name: memberName(COLLEAGUE_UID), since: SERVER_TIME }),
+    read: callReaders,
     write: never,
     remove: never,
   },

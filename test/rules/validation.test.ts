@@ -26,6 +26,9 @@ import {
   revocationPath,
   type Role,
   tenantPath,
+  callViewersPath,
+  viewerPath,
+  viewersRootPath,
 } from "@lifeline/model";
 import {
   SERVER_TIME,
@@ -836,6 +839,133 @@ describe("database.rules.json validation", function () {
       await assertFails(
         caregiver.ref(presencePath(TENANT, uid("colleague"))).set(presence(uid("colleague"))),
       );
+    });
+  });
+
+  describe("viewers/{c}/{uid}", function () {
+    const viewer = (who: string, extra: Record<string, unknown> = {}) => ({
+      name: nameOf(who),
+      since: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a caregiver mark an assigned subject's call as open and remove the mark", async function () {
+      const callId = await seedCall();
+      const ref = caregiver.ref(viewerPath(TENANT, callId, uid("caregiver")));
+      await assertSucceeds(ref.set(viewer(uid("caregiver"))));
+      await assertSucceeds(ref.remove());
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["a client-chosen time", viewer(uid("caregiver"), { since: Date.now() - 60_000 })],
+      ["someone else's name", viewer(uid("caregiver"), { name: nameOf(uid("dispatcher")) })],
+      ["a name of the wrong type", viewer(uid("caregiver"), { name: 42 })],
+      ["an extra field", viewer(uid("caregiver"), { role: "admin" })],
+      ["a missing field", { name: nameOf(uid("caregiver")) }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects a viewer entry with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(caregiver.ref(viewerPath(TENANT, callId, uid("caregiver"))).set(value));
+      });
+    }
+
+    it("rejects an entry in a colleague's name, and lets the colleague write its own", async function () {
+      const callId = await seedCall();
+      const path = viewerPath(TENANT, callId, uid("colleague"));
+      await assertFails(dispatcher.ref(path).set(viewer(uid("colleague"))));
+      await assertSucceeds(colleague.ref(path).set(viewer(uid("colleague"))));
+      await assertFails(dispatcher.ref(path).remove());
+    });
+
+    it("rejects an entry on a call that does not exist, and on an unassigned subject's call", async function () {
+      const phantom = fresh("call");
+      await assertFails(
+        dispatcher
+          .ref(viewerPath(TENANT, phantom, uid("dispatcher")))
+          .set(viewer(uid("dispatcher"))),
+      );
+      const other = fresh("call");
+      await seed(env, {
+        [callPath(TENANT, other)]: {
+          subjectId: "s-other",
+          phone: "+15550100001",
+          medium: "voice",
+          status: "active",
+          urgency: "normal",
+          owner: { kind: "ai", since: 1 },
+          startedAt: 1,
+          lastMessageAt: 1,
+          messageCount: 0,
+          lastSnippet: "",
+        },
+      });
+      await assertFails(
+        nurse.ref(viewerPath(TENANT, other, uid("nurse"))).set(viewer(uid("nurse"))),
+      );
+      await assertSucceeds(
+        dispatcher.ref(viewerPath(TENANT, other, uid("dispatcher"))).set(viewer(uid("dispatcher"))),
+      );
+    });
+
+    it("rejects a subject, a member whose record is a subject's (stale claims), and a revoked member", async function () {
+      const callId = await seedCall();
+      await assertFails(
+        as("subject")
+          .ref(viewerPath(TENANT, callId, uid("subject")))
+          .set(viewer(uid("subject"))),
+      );
+      const demoted = fresh(`${RUN}-demoted`);
+      await seed(env, {
+        [memberPath(TENANT, demoted)]: {
+          role: "subject",
+          name: nameOf(demoted),
+          subjects: { [SUBJECT]: true },
+        },
+      });
+      await assertFails(
+        as("caregiver", { who: demoted })
+          .ref(viewerPath(TENANT, callId, demoted))
+          .set(viewer(demoted)),
+      );
+      const revoked = fresh(`${RUN}-revoked`);
+      await seed(env, {
+        [memberPath(TENANT, revoked)]: { role: "dispatcher", name: nameOf(revoked) },
+        [revocationPath(revoked)]: 2_000_000,
+      });
+      const path = viewerPath(TENANT, callId, revoked);
+      await assertFails(
+        as("dispatcher", { who: revoked, authTime: 1 }).ref(path).set(viewer(revoked)),
+      );
+      await assertSucceeds(
+        as("dispatcher", { who: revoked, authTime: 3_000 }).ref(path).set(viewer(revoked)),
+      );
+    });
+
+    it("rejects an entry in another tenant", async function () {
+      const callId = await seedCall();
+      const outsider = env
+        .authenticatedContext(uid("dispatcher"), { tenant: `${RUN}-other`, role: "dispatcher" })
+        .database();
+      await assertFails(
+        outsider.ref(viewerPath(TENANT, callId, uid("dispatcher"))).set(viewer(uid("dispatcher"))),
+      );
+    });
+
+    it("lets a member remove its own entry after the call is gone (closing an archived call)", async function () {
+      const callId = await seedCall();
+      const path = viewerPath(TENANT, callId, uid("nurse"));
+      await assertSucceeds(nurse.ref(path).set(viewer(uid("nurse"))));
+      await seed(env, { [callPath(TENANT, callId)]: null });
+      await assertSucceeds(nurse.ref(path).remove());
+    });
+
+    it("lets whoever may read the call read who is watching it, and only tenant-wide roles read them all", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(caregiver.ref(viewerPath(TENANT, callId, uid("caregiver"))).get());
+      await assertSucceeds(as("subject").ref(callViewersPath(TENANT, callId)).get());
+      await assertSucceeds(dispatcher.ref(viewersRootPath(TENANT)).get());
+      await assertFails(nurse.ref(viewersRootPath(TENANT)).get());
     });
   });
 

@@ -121,6 +121,7 @@ const PINS: Readonly<Record<string, Readonly<Record<string, Pin>>>> = {
   "/tenants/$t/alerts/$alertId/acks/$uid": { at: pin("now") },
   "/tenants/$t/alerts/$alertId/outcome": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/presence/$uid": { lastSeen: pin("now"), name: pin("memberName") },
+  "/tenants/$t/viewers/$callId/$uid": { since: pin("now"), name: pin("memberName") },
 };
 
 /** Mentions the writer (its uid or member record) or the server clock. */
@@ -222,6 +223,7 @@ describe("database.rules.json (static)", function () {
       "lead",
       "urgencyOverride",
       "$messageId",
+      "$uid",
       "$uid",
       "outcome",
       "$uid",

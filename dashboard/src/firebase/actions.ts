@@ -2,7 +2,15 @@
  * Every write the page makes: the rules judge each one (`logic/permissions.ts` mirrors them so a
  * control is offered only when its write will be accepted). Presence is written here too.
  */
-import { onDisconnect, push, ref, serverTimestamp, set, type Database } from "firebase/database";
+import {
+  onDisconnect,
+  push,
+  ref,
+  remove,
+  serverTimestamp,
+  set,
+  type Database,
+} from "firebase/database";
 import {
   alertAckPath,
   alertOutcomePath,
@@ -12,6 +20,7 @@ import {
   outboxPath,
   PRESENCE,
   presencePath,
+  viewerPath,
 } from "@lifeline/model";
 import type { Session } from "./auth.js";
 import { watchConnection } from "./database.js";
@@ -190,5 +199,41 @@ export function publishPresence(
         console.warn("presence not cleared", error);
       }
     },
+  };
+}
+
+/**
+ * Marks the call as open on this dashboard while connected (colleagues see who is watching it).
+ * The server removes the mark when the connection drops (onDisconnect), and `stop` removes it
+ * when the member closes or switches the call.
+ */
+export function publishViewing(
+  db: Database,
+  tenant: string,
+  callId: string,
+  uid: string,
+  name: string,
+): () => Promise<void> {
+  const node = ref(db, viewerPath(tenant, callId, uid));
+  let stopped = false;
+  const unsubscribe = watchConnection(db, (connected) => {
+    if (!connected || stopped) return;
+    onDisconnect(node)
+      .remove()
+      .then(() => (stopped ? undefined : set(node, { name, since: serverTimestamp() })))
+      .catch((error: unknown) => {
+        console.warn("viewing not published", error);
+      });
+  });
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+    try {
+      await onDisconnect(node).cancel();
+      await remove(node);
+    } catch (error) {
+      console.warn("viewing not cleared", error);
+    }
   };
 }

@@ -3,7 +3,7 @@
  * being typed, and which form or dialog is open. Views are functions of this (and nothing else);
  * `live/subscriptions.ts` and the page's intents are the only writers.
  */
-import type { Alert, Call, InboxItem, MemberMirror, Message } from "@lifeline/model";
+import type { Alert, Call, InboxItem, MemberMirror, Message, Viewer } from "@lifeline/model";
 import type { Session } from "../firebase/auth.js";
 import type { OutboxMessage, PresenceRecord, Subject } from "../firebase/database.js";
 import type { AlertView, FollowUpOutcome } from "../logic/alerts.js";
@@ -91,6 +91,8 @@ export interface AppState {
   /** Scoped roles: the alert record behind each inbox item (level, acks), when readable. */
   readonly alertRecords: ReadonlyMap<string, Alert>;
   readonly presence: ReadonlyMap<string, PresenceRecord>;
+  /** Who has each call open (by call id, then uid): every call for tenant-wide roles, else the selected one. */
+  readonly viewers: ReadonlyMap<string, ReadonlyMap<string, Viewer>>;
   readonly selectedCallId: string | undefined;
   readonly messages: ReadonlyMap<string, Message>;
   readonly outbox: ReadonlyMap<string, OutboxMessage>;
@@ -126,6 +128,7 @@ export function initialState(session: Session, now: number, wall: boolean): AppS
     inbox: new Map(),
     alertRecords: new Map(),
     presence: new Map(),
+    viewers: new Map(),
     selectedCallId: undefined,
     messages: new Map(),
     outbox: new Map(),

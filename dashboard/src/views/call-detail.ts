@@ -23,6 +23,7 @@ import type { Intents } from "../app/intents.js";
 import { actionsView } from "./actions.js";
 import { unackedBadge, urgencyBadge } from "./parts.js";
 import { transcriptView } from "./transcript.js";
+import { callViewersLine } from "./viewers.js";
 
 /** Who holds the call and whether their console is still there. */
 function holderLine(call: Call, state: AppState): TemplateResult {
@@ -100,7 +101,7 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
     <p class="taken-from" data-testid="call-taken-from" ?hidden=${taken === undefined}
       >${taken ?? ""}</p
     >
-    ${holderLine(call, state)}
+    ${holderLine(call, state)} ${callViewersLine(callId, state)}
     <p class="ended-state" data-testid="call-ended-state" ?hidden=${active}
       >${endedText(call, state.now)}</p
     >
