@@ -20,6 +20,7 @@ export { fanOutAlert } from "./triggers/fan-out-alert.js";
 export { applyAcknowledgement } from "./triggers/apply-acknowledgement.js";
 export { recordOwnerChange } from "./triggers/record-owner-change.js";
 export { applyUrgencyOverride } from "./triggers/apply-urgency-override.js";
+export { applyEndRequest } from "./triggers/apply-end-request.js";
 export { archiveEndedCall } from "./triggers/archive-ended-call.js";
 export { closeFollowUp } from "./triggers/close-follow-up.js";
 export { recordLeadChange } from "./triggers/record-lead-change.js";

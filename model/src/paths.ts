@@ -22,6 +22,9 @@ export const callLeadPath = (tenantId: string, callId: string) =>
 /** A supervisor's urgency override with its reason; a trigger applies it to `urgency` and audits it. */
 export const callUrgencyOverridePath = (tenantId: string, callId: string) =>
   `${callPath(tenantId, callId)}/urgencyOverride`;
+/** A member's request to end the call now; a trigger ends it ("ended by supervisor") and audits it. */
+export const callEndRequestPath = (tenantId: string, callId: string) =>
+  `${callPath(tenantId, callId)}/endRequest`;
 
 export const messagesRootPath = (tenantId: string) => `${t(tenantId)}/messages`;
 export const messagesPath = (tenantId: string, callId: string) =>

@@ -11,6 +11,7 @@ import {
   ALERT_STATUSES,
   CALL_STATUSES,
   DELIVERY_STATUSES,
+  END_REASONS,
   FOLLOW_UP_OUTCOMES,
   HOLD_LAPSE_REASONS,
   LEAD_STATUSES,
@@ -55,6 +56,13 @@ export const urgencyOverrideSchema = z.strictObject({
   by: id,
   at: millis,
 });
+/** `calls/{c}/endRequest`: client-writable once, on an active call; a trigger ends the call. */
+export const endRequestSchema = z.strictObject({
+  by: id,
+  name: z.string().min(1).max(LIMITS.name),
+  at: millis,
+});
+export type EndRequest = z.infer<typeof endRequestSchema>;
 export const ackSchema = z.strictObject({
   status: z.enum(ACK_STATUSES),
   note: z.string().max(LIMITS.ackNote),
@@ -115,6 +123,9 @@ export const callSchema = z.strictObject({
   lastSnippet: z.string().max(LIMITS.snippet),
   lead: leadSchema.optional(),
   urgencyOverride: urgencyOverrideSchema.optional(),
+  endRequest: endRequestSchema.optional(),
+  /** Set by functions with `status: "ended"` when a member ended the call. */
+  endReason: z.enum(END_REASONS).optional(),
 });
 export type Call = z.infer<typeof callSchema>;
 

@@ -7,11 +7,12 @@ import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
-import { ADA, CALLS } from "../../scripts/demo/scenarios.js";
-import { callViewersPath } from "@lifeline/model";
+import { ADA, CALLS, CHEN_WORK } from "../../scripts/demo/scenarios.js";
+import { callEndRequestPath, callViewersPath } from "@lifeline/model";
 import {
   byTestId,
   launchChromium,
+  screenshot,
   screenshotBoth,
   signIn,
   type Dashboard,
@@ -120,5 +121,45 @@ describe("dashboard supervision (browser, end to end)", function () {
     ]);
     await call.end();
     await other.end();
+  });
+
+  it("lets a dispatcher end a call after confirming; the caller's next turn is told to hang up; a caregiver is not offered it", async () => {
+    const call = new GatewayCall(gateway, CHEN_WORK, "voice");
+    await call.turn(CALLS.chenLadderFall.turns[0]);
+    const callId = call.callId ?? "";
+    const ada = new GatewayCall(gateway, ADA, "voice");
+    await ada.turn(CALLS.adaChestPain.turns[0]);
+
+    const caregiver = await dashboardFor(CAREGIVER);
+    await byTestId(caregiver.page, "call-row", { "call-id": ada.callId ?? "" }).click();
+    await byTestId(caregiver.page, "call-detail", { "call-id": ada.callId ?? "" }).waitFor();
+    expect(await byTestId(caregiver.page, "action-end-call").count()).to.equal(0);
+
+    const { page } = await dashboardFor(DISPATCHER);
+    await byTestId(page, "call-row", { "call-id": callId }).click();
+    await byTestId(page, "call-detail", { "call-id": callId }).waitFor();
+    // Ending is two steps: the first press only asks, and "Keep the call" takes it back.
+    await byTestId(page, "action-end-call").click();
+    await byTestId(page, "end-call-confirm").waitFor();
+    await byTestId(page, "action-end-call-cancel").click();
+    await byTestId(page, "action-end-call").waitFor();
+    expect(
+      (await backend.database.ref(callEndRequestPath("demo", callId)).get()).exists(),
+    ).to.equal(false);
+    await byTestId(page, "action-end-call").click();
+    await screenshot(page, "end-call-confirm");
+    await byTestId(page, "action-end-call-confirm").click();
+
+    await byTestId(page, "call-detail", { "call-id": callId, status: "ended" }).waitFor();
+    const endedBy = byTestId(page, "call-ended-by");
+    await endedBy.waitFor({ state: "visible" });
+    expect(await endedBy.textContent()).to.contain("Ended by a supervisor (Dana Dispatcher)");
+    expect(await byTestId(page, "action-end-call").count()).to.equal(0);
+    await screenshot(page, "end-call-ended");
+
+    const answer = await call.turn("Hello? Is anyone there?");
+    expect(answer.hangup).to.equal(true);
+    expect(answer.say).to.deep.equal([]);
+    await ada.end();
   });
 });

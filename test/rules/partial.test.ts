@@ -24,6 +24,7 @@ import {
   callOwnerPath,
   callPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
   inboxItemPath,
   memberPath,
   outboxMessagePath,
@@ -187,6 +188,17 @@ const RECORDS: readonly RecordCase[] = [
       call(c, TENANT_WIDE.includes(c.role) ? {} : { owner: { ...hold(c.who), since: 1 } }),
     earlier: () => ({ text: "The colleague's message.", by: COLLEAGUE, at: 1 }),
     whole: (c) => ({ text: "An ambulance is on its way.", by: c.who, at: SERVER_TIME }),
+    createOnly: true,
+  },
+  {
+    name: "calls/{c}/endRequest",
+    writers: TAKE_OVER,
+    path: (c) => callEndRequestPath(TENANT, c.callId),
+    // Doctors and nurses end a call only while they hold it.
+    parent: (c) =>
+      call(c, TENANT_WIDE.includes(c.role) ? {} : { owner: { ...hold(c.who), since: 1 } }),
+    earlier: () => ({ by: COLLEAGUE, name: nameOf(COLLEAGUE), at: 1 }),
+    whole: (c) => ({ by: c.who, name: nameOf(c.who), at: SERVER_TIME }),
     createOnly: true,
   },
   {

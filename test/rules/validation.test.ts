@@ -17,6 +17,7 @@ import {
   callOwnerPath,
   callPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
   inboxItemPath,
   inboxPath,
   LIMITS,
@@ -542,6 +543,83 @@ describe("database.rules.json validation", function () {
     it("rejects writing urgency itself (functions apply overrides)", async function () {
       const callId = await seedCall();
       await assertFails(dispatcher.ref(`${callPath(TENANT, callId)}/urgency`).set("critical"));
+    });
+  });
+
+  describe("calls/{c}/endRequest", function () {
+    const request = (who: string, extra: Record<string, unknown> = {}) => ({
+      by: who,
+      name: nameOf(who),
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher end an active call once, and never withdraw or rewrite the request", async function () {
+      const callId = await seedCall();
+      const ref = dispatcher.ref(callEndRequestPath(TENANT, callId));
+      await assertSucceeds(ref.set(request(uid("dispatcher"))));
+      await assertFails(ref.set(request(uid("dispatcher"))));
+      await assertFails(ref.remove());
+      await assertFails(
+        colleague.ref(callEndRequestPath(TENANT, callId)).set(request(uid("colleague"))),
+      );
+    });
+
+    it("lets a nurse end an assigned subject's call it holds, and not one the AI or a colleague holds", async function () {
+      const held = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertSucceeds(nurse.ref(callEndRequestPath(TENANT, held)).set(request(uid("nurse"))));
+      const aiCall = await seedCall();
+      await assertFails(nurse.ref(callEndRequestPath(TENANT, aiCall)).set(request(uid("nurse"))));
+      const colleagues = await seedCall({ owner: humanOwner(uid("colleague")) });
+      await assertFails(
+        nurse.ref(callEndRequestPath(TENANT, colleagues)).set(request(uid("nurse"))),
+      );
+    });
+
+    it("rejects a caregiver or the subject ending a call, even one of its own subject", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("caregiver")) });
+      await assertFails(
+        caregiver.ref(callEndRequestPath(TENANT, callId)).set(request(uid("caregiver"))),
+      );
+      await assertFails(
+        as("subject")
+          .ref(callEndRequestPath(TENANT, callId))
+          .set(request(uid("subject"))),
+      );
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["someone else's uid", request(uid("colleague"))],
+      ["someone else's name", request(uid("dispatcher"), { name: nameOf(uid("colleague")) })],
+      ["a client-chosen time", request(uid("dispatcher"), { at: Date.now() })],
+      ["an extra field", request(uid("dispatcher"), { reason: "ended by supervisor" })],
+      ["a missing field", { by: uid("dispatcher"), at: SERVER_TIME }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects an end request with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(callEndRequestPath(TENANT, callId)).set(value));
+      });
+    }
+
+    it("rejects ending a call that ended, was missed, or does not exist", async function () {
+      for (const status of ["ended", "missed"]) {
+        const callId = await seedCall({ status });
+        await assertFails(
+          dispatcher.ref(callEndRequestPath(TENANT, callId)).set(request(uid("dispatcher"))),
+        );
+      }
+      await assertFails(
+        dispatcher.ref(callEndRequestPath(TENANT, fresh("call"))).set(request(uid("dispatcher"))),
+      );
+    });
+
+    it("rejects writing the end reason or the status itself (functions end the call)", async function () {
+      const callId = await seedCall();
+      await assertFails(
+        dispatcher.ref(`${callPath(TENANT, callId)}/endReason`).set("ended by supervisor"),
+      );
+      await assertFails(dispatcher.ref(`${callPath(TENANT, callId)}/status`).set("ended"));
     });
   });
 

@@ -17,6 +17,7 @@ import {
   callLeadPath,
   callOwnerPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
   outboxPath,
   PRESENCE,
   presencePath,
@@ -236,4 +237,18 @@ export function publishViewing(
       console.warn("viewing not cleared", error);
     }
   };
+}
+
+/** Asks for the call to end now; a function ends it ("ended by supervisor") and audits it. */
+export async function requestEndCall(
+  db: Database,
+  session: Session,
+  callId: string,
+  name: string,
+): Promise<void> {
+  await set(ref(db, callEndRequestPath(session.tenant, callId)), {
+    by: session.uid,
+    name,
+    at: serverTimestamp(),
+  });
 }

@@ -25,6 +25,8 @@ export interface Drafts {
   readonly lead?: string;
   readonly overrideLevel?: string;
   readonly overrideReason: string;
+  /** The End call button was pressed: its confirmation is showing. */
+  readonly endConfirm?: boolean;
 }
 
 export interface AckFormState {

@@ -24,6 +24,7 @@ import { actionsView } from "./actions.js";
 import { unackedBadge, urgencyBadge } from "./parts.js";
 import { transcriptView } from "./transcript.js";
 import { callViewersLine } from "./viewers.js";
+import { superviseView } from "./supervise.js";
 
 /** Who holds the call and whether their console is still there. */
 function holderLine(call: Call, state: AppState): TemplateResult {
@@ -105,7 +106,8 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
     <p class="ended-state" data-testid="call-ended-state" ?hidden=${active}
       >${endedText(call, state.now)}</p
     >
-    ${transcriptView(call, state, derived)} ${actionsView(callId, call, state, intents)}`;
+    ${transcriptView(call, state, derived)} ${superviseView(callId, call, state, intents)}
+    ${actionsView(callId, call, state, intents)}`;
 }
 
 export function callDetailView(
