@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { type Role, ROLES } from "@lifeline/model";
-import { endCallAvailability, endedByText } from "../src/logic/supervise.js";
+import { endCallAvailability, endedByText, guideAvailability } from "../src/logic/supervise.js";
 import type { ActionContext } from "../src/logic/permissions.js";
 import { aCall } from "./fixtures.js";
 
@@ -52,5 +52,18 @@ describe("endedByText", () => {
         }),
       ),
     ).to.equal("Ended by a supervisor (Dana Dispatcher).");
+  });
+});
+
+describe("guideAvailability", () => {
+  it("offers guidance to whoever may message the caller: wide roles, and doctors and nurses holding the call", () => {
+    const offered = ROLES.filter((role) => guideAvailability(aCall(), online(role)) !== undefined);
+    expect(offered).to.deep.equal(["admin", "dispatcher"]);
+    const mine = aCall({ owner: held("me") });
+    expect(guideAvailability(mine, online("nurse"))).to.deep.equal({ allowed: true });
+    expect(guideAvailability(mine, online("caregiver"))).to.equal(undefined);
+    expect(guideAvailability(aCall({ status: "ended", endedAt: 2 }), online("admin"))).to.equal(
+      undefined,
+    );
   });
 });

@@ -25,6 +25,7 @@ export { archiveEndedCall } from "./triggers/archive-ended-call.js";
 export { closeFollowUp } from "./triggers/close-follow-up.js";
 export { recordLeadChange } from "./triggers/record-lead-change.js";
 export { recordCallerMessage } from "./triggers/record-caller-message.js";
+export { recordGuidance } from "./triggers/record-guidance.js";
 export { textCallerMessage } from "./triggers/text-caller-message.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
 export { applyDeferredTurn } from "./triggers/apply-deferred-turn.js";

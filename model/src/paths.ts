@@ -40,6 +40,16 @@ export const outboxMessagePath = (tenantId: string, callId: string, messageId: s
   `${outboxPath(tenantId, callId)}/${checkId("message id", messageId)}`;
 
 /**
+ * Private instructions staff gave the assistant for a call: the next replies follow them, the
+ * caller never hears them. Staff read them; subjects do not.
+ */
+export const guidanceRootPath = (tenantId: string) => `${t(tenantId)}/guidance`;
+export const callGuidancePath = (tenantId: string, callId: string) =>
+  `${guidanceRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const guidancePath = (tenantId: string, callId: string, guidanceId: string) =>
+  `${callGuidancePath(tenantId, callId)}/${checkId("guidance id", guidanceId)}`;
+
+/**
  * Who has a call open right now: `{name, since}` per member's uid, written by that member's
  * dashboard when it opens the call and removed when it closes it or its connection drops.
  */

@@ -73,6 +73,13 @@ export const outboxMessageSchema = z.strictObject({
   by: id,
   at: millis,
 });
+/** `guidance/{callId}/{id}`: a private instruction for the assistant, client-writable once. */
+export const guidanceSchema = z.strictObject({
+  text: z.string().min(1).max(LIMITS.guidanceText),
+  by: id,
+  at: millis,
+});
+export type Guidance = z.infer<typeof guidanceSchema>;
 /** `alerts/{id}/outcome`: client-writable once, on a follow-up alert; a trigger then resolves it. */
 export const followUpOutcomeSchema = z.strictObject({
   outcome: z.enum(FOLLOW_UP_OUTCOMES),

@@ -69,6 +69,7 @@ export const LIMITS = {
   snippet: 200,
   takeOverReason: 500,
   followUpNote: 500,
+  guidanceText: 500,
 } as const;
 
 /**

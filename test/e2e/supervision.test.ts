@@ -162,4 +162,38 @@ describe("dashboard supervision (browser, end to end)", function () {
     expect(answer.say).to.deep.equal([]);
     await ada.end();
   });
+
+  it("lets a dispatcher guide the assistant privately: the next reply follows it, the caller never hears it, staff see it marked staff only", async () => {
+    const call = new GatewayCall(gateway, ADA, "voice");
+    await call.turn("I slipped in the kitchen and my hip hurts, I can't get up.");
+    const callId = call.callId ?? "";
+    const guidance = "Ask her to unlock the front door so the paramedics can get in.";
+
+    const { page } = await dashboardFor(DISPATCHER);
+    await byTestId(page, "call-row", { "call-id": callId }).click();
+    await byTestId(page, "call-detail", { "call-id": callId }).waitFor();
+    await byTestId(page, "guide-input").fill(guidance);
+    await byTestId(page, "action-guide").click();
+    const item = byTestId(page, "guidance-item", { by: "demo-dispatcher" });
+    await item.waitFor();
+    expect(await item.textContent()).to.contain("Staff only · guidance");
+    expect(await item.textContent()).to.contain(guidance);
+    expect(await byTestId(page, "guide-input").inputValue()).to.equal("");
+
+    const answer = await call.turn("It really hurts when I try to move.");
+    expect(answer.reply).to.contain("unlock your front door");
+    expect(answer.reply).to.not.contain("paramedics");
+    expect(answer.say).to.deep.equal([]);
+    await byTestId(page, "message", { role: "assistant" })
+      .getByText("unlock your front door", { exact: false })
+      .waitFor();
+    await screenshot(page, "guide-assistant");
+
+    // A caregiver sees the guidance (staff) but is not offered to give any.
+    const caregiver = await dashboardFor(CAREGIVER);
+    await byTestId(caregiver.page, "call-row", { "call-id": callId }).click();
+    await byTestId(caregiver.page, "guidance-item").waitFor();
+    expect(await byTestId(caregiver.page, "guide-input").count()).to.equal(0);
+    await call.end();
+  });
 });

@@ -17,6 +17,7 @@ import {
   presencePath,
   revocationPath,
   subjectPath,
+  guidancePath,
   viewerPath,
 } from "@lifeline/model";
 import {
@@ -235,6 +236,11 @@ function worldData(w: World, holder: string | null): Record<string, unknown> {
       status: "open",
       level: 0,
       followUp: { since: 3 },
+    },
+    [guidancePath(w.tenantId, w.callId, "g-1")]: {
+      text: "Ask about the stairs.",
+      by: COLLEAGUE_UID,
+      at: 2,
     },
     [viewerPath(w.tenantId, w.callId, COLLEAGUE_UID)]: {
       name: memberName(COLLEAGUE_UID),

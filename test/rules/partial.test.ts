@@ -25,6 +25,7 @@ import {
   callPath,
   callUrgencyOverridePath,
   callEndRequestPath,
+  guidancePath,
   inboxItemPath,
   memberPath,
   outboxMessagePath,
@@ -188,6 +189,17 @@ const RECORDS: readonly RecordCase[] = [
       call(c, TENANT_WIDE.includes(c.role) ? {} : { owner: { ...hold(c.who), since: 1 } }),
     earlier: () => ({ text: "The colleague's message.", by: COLLEAGUE, at: 1 }),
     whole: (c) => ({ text: "An ambulance is on its way.", by: c.who, at: SERVER_TIME }),
+    createOnly: true,
+  },
+  {
+    name: "guidance/{c}/{g}",
+    writers: TAKE_OVER,
+    path: (c) => guidancePath(TENANT, c.callId, c.messageId),
+    // Doctors and nurses guide the assistant only while they hold the call.
+    parent: (c) =>
+      call(c, TENANT_WIDE.includes(c.role) ? {} : { owner: { ...hold(c.who), since: 1 } }),
+    earlier: () => ({ text: "The colleague's guidance.", by: COLLEAGUE, at: 1 }),
+    whole: (c) => ({ text: "Ask about the stairs.", by: c.who, at: SERVER_TIME }),
     createOnly: true,
   },
   {

@@ -35,6 +35,8 @@ import {
   subjectsPath,
   tenantPath,
   callViewersPath,
+  callGuidancePath,
+  guidancePath,
   viewerPath,
   viewersRootPath,
   vitalPath,
@@ -206,6 +208,11 @@ const presenceValue = (w: World) => ({
   state: "online",
   lastSeen: SERVER_TIME,
   name: memberName(uidInPaths(w.principal)),
+});
+const guidanceValue = (w: World) => ({
+  text: "Ask whether the front door is unlocked.",
+  by: uidInPaths(w.principal),
+  at: SERVER_TIME,
 });
 const endRequestValue = (w: World) => ({
   by: uidInPaths(w.principal),
@@ -516,6 +523,55 @@ export const TARGETS: readonly Target[] = [
     value: outboxValue,
     read: callReaders,
     // Create-only: an existing message is never rewritten or withdrawn by a client.
+    write: never,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => callGuidancePath(w.tenantId, w.callId),
+    value: (w) => ({ "g-new": guidanceValue(w) }),
+    // An update on the list writes one new child: the same permission as giving guidance.
+    update: (w) => ({ "g-new": guidanceValue(w) }),
+    // Staff only: the caller never learns of it, so subjects do not read it.
+    read: scopedReaders,
+    write: never,
+    updateRule: tenantWide,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}/{new} (AI answers the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => guidancePath(w.tenantId, w.callId, "g-new"),
+    value: guidanceValue,
+    read: scopedReaders,
+    write: tenantWide,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}/{new} (principal holds the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "ownedCall",
+    path: (w) => guidancePath(w.tenantId, w.callId, "g-new"),
+    value: guidanceValue,
+    read: scopedReaders,
+    write: takeOver,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}/{existing}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => guidancePath(w.tenantId, w.callId, "g-1"),
+    value: guidanceValue,
+    read: scopedReaders,
+    // Create-only: given guidance is never rewritten or withdrawn by a client.
     write: never,
     remove: never,
   },

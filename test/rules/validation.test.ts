@@ -18,6 +18,8 @@ import {
   callPath,
   callUrgencyOverridePath,
   callEndRequestPath,
+  callGuidancePath,
+  guidancePath,
   inboxItemPath,
   inboxPath,
   LIMITS,
@@ -543,6 +545,81 @@ describe("database.rules.json validation", function () {
     it("rejects writing urgency itself (functions apply overrides)", async function () {
       const callId = await seedCall();
       await assertFails(dispatcher.ref(`${callPath(TENANT, callId)}/urgency`).set("critical"));
+    });
+  });
+
+  describe("guidance/{c}/{g}", function () {
+    const guidance = (who: string, extra: Record<string, unknown> = {}) => ({
+      text: "Ask whether the front door is unlocked.",
+      by: who,
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher guide the assistant once per entry, never rewriting or withdrawing it", async function () {
+      const callId = await seedCall();
+      const ref = dispatcher.ref(guidancePath(TENANT, callId, fresh("g")));
+      await assertSucceeds(ref.set(guidance(uid("dispatcher"))));
+      await assertFails(ref.set(guidance(uid("dispatcher"), { text: "Changed my mind." })));
+      await assertFails(ref.remove());
+    });
+
+    it("lets a nurse guide on a call it holds, and not on one the AI holds", async function () {
+      const held = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertSucceeds(
+        nurse.ref(guidancePath(TENANT, held, fresh("g"))).set(guidance(uid("nurse"))),
+      );
+      const aiCall = await seedCall();
+      await assertFails(
+        nurse.ref(guidancePath(TENANT, aiCall, fresh("g"))).set(guidance(uid("nurse"))),
+      );
+    });
+
+    it("keeps guidance from subjects (the caller never learns of it) and lets caregivers read but not write it", async function () {
+      const callId = await seedCall();
+      await assertFails(as("subject").ref(callGuidancePath(TENANT, callId)).get());
+      await assertSucceeds(caregiver.ref(callGuidancePath(TENANT, callId)).get());
+      await assertFails(
+        caregiver.ref(guidancePath(TENANT, callId, fresh("g"))).set(guidance(uid("caregiver"))),
+      );
+    });
+
+    it(`accepts a text of exactly ${LIMITS.guidanceText} characters`, async function () {
+      const callId = await seedCall();
+      await assertSucceeds(
+        dispatcher
+          .ref(guidancePath(TENANT, callId, fresh("g")))
+          .set(guidance(uid("dispatcher"), { text: longText(LIMITS.guidanceText) })),
+      );
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["an empty text", guidance(uid("dispatcher"), { text: "" })],
+      [
+        "a text over the limit",
+        guidance(uid("dispatcher"), { text: longText(LIMITS.guidanceText + 1) }),
+      ],
+      ["someone else's uid", guidance(uid("colleague"))],
+      ["a client-chosen time", guidance(uid("dispatcher"), { at: Date.now() })],
+      ["an extra field", guidance(uid("dispatcher"), { say: true })],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects guidance with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(guidancePath(TENANT, callId, fresh("g"))).set(value));
+      });
+    }
+
+    it("rejects guidance on an ended call or on no call at all", async function () {
+      const ended = await seedCall({ status: "ended" });
+      await assertFails(
+        dispatcher.ref(guidancePath(TENANT, ended, fresh("g"))).set(guidance(uid("dispatcher"))),
+      );
+      await assertFails(
+        dispatcher
+          .ref(guidancePath(TENANT, fresh("call"), fresh("g")))
+          .set(guidance(uid("dispatcher"))),
+      );
     });
   });
 

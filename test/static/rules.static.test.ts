@@ -123,6 +123,7 @@ const PINS: Readonly<Record<string, Readonly<Record<string, Pin>>>> = {
     at: pin("now"),
   },
   "/tenants/$t/outbox/$callId/$messageId": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/guidance/$callId/$guidanceId": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/alerts/$alertId/acks/$uid": { at: pin("now") },
   "/tenants/$t/alerts/$alertId/outcome": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/presence/$uid": { lastSeen: pin("now"), name: pin("memberName") },
@@ -229,6 +230,7 @@ describe("database.rules.json (static)", function () {
       "urgencyOverride",
       "endRequest",
       "$messageId",
+      "$guidanceId",
       "$uid",
       "$uid",
       "outcome",
@@ -305,6 +307,9 @@ describe("database.rules.json (static)", function () {
     expect(override).to.contain(length("reason", LIMITS.overrideReason));
     expect(owner).to.contain(length("reason", LIMITS.takeOverReason));
     expect(outbox).to.contain(length("text", LIMITS.outboxText));
+    expect(validateAt("tenants", "$t", "guidance", "$callId", "$guidanceId")).to.contain(
+      length("text", LIMITS.guidanceText),
+    );
     expect(outcome).to.contain(length("note", LIMITS.followUpNote));
     const closedSet = (rule: string, field: string) =>
       [

@@ -1,6 +1,6 @@
 /** Ending a call for the caller, with a confirmation step first. */
 import type { Firebase } from "../firebase/app.js";
-import { requestEndCall } from "../firebase/actions.js";
+import { giveGuidance, requestEndCall } from "../firebase/actions.js";
 import type { AppState } from "../state/app-state.js";
 import type { Store } from "../state/store.js";
 
@@ -9,6 +9,8 @@ export interface SuperviseIntents {
   askEndCall(): void;
   cancelEndCall(): void;
   endCall(callId: string): void;
+  /** Sends the typed guidance for the assistant on this call. */
+  guide(callId: string): void;
 }
 
 export function superviseIntents(
@@ -21,6 +23,22 @@ export function superviseIntents(
     store.update((state) => ({ drafts: { ...state.drafts, endConfirm } }));
   };
   return {
+    guide(callId) {
+      const { session, drafts } = store.get();
+      const text = (drafts.guidance ?? "").trim();
+      if (text === "") return;
+      store.update({ busy: true });
+      giveGuidance(firebase.db, session, callId, text)
+        .then(() => {
+          store.update((state) => ({ drafts: { ...state.drafts, guidance: "" } }));
+        })
+        .catch((error: unknown) => {
+          notify(`Guidance failed: ${errorText(error)}`, "error");
+        })
+        .finally(() => {
+          store.update({ busy: false });
+        });
+    },
     askEndCall() {
       setConfirm(true);
     },

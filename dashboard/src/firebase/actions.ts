@@ -18,6 +18,7 @@ import {
   callOwnerPath,
   callUrgencyOverridePath,
   callEndRequestPath,
+  callGuidancePath,
   outboxPath,
   PRESENCE,
   presencePath,
@@ -249,6 +250,20 @@ export async function requestEndCall(
   await set(ref(db, callEndRequestPath(session.tenant, callId)), {
     by: session.uid,
     name,
+    at: serverTimestamp(),
+  });
+}
+
+/** A private instruction for the assistant on this call: followed in its replies, never read out. */
+export async function giveGuidance(
+  db: Database,
+  session: Session,
+  callId: string,
+  text: string,
+): Promise<void> {
+  await set(push(ref(db, callGuidancePath(session.tenant, callId))), {
+    text,
+    by: session.uid,
     at: serverTimestamp(),
   });
 }

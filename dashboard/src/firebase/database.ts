@@ -41,6 +41,9 @@ import {
   subjectSchema,
   subjectsPath,
   callViewersPath,
+  callGuidancePath,
+  type Guidance,
+  guidanceSchema,
   type Viewer,
   viewerSchema,
   viewersRootPath,
@@ -329,4 +332,16 @@ export function watchCallViewers(
 ): Unsubscribe {
   const path = callViewersPath(tenant, callId);
   return watchChildren(ref(db, path), path, viewerSchema, next, denied);
+}
+
+/** Staff's private guidance for the assistant on one call (staff only: subjects may not read it). */
+export function watchGuidance(
+  db: Database,
+  tenant: string,
+  callId: string,
+  next: (guidance: Map<string, Guidance>) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  const path = callGuidancePath(tenant, callId);
+  return watchChildren(ref(db, path), path, guidanceSchema, next, denied);
 }

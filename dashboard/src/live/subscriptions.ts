@@ -12,6 +12,7 @@ import {
   watchAlertFeed,
   watchAllViewers,
   watchCallViewers,
+  watchGuidance,
   watchConnection,
   watchInbox,
   watchMember,
@@ -160,6 +161,20 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
       },
       onDenied,
     ),
+    // Staff only: the caller (a subject member) never learns of the guidance.
+    ...(capabilities.presence
+      ? [
+          watchGuidance(
+            db,
+            session.tenant,
+            callId,
+            (list) => {
+              put((state) => ({ guidance: withEntry(state.guidance, callId, list) }));
+            },
+            onDenied,
+          ),
+        ]
+      : []),
     // Tenant-wide roles follow every call's viewers below; scoped roles read them call by call.
     ...(capabilities.calls === "tenant"
       ? []
@@ -220,8 +235,11 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
       const removed = perCall.sync(
         new Set(state.selectedCallId === undefined ? [] : [state.selectedCallId]),
       );
-      if (removed.length > 0 && capabilities.calls !== "tenant") {
-        put((now) => ({ viewers: without(now.viewers, removed) }));
+      if (removed.length > 0) {
+        put((now) => ({
+          guidance: without(now.guidance, removed),
+          viewers: capabilities.calls === "tenant" ? now.viewers : without(now.viewers, removed),
+        }));
       }
     }
     syncViewing(state.selectedCallId, state.member?.name);

@@ -2,7 +2,7 @@
  * Supervising the call itself, beyond taking it over: who may end it for the caller. Mirrors the
  * `endRequest` rule of `database.rules.json`. Pure.
  */
-import type { Call } from "@lifeline/model";
+import { type Call, CAPABILITIES } from "@lifeline/model";
 import type { ActionContext, Availability } from "./permissions.js";
 
 /**
@@ -17,6 +17,19 @@ export function endCallAvailability(call: Call, context: ActionContext): Availab
     call.owner.kind === "human" &&
     call.owner.uid === context.uid;
   if (!wide && !holds) return undefined;
+  if (!context.online) return { allowed: false, reason: "Offline: reconnecting to the database." };
+  return { allowed: true };
+}
+
+/**
+ * Guiding the assistant: whoever may message the caller (admins and dispatchers on any active
+ * call, doctors and nurses on a call they hold). `undefined`: not offered to this member here.
+ */
+export function guideAvailability(call: Call, context: ActionContext): Availability | undefined {
+  if (call.status !== "active") return undefined;
+  const capability = CAPABILITIES[context.role].messageCaller;
+  const holds = call.owner.kind === "human" && call.owner.uid === context.uid;
+  if (capability === "never" || (capability === "asOwner" && !holds)) return undefined;
   if (!context.online) return { allowed: false, reason: "Offline: reconnecting to the database." };
   return { allowed: true };
 }

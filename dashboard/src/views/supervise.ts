@@ -1,5 +1,5 @@
 /**
- * Ending the call for the caller, shown only to members who may (admins and dispatchers, or the
+ * Guiding the assistant privately (views/guide.ts) and ending the call for the caller, shown only to members who may (admins and dispatchers, or the
  * doctor or nurse holding the call), with a confirmation step. Hooks: action-end-call,
  * end-call-confirm, action-end-call-confirm, action-end-call-cancel, call-ended-by.
  */
@@ -11,6 +11,7 @@ import { actionContext } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
 import { disabledReason, focusWhenPlaced, titleOf } from "./parts.js";
 import { ref } from "lit-html/directives/ref.js";
+import { guideView } from "./guide.js";
 
 function endCallControl(
   callId: string,
@@ -69,6 +70,6 @@ export function superviseView(
     <p class="ended-by" data-testid="call-ended-by" role="status" ?hidden=${endedBy === undefined}
       >${endedBy ?? ""}</p
     >
-    ${endCallControl(callId, call, state, intents)}
+    ${guideView(callId, call, state, intents)} ${endCallControl(callId, call, state, intents)}
   </section>`;
 }

@@ -226,6 +226,7 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
           mode: decision.mode,
           medium: body.medium,
           ...(callerName === undefined ? {} : { callerName }),
+          ...(state.guidance === undefined ? {} : { guidance: state.guidance }),
         })
       : decision.say.length === 0
         ? holdingReply()
