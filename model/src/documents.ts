@@ -92,6 +92,8 @@ export const AUDIT_ACTIONS = [
   "hold_lapsed",
   "follow_up_open",
   "follow_up_close",
+  "end_call",
+  "guide_assistant",
 ] as const;
 export const auditEntrySchema = z.strictObject({
   action: z.enum(AUDIT_ACTIONS),

@@ -22,6 +22,9 @@ export const callLeadPath = (tenantId: string, callId: string) =>
 /** A supervisor's urgency override with its reason; a trigger applies it to `urgency` and audits it. */
 export const callUrgencyOverridePath = (tenantId: string, callId: string) =>
   `${callPath(tenantId, callId)}/urgencyOverride`;
+/** A member's request to end the call now; a trigger ends it ("ended by supervisor") and audits it. */
+export const callEndRequestPath = (tenantId: string, callId: string) =>
+  `${callPath(tenantId, callId)}/endRequest`;
 
 export const messagesRootPath = (tenantId: string) => `${t(tenantId)}/messages`;
 export const messagesPath = (tenantId: string, callId: string) =>
@@ -35,6 +38,26 @@ export const outboxPath = (tenantId: string, callId: string) =>
   `${outboxRootPath(tenantId)}/${checkId("call id", callId)}`;
 export const outboxMessagePath = (tenantId: string, callId: string, messageId: string) =>
   `${outboxPath(tenantId, callId)}/${checkId("message id", messageId)}`;
+
+/**
+ * Private instructions staff gave the assistant for a call: the next replies follow them, the
+ * caller never hears them. Staff read them; subjects do not.
+ */
+export const guidanceRootPath = (tenantId: string) => `${t(tenantId)}/guidance`;
+export const callGuidancePath = (tenantId: string, callId: string) =>
+  `${guidanceRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const guidancePath = (tenantId: string, callId: string, guidanceId: string) =>
+  `${callGuidancePath(tenantId, callId)}/${checkId("guidance id", guidanceId)}`;
+
+/**
+ * Who has a call open right now: `{name, since}` per member's uid, written by that member's
+ * dashboard when it opens the call and removed when it closes it or its connection drops.
+ */
+export const viewersRootPath = (tenantId: string) => `${t(tenantId)}/viewers`;
+export const callViewersPath = (tenantId: string, callId: string) =>
+  `${viewersRootPath(tenantId)}/${checkId("call id", callId)}`;
+export const viewerPath = (tenantId: string, callId: string, uid: string) =>
+  `${callViewersPath(tenantId, callId)}/${checkId("uid", uid)}`;
 
 /**
  * Speech-turn records, `{status:"pending", fingerprint, claimedAt}` or `{status:"done", fingerprint,

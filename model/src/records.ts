@@ -11,6 +11,7 @@ import {
   ALERT_STATUSES,
   CALL_STATUSES,
   DELIVERY_STATUSES,
+  END_REASONS,
   FOLLOW_UP_OUTCOMES,
   HOLD_LAPSE_REASONS,
   LEAD_STATUSES,
@@ -61,6 +62,13 @@ export const urgencyOverrideSchema = z.strictObject({
   by: id,
   at: millis,
 });
+/** `calls/{c}/endRequest`: client-writable once, on an active call; a trigger ends the call. */
+export const endRequestSchema = z.strictObject({
+  by: id,
+  name: z.string().min(1).max(LIMITS.name),
+  at: millis,
+});
+export type EndRequest = z.infer<typeof endRequestSchema>;
 export const ackSchema = z.strictObject({
   status: z.enum(ACK_STATUSES),
   note: z.string().max(LIMITS.ackNote),
@@ -71,6 +79,13 @@ export const outboxMessageSchema = z.strictObject({
   by: id,
   at: millis,
 });
+/** `guidance/{callId}/{id}`: a private instruction for the assistant, client-writable once. */
+export const guidanceSchema = z.strictObject({
+  text: z.string().min(1).max(LIMITS.guidanceText),
+  by: id,
+  at: millis,
+});
+export type Guidance = z.infer<typeof guidanceSchema>;
 /** `alerts/{id}/outcome`: client-writable once, on a follow-up alert; a trigger then resolves it. */
 export const followUpOutcomeSchema = z.strictObject({
   outcome: z.enum(FOLLOW_UP_OUTCOMES),
@@ -83,6 +98,13 @@ export const presenceSchema = z.strictObject({
   lastSeen: millis,
   name: z.string().min(1).max(LIMITS.name),
 });
+
+/** `viewers/{callId}/{uid}`: a member with the call open on a dashboard, since the server time. */
+export const viewerSchema = z.strictObject({
+  name: z.string().min(1).max(LIMITS.name),
+  since: millis,
+});
+export type Viewer = z.infer<typeof viewerSchema>;
 
 export const urgencyReasonSchema = z.strictObject({
   source: z.enum(["triage", "override", "vitals", "escalation"]),
@@ -114,6 +136,9 @@ export const callSchema = z.strictObject({
   lastSnippet: z.string().max(LIMITS.snippet),
   lead: leadSchema.optional(),
   urgencyOverride: urgencyOverrideSchema.optional(),
+  endRequest: endRequestSchema.optional(),
+  /** Set by functions with `status: "ended"` when a member ended the call. */
+  endReason: z.enum(END_REASONS).optional(),
 });
 export type Call = z.infer<typeof callSchema>;
 

@@ -15,6 +15,8 @@ export const URGENCY_RANK: Readonly<Record<Urgency, number>> = {
 };
 
 export const CALL_STATUSES = ["active", "ended", "missed"] as const;
+/** Why a call ended, when the caller or the gateway did not end it. */
+export const END_REASONS = ["ended by supervisor"] as const;
 export const MEDIA = ["voice", "sms"] as const;
 export type Medium = (typeof MEDIA)[number];
 export const MESSAGE_ROLES = ["caller", "assistant", "agent", "system"] as const;
@@ -79,6 +81,7 @@ export const LIMITS = {
   snippet: 200,
   takeOverReason: 500,
   followUpNote: 500,
+  guidanceText: 500,
 } as const;
 
 /**

@@ -35,6 +35,8 @@ const turnAnswerSchema = z.object({
   owner: z.object({ kind: z.enum(["ai", "human"]), name: z.string().optional() }),
   /** What supervisors typed for the caller since the previous turn, to be spoken or texted. */
   say: z.array(z.string()),
+  /** A member ended the call: speak `reply` and hang up. */
+  hangup: z.literal(true).optional(),
 });
 export type TurnAnswer = z.infer<typeof turnAnswerSchema>;
 export type Urgency = z.infer<typeof urgencySchema>;

@@ -17,6 +17,8 @@ import {
   presencePath,
   revocationPath,
   subjectPath,
+  guidancePath,
+  viewerPath,
 } from "@lifeline/model";
 import {
   expectOutcome,
@@ -234,6 +236,15 @@ function worldData(w: World, holder: string | null): Record<string, unknown> {
       status: "open",
       level: 0,
       followUp: { since: 3 },
+    },
+    [guidancePath(w.tenantId, w.callId, "g-1")]: {
+      text: "Ask about the stairs.",
+      by: COLLEAGUE_UID,
+      at: 2,
+    },
+    [viewerPath(w.tenantId, w.callId, COLLEAGUE_UID)]: {
+      name: memberName(COLLEAGUE_UID),
+      since: 2,
     },
   };
   if (w.assigned) {

@@ -9,7 +9,7 @@
  * Expected outcomes come from the policy below, never from the rules:
  * - an update that leaves no child with a value other than the whole write's is the whole write
  *   in effect (the take-over from a colleague without `kind`: the colleague's hold is human too);
- * - acks and presence are keyed by the writer's uid, so no one else ever wrote them: the earlier
+ * - acks, presence and viewer entries are keyed by the writer's uid, so no one else ever wrote them: the earlier
  *   record is the member's own, and what a partial update may leave there is its own earlier
  *   status, note or state (never the old time, which every record must rewrite);
  * - every other partial update is denied, and so is every write over an existing create-only record.
@@ -24,11 +24,14 @@ import {
   callOwnerPath,
   callPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
+  guidancePath,
   inboxItemPath,
   memberPath,
   outboxMessagePath,
   presencePath,
   type Role,
+  viewerPath,
 } from "@lifeline/model";
 import {
   SERVER_TIME,
@@ -189,6 +192,28 @@ const RECORDS: readonly RecordCase[] = [
     createOnly: true,
   },
   {
+    name: "guidance/{c}/{g}",
+    writers: TAKE_OVER,
+    path: (c) => guidancePath(TENANT, c.callId, c.messageId),
+    // Doctors and nurses guide the assistant only while they hold the call.
+    parent: (c) =>
+      call(c, TENANT_WIDE.includes(c.role) ? {} : { owner: { ...hold(c.who), since: 1 } }),
+    earlier: () => ({ text: "The colleague's guidance.", by: COLLEAGUE, at: 1 }),
+    whole: (c) => ({ text: "Ask about the stairs.", by: c.who, at: SERVER_TIME }),
+    createOnly: true,
+  },
+  {
+    name: "calls/{c}/endRequest",
+    writers: TAKE_OVER,
+    path: (c) => callEndRequestPath(TENANT, c.callId),
+    // Doctors and nurses end a call only while they hold it.
+    parent: (c) =>
+      call(c, TENANT_WIDE.includes(c.role) ? {} : { owner: { ...hold(c.who), since: 1 } }),
+    earlier: () => ({ by: COLLEAGUE, name: nameOf(COLLEAGUE), at: 1 }),
+    whole: (c) => ({ by: c.who, name: nameOf(c.who), at: SERVER_TIME }),
+    createOnly: true,
+  },
+  {
     name: "alerts/{a}/acks/{own uid}",
     writers: ACT_ON_ALERTS,
     path: (c) => alertAckPath(TENANT, c.alertId, c.who),
@@ -225,6 +250,23 @@ const RECORDS: readonly RecordCase[] = [
     earlier: (c) => ({ state: "away", lastSeen: 1, name: nameOf(c.who) }),
     whole: (c) => ({ state: "online", lastSeen: SERVER_TIME, name: nameOf(c.who) }),
     ownWords: ["state"],
+    keyedByWriter: true,
+  },
+  {
+    name: "viewers/{c}/{own uid}",
+    writers: ACT_ON_ALERTS,
+    path: (c) => viewerPath(TENANT, c.callId, c.who),
+    // A call the member may read, and its own member record (the name it must carry).
+    parent: (c) => ({
+      ...call(c),
+      [memberPath(TENANT, c.who)]: {
+        role: c.role,
+        name: nameOf(c.who),
+        subjects: { [SUBJECT]: true },
+      },
+    }),
+    earlier: (c) => ({ name: nameOf(c.who), since: 1 }),
+    whole: (c) => ({ name: nameOf(c.who), since: SERVER_TIME }),
     keyedByWriter: true,
   },
 ];

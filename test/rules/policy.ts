@@ -14,6 +14,7 @@ import {
   callPath,
   callsPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
   dashboardQueries,
   type DashboardQuery,
   inboxItemPath,
@@ -33,6 +34,11 @@ import {
   subjectPath,
   subjectsPath,
   tenantPath,
+  callViewersPath,
+  callGuidancePath,
+  guidancePath,
+  viewerPath,
+  viewersRootPath,
   vitalPath,
 } from "@lifeline/model";
 import { SERVER_TIME, freshRunId } from "./env.js";
@@ -139,6 +145,8 @@ const takeFromColleague = tenantWide;
 const actOnAlerts = scopedReaders;
 /** Every member but subjects: presence. */
 const supervisors = is("admin", "dispatcher", "doctor", "nurse", "caregiver");
+/** Publish that one has a call open: every member but subjects, on a call it may read. */
+const viewCall = scopedReaders;
 const anyMember = is("admin", "dispatcher", "doctor", "nurse", "caregiver", "subject");
 
 export interface QueryCase {
@@ -200,6 +208,20 @@ const presenceValue = (w: World) => ({
   state: "online",
   lastSeen: SERVER_TIME,
   name: memberName(uidInPaths(w.principal)),
+});
+const guidanceValue = (w: World) => ({
+  text: "Ask whether the front door is unlocked.",
+  by: uidInPaths(w.principal),
+  at: SERVER_TIME,
+});
+const endRequestValue = (w: World) => ({
+  by: uidInPaths(w.principal),
+  name: memberName(uidInPaths(w.principal)),
+  at: SERVER_TIME,
+});
+const viewerValue = (w: World) => ({
+  name: memberName(uidInPaths(w.principal)),
+  since: SERVER_TIME,
 });
 const ackValue = () => ({ status: "acknowledged", note: "On it.", at: SERVER_TIME });
 const outcomeValue = (w: World) => ({
@@ -384,6 +406,39 @@ export const TARGETS: readonly Target[] = [
     remove: never,
   },
   {
+    name: "calls/{c}/endRequest (AI answers the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => callEndRequestPath(w.tenantId, w.callId),
+    value: endRequestValue,
+    read: callReaders,
+    write: tenantWide,
+    remove: never,
+  },
+  {
+    name: "calls/{c}/endRequest (principal holds the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "ownedCall",
+    path: (w) => callEndRequestPath(w.tenantId, w.callId),
+    value: endRequestValue,
+    read: callReaders,
+    write: takeOver,
+    remove: never,
+  },
+  {
+    name: "calls/{c}/endRequest (a colleague holds the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "colleagueCall",
+    path: (w) => callEndRequestPath(w.tenantId, w.callId),
+    value: endRequestValue,
+    read: callReaders,
+    write: tenantWide,
+    remove: never,
+  },
+  {
     name: "messages",
     bySubject: false,
     byTenant: true,
@@ -468,6 +523,102 @@ export const TARGETS: readonly Target[] = [
     value: outboxValue,
     read: callReaders,
     // Create-only: an existing message is never rewritten or withdrawn by a client.
+    write: never,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => callGuidancePath(w.tenantId, w.callId),
+    value: (w) => ({ "g-new": guidanceValue(w) }),
+    // An update on the list writes one new child: the same permission as giving guidance.
+    update: (w) => ({ "g-new": guidanceValue(w) }),
+    // Staff only: the caller never learns of it, so subjects do not read it.
+    read: scopedReaders,
+    write: never,
+    updateRule: tenantWide,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}/{new} (AI answers the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => guidancePath(w.tenantId, w.callId, "g-new"),
+    value: guidanceValue,
+    read: scopedReaders,
+    write: tenantWide,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}/{new} (principal holds the call)",
+    bySubject: true,
+    byTenant: true,
+    world: "ownedCall",
+    path: (w) => guidancePath(w.tenantId, w.callId, "g-new"),
+    value: guidanceValue,
+    read: scopedReaders,
+    write: takeOver,
+    remove: never,
+  },
+  {
+    name: "guidance/{c}/{existing}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => guidancePath(w.tenantId, w.callId, "g-1"),
+    value: guidanceValue,
+    read: scopedReaders,
+    // Create-only: given guidance is never rewritten or withdrawn by a client.
+    write: never,
+    remove: never,
+  },
+  {
+    name: "viewers",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => viewersRootPath(w.tenantId),
+    value: (w) => ({ [w.callId]: { [uidInPaths(w.principal)]: viewerValue(w) } }),
+    read: tenantWide,
+    write: never,
+    remove: never,
+  },
+  {
+    name: "viewers/{c}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => callViewersPath(w.tenantId, w.callId),
+    value: (w) => ({ [uidInPaths(w.principal)]: viewerValue(w) }),
+    read: callReaders,
+    write: never,
+    // An update on the list writes one's own child: the same permission as writing it directly.
+    updateRule: viewCall,
+    remove: never,
+  },
+  {
+    name: "viewers/{c}/{own uid}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => viewerPath(w.tenantId, w.callId, uidInPaths(w.principal)),
+    value: viewerValue,
+    read: callReaders,
+    write: viewCall,
+    // Removing one's own entry is always allowed within one's tenant (closing a call, onDisconnect).
+    remove: anyMember,
+  },
+  {
+    name: "viewers/{c}/{colleague}",
+    bySubject: true,
+    byTenant: true,
+    world: "call",
+    path: (w) => viewerPath(w.tenantId, w.callId, COLLEAGUE_UID),
+    value: () => ({ name: memberName(COLLEAGUE_UID), since: SERVER_TIME }),
+    read: callReaders,
     write: never,
     remove: never,
   },

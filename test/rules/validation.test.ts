@@ -17,6 +17,9 @@ import {
   callOwnerPath,
   callPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
+  callGuidancePath,
+  guidancePath,
   inboxItemPath,
   inboxPath,
   LIMITS,
@@ -26,6 +29,9 @@ import {
   revocationPath,
   type Role,
   tenantPath,
+  callViewersPath,
+  viewerPath,
+  viewersRootPath,
 } from "@lifeline/model";
 import {
   SERVER_TIME,
@@ -542,6 +548,158 @@ describe("database.rules.json validation", function () {
     });
   });
 
+  describe("guidance/{c}/{g}", function () {
+    const guidance = (who: string, extra: Record<string, unknown> = {}) => ({
+      text: "Ask whether the front door is unlocked.",
+      by: who,
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher guide the assistant once per entry, never rewriting or withdrawing it", async function () {
+      const callId = await seedCall();
+      const ref = dispatcher.ref(guidancePath(TENANT, callId, fresh("g")));
+      await assertSucceeds(ref.set(guidance(uid("dispatcher"))));
+      await assertFails(ref.set(guidance(uid("dispatcher"), { text: "Changed my mind." })));
+      await assertFails(ref.remove());
+    });
+
+    it("lets a nurse guide on a call it holds, and not on one the AI holds", async function () {
+      const held = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertSucceeds(
+        nurse.ref(guidancePath(TENANT, held, fresh("g"))).set(guidance(uid("nurse"))),
+      );
+      const aiCall = await seedCall();
+      await assertFails(
+        nurse.ref(guidancePath(TENANT, aiCall, fresh("g"))).set(guidance(uid("nurse"))),
+      );
+    });
+
+    it("keeps guidance from subjects (the caller never learns of it) and lets caregivers read but not write it", async function () {
+      const callId = await seedCall();
+      await assertFails(as("subject").ref(callGuidancePath(TENANT, callId)).get());
+      await assertSucceeds(caregiver.ref(callGuidancePath(TENANT, callId)).get());
+      await assertFails(
+        caregiver.ref(guidancePath(TENANT, callId, fresh("g"))).set(guidance(uid("caregiver"))),
+      );
+    });
+
+    it(`accepts a text of exactly ${LIMITS.guidanceText} characters`, async function () {
+      const callId = await seedCall();
+      await assertSucceeds(
+        dispatcher
+          .ref(guidancePath(TENANT, callId, fresh("g")))
+          .set(guidance(uid("dispatcher"), { text: longText(LIMITS.guidanceText) })),
+      );
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["an empty text", guidance(uid("dispatcher"), { text: "" })],
+      [
+        "a text over the limit",
+        guidance(uid("dispatcher"), { text: longText(LIMITS.guidanceText + 1) }),
+      ],
+      ["someone else's uid", guidance(uid("colleague"))],
+      ["a client-chosen time", guidance(uid("dispatcher"), { at: Date.now() })],
+      ["an extra field", guidance(uid("dispatcher"), { say: true })],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects guidance with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(guidancePath(TENANT, callId, fresh("g"))).set(value));
+      });
+    }
+
+    it("rejects guidance on an ended call or on no call at all", async function () {
+      const ended = await seedCall({ status: "ended" });
+      await assertFails(
+        dispatcher.ref(guidancePath(TENANT, ended, fresh("g"))).set(guidance(uid("dispatcher"))),
+      );
+      await assertFails(
+        dispatcher
+          .ref(guidancePath(TENANT, fresh("call"), fresh("g")))
+          .set(guidance(uid("dispatcher"))),
+      );
+    });
+  });
+
+  describe("calls/{c}/endRequest", function () {
+    const request = (who: string, extra: Record<string, unknown> = {}) => ({
+      by: who,
+      name: nameOf(who),
+      at: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a dispatcher end an active call once, and never withdraw or rewrite the request", async function () {
+      const callId = await seedCall();
+      const ref = dispatcher.ref(callEndRequestPath(TENANT, callId));
+      await assertSucceeds(ref.set(request(uid("dispatcher"))));
+      await assertFails(ref.set(request(uid("dispatcher"))));
+      await assertFails(ref.remove());
+      await assertFails(
+        colleague.ref(callEndRequestPath(TENANT, callId)).set(request(uid("colleague"))),
+      );
+    });
+
+    it("lets a nurse end an assigned subject's call it holds, and not one the AI or a colleague holds", async function () {
+      const held = await seedCall({ owner: humanOwner(uid("nurse")) });
+      await assertSucceeds(nurse.ref(callEndRequestPath(TENANT, held)).set(request(uid("nurse"))));
+      const aiCall = await seedCall();
+      await assertFails(nurse.ref(callEndRequestPath(TENANT, aiCall)).set(request(uid("nurse"))));
+      const colleagues = await seedCall({ owner: humanOwner(uid("colleague")) });
+      await assertFails(
+        nurse.ref(callEndRequestPath(TENANT, colleagues)).set(request(uid("nurse"))),
+      );
+    });
+
+    it("rejects a caregiver or the subject ending a call, even one of its own subject", async function () {
+      const callId = await seedCall({ owner: humanOwner(uid("caregiver")) });
+      await assertFails(
+        caregiver.ref(callEndRequestPath(TENANT, callId)).set(request(uid("caregiver"))),
+      );
+      await assertFails(
+        as("subject")
+          .ref(callEndRequestPath(TENANT, callId))
+          .set(request(uid("subject"))),
+      );
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["someone else's uid", request(uid("colleague"))],
+      ["someone else's name", request(uid("dispatcher"), { name: nameOf(uid("colleague")) })],
+      ["a client-chosen time", request(uid("dispatcher"), { at: Date.now() })],
+      ["an extra field", request(uid("dispatcher"), { reason: "ended by supervisor" })],
+      ["a missing field", { by: uid("dispatcher"), at: SERVER_TIME }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects an end request with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(dispatcher.ref(callEndRequestPath(TENANT, callId)).set(value));
+      });
+    }
+
+    it("rejects ending a call that ended, was missed, or does not exist", async function () {
+      for (const status of ["ended", "missed"]) {
+        const callId = await seedCall({ status });
+        await assertFails(
+          dispatcher.ref(callEndRequestPath(TENANT, callId)).set(request(uid("dispatcher"))),
+        );
+      }
+      await assertFails(
+        dispatcher.ref(callEndRequestPath(TENANT, fresh("call"))).set(request(uid("dispatcher"))),
+      );
+    });
+
+    it("rejects writing the end reason or the status itself (functions end the call)", async function () {
+      const callId = await seedCall();
+      await assertFails(
+        dispatcher.ref(`${callPath(TENANT, callId)}/endReason`).set("ended by supervisor"),
+      );
+      await assertFails(dispatcher.ref(`${callPath(TENANT, callId)}/status`).set("ended"));
+    });
+  });
+
   describe("outbox/{c}/{m}", function () {
     const message = (who: string, extra: Record<string, unknown> = {}) => ({
       text: "An ambulance is on its way.",
@@ -836,6 +994,133 @@ describe("database.rules.json validation", function () {
       await assertFails(
         caregiver.ref(presencePath(TENANT, uid("colleague"))).set(presence(uid("colleague"))),
       );
+    });
+  });
+
+  describe("viewers/{c}/{uid}", function () {
+    const viewer = (who: string, extra: Record<string, unknown> = {}) => ({
+      name: nameOf(who),
+      since: SERVER_TIME,
+      ...extra,
+    });
+
+    it("lets a caregiver mark an assigned subject's call as open and remove the mark", async function () {
+      const callId = await seedCall();
+      const ref = caregiver.ref(viewerPath(TENANT, callId, uid("caregiver")));
+      await assertSucceeds(ref.set(viewer(uid("caregiver"))));
+      await assertSucceeds(ref.remove());
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["a client-chosen time", viewer(uid("caregiver"), { since: Date.now() - 60_000 })],
+      ["someone else's name", viewer(uid("caregiver"), { name: nameOf(uid("dispatcher")) })],
+      ["a name of the wrong type", viewer(uid("caregiver"), { name: 42 })],
+      ["an extra field", viewer(uid("caregiver"), { role: "admin" })],
+      ["a missing field", { name: nameOf(uid("caregiver")) }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects a viewer entry with ${what}`, async function () {
+        const callId = await seedCall();
+        await assertFails(caregiver.ref(viewerPath(TENANT, callId, uid("caregiver"))).set(value));
+      });
+    }
+
+    it("rejects an entry in a colleague's name, and lets the colleague write its own", async function () {
+      const callId = await seedCall();
+      const path = viewerPath(TENANT, callId, uid("colleague"));
+      await assertFails(dispatcher.ref(path).set(viewer(uid("colleague"))));
+      await assertSucceeds(colleague.ref(path).set(viewer(uid("colleague"))));
+      await assertFails(dispatcher.ref(path).remove());
+    });
+
+    it("rejects an entry on a call that does not exist, and on an unassigned subject's call", async function () {
+      const phantom = fresh("call");
+      await assertFails(
+        dispatcher
+          .ref(viewerPath(TENANT, phantom, uid("dispatcher")))
+          .set(viewer(uid("dispatcher"))),
+      );
+      const other = fresh("call");
+      await seed(env, {
+        [callPath(TENANT, other)]: {
+          subjectId: "s-other",
+          phone: "+15550100001",
+          medium: "voice",
+          status: "active",
+          urgency: "normal",
+          owner: { kind: "ai", since: 1 },
+          startedAt: 1,
+          lastMessageAt: 1,
+          messageCount: 0,
+          lastSnippet: "",
+        },
+      });
+      await assertFails(
+        nurse.ref(viewerPath(TENANT, other, uid("nurse"))).set(viewer(uid("nurse"))),
+      );
+      await assertSucceeds(
+        dispatcher.ref(viewerPath(TENANT, other, uid("dispatcher"))).set(viewer(uid("dispatcher"))),
+      );
+    });
+
+    it("rejects a subject, a member whose record is a subject's (stale claims), and a revoked member", async function () {
+      const callId = await seedCall();
+      await assertFails(
+        as("subject")
+          .ref(viewerPath(TENANT, callId, uid("subject")))
+          .set(viewer(uid("subject"))),
+      );
+      const demoted = fresh(`${RUN}-demoted`);
+      await seed(env, {
+        [memberPath(TENANT, demoted)]: {
+          role: "subject",
+          name: nameOf(demoted),
+          subjects: { [SUBJECT]: true },
+        },
+      });
+      await assertFails(
+        as("caregiver", { who: demoted })
+          .ref(viewerPath(TENANT, callId, demoted))
+          .set(viewer(demoted)),
+      );
+      const revoked = fresh(`${RUN}-revoked`);
+      await seed(env, {
+        [memberPath(TENANT, revoked)]: { role: "dispatcher", name: nameOf(revoked) },
+        [revocationPath(revoked)]: 2_000_000,
+      });
+      const path = viewerPath(TENANT, callId, revoked);
+      await assertFails(
+        as("dispatcher", { who: revoked, authTime: 1 }).ref(path).set(viewer(revoked)),
+      );
+      await assertSucceeds(
+        as("dispatcher", { who: revoked, authTime: 3_000 }).ref(path).set(viewer(revoked)),
+      );
+    });
+
+    it("rejects an entry in another tenant", async function () {
+      const callId = await seedCall();
+      const outsider = env
+        .authenticatedContext(uid("dispatcher"), { tenant: `${RUN}-other`, role: "dispatcher" })
+        .database();
+      await assertFails(
+        outsider.ref(viewerPath(TENANT, callId, uid("dispatcher"))).set(viewer(uid("dispatcher"))),
+      );
+    });
+
+    it("lets a member remove its own entry after the call is gone (closing an archived call)", async function () {
+      const callId = await seedCall();
+      const path = viewerPath(TENANT, callId, uid("nurse"));
+      await assertSucceeds(nurse.ref(path).set(viewer(uid("nurse"))));
+      await seed(env, { [callPath(TENANT, callId)]: null });
+      await assertSucceeds(nurse.ref(path).remove());
+    });
+
+    it("lets whoever may read the call read who is watching it, and only tenant-wide roles read them all", async function () {
+      const callId = await seedCall();
+      await assertSucceeds(caregiver.ref(viewerPath(TENANT, callId, uid("caregiver"))).get());
+      await assertSucceeds(as("subject").ref(callViewersPath(TENANT, callId)).get());
+      await assertSucceeds(dispatcher.ref(viewersRootPath(TENANT)).get());
+      await assertFails(nurse.ref(viewersRootPath(TENANT)).get());
     });
   });
 

@@ -117,10 +117,17 @@ const PINS: Readonly<Record<string, Readonly<Record<string, Pin>>>> = {
   },
   "/tenants/$t/calls/$callId/lead": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/calls/$callId/urgencyOverride": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/calls/$callId/endRequest": {
+    by: pin("writer"),
+    name: pin("memberName"),
+    at: pin("now"),
+  },
   "/tenants/$t/outbox/$callId/$messageId": { by: pin("writer"), at: pin("now") },
+  "/tenants/$t/guidance/$callId/$guidanceId": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/alerts/$alertId/acks/$uid": { at: pin("now") },
   "/tenants/$t/alerts/$alertId/outcome": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/presence/$uid": { lastSeen: pin("now"), name: pin("memberName") },
+  "/tenants/$t/viewers/$callId/$uid": { since: pin("now"), name: pin("memberName") },
 };
 
 /** Mentions the writer (its uid or member record) or the server clock. */
@@ -221,7 +228,10 @@ describe("database.rules.json (static)", function () {
       "owner",
       "lead",
       "urgencyOverride",
+      "endRequest",
       "$messageId",
+      "$guidanceId",
+      "$uid",
       "$uid",
       "outcome",
       "$uid",
@@ -297,6 +307,9 @@ describe("database.rules.json (static)", function () {
     expect(override).to.contain(length("reason", LIMITS.overrideReason));
     expect(owner).to.contain(length("reason", LIMITS.takeOverReason));
     expect(outbox).to.contain(length("text", LIMITS.outboxText));
+    expect(validateAt("tenants", "$t", "guidance", "$callId", "$guidanceId")).to.contain(
+      length("text", LIMITS.guidanceText),
+    );
     expect(outcome).to.contain(length("note", LIMITS.followUpNote));
     const closedSet = (rule: string, field: string) =>
       [

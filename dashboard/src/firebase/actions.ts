@@ -2,16 +2,27 @@
  * Every write the page makes: the rules judge each one (`logic/permissions.ts` mirrors them so a
  * control is offered only when its write will be accepted). Presence is written here too.
  */
-import { onDisconnect, push, ref, serverTimestamp, set, type Database } from "firebase/database";
+import {
+  onDisconnect,
+  push,
+  ref,
+  remove,
+  serverTimestamp,
+  set,
+  type Database,
+} from "firebase/database";
 import {
   alertAckPath,
   alertOutcomePath,
   callLeadPath,
   callOwnerPath,
   callUrgencyOverridePath,
+  callEndRequestPath,
+  callGuidancePath,
   outboxPath,
   PRESENCE,
   presencePath,
+  viewerPath,
 } from "@lifeline/model";
 import type { Session } from "./auth.js";
 import { watchConnection } from "./database.js";
@@ -191,4 +202,68 @@ export function publishPresence(
       }
     },
   };
+}
+
+/**
+ * Marks the call as open on this dashboard while connected (colleagues see who is watching it).
+ * The server removes the mark when the connection drops (onDisconnect), and `stop` removes it
+ * when the member closes or switches the call.
+ */
+export function publishViewing(
+  db: Database,
+  tenant: string,
+  callId: string,
+  uid: string,
+  name: string,
+): () => Promise<void> {
+  const node = ref(db, viewerPath(tenant, callId, uid));
+  let stopped = false;
+  const unsubscribe = watchConnection(db, (connected) => {
+    if (!connected || stopped) return;
+    onDisconnect(node)
+      .remove()
+      .then(() => (stopped ? undefined : set(node, { name, since: serverTimestamp() })))
+      .catch((error: unknown) => {
+        console.warn("viewing not published", error);
+      });
+  });
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+    try {
+      await onDisconnect(node).cancel();
+      await remove(node);
+    } catch (error) {
+      console.warn("viewing not cleared", error);
+    }
+  };
+}
+
+/** Asks for the call to end now; a function ends it ("ended by supervisor") and audits it. */
+export async function requestEndCall(
+  db: Database,
+  session: Session,
+  callId: string,
+  name: string,
+): Promise<void> {
+  await set(ref(db, callEndRequestPath(session.tenant, callId)), {
+    by: session.uid,
+    name,
+    at: serverTimestamp(),
+  });
+}
+
+/** A private instruction for the assistant on this call: followed in its replies, never read out. */
+export async function giveGuidance(
+  db: Database,
+  session: Session,
+  callId: string,
+  text: string,
+): Promise<void> {
+  await set(push(ref(db, callGuidancePath(session.tenant, callId))), {
+    text,
+    by: session.uid,
+    at: serverTimestamp(),
+  });
 }

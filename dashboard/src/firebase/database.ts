@@ -40,6 +40,13 @@ import {
   subjectPath,
   subjectSchema,
   subjectsPath,
+  callViewersPath,
+  callGuidancePath,
+  type Guidance,
+  guidanceSchema,
+  type Viewer,
+  viewerSchema,
+  viewersRootPath,
 } from "@lifeline/model";
 
 export type Unsubscribe = () => void;
@@ -289,4 +296,52 @@ export function watchSubject(
     },
     denied,
   );
+}
+
+/** Who has each call open, by call id (admins and dispatchers read the whole node). */
+export function watchAllViewers(
+  db: Database,
+  tenant: string,
+  next: (viewers: Map<string, Map<string, Viewer>>) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  const path = viewersRootPath(tenant);
+  return onValue(
+    ref(db, path),
+    (snapshot) => {
+      const value: unknown = snapshot.val();
+      const out = new Map<string, Map<string, Viewer>>();
+      if (typeof value === "object" && value !== null) {
+        for (const [callId, children] of Object.entries(value)) {
+          out.set(callId, parseChildren(children, viewerSchema, `${path}/${callId}`));
+        }
+      }
+      next(out);
+    },
+    denied,
+  );
+}
+
+/** Who has one call open: how scoped roles read it, one call at a time. */
+export function watchCallViewers(
+  db: Database,
+  tenant: string,
+  callId: string,
+  next: (viewers: Map<string, Viewer>) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  const path = callViewersPath(tenant, callId);
+  return watchChildren(ref(db, path), path, viewerSchema, next, denied);
+}
+
+/** Staff's private guidance for the assistant on one call (staff only: subjects may not read it). */
+export function watchGuidance(
+  db: Database,
+  tenant: string,
+  callId: string,
+  next: (guidance: Map<string, Guidance>) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  const path = callGuidancePath(tenant, callId);
+  return watchChildren(ref(db, path), path, guidanceSchema, next, denied);
 }

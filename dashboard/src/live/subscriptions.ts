@@ -6,10 +6,13 @@
  */
 import { CAPABILITIES } from "@lifeline/model";
 import type { Firebase } from "../firebase/app.js";
-import { publishPresence, type PresencePublisher } from "../firebase/actions.js";
+import { publishPresence, publishViewing, type PresencePublisher } from "../firebase/actions.js";
 import {
   watchAlert,
   watchAlertFeed,
+  watchAllViewers,
+  watchCallViewers,
+  watchGuidance,
   watchConnection,
   watchInbox,
   watchMember,
@@ -33,7 +36,7 @@ import type { Patch, Store } from "../state/store.js";
 const TICK_MS = 1000;
 
 export interface Live {
-  /** Marks this member offline and stops the heartbeat (before a deliberate sign-out). */
+  /** Marks this member offline, stops the heartbeat and unmarks the open call (before a deliberate sign-out). */
   stopPresence(): Promise<void>;
   /** Every listener and timer off at once; resolves when presence is marked offline. Idempotent. */
   dispose(): Promise<void>;
@@ -84,6 +87,11 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
   const capabilities = CAPABILITIES[session.role];
   let disposed = false;
   let presence: PresencePublisher | undefined;
+  /** The mark that this dashboard has the selected call open, and how to take it down. */
+  let signingOff = false;
+  let viewing:
+    | { readonly callId: string; readonly name: string; readonly stop: () => Promise<void> }
+    | undefined;
   const stops: Unsubscribe[] = [];
 
   /** Every delivery also moves the clock, so what it shows is judged against the present. */
@@ -153,7 +161,46 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
       },
       onDenied,
     ),
+    // Staff only: the caller (a subject member) never learns of the guidance.
+    ...(capabilities.presence
+      ? [
+          watchGuidance(
+            db,
+            session.tenant,
+            callId,
+            (list) => {
+              put((state) => ({ guidance: withEntry(state.guidance, callId, list) }));
+            },
+            onDenied,
+          ),
+        ]
+      : []),
+    // Tenant-wide roles follow every call's viewers below; scoped roles read them call by call.
+    ...(capabilities.calls === "tenant"
+      ? []
+      : [
+          watchCallViewers(
+            db,
+            session.tenant,
+            callId,
+            (list) => {
+              put((state) => ({ viewers: withEntry(state.viewers, callId, list) }));
+            },
+            onDenied,
+          ),
+        ]),
   ]);
+
+  /** Marks the selected call as open here, once the member's name is known; unmarks the previous one. */
+  function syncViewing(callId: string | undefined, name: string | undefined): void {
+    if (!capabilities.presence || signingOff) return;
+    if (viewing !== undefined && viewing.callId === callId && viewing.name === name) return;
+    void viewing?.stop();
+    viewing =
+      callId === undefined || name === undefined
+        ? undefined
+        : { callId, name, stop: publishViewing(db, session.tenant, callId, session.uid, name) };
+  }
 
   // What the listeners above follow depends on the state: assigned subjects, inbox, selection.
   let seen: AppState | undefined;
@@ -185,8 +232,17 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
       }
     }
     if (state.selectedCallId !== previous?.selectedCallId) {
-      perCall.sync(new Set(state.selectedCallId === undefined ? [] : [state.selectedCallId]));
+      const removed = perCall.sync(
+        new Set(state.selectedCallId === undefined ? [] : [state.selectedCallId]),
+      );
+      if (removed.length > 0) {
+        put((now) => ({
+          guidance: without(now.guidance, removed),
+          viewers: capabilities.calls === "tenant" ? now.viewers : without(now.viewers, removed),
+        }));
+      }
     }
+    syncViewing(state.selectedCallId, state.member?.name);
   }
   stops.push(store.subscribe(react));
 
@@ -241,6 +297,18 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
         session.tenant,
         (subjects) => {
           put({ subjects });
+        },
+        onDenied,
+      ),
+    );
+  }
+  if (capabilities.calls === "tenant") {
+    stops.push(
+      watchAllViewers(
+        db,
+        session.tenant,
+        (viewers) => {
+          put({ viewers });
         },
         onDenied,
       ),
@@ -301,7 +369,10 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
   react(store.get());
 
   async function stopPresence(): Promise<void> {
-    await presence?.stop();
+    signingOff = true;
+    const closing = viewing;
+    viewing = undefined;
+    await Promise.all([presence?.stop(), closing?.stop()]);
   }
 
   return {

@@ -3,7 +3,15 @@
  * being typed, and which form or dialog is open. Views are functions of this (and nothing else);
  * `live/subscriptions.ts` and the page's intents are the only writers.
  */
-import type { Alert, Call, InboxItem, MemberMirror, Message } from "@lifeline/model";
+import type {
+  Alert,
+  Call,
+  Guidance,
+  InboxItem,
+  MemberMirror,
+  Message,
+  Viewer,
+} from "@lifeline/model";
 import type { Session } from "../firebase/auth.js";
 import type { OutboxMessage, PresenceRecord, Subject } from "../firebase/database.js";
 import type { AlertView, FollowUpOutcome } from "../logic/alerts.js";
@@ -25,6 +33,10 @@ export interface Drafts {
   readonly lead?: string;
   readonly overrideLevel?: string;
   readonly overrideReason: string;
+  /** The End call button was pressed: its confirmation is showing. */
+  readonly endConfirm?: boolean;
+  /** A private instruction for the assistant, being typed. */
+  readonly guidance?: string;
 }
 
 export interface AckFormState {
@@ -91,6 +103,10 @@ export interface AppState {
   /** Scoped roles: the alert record behind each inbox item (level, acks), when readable. */
   readonly alertRecords: ReadonlyMap<string, Alert>;
   readonly presence: ReadonlyMap<string, PresenceRecord>;
+  /** Who has each call open (by call id, then uid): every call for tenant-wide roles, else the selected one. */
+  readonly viewers: ReadonlyMap<string, ReadonlyMap<string, Viewer>>;
+  /** Staff's private guidance for the assistant, by call id: the selected call's (staff only). */
+  readonly guidance: ReadonlyMap<string, ReadonlyMap<string, Guidance>>;
   readonly selectedCallId: string | undefined;
   /**
    * Who chose the selected call: the member (never changed for them), or the page, which opened
@@ -133,6 +149,8 @@ export function initialState(session: Session, now: number, wall: boolean): AppS
     inbox: new Map(),
     alertRecords: new Map(),
     presence: new Map(),
+    viewers: new Map(),
+    guidance: new Map(),
     selectedCallId: undefined,
     selectedBy: undefined,
     messages: new Map(),

@@ -35,6 +35,8 @@ import { callAckView } from "./ack-form.js";
 import { actionsView } from "./actions.js";
 import { titleOf, unackedBadge, urgencyBadge } from "./parts.js";
 import { transcriptView } from "./transcript.js";
+import { callViewersLine } from "./viewers.js";
+import { superviseView } from "./supervise.js";
 
 /** Who holds the call and whether their console is still there. */
 function holderLine(call: Call, state: AppState): TemplateResult {
@@ -203,11 +205,12 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
     <p class="taken-from" data-testid="call-taken-from" ?hidden=${taken === undefined}
       >${taken ?? ""}</p
     >
-    ${holderLine(call, state)}
+    ${holderLine(call, state)} ${callViewersLine(callId, state)}
     <p class="ended-state" data-testid="call-ended-state" ?hidden=${active}
       >${endedText(call, state.now)}</p
     >
-    ${transcriptView(call, state, derived, intents)} ${actionsView(callId, call, state, intents)}`;
+    ${transcriptView(call, state, derived, intents)} ${superviseView(callId, call, state, intents)}
+    ${actionsView(callId, call, state, intents)}`;
 }
 
 export function callDetailView(

@@ -18,6 +18,7 @@ import type { AppState } from "../state/app-state.js";
 import { callLabel, type Derived } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
 import { arrowKeys, unackedBadge, urgencyBadge } from "./parts.js";
+import { callRowViewers } from "./viewers.js";
 
 function callRow(
   entry: CallEntry,
@@ -61,7 +62,7 @@ function callRow(
         ><span class="duration">${formatDuration(callDuration(call, state.now))}</span
         ><span class="owner owner-${call.owner.kind}"
           >${ownerLabel(call.owner, state.session.uid)}</span
-        ></span
+        >${callRowViewers(entry.id, state)}</span
       >
       <span class="snippet">${call.lastSnippet}</span>
     </button>

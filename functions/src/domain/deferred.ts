@@ -158,6 +158,7 @@ export function fallbackTurn(input: FallbackInput): DeferredTurn {
       mode: decision.mode,
       medium: request.medium,
       ...(known.callerName === undefined ? {} : { callerName: known.callerName }),
+      ...(known.state?.guidance === undefined ? {} : { guidance: known.state.guidance }),
     });
   } else if (decision.say.length === 0) {
     reply = holdingReply();

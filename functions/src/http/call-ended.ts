@@ -6,7 +6,7 @@
 import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions/logger";
 import { onRequest, type Request } from "firebase-functions/v2/https";
-import { callIdFor, planCallEnded } from "../domain/turn/index.js";
+import { callIdFor, planCallEnded, type EndReason } from "../domain/turn/index.js";
 import { parseJsonBody } from "../http-kit/body.js";
 import { endpoint } from "../http-kit/endpoint.js";
 import { HttpError } from "../http-kit/errors.js";
@@ -29,7 +29,7 @@ export async function endCall(request: Request) {
  * Ends an answered call, whichever gateway reported it: 404 when there is no such call, 409 when
  * it was missed; a call already ended answers as it was recorded, with nothing written.
  */
-export async function endCallOf(tenantId: string, callId: string, at?: number) {
+export async function endCallOf(tenantId: string, callId: string, at?: number, reason?: EndReason) {
   const call = await readCallRecord(tenantId, callId);
   if (call === null) throw new HttpError("NOT_FOUND", "No such call.");
   if (call.status === "missed") {
@@ -39,8 +39,8 @@ export async function endCallOf(tenantId: string, callId: string, at?: number) {
   const endedAt = Math.max(at ?? Date.now(), call.lastMessageAt);
   await getDatabase()
     .ref()
-    .update(planCallEnded(tenantId, callId, endedAt));
-  logger.info("call ended", { tenantId, callId });
+    .update(planCallEnded(tenantId, callId, endedAt, reason));
+  logger.info("call ended", { tenantId, callId, ...(reason === undefined ? {} : { reason }) });
   return { callId, status: "ended", endedAt };
 }
 

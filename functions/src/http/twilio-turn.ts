@@ -2,7 +2,7 @@
  * `twilioTurn` (Twilio `<Gather>` action, signed), POST form `{CallSid, From, To, SpeechResult?}`
  * to `twilioTurn?turn=N` → TwiML: the messages a supervisor typed, the reply (the assistant's, or
  * the holding line while a human holds the call and has nothing queued), and the `<Gather>` for
- * turn N+1. The turn is the speech turn itself (`answerTurn`, shared with the JWT gateway), as
+ * turn N+1; on a call a member ended, the goodbye and `<Hangup/>`. The turn is the speech turn itself (`answerTurn`, shared with the JWT gateway), as
  * turn `t{N}` of call `CallSid`: Twilio's retry of a request is the same turn, answered the same,
  * written once. No `SpeechResult` (the caller said nothing) is the turn "…".
  */
@@ -82,6 +82,13 @@ export async function speakTurn(request: Request, response: Response): Promise<v
     caller,
   });
   const lines = [...answer.say, ...(answer.reply === null ? [] : [answer.reply])];
+  if (answer.hangup === true) {
+    // A member ended the call: the caller hears the goodbye and the line closes.
+    for (const line of lines) twiml.say(line);
+    twiml.hangup();
+    sendTwiml(response, twiml);
+    return;
+  }
   sendTwiml(response, gatherNext(twiml, lines, turn + 1));
 }
 

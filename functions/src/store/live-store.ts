@@ -34,6 +34,7 @@ import {
   presenceListPath,
   presenceSchema,
   turnsPath,
+  callViewersPath,
 } from "@lifeline/model";
 
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
@@ -380,6 +381,7 @@ export async function pruneCall(
     [messagesPath(tenantId, callId)]: null,
     [outboxPath(tenantId, callId)]: null,
     [turnsPath(tenantId, callId)]: null,
+    [callViewersPath(tenantId, callId)]: null,
   };
   for (const alertId of Object.keys(alerts)) {
     update[alertPath(tenantId, alertId)] = null;

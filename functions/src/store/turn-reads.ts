@@ -6,6 +6,7 @@
 import { getDatabase } from "firebase-admin/database";
 import {
   alertPath,
+  callGuidancePath,
   callPath,
   callSchema,
   isValidId,
@@ -84,11 +85,12 @@ export async function readTurn(
     });
     return { presence: (presence?.val() as unknown) ?? null, members };
   });
-  const [call, outbox, messages, alert, name, found, settings] = await Promise.all([
+  const [call, outbox, messages, alert, guidance, name, found, settings] = await Promise.all([
     callRead,
     outboxRead,
     db.ref(messagesPath(tenantId, callId)).orderByChild("seq").limitToLast(HISTORY_LIMIT).get(),
     db.ref(alertPath(tenantId, urgencyAlertId(callId))).get(),
+    db.ref(callGuidancePath(tenantId, callId)).get(),
     subjectId === undefined
       ? Promise.resolve(undefined)
       : db.ref(`${subjectPath(tenantId, subjectId)}/name`).get(),
@@ -102,6 +104,7 @@ export async function readTurn(
       outbox: outbox.val(),
       messages: messages.val(),
       alert: alert.val(),
+      guidance: guidance.val(),
     });
     const callerName: unknown = name?.val();
     return {

@@ -25,6 +25,8 @@ import {
   tenantPath,
   turnPath,
   turnsPath,
+  callViewersPath,
+  viewerPath,
 } from "@lifeline/model";
 import {
   addMember,
@@ -732,6 +734,12 @@ describe("sweeper", () => {
       at: hourAgo,
       answer: { callId: old, reply: "hi", urgency: "normal", owner: { kind: "ai" } },
     });
+    await admin.database
+      .ref(viewerPath(tenantId, old, dispatcher.uid))
+      .set({ name: "Dispatcher", since: hourAgo });
+    await admin.database
+      .ref(viewerPath(tenantId, fresh, dispatcher.uid))
+      .set({ name: "Dispatcher", since: hourAgo });
     await waitForDoc(admin, firestore.archivedCallDoc(tenantId, old));
 
     expect((await sweep()).status).to.equal(401);
@@ -750,6 +758,10 @@ describe("sweeper", () => {
     expect(await read(callPath(tenantId, old))).to.equal(null);
     expect(await read(messagesPath(tenantId, old))).to.equal(null);
     expect(await read(turnsPath(tenantId, old))).to.equal(null);
+    expect(await read(callViewersPath(tenantId, old))).to.equal(null);
+    expect(await read(viewerPath(tenantId, fresh, dispatcher.uid))).to.deep.include({
+      name: "Dispatcher",
+    });
     expect(
       (await admin.firestore.doc(firestore.archivedCallDoc(tenantId, old)).get()).exists,
     ).to.equal(true);

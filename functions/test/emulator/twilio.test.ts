@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { push, ref, serverTimestamp, set } from "firebase/database";
 import {
   alertPath,
+  callEndRequestPath,
   callOwnerPath,
   messagePath,
   callPath,
@@ -18,7 +19,7 @@ import {
   presencePath,
   tenantPath,
 } from "@lifeline/model";
-import { HOLDING_LINE } from "../../src/domain/turn/index.js";
+import { ENDED_BY_SUPERVISOR_GOODBYE, HOLDING_LINE } from "../../src/domain/turn/index.js";
 import { GREETING } from "../../src/http/twilio/voice-twiml.js";
 import { NOT_IN_SERVICE } from "../../src/http-kit/twilio.js";
 import {
@@ -264,6 +265,29 @@ describe("Twilio webhooks", function () {
       ]);
       expect(messages[3]).to.deep.include({ text: HOLDING_LINE, sources: ["holding"] });
       expect(messages[5]).to.include({ text: typed, by: dispatcher.uid });
+    });
+
+    it("says goodbye and hangs up on the caller's next turn once a supervisor ended the call", async () => {
+      const { tenant, line } = seeded;
+      const call = await twilio.dial(tenant.phone, line);
+      expect(await call.say("I'm fine now, just a bit shaken.")).to.have.length(1);
+      const callId = twilioCallId(call.callSid);
+
+      await set(ref(session.db, callEndRequestPath(tenant.tenantId, callId)), {
+        by: dispatcher.uid,
+        name: dispatcher.name,
+        at: serverTimestamp(),
+      });
+      await waitForValue(
+        admin.database.ref(callPath(tenant.tenantId, callId)),
+        (summary) => isObject(summary) && summary.endReason === "ended by supervisor",
+        60_000,
+      );
+      const before = await recorded(tenant.tenantId);
+      expect(await call.say("Hello?")).to.deep.equal([ENDED_BY_SUPERVISOR_GOODBYE]);
+      expect(call.isOver, "the TwiML hung up").to.equal(true);
+      expect(call.events.at(-1)).to.deep.equal({ kind: "hangup", by: "twiml" });
+      expect(await recorded(tenant.tenantId), "the last turn writes nothing").to.deep.equal(before);
     });
 
     /** The one conversation of `tenantId` once its summary holds `messages` messages. */

@@ -20,6 +20,10 @@ import {
   claimState,
   claimUpdate,
   decideTurn,
+  ENDED_BY_SUPERVISOR,
+  ENDED_BY_SUPERVISOR_GOODBYE,
+  endedBySupervisor,
+  hangUpAnswer,
   MalformedCallError,
   parseCallState,
   planCallEnded,
@@ -465,6 +469,54 @@ describe("planCallEnded", () => {
     expect(planCallEnded(T, CALL, NOW)).to.deep.equal({
       [`${callPath(T, CALL)}/status`]: "ended",
       [`${callPath(T, CALL)}/endedAt`]: NOW,
+    });
+  });
+});
+
+describe("planCallEnded: ended by a member", () => {
+  it("also writes the reason", () => {
+    expect(planCallEnded(T, CALL, NOW, ENDED_BY_SUPERVISOR)).to.deep.equal({
+      [`${callPath(T, CALL)}/status`]: "ended",
+      [`${callPath(T, CALL)}/endedAt`]: NOW,
+      [`${callPath(T, CALL)}/endReason`]: "ended by supervisor",
+    });
+  });
+});
+
+describe("endedBySupervisor / hangUpAnswer", () => {
+  const request = { by: "u-dana", name: "Dana", at: NOW };
+
+  it("hangs up once a member asked to end the call or ended it, never otherwise", () => {
+    expect(endedBySupervisor(null)).to.equal(false);
+    expect(endedBySupervisor(activeCall())).to.equal(false);
+    expect(endedBySupervisor(activeCall({ status: "ended", endedAt: NOW }))).to.equal(false);
+    expect(endedBySupervisor(activeCall({ endRequest: request }))).to.equal(true);
+    expect(
+      endedBySupervisor(
+        activeCall({
+          status: "ended",
+          endedAt: NOW,
+          endRequest: request,
+          endReason: "ended by supervisor",
+        }),
+      ),
+    ).to.equal(true);
+  });
+
+  it("answers with the goodbye as the reply, nothing in say, and hangup: true", () => {
+    const call = activeCall({
+      urgency: "urgent",
+      owner: { kind: "human", uid: "u-dana", name: "Dana", since: NOW },
+      endRequest: request,
+    });
+    expect(hangUpAnswer(CALL, call)).to.deep.equal({
+      callId: CALL,
+      reply: ENDED_BY_SUPERVISOR_GOODBYE,
+      urgency: "urgent",
+      owner: { kind: "human", name: "Dana" },
+      say: [],
+      hangup: true,
+      endReason: "ended by supervisor",
     });
   });
 });

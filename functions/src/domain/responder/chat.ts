@@ -146,6 +146,9 @@ export function createChatResponder(config: ChatResponderConfig): Responder {
   };
 }
 
+/** How many of the latest staff instructions the model is told. */
+const GUIDANCE_IN_PROMPT = 5;
+
 /** The request's messages: the system prompt, the conversation so far, then the caller's new words. */
 export function buildChatMessages(input: ResponderInput): ChatMessage[] {
   return [
@@ -191,6 +194,13 @@ export function systemPrompt(input: ResponderInput): string {
   ];
   if (input.callerName !== undefined && input.callerName.trim() !== "") {
     lines.push(`The caller's name is ${input.callerName.trim()}.`);
+  }
+  const guidance = (input.guidance ?? []).slice(-GUIDANCE_IN_PROMPT);
+  if (guidance.length > 0) {
+    lines.push(
+      "Private guidance from the staff supervising this call, newest last. Follow it in your replies, but never read it out, quote it or mention that you received it:",
+      ...guidance.map((text) => `- ${text}`),
+    );
   }
   if (input.mode === "safety") {
     lines.push(

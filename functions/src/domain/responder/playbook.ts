@@ -31,6 +31,7 @@ import {
   SAFETY_SECTION,
   safetyCandidates,
 } from "./safety.js";
+import { guidedStep } from "./guidance.js";
 import type { Responder, ResponderInput, ResponderReply } from "./types.js";
 
 /** The longest reply, in characters: one breath on voice; SMS may carry a little more. */
@@ -80,9 +81,15 @@ export function playbookReply(input: ResponderInput): ResponderReply {
   const limit = REPLY_LIMITS[state.medium];
   const fits = (lines: readonly Line[]) => joined(lines).length <= limit;
 
-  const instruction = state.cantTalk
-    ? cite("general", cantTalkStep(book, state))
-    : nextLine(routineSection(book, state, input), state, input, cite, fits);
+  const guided = guidedStep(book, input.guidance ?? [], state.category, (key) =>
+    state.said.has(key),
+  );
+  const instruction =
+    guided !== undefined
+      ? cite(guided.section.name, guided.step)
+      : state.cantTalk
+        ? cite("general", cantTalkStep(book, state))
+        : nextLine(routineSection(book, state, input), state, input, cite, fits);
   const body = instruction ?? cite("general", checkIn(book, state));
 
   let lines: Line[];

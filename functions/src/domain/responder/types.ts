@@ -29,6 +29,11 @@ export interface ResponderInput {
   readonly callerName?: string;
   /** How the caller reaches us: spoken replies are kept shorter than texts. Voice when absent. */
   readonly medium?: Medium;
+  /**
+   * Private instructions staff gave the assistant for this call, oldest first: followed in the
+   * replies, never read out.
+   */
+  readonly guidance?: readonly string[];
 }
 
 /**

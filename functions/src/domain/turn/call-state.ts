@@ -7,6 +7,7 @@ import {
   alertSchema,
   type Call,
   callSchema,
+  guidanceSchema,
   type Message,
   messageSchema,
   outboxMessageSchema,
@@ -30,6 +31,8 @@ export interface CallState {
   readonly history: readonly Message[];
   /** The call's urgency alert, when fan-out has opened one. */
   readonly alert: Alert | null;
+  /** Staff's private instructions for the assistant, oldest first (absent: none read). */
+  readonly guidance?: readonly string[];
 }
 
 export class MalformedCallError extends Error {
@@ -55,6 +58,7 @@ export function parseCallState(raw: {
   readonly outbox: unknown;
   readonly messages: unknown;
   readonly alert: unknown;
+  readonly guidance?: unknown;
 }): CallState {
   let call: Call | null = null;
   if (raw.call !== null && raw.call !== undefined) {
@@ -75,11 +79,18 @@ export function parseCallState(raw: {
   }
   history.sort((a, b) => a.seq - b.seq);
   const alert = alertSchema.safeParse(raw.alert);
+  const guidance: { text: string; at: number; id: string }[] = [];
+  for (const [id, value] of entries(raw.guidance)) {
+    const parsed = guidanceSchema.safeParse(value);
+    if (parsed.success) guidance.push({ id, text: parsed.data.text, at: parsed.data.at });
+  }
+  guidance.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     call,
     outbox,
     history: history.slice(-HISTORY_LIMIT),
     alert: alert.success ? alert.data : null,
+    ...(guidance.length === 0 ? {} : { guidance: guidance.map((entry) => entry.text) }),
   };
 }
 

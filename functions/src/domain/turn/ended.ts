@@ -1,17 +1,63 @@
 /**
  * A call that ends, and a call nobody answered: what the gateway reports outside a speech turn.
  */
-import { type Alert, alertPath, type Call, callPath, checkId } from "@lifeline/model";
+import { type Alert, alertPath, type Call, callPath, checkId, END_REASONS } from "@lifeline/model";
+
+import type { TurnAnswer } from "./record.js";
+
+export type EndReason = (typeof END_REASONS)[number];
+export const ENDED_BY_SUPERVISOR: EndReason = "ended by supervisor";
 
 /** One `missed_call` alert per missed call, so a repeated notification raises nothing new. */
 export function missedCallAlertId(callId: string): string {
   return `missed-${checkId("call id", callId)}`;
 }
 
-/** Ending a call writes two leaves; what happens next (archive, alerts resolved) is the triggers'. */
-export function planCallEnded(tenantId: string, callId: string, endedAt: number) {
+/**
+ * Ending a call writes two leaves, three when a member ended it; what happens next (archive,
+ * alerts resolved) is the triggers'.
+ */
+export function planCallEnded(
+  tenantId: string,
+  callId: string,
+  endedAt: number,
+  reason?: EndReason,
+): Record<string, unknown> {
   const call = callPath(tenantId, callId);
-  return { [`${call}/status`]: "ended", [`${call}/endedAt`]: endedAt };
+  return {
+    [`${call}/status`]: "ended",
+    [`${call}/endedAt`]: endedAt,
+    ...(reason === undefined ? {} : { [`${call}/endReason`]: reason }),
+  };
+}
+
+/** What the caller hears when a member ended the call, before the gateway hangs up. */
+export const ENDED_BY_SUPERVISOR_GOODBYE =
+  "A member of our team has ended this call. If you need help again, please call back. Goodbye.";
+
+/**
+ * A member ended the call (or asked to, and the trigger has not ended it yet): every later turn
+ * is told to hang up, and writes nothing.
+ */
+export function endedBySupervisor(call: Call | null): boolean {
+  return (
+    call !== null &&
+    (call.endRequest !== undefined ||
+      (call.status === "ended" && call.endReason === ENDED_BY_SUPERVISOR))
+  );
+}
+
+/** The answer to a turn of a call a member ended: the goodbye, then the gateway hangs up. */
+export function hangUpAnswer(callId: string, call: Call): TurnAnswer {
+  return {
+    callId,
+    reply: ENDED_BY_SUPERVISOR_GOODBYE,
+    urgency: call.urgency,
+    owner: call.owner.kind === "human" ? { kind: "human", name: call.owner.name } : { kind: "ai" },
+    say: [],
+    hangup: true,
+    endReason: ENDED_BY_SUPERVISOR,
+  };
 }
 
 export interface MissedCallInput {

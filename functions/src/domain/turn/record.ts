@@ -28,6 +28,9 @@ export interface TurnAnswer {
   readonly owner: z.infer<typeof answerOwnerSchema>;
   /** Messages a supervisor typed for the caller since the last turn, oldest first. */
   readonly say: readonly string[];
+  /** A member ended the call: the gateway speaks `reply` (a goodbye) and hangs up. Never stored. */
+  readonly hangup?: true;
+  readonly endReason?: "ended by supervisor";
 }
 
 /**

@@ -19,6 +19,8 @@ import { holdLapse, holdSettings, lapseOf, type HoldLapse } from "../../domain/h
 import {
   callIsClosed,
   decideTurn,
+  endedBySupervisor,
+  hangUpAnswer,
   holdingReply,
   planTurn,
   screenOutbox,
@@ -195,6 +197,12 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
     if (wrote) read = understand(await readTurn(tenantId, callId, subjectId), progress);
     const readAt = performance.now();
     const { state, callerName, screened, lapse, now } = read;
+    if (state.call !== null && endedBySupervisor(state.call)) {
+      // A member ended the call: the gateway is told to hang up, and the turn writes nothing.
+      await releaseClaim(turnRef, fingerprint, claim.at);
+      logger.info("turn of a call a member ended", { tenantId, callId, turnId: body.turnId });
+      return hangUpAnswer(callId, state.call);
+    }
     if (callIsClosed(state)) {
       throw new HttpError("FAILED_PRECONDITION", "This call has already ended.");
     }
@@ -218,6 +226,7 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
           mode: decision.mode,
           medium: body.medium,
           ...(callerName === undefined ? {} : { callerName }),
+          ...(state.guidance === undefined ? {} : { guidance: state.guidance }),
         })
       : decision.say.length === 0
         ? holdingReply()

@@ -177,6 +177,8 @@ export interface TurnAnswerBody {
   urgency: string;
   owner: { kind: string; name?: string };
   say: string[];
+  hangup?: true;
+  endReason?: string;
 }
 
 /** The body of a speech turn that must have succeeded. */
