@@ -244,3 +244,19 @@ export function resolveFollowUp(
   if (current.outcome?.at !== outcome.at || current.outcome.by !== outcome.by) return null;
   return { ...current, status: "resolved" };
 }
+
+/**
+ * The page to admins about `source` (its `unwatched` companion) once someone answered it: resolved
+ * when the source was acknowledged or closed, or when `takenOver` (a human owns the call). A page
+ * about a later opening of the source than the one `source` describes is left alone.
+ */
+export function settleUnwatched(
+  page: Alert,
+  source: Pick<Alert, "status" | "at"> | null,
+  takenOver: boolean,
+): Alert | null {
+  if (page.kind !== "unwatched" || page.status === "resolved") return null;
+  const answered =
+    takenOver || (source !== null && source.status !== "open" && source.at >= page.at);
+  return answered ? { ...page, status: "resolved" } : null;
+}

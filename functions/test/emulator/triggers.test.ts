@@ -496,6 +496,91 @@ describe("fanOutAlert: nobody watching", () => {
     expect(await read(alertPath(tenantId, `${alertId}-unwatched`))).to.equal(null);
     expect(webhook.calls.filter((c) => c.path === hook)).to.have.length(0);
   });
+
+  /** A critical call nobody allowed to act is watching, and the page it raised to the admins. */
+  async function unwatchedCall(): Promise<{
+    tenantId: string;
+    callId: string;
+    alertId: string;
+    dispatcher: string;
+    tenantAdmin: string;
+  }> {
+    const tenantId = await newTenant(admin);
+    const tenantAdmin = await mirror(tenantId, "admin");
+    const dispatcher = await mirror(tenantId, "dispatcher");
+    const callId = await writeCall(admin, tenantId, newCall());
+    await writeMessage(
+      admin,
+      tenantId,
+      callId,
+      callerMessage(1, "there is a fire, we are trapped"),
+    );
+    const alertId = urgencyAlert(callId);
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(tenantAdmin, `${alertId}-unwatched`),
+      (i) => i?.status === "open",
+    );
+    return { tenantId, callId, alertId, dispatcher, tenantAdmin };
+  }
+
+  it("resolves the page to the admins once the call's alert is acknowledged", async () => {
+    const { tenantId, alertId, dispatcher, tenantAdmin } = await unwatchedCall();
+    await admin.database
+      .ref(alertAckPath(tenantId, alertId, dispatcher))
+      .set({ status: "acknowledged", note: "", at: Date.now() });
+
+    const page = await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, `${alertId}-unwatched`),
+      (a) => a?.status === "resolved",
+    );
+    expect(page).to.deep.include({ kind: "unwatched", status: "resolved" });
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(tenantAdmin, `${alertId}-unwatched`),
+      (i) => i?.status === "resolved",
+    );
+    // The call's own alert is acknowledged, not closed: the call still needs someone.
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({
+      status: "acknowledged",
+    });
+  });
+
+  it("resolves the page to the admins once someone takes the call over", async () => {
+    const { tenantId, callId, alertId, dispatcher, tenantAdmin } = await unwatchedCall();
+    await admin.database
+      .ref(callOwnerPath(tenantId, callId))
+      .set({ kind: "human", uid: dispatcher, name: "Dana", since: Date.now() });
+
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(tenantAdmin, `${alertId}-unwatched`),
+      (i) => i?.status === "resolved",
+    );
+    // Taking over answers the page, not the call's alert: that still waits for an acknowledgement.
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({ status: "open" });
+  });
+
+  it("keeps the page open while nobody has answered the call", async () => {
+    const { tenantId, callId, alertId, tenantAdmin } = await unwatchedCall();
+    // An admin's look at the call is not an answer; a later event of the tenant shows the
+    // triggers have run past this call.
+    await writeMessage(admin, tenantId, callId, callerMessage(2, "please hurry"));
+    const sentinel = freshId("sentinel");
+    await admin.database.ref(alertPath(tenantId, sentinel)).set({
+      kind: "missed_call",
+      severity: "urgent",
+      title: "Missed call",
+      at: Date.now(),
+      status: "open",
+      level: 0,
+    });
+    await waitFor(admin.database, inboxItemPath(tenantAdmin, sentinel), (i) => i !== null);
+    expect(await read<Alert>(alertPath(tenantId, `${alertId}-unwatched`))).to.deep.include({
+      status: "open",
+    });
+  });
 });
 
 describe("recordOwnerChange", () => {
