@@ -80,6 +80,7 @@ export const archivedCallSchema = z.strictObject({
 });
 export const AUDIT_ACTIONS = [
   "acknowledge",
+  "decline",
   "take_over",
   "hand_back",
   "message_caller",

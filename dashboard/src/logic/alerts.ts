@@ -77,9 +77,14 @@ export function sortAlerts(alerts: Iterable<AlertView>): AlertView[] {
   return [...alerts].sort(compareAlerts);
 }
 
-/** True once anyone acknowledged the alert, even before a function moved its status. */
+/**
+ * True once anyone acknowledged the alert, even before a function moved its status. A decline
+ * ("not me", with a reason) is no acknowledgement: the alert still waits for someone.
+ */
 export function isAcknowledged(alert: AlertView): boolean {
-  return alert.status !== "open" || Object.keys(alert.acks).length > 0;
+  return (
+    alert.status !== "open" || Object.values(alert.acks).some((ack) => ack.status !== "declined")
+  );
 }
 
 /** The escalation level as words: level 0 is the first notification. */

@@ -14,6 +14,7 @@ const ACK_WORDS: Readonly<Record<(typeof ACK_STATUSES)[number], string>> = {
   responding: "Responding",
   resolved: "Resolved",
   false_alarm: "Marked a false alarm",
+  declined: "Declined",
 };
 
 /** The suffix of the page raised about an alert nobody who may act was watching. */
@@ -80,6 +81,7 @@ function handlerOf(alerts: readonly AlertView[], call: Call | undefined): Handle
   for (const alert of alerts) {
     if (alert.kind === "unwatched") continue;
     for (const [uid, ack] of Object.entries(alert.acks)) {
+      if (ack.status === "declined") continue;
       if (latest !== undefined && latest.at >= ack.at) continue;
       latest = {
         uid,

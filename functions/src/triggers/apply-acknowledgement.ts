@@ -5,13 +5,15 @@
  * see `closeFollowUp`) and appends the action to the Firestore audit log. The new status reaches
  * every inbox copy through `fanOutAlert`; an alert no longer open is never escalated, which is how
  * an acknowledgement cancels its escalation. A replay finds its audit entry and leaves the status
- * as it is; an acknowledgement changed later is a new audit entry beside the first.
+ * as it is; an acknowledgement changed later is a new audit entry beside the first. A `declined`
+ * answer raises the alert a level at once instead (see `applyDecline`).
  */
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
-import { acknowledge } from "../domain/alerts.js";
+import { acknowledge, decline } from "../domain/alerts.js";
 import { databaseInstance } from "../store/database-instance.js";
 import { transactAlert, writeAudit } from "../store/live-store.js";
+import { readLiveSettings } from "../store/settings.js";
 import { ackSchema } from "@lifeline/model";
 
 export const applyAcknowledgement = onValueWritten(
@@ -26,6 +28,10 @@ export const applyAcknowledgement = onValueWritten(
       return;
     }
     const ack = parsed.data;
+    if (ack.status === "declined") {
+      await applyDecline(tenantId, alertId, uid, ack);
+      return;
+    }
     const outcome = await transactAlert(tenantId, alertId, (current) =>
       current === null ? null : acknowledge(current, ack),
     );
@@ -52,3 +58,39 @@ export const applyAcknowledgement = onValueWritten(
     });
   },
 );
+
+/**
+ * A decline raises the alert one level at once (`decline`): `fanOutAlert` then reaches the next
+ * level's members and plans the step after it, as a timed escalation would. Audited `decline`.
+ */
+async function applyDecline(
+  tenantId: string,
+  alertId: string,
+  uid: string,
+  ack: { note: string; at: number },
+): Promise<void> {
+  const settings = await readLiveSettings(tenantId);
+  const outcome = await transactAlert(tenantId, alertId, (current) =>
+    current === null ? null : decline(current, { uid, at: ack.at }, settings.maxEscalationLevel),
+  );
+  const alert = outcome.current;
+  if (alert === null) {
+    logger.warn("decline of an unknown alert", { tenantId, alertId, uid });
+    return;
+  }
+  await writeAudit(tenantId, {
+    action: "decline",
+    actorUid: uid,
+    at: ack.at,
+    alertId,
+    ...(alert.callId === undefined ? {} : { callId: alert.callId }),
+    details: { note: ack.note, kind: alert.kind },
+  });
+  logger.warn("alert declined", {
+    tenantId,
+    alertId,
+    uid,
+    level: alert.level,
+    raised: outcome.written !== null,
+  });
+}

@@ -335,6 +335,54 @@ describe("applyAcknowledgement", () => {
   });
 });
 
+describe("applyAcknowledgement: decline", () => {
+  it("raises a declined critical alert to the next level at once, reaching its members, once", async () => {
+    // Escalation would take ten minutes: only the decline can raise it within the test.
+    const tenantId = await newTenant(admin, { escalationMinutes: 10, maxEscalationLevel: 2 });
+    const nurse = await mirror(tenantId, "nurse", ["s1"]);
+    const doctorElsewhere = await mirror(tenantId, "doctor", ["other-subject"]);
+    await online(tenantId, nurse);
+    const callId = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "my husband is not breathing"));
+    const alertId = urgencyAlert(callId);
+    await waitFor(admin.database, inboxItemPath(nurse, alertId), (i) => i !== null);
+    expect(await read(inboxItemPath(doctorElsewhere, alertId))).to.equal(null);
+
+    const declined = { status: "declined", note: "In surgery", at: Date.now() };
+    await admin.database.ref(alertAckPath(tenantId, alertId, nurse)).set(declined);
+
+    const raised = await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.level === 1,
+      10_000,
+    );
+    expect(raised).to.deep.include({
+      status: "open",
+      lastDecline: { uid: nurse, at: declined.at },
+    });
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(doctorElsewhere, alertId),
+      (i) => i?.status === "open",
+    );
+    const [audit] = await waitForAudit(tenantId, "decline");
+    expect(audit).to.deep.include({ actorUid: nurse, alertId, callId, at: declined.at });
+    expect(audit?.details).to.deep.include({ note: "In surgery" });
+
+    // A redelivered decline raises nothing more.
+    await replayDatabaseEvent(
+      "applyAcknowledgement",
+      "written",
+      alertAckPath(tenantId, alertId, nurse),
+      null,
+      declined,
+    );
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({ level: 1 });
+    expect(await auditOf(tenantId, "decline")).to.have.length(1);
+  });
+});
+
 describe("escalateAlert", () => {
   it("raises an unacknowledged critical alert level by level to the maximum, widening the inboxes", async () => {
     const tenantId = await newTenant(admin, { escalationSeconds: 1, maxEscalationLevel: 2 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Alert } from "@lifeline/model";
-import { settleUnwatched } from "../../src/domain/alerts.js";
+import { decline, settleUnwatched, statusAfterAck } from "../../src/domain/alerts.js";
 
 const page: Alert = {
   kind: "unwatched",
@@ -43,5 +43,32 @@ describe("settleUnwatched", () => {
     const answered = { status: "acknowledged", at: 1_000 } as const;
     expect(settleUnwatched({ ...page, status: "resolved" }, answered, true)).to.equal(null);
     expect(settleUnwatched({ ...page, kind: "urgency" }, answered, true)).to.equal(null);
+  });
+});
+
+describe("decline", () => {
+  const alert: Alert = { ...page, kind: "urgency", title: "Critical call" };
+
+  it("raises an open alert one level and remembers the decline", () => {
+    expect(decline(alert, { uid: "n1", at: 2_000 }, 2)).to.deep.include({
+      level: 1,
+      status: "open",
+      title: "Critical call · escalated to level 1",
+      lastDecline: { uid: "n1", at: 2_000 },
+    });
+  });
+
+  it("raises nothing for the same decline twice, at the top level, or on an alert not open", () => {
+    const raised = decline(alert, { uid: "n1", at: 2_000 }, 2);
+    expect(raised === null ? null : decline(raised, { uid: "n1", at: 2_000 }, 2)).to.equal(null);
+    expect(decline({ ...alert, level: 2 }, { uid: "n1", at: 2_000 }, 2)).to.equal(null);
+    expect(decline({ ...alert, status: "acknowledged" }, { uid: "n1", at: 2_000 }, 2)).to.equal(
+      null,
+    );
+    expect(decline(alert, { uid: "n1", at: 500 }, 2)).to.equal(null);
+  });
+
+  it("leaves the alert's status as it is", () => {
+    expect(statusAfterAck("open", "declined")).to.equal("open");
   });
 });
