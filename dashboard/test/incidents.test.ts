@@ -101,6 +101,42 @@ describe("groupIncidents", () => {
   });
 });
 
+describe("groupIncidents: declined and reopened", () => {
+  it("keeps an incident only declined waiting for someone, the decline in its timeline", () => {
+    const [incident] = groupIncidents(
+      [
+        anAlert("c1-urgency", {
+          callId: "c1",
+          acks: { dana: { status: "declined", note: "In surgery", at: 2_000 } },
+        }),
+      ],
+      calls({ c1: {} }),
+      nameOf,
+    );
+    expect(incident?.handled).to.equal(false);
+    expect(incident === undefined ? "" : incidentStatus(incident, 3_000, nameOf)).to.equal(
+      "Waiting for someone",
+    );
+    expect(incident?.timeline.at(-1)?.text).to.equal("Declined by Dana — In surgery");
+  });
+
+  it("no longer counts an acknowledgement from before the alert reopened", () => {
+    const [incident] = groupIncidents(
+      [
+        anAlert("c1-urgency", {
+          callId: "c1",
+          at: 700_000,
+          acks: { dana: { status: "acknowledged", note: "", at: 100_000 } },
+        }),
+      ],
+      calls({ c1: {} }),
+      nameOf,
+    );
+    expect(incident?.handled).to.equal(false);
+    expect(incident?.handler).to.equal(undefined);
+  });
+});
+
 describe("sortIncidents", () => {
   it("returns unhandled incidents first, then handled ones, then closed ones", () => {
     const incidents = groupIncidents(

@@ -81,7 +81,8 @@ function handlerOf(alerts: readonly AlertView[], call: Call | undefined): Handle
   for (const alert of alerts) {
     if (alert.kind === "unwatched") continue;
     for (const [uid, ack] of Object.entries(alert.acks)) {
-      if (ack.status === "declined") continue;
+      // A decline is no answer, nor one from before the alert last (re)opened.
+      if (ack.status === "declined" || (alert.status === "open" && ack.at < alert.at)) continue;
       if (latest !== undefined && latest.at >= ack.at) continue;
       latest = {
         uid,

@@ -189,6 +189,17 @@ export function decline(
 }
 
 /**
+ * An acknowledged critical alert nobody resolved within the tenant's acknowledgement timeout: it
+ * opens again at `now`, a new opening (earlier acknowledgements no longer count, escalation and the
+ * nobody-watching check start over). Null unless it is still that acknowledgement of that opening.
+ */
+export function reopenUnresolved(current: Alert, openedAt: number, now: number): Alert | null {
+  if (current.status !== "acknowledged" || current.severity !== "critical") return null;
+  if (current.at !== openedAt || isFollowUp(current)) return null;
+  return { ...current, status: "open", at: Math.max(now, current.at + 1) };
+}
+
+/**
  * Kinds that belong to the live conversation and close with it (a missed call still needs a call
  * back). A lapsed hold is news only while the call goes on.
  */

@@ -10,11 +10,18 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
-import { acknowledge, decline } from "../domain/alerts.js";
+import { acknowledge, decline, isFollowUp } from "../domain/alerts.js";
+import { ackTimeoutTaskId } from "../domain/escalation.js";
+import { enqueueOnce } from "../store/tasks.js";
+import {
+  ACK_TIMEOUT_DISPATCH_DEADLINE_SECONDS,
+  ACK_TIMEOUT_QUEUE,
+  type AckTimeoutTask,
+} from "./reopen-acknowledged.js";
 import { databaseInstance } from "../store/database-instance.js";
 import { transactAlert, writeAudit } from "../store/live-store.js";
 import { readLiveSettings } from "../store/settings.js";
-import { ackSchema } from "@lifeline/model";
+import { ackSchema, type Alert } from "@lifeline/model";
 
 export const applyAcknowledgement = onValueWritten(
   { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: databaseInstance() },
@@ -48,6 +55,7 @@ export const applyAcknowledgement = onValueWritten(
       ...(alert.callId === undefined ? {} : { callId: alert.callId }),
       details: { status: ack.status, note: ack.note, kind: alert.kind },
     });
+    await scheduleAckTimeout(tenantId, alertId, alert, ack.at);
     logger.info("alert acknowledged", {
       tenantId,
       alertId,
@@ -92,5 +100,43 @@ async function applyDecline(
     uid,
     level: alert.level,
     raised: outcome.written !== null,
+  });
+}
+
+/**
+ * An acknowledged critical alert must still be resolved: `reopenAcknowledged` reopens it after the
+ * tenant's timeout. Enqueued on replays too; the task id names the opening, so the queue keeps one.
+ */
+async function scheduleAckTimeout(
+  tenantId: string,
+  alertId: string,
+  alert: Alert,
+  ackAt: number,
+): Promise<void> {
+  if (alert.status !== "acknowledged" || alert.severity !== "critical" || isFollowUp(alert)) {
+    return;
+  }
+  if (ackAt < alert.at) return;
+  const settings = await readLiveSettings(tenantId);
+  const task: AckTimeoutTask = {
+    tenantId,
+    alertId,
+    openedAt: alert.at,
+    dueAt: ackAt + settings.ackTimeoutMs,
+  };
+  const enqueued = await enqueueOnce(
+    ACK_TIMEOUT_QUEUE,
+    { ...task },
+    {
+      id: ackTimeoutTaskId(task),
+      at: task.dueAt,
+      dispatchDeadlineSeconds: ACK_TIMEOUT_DISPATCH_DEADLINE_SECONDS,
+    },
+  );
+  logger.info("acknowledgement timeout scheduled", {
+    tenantId,
+    alertId,
+    dueAt: task.dueAt,
+    duplicate: !enqueued,
   });
 }

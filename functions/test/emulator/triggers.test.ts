@@ -383,6 +383,96 @@ describe("applyAcknowledgement: decline", () => {
   });
 });
 
+describe("reopenAcknowledged", () => {
+  it("reopens an acknowledged critical alert nobody resolved in time and notifies its members again", async () => {
+    const tenantId = await newTenant(admin, { ackTimeoutSeconds: 2, maxEscalationLevel: 0 });
+    const dispatcher = await mirror(tenantId, "dispatcher");
+    await online(tenantId, dispatcher);
+    const callId = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "my husband is not breathing"));
+    const alertId = urgencyAlert(callId);
+    const opened = await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(dispatcher, alertId),
+      (i) => i?.status === "open",
+    );
+    const ackAt = Date.now();
+    await admin.database
+      .ref(alertAckPath(tenantId, alertId, dispatcher))
+      .set({ status: "acknowledged", note: "", at: ackAt });
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(dispatcher, alertId),
+      (i) => i?.status === "acknowledged",
+    );
+
+    const reopened = await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.status === "open",
+      20_000,
+    );
+    // A new opening, not before the timeout: the old acknowledgement no longer counts.
+    expect(reopened?.at).to.be.at.least(ackAt + 2_000);
+    const copy = await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(dispatcher, alertId),
+      (i) => i?.status === "open",
+    );
+    expect(copy?.at).to.be.greaterThan(opened?.at ?? Infinity);
+  });
+
+  it("leaves an alert resolved before the timeout alone", async () => {
+    const tenantId = await newTenant(admin, { ackTimeoutSeconds: 1, maxEscalationLevel: 0 });
+    const dispatcher = await mirror(tenantId, "dispatcher");
+    await online(tenantId, dispatcher);
+    const callId = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "my husband is not breathing"));
+    const alertId = urgencyAlert(callId);
+    await waitFor(admin.database, inboxItemPath(dispatcher, alertId), (i) => i !== null);
+    const ref = admin.database.ref(alertAckPath(tenantId, alertId, dispatcher));
+    await ref.set({ status: "acknowledged", note: "", at: Date.now() });
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.status === "acknowledged",
+    );
+    await ref.set({ status: "resolved", note: "Ambulance on scene", at: Date.now() });
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.status === "resolved",
+    );
+
+    // A control alert acknowledged after it, in the same tenant, reopens: its task ran after ours.
+    const controlCall = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(
+      admin,
+      tenantId,
+      controlCall,
+      callerMessage(1, "there is a fire, we are trapped"),
+    );
+    const control = urgencyAlert(controlCall);
+    await waitFor(admin.database, inboxItemPath(dispatcher, control), (i) => i !== null);
+    await admin.database
+      .ref(alertAckPath(tenantId, control, dispatcher))
+      .set({ status: "acknowledged", note: "", at: Date.now() });
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, control),
+      (a) => a?.status === "acknowledged",
+    );
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, control),
+      (a) => a?.status === "open",
+      20_000,
+    );
+
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({ status: "resolved" });
+  });
+});
+
 describe("escalateAlert", () => {
   it("raises an unacknowledged critical alert level by level to the maximum, widening the inboxes", async () => {
     const tenantId = await newTenant(admin, { escalationSeconds: 1, maxEscalationLevel: 2 });

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import type { Alert } from "@lifeline/model";
-import { decline, settleUnwatched, statusAfterAck } from "../../src/domain/alerts.js";
+import {
+  decline,
+  reopenUnresolved,
+  settleUnwatched,
+  statusAfterAck,
+} from "../../src/domain/alerts.js";
 
 const page: Alert = {
   kind: "unwatched",
@@ -70,5 +75,21 @@ describe("decline", () => {
 
   it("leaves the alert's status as it is", () => {
     expect(statusAfterAck("open", "declined")).to.equal("open");
+  });
+});
+
+describe("reopenUnresolved", () => {
+  const acked: Alert = { ...page, kind: "urgency", title: "Critical call", status: "acknowledged" };
+
+  it("opens an acknowledged critical alert of the same opening again, as a new opening", () => {
+    expect(reopenUnresolved(acked, 1_000, 9_000)).to.deep.include({ status: "open", at: 9_000 });
+  });
+
+  it("leaves an alert resolved, reopened since, no longer critical, or a follow-up", () => {
+    expect(reopenUnresolved({ ...acked, status: "resolved" }, 1_000, 9_000)).to.equal(null);
+    expect(reopenUnresolved({ ...acked, status: "open" }, 1_000, 9_000)).to.equal(null);
+    expect(reopenUnresolved({ ...acked, at: 5_000 }, 1_000, 9_000)).to.equal(null);
+    expect(reopenUnresolved({ ...acked, severity: "urgent" }, 1_000, 9_000)).to.equal(null);
+    expect(reopenUnresolved({ ...acked, followUp: { since: 2_000 } }, 1_000, 9_000)).to.equal(null);
   });
 });
