@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { Browser, Locator, Page } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
-import { abnormalVitals, CALLS, DEVICE } from "../../scripts/demo/scenarios.js";
+import { abnormalVitals, ADA, CALLS, DEVICE } from "../../scripts/demo/scenarios.js";
 import { urgencyAlertId, unwatchedAlertId } from "../../functions/src/domain/fanout.js";
 import { vitalsAlertId } from "../../functions/src/domain/vitals.js";
 import { alertPath } from "@lifeline/model";
@@ -33,6 +33,11 @@ import {
 
 const ADMIN = "admin@demo.lifeline.test";
 const ADMIN_NAME = "Alex Admin";
+const NURSE = "nurse@demo.lifeline.test";
+
+function levelOf(value: unknown): unknown {
+  return typeof value === "object" && value !== null && "level" in value ? value.level : undefined;
+}
 
 function statusOf(value: unknown): unknown {
   return typeof value === "object" && value !== null && "status" in value
@@ -141,6 +146,39 @@ describe("incidents (browser, end to end)", function () {
     // of unhandled ones, and it looks muted.
     expect(await handled.getAttribute("class")).to.contain("incident-handled");
     await screenshotItem(page, handled, "incident-acknowledged");
+    await call.end();
+  });
+
+  it("lets a nurse decline with a reason at 390 px: the alert goes up a level and still waits for someone", async () => {
+    const dashboard = await signIn(browser, NURSE);
+    open.push(dashboard);
+    const { page } = dashboard;
+    await page.setViewportSize(PHONE);
+    const call = new GatewayCall(gateway, ADA, "voice");
+    await call.turn("there is a fire, we are trapped");
+    const callId = call.callId ?? "";
+    const alertId = urgencyAlertId(callId);
+    const incident = byTestId(page, "alert-row", { "alert-id": alertId });
+    await incident.waitFor();
+
+    await byTestId(incident, "alert-ack-open").click();
+    const ackForm = byTestId(page, "ack-form", { "alert-id": alertId });
+    await ackForm.waitFor();
+    await byTestId(ackForm, "ack-status").selectOption("declined");
+    expect(await byTestId(ackForm, "ack-submit").textContent()).to.contain("Decline");
+    await byTestId(ackForm, "ack-note").fill("In surgery");
+    await byTestId(ackForm, "ack-submit").click();
+
+    await waitForValue(backend.database.ref(alertPath("demo", alertId)), (v) => levelOf(v) === 1);
+    await page
+      .locator(`[data-testid="alert-row"][data-alert-id="${alertId}"][data-level="1"]`)
+      .waitFor();
+    const row = byTestId(page, "alert-row", { "alert-id": alertId, handled: "false" });
+    expect(await byTestId(row, "incident-timeline").textContent()).to.contain(
+      "Declined by Noor Nurse — In surgery",
+    );
+    expect(await byTestId(row, "incident-status").textContent()).to.contain("Waiting for someone");
+    await screenshotItem(page, row, "incident-declined");
     await call.end();
   });
 
