@@ -101,6 +101,19 @@ describe("groupIncidents", () => {
   });
 });
 
+describe("incidentStatus", () => {
+  it("says a follow-up nobody answered needs a call back", () => {
+    const [incident] = groupIncidents(
+      [anAlert("c1-urgency", { callId: "c1", followUp: { since: 2_000 } })],
+      calls({ c1: { status: "ended" } }),
+      nameOf,
+    );
+    expect(incident === undefined ? "" : incidentStatus(incident, 3_000, nameOf)).to.equal(
+      "Call back needed",
+    );
+  });
+});
+
 describe("groupIncidents: declined and reopened", () => {
   it("keeps an incident only declined waiting for someone, the decline in its timeline", () => {
     const [incident] = groupIncidents(

@@ -232,5 +232,7 @@ export function incidentStatus(
   if (handler !== undefined && incident.handled) {
     return `Acknowledged by ${nameOf(handler.uid)} ${formatAgo(handler.at, now)}`;
   }
+  // A critical call that ended with nobody responding: what it waits for is a call back.
+  if (isOpenFollowUp(incident.lead)) return "Call back needed";
   return incident.unwatched ? "Waiting for someone · nobody watching" : "Waiting for someone";
 }
