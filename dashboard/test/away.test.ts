@@ -18,7 +18,7 @@ describe("diffAway", () => {
         anAlert("open-then-acked", { status: "acknowledged" }),
         anAlert("still-open"),
         anAlert("new-open"),
-        anAlert("new-and-acked", { acks: { u: { status: "responding", note: "", at: 3 } } }),
+        anAlert("new-and-acked", { acks: { u: { status: "responding", note: "", at: 3_000 } } }),
       ],
       [
         entry("ends", { status: "ended" }),

@@ -87,7 +87,7 @@ describe("isCriticalUnacknowledged", () => {
   it("returns false once someone acknowledged, even before the status moved", () => {
     const acked = anAlert("a1", {
       callId: "c1",
-      acks: { u1: { status: "acknowledged", note: "", at: 5 } },
+      acks: { u1: { status: "acknowledged", note: "", at: 5_000 } },
     });
     expect(isCriticalUnacknowledged(critical, [acked])).to.equal(false);
     expect(

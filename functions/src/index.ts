@@ -28,6 +28,7 @@ export { recordCallerMessage } from "./triggers/record-caller-message.js";
 export { recordGuidance } from "./triggers/record-guidance.js";
 export { textCallerMessage } from "./triggers/text-caller-message.js";
 export { escalateAlert } from "./triggers/escalate-alert.js";
+export { reopenAcknowledged } from "./triggers/reopen-acknowledged.js";
 export { applyDeferredTurn } from "./triggers/apply-deferred-turn.js";
 export { deliverWebhook } from "./triggers/deliver-webhook.js";
 export { sweepStaleCalls } from "./triggers/sweep-stale-calls.js";

@@ -24,6 +24,13 @@ export const tenantSettingsSchema = z.strictObject({
   holdGraceSeconds: z.number().positive().optional(),
   /** Caller turns in a row with no message from the holder before the hold lapses (default 2). */
   holdLapseTurns: z.number().int().positive().optional(),
+  /**
+   * Minutes an acknowledged critical alert may stay unresolved before it reopens and notifies
+   * again (default 10).
+   */
+  ackTimeoutMinutes: z.number().positive().optional(),
+  /** The same in seconds; wins over ackTimeoutMinutes. */
+  ackTimeoutSeconds: z.number().positive().optional(),
   /** Called with a JSON POST when a critical alert opens and nobody allowed to act is online. */
   unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -80,6 +87,7 @@ export const archivedCallSchema = z.strictObject({
 });
 export const AUDIT_ACTIONS = [
   "acknowledge",
+  "decline",
   "take_over",
   "hand_back",
   "message_caller",

@@ -183,6 +183,8 @@ export const alertSchema = z.strictObject({
    */
   followUp: z.strictObject({ since: millis, phone: e164.optional() }).optional(),
   outcome: followUpOutcomeSchema.optional(),
+  /** The decline that last raised the alert (functions only): a replayed decline raises nothing. */
+  lastDecline: z.strictObject({ uid: id, at: millis }).optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

@@ -37,8 +37,17 @@ export const ALERT_KINDS = [
   "hold_lapsed",
 ] as const;
 export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
-/** What a member says when acknowledging; `resolved` and `false_alarm` close the alert. */
-export const ACK_STATUSES = ["acknowledged", "responding", "resolved", "false_alarm"] as const;
+/**
+ * What a member says when acknowledging; `resolved` and `false_alarm` close the alert. `declined`
+ * (with a reason, by anyone who may act but an admin) leaves it open and raises it a level at once.
+ */
+export const ACK_STATUSES = [
+  "acknowledged",
+  "responding",
+  "resolved",
+  "false_alarm",
+  "declined",
+] as const;
 /**
  * How a member closes a follow-up (a critical call that ended with nobody responding): the alert
  * stays open until one of these is recorded in its `outcome`.

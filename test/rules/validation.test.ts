@@ -831,6 +831,48 @@ describe("database.rules.json validation", function () {
       );
     });
 
+    const decline = (note: string) => ack({ status: "declined", note });
+
+    it("lets a nurse with the alert in its inbox, and a dispatcher, decline an open alert with a reason", async function () {
+      const alertId = await seedAlert();
+      await assertSucceeds(
+        nurse.ref(alertAckPath(TENANT, alertId, uid("nurse"))).set(decline("In surgery")),
+      );
+      await assertSucceeds(
+        dispatcher
+          .ref(alertAckPath(TENANT, alertId, uid("dispatcher")))
+          .set(decline("On another critical call")),
+      );
+    });
+
+    it("rejects a decline without a reason, with a blank one, or of an alert no longer open", async function () {
+      const alertId = await seedAlert();
+      const ref = nurse.ref(alertAckPath(TENANT, alertId, uid("nurse")));
+      await assertFails(ref.set(decline("")));
+      await assertFails(ref.set(decline("   ")));
+      const acknowledged = await seedAlert("acknowledged");
+      await assertFails(
+        nurse.ref(alertAckPath(TENANT, acknowledged, uid("nurse"))).set(decline("In surgery")),
+      );
+    });
+
+    it("rejects a decline by an admin (nobody above) and by a caregiver without the alert", async function () {
+      const alertId = await seedAlert("open", [uid("nurse")]);
+      await assertFails(
+        as("admin")
+          .ref(alertAckPath(TENANT, alertId, uid("admin")))
+          .set(decline("Busy")),
+      );
+      await assertFails(
+        caregiver.ref(alertAckPath(TENANT, alertId, uid("caregiver"))).set(decline("Busy")),
+      );
+      await assertSucceeds(
+        as("admin")
+          .ref(alertAckPath(TENANT, alertId, uid("admin")))
+          .set(ack()),
+      );
+    });
+
     it("lets a member update its acknowledgement but never delete it", async function () {
       const alertId = await seedAlert("acknowledged");
       const ref = nurse.ref(alertAckPath(TENANT, alertId, uid("nurse")));

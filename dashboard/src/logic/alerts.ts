@@ -77,9 +77,16 @@ export function sortAlerts(alerts: Iterable<AlertView>): AlertView[] {
   return [...alerts].sort(compareAlerts);
 }
 
-/** True once anyone acknowledged the alert, even before a function moved its status. */
+/**
+ * True once anyone acknowledged the alert, even before a function moved its status. A decline
+ * ("not me", with a reason) is no acknowledgement: the alert still waits for someone; nor is one
+ * older than the alert's last opening (an acknowledged alert left unresolved reopens).
+ */
 export function isAcknowledged(alert: AlertView): boolean {
-  return alert.status !== "open" || Object.keys(alert.acks).length > 0;
+  return (
+    alert.status !== "open" ||
+    Object.values(alert.acks).some((ack) => ack.status !== "declined" && ack.at >= alert.at)
+  );
 }
 
 /** The escalation level as words: level 0 is the first notification. */

@@ -50,7 +50,10 @@ function ackForm(
           intents.editAck({ status: fieldValue(event) });
         }}
       >
-        ${ACK_STATUSES.map(
+        ${ACK_STATUSES.filter(
+          // An admin is the top of the chain: there is nobody to decline to.
+          (value) => value !== "declined" || state.session.role !== "admin",
+        ).map(
           (value) =>
             html`<option value=${value} .selected=${live(value === status)}
               >${humanize(value)}</option
@@ -64,7 +67,8 @@ function ackForm(
         data-testid="ack-note"
         rows="2"
         maxlength=${LIMITS.ackNote}
-        placeholder="Note (optional)"
+        placeholder=${status === "declined" ? "Reason (required), e.g. in surgery" : "Note (optional)"}
+        ?required=${status === "declined"}
         aria-label="Note"
         .value=${live(form.note)}
         @input=${(event: Event) => {
@@ -79,7 +83,7 @@ function ackForm(
         data-testid="ack-submit"
         ?disabled=${!availability.allowed || form.busy}
         title=${titleOf(availability)}
-      >Acknowledge</button>
+      >${status === "declined" ? "Decline" : "Acknowledge"}</button>
       <button
         type="button"
         data-testid="ack-cancel"

@@ -144,6 +144,8 @@ export function statusAfterAck(
   ack: AckStatus,
   followUp = false,
 ): AlertStatus {
+  // A decline answers "not me": the alert stays as it is, and goes up a level (see `decline`).
+  if (ack === "declined") return current;
   const proposed: AlertStatus =
     !followUp && (ack === "resolved" || ack === "false_alarm") ? "resolved" : "acknowledged";
   return STATUS_RANK[proposed] > STATUS_RANK[current] ? proposed : current;
@@ -162,6 +164,39 @@ export function acknowledge(current: Alert, ack: { status: AckStatus; at: number
 /** Raises an open critical alert one level; the title shows it. */
 export function escalate(current: Alert, toLevel: number): Alert {
   return { ...current, level: toLevel, title: withLevel(current.title, toLevel) };
+}
+
+/**
+ * A member declined the open alert (with a reason, checked by the rules): it goes up one level at
+ * once, to the wider audience escalation would reach next, and remembers the decline so that a
+ * replay raises nothing. Null when there is no level left, when the alert is no longer open, or
+ * when the decline is older than the alert's last opening.
+ */
+export function decline(
+  current: Alert,
+  declined: { readonly uid: string; readonly at: number },
+  maxLevel: number,
+): Alert | null {
+  if (current.status !== "open" || declined.at < current.at) return null;
+  if (current.lastDecline?.uid === declined.uid && current.lastDecline.at === declined.at) {
+    return null;
+  }
+  if (current.level >= maxLevel) return null;
+  return {
+    ...escalate(current, current.level + 1),
+    lastDecline: { uid: declined.uid, at: declined.at },
+  };
+}
+
+/**
+ * An acknowledged critical alert nobody resolved within the tenant's acknowledgement timeout: it
+ * opens again at `now`, a new opening (earlier acknowledgements no longer count, escalation and the
+ * nobody-watching check start over). Null unless it is still that acknowledgement of that opening.
+ */
+export function reopenUnresolved(current: Alert, openedAt: number, now: number): Alert | null {
+  if (current.status !== "acknowledged" || current.severity !== "critical") return null;
+  if (current.at !== openedAt || isFollowUp(current)) return null;
+  return { ...current, status: "open", at: Math.max(now, current.at + 1) };
 }
 
 /**
@@ -216,7 +251,9 @@ export function closeWithCall(current: Alert, call?: EndedCall): Alert | null {
       },
     };
   }
-  const unattended = current.status === "open" && Object.keys(current.acks ?? {}).length === 0;
+  // A decline is no answer: a call only declined ended unattended.
+  const answered = Object.values(current.acks ?? {}).some((ack) => ack.status !== "declined");
+  const unattended = current.status === "open" && !answered;
   return {
     ...current,
     status: "resolved",
@@ -243,4 +280,20 @@ export function resolveFollowUp(
   if (!isFollowUp(current) || current.status === "resolved") return null;
   if (current.outcome?.at !== outcome.at || current.outcome.by !== outcome.by) return null;
   return { ...current, status: "resolved" };
+}
+
+/**
+ * The page to admins about `source` (its `unwatched` companion) once someone answered it: resolved
+ * when the source was acknowledged or closed, or when `takenOver` (a human owns the call). A page
+ * about a later opening of the source than the one `source` describes is left alone.
+ */
+export function settleUnwatched(
+  page: Alert,
+  source: Pick<Alert, "status" | "at"> | null,
+  takenOver: boolean,
+): Alert | null {
+  if (page.kind !== "unwatched" || page.status === "resolved") return null;
+  const answered =
+    takenOver || (source !== null && source.status !== "open" && source.at >= page.at);
+  return answered ? { ...page, status: "resolved" } : null;
 }

@@ -113,3 +113,15 @@ export function stepApplies(
     alert.level === step.toLevel - 1
   );
 }
+
+/** The acknowledgement-timeout task of one opening of an alert: one per opening, hashed like steps. */
+export function ackTimeoutTaskId(step: {
+  readonly tenantId: string;
+  readonly alertId: string;
+  readonly openedAt: number;
+}): string {
+  const digest = createHash("sha256")
+    .update(JSON.stringify(["ack-timeout", step.tenantId, step.alertId, step.openedAt]))
+    .digest("hex");
+  return `reopen-${digest.slice(0, 40)}`;
+}

@@ -10,7 +10,8 @@ import { getDatabase } from "firebase-admin/database";
 import { firestoreDb } from "./clients.js";
 import { logger } from "firebase-functions/logger";
 import type { z } from "zod";
-import { closeWithCall, isFollowUp } from "../domain/alerts.js";
+import { closeWithCall, isFollowUp, settleUnwatched } from "../domain/alerts.js";
+import { unwatchedAlertId } from "../domain/fanout.js";
 import { internal } from "../http-kit/errors.js";
 import {
   type Alert,
@@ -320,6 +321,30 @@ export interface ClosedAlerts {
   readonly resolved: string[];
   /** Alerts that stay open as follow-ups (a critical call that ended with nobody responding). */
   readonly followUps: string[];
+}
+
+/**
+ * Resolves the "nobody is watching" page about `sourceAlertId` once someone answered it (see
+ * `settleUnwatched`): the source is read as it is now and, with `callId`, the call's owner too, so
+ * whichever of the page and the answer lands second settles it. Returns whether it wrote.
+ */
+export async function settleUnwatchedPage(
+  tenantId: string,
+  sourceAlertId: string,
+  callId?: string,
+): Promise<boolean> {
+  const [source, call] = await Promise.all([
+    readAlert(tenantId, sourceAlertId),
+    callId === undefined ? Promise.resolve(null) : readCall(tenantId, callId),
+  ]);
+  const takenOver = call?.owner.kind === "human";
+  const outcome = await transactAlert(tenantId, unwatchedAlertId(sourceAlertId), (page) =>
+    page === null ? null : settleUnwatched(page, source, takenOver),
+  );
+  if (outcome.written !== null) {
+    logger.info("unwatched page resolved", { tenantId, sourceAlertId, takenOver });
+  }
+  return outcome.written !== null;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface LiveSettings {
   readonly retentionMs: number;
   readonly staleCallMs: number;
   readonly unwatchedWebhookUrl: string | undefined;
+  /** How long an acknowledged critical alert may stay unresolved before it reopens. */
+  readonly ackTimeoutMs: number;
 }
 
 export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
@@ -21,6 +23,7 @@ export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
   retentionMs: 24 * 3_600_000,
   staleCallMs: 30 * 60_000,
   unwatchedWebhookUrl: undefined,
+  ackTimeoutMs: 10 * 60_000,
 };
 
 export function toLiveSettings(settings: TenantSettings): LiveSettings {
@@ -39,6 +42,12 @@ export function toLiveSettings(settings: TenantSettings): LiveSettings {
         ? settings.staleCallMinutes * 60_000
         : DEFAULT_LIVE_SETTINGS.staleCallMs,
     unwatchedWebhookUrl: settings.unwatchedWebhookUrl,
+    ackTimeoutMs:
+      settings.ackTimeoutSeconds !== undefined
+        ? settings.ackTimeoutSeconds * 1000
+        : settings.ackTimeoutMinutes !== undefined
+          ? settings.ackTimeoutMinutes * 60_000
+          : DEFAULT_LIVE_SETTINGS.ackTimeoutMs,
   };
 }
 

@@ -3,7 +3,8 @@
  * copies the alert into the inbox of every member its level reaches; when it opens critical (or
  * reopens, or goes up a level) schedules the next escalation step; when it opens critical and no
  * member allowed to act on it is online, raises `{alertId}-unwatched` for the admins and enqueues
- * the tenant's signed webhook (`deliverWebhook`, one task per opening, retried until delivered).
+ * the tenant's signed webhook (`deliverWebhook`, one task per opening, retried until delivered);
+ * when it is acknowledged or closed, resolves that page (so does a take-over: `recordOwnerChange`).
  * Writes are derived from the alert as it is now, so replays repeat them.
  */
 import { getDatabase } from "firebase-admin/database";
@@ -23,6 +24,7 @@ import {
   readAlert,
   readMembers,
   readPresence,
+  settleUnwatchedPage,
   transactAlert,
 } from "../store/live-store.js";
 import { type Alert, inboxItemPath } from "@lifeline/model";
@@ -70,7 +72,13 @@ export const fanOutAlert = onValueWritten(
       recipients: recipients.length,
     });
 
-    if (alert.kind === "unwatched" || !isOpenCritical(after) || !isOpenCritical(alert)) return;
+    if (alert.kind === "unwatched") return;
+    // Acknowledged or closed: the page to the admins about it has been answered.
+    if (alert.status !== "open") {
+      await settleUnwatchedPage(tenantId, alertId, alert.callId);
+      return;
+    }
+    if (!isOpenCritical(after) || !isOpenCritical(alert)) return;
     const opened = !isOpenCritical(before) || before.at !== after.at;
     const raised = opened || before.level !== after.level;
     if (!raised) return;
@@ -141,6 +149,8 @@ async function checkWatched(
   if (current === null || current.at !== alert.at) return;
   if (outcome.written !== null) {
     logger.warn("critical alert unwatched", { tenantId, alertId, recipients: recipients.length });
+    // An acknowledgement or a take-over that landed while the page was being raised settles it now.
+    if (await settleUnwatchedPage(tenantId, alertId, alert.callId)) return;
   }
   const url = settings.unwatchedWebhookUrl;
   if (url === undefined) return;

@@ -1,7 +1,8 @@
 /**
  * `recordOwnerChange` — on write of `tenants/{tenantId}/calls/{callId}/owner` (take-over and
  * hand-back, validated by the rules: one owner at a time; a lapse, written by functions): audits
- * each change — `take_over` (with `from`, `fromName` and `reason` when taken from a colleague),
+ * each change — `take_over` (with `from`, `fromName` and `reason` when taken from a colleague;
+ * it also resolves the call's "nobody is watching" page),
  * `hand_back`, or `hold_lapsed` when the assistant's new ownership carries `lapsed` (the speech turn
  * or the members endpoint already wrote the lapse's transcript line and alert) — and on a hand-back
  * gives the assistant a `system` message `handback-{since}` summing up what the human told the
@@ -18,8 +19,10 @@ import {
   readCall,
   readCallAlerts,
   readTranscript,
+  settleUnwatchedPage,
   writeAudit,
 } from "../store/live-store.js";
+import { urgencyAlertId } from "../domain/fanout.js";
 import { outboxMessageSchema, outboxPath, type Owner, ownerSchema } from "@lifeline/model";
 
 type HumanOwner = Extract<Owner, { kind: "human" }>;
@@ -70,6 +73,8 @@ async function recordTakeOver(
       ...(after.reason === undefined ? {} : { reason: after.reason }),
     },
   });
+  // Someone is on the call: the page to the admins about it is answered.
+  await settleUnwatchedPage(tenantId, urgencyAlertId(callId), callId);
   logger.info("call taken over", {
     tenantId,
     callId,

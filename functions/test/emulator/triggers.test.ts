@@ -337,6 +337,144 @@ describe("applyAcknowledgement", () => {
   });
 });
 
+describe("applyAcknowledgement: decline", () => {
+  it("raises a declined critical alert to the next level at once, reaching its members, once", async () => {
+    // Escalation would take ten minutes: only the decline can raise it within the test.
+    const tenantId = await newTenant(admin, { escalationMinutes: 10, maxEscalationLevel: 2 });
+    const nurse = await mirror(tenantId, "nurse", ["s1"]);
+    const doctorElsewhere = await mirror(tenantId, "doctor", ["other-subject"]);
+    await online(tenantId, nurse);
+    const callId = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "my husband is not breathing"));
+    const alertId = urgencyAlert(callId);
+    await waitFor(admin.database, inboxItemPath(nurse, alertId), (i) => i !== null);
+    expect(await read(inboxItemPath(doctorElsewhere, alertId))).to.equal(null);
+
+    const declined = { status: "declined", note: "In surgery", at: Date.now() };
+    await admin.database.ref(alertAckPath(tenantId, alertId, nurse)).set(declined);
+
+    const raised = await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.level === 1,
+      10_000,
+    );
+    expect(raised).to.deep.include({
+      status: "open",
+      lastDecline: { uid: nurse, at: declined.at },
+    });
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(doctorElsewhere, alertId),
+      (i) => i?.status === "open",
+    );
+    const [audit] = await waitForAudit(tenantId, "decline");
+    expect(audit).to.deep.include({ actorUid: nurse, alertId, callId, at: declined.at });
+    expect(audit?.details).to.deep.include({ note: "In surgery" });
+
+    // A redelivered decline raises nothing more.
+    await replayDatabaseEvent(
+      "applyAcknowledgement",
+      "written",
+      alertAckPath(tenantId, alertId, nurse),
+      null,
+      declined,
+    );
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({ level: 1 });
+    expect(await auditOf(tenantId, "decline")).to.have.length(1);
+  });
+});
+
+describe("reopenAcknowledged", () => {
+  it("reopens an acknowledged critical alert nobody resolved in time and notifies its members again", async () => {
+    const tenantId = await newTenant(admin, { ackTimeoutSeconds: 2, maxEscalationLevel: 0 });
+    const dispatcher = await mirror(tenantId, "dispatcher");
+    await online(tenantId, dispatcher);
+    const callId = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "my husband is not breathing"));
+    const alertId = urgencyAlert(callId);
+    const opened = await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(dispatcher, alertId),
+      (i) => i?.status === "open",
+    );
+    const ackAt = Date.now();
+    await admin.database
+      .ref(alertAckPath(tenantId, alertId, dispatcher))
+      .set({ status: "acknowledged", note: "", at: ackAt });
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(dispatcher, alertId),
+      (i) => i?.status === "acknowledged",
+    );
+
+    const reopened = await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.status === "open",
+      20_000,
+    );
+    // A new opening, not before the timeout: the old acknowledgement no longer counts.
+    expect(reopened?.at).to.be.at.least(ackAt + 2_000);
+    const copy = await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(dispatcher, alertId),
+      (i) => i?.status === "open",
+    );
+    expect(copy?.at).to.be.greaterThan(opened?.at ?? Infinity);
+  });
+
+  it("leaves an alert resolved before the timeout alone", async () => {
+    const tenantId = await newTenant(admin, { ackTimeoutSeconds: 1, maxEscalationLevel: 0 });
+    const dispatcher = await mirror(tenantId, "dispatcher");
+    await online(tenantId, dispatcher);
+    const callId = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(admin, tenantId, callId, callerMessage(1, "my husband is not breathing"));
+    const alertId = urgencyAlert(callId);
+    await waitFor(admin.database, inboxItemPath(dispatcher, alertId), (i) => i !== null);
+    const ref = admin.database.ref(alertAckPath(tenantId, alertId, dispatcher));
+    await ref.set({ status: "acknowledged", note: "", at: Date.now() });
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.status === "acknowledged",
+    );
+    await ref.set({ status: "resolved", note: "Ambulance on scene", at: Date.now() });
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, alertId),
+      (a) => a?.status === "resolved",
+    );
+
+    // A control alert acknowledged after it, in the same tenant, reopens: its task ran after ours.
+    const controlCall = await writeCall(admin, tenantId, newCall({ subjectId: "s1" }));
+    await writeMessage(
+      admin,
+      tenantId,
+      controlCall,
+      callerMessage(1, "there is a fire, we are trapped"),
+    );
+    const control = urgencyAlert(controlCall);
+    await waitFor(admin.database, inboxItemPath(dispatcher, control), (i) => i !== null);
+    await admin.database
+      .ref(alertAckPath(tenantId, control, dispatcher))
+      .set({ status: "acknowledged", note: "", at: Date.now() });
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, control),
+      (a) => a?.status === "acknowledged",
+    );
+    await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, control),
+      (a) => a?.status === "open",
+      20_000,
+    );
+
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({ status: "resolved" });
+  });
+});
+
 describe("escalateAlert", () => {
   it("raises an unacknowledged critical alert level by level to the maximum, widening the inboxes", async () => {
     const tenantId = await newTenant(admin, { escalationSeconds: 1, maxEscalationLevel: 2 });
@@ -497,6 +635,91 @@ describe("fanOutAlert: nobody watching", () => {
 
     expect(await read(alertPath(tenantId, `${alertId}-unwatched`))).to.equal(null);
     expect(webhook.calls.filter((c) => c.path === hook)).to.have.length(0);
+  });
+
+  /** A critical call nobody allowed to act is watching, and the page it raised to the admins. */
+  async function unwatchedCall(): Promise<{
+    tenantId: string;
+    callId: string;
+    alertId: string;
+    dispatcher: string;
+    tenantAdmin: string;
+  }> {
+    const tenantId = await newTenant(admin);
+    const tenantAdmin = await mirror(tenantId, "admin");
+    const dispatcher = await mirror(tenantId, "dispatcher");
+    const callId = await writeCall(admin, tenantId, newCall());
+    await writeMessage(
+      admin,
+      tenantId,
+      callId,
+      callerMessage(1, "there is a fire, we are trapped"),
+    );
+    const alertId = urgencyAlert(callId);
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(tenantAdmin, `${alertId}-unwatched`),
+      (i) => i?.status === "open",
+    );
+    return { tenantId, callId, alertId, dispatcher, tenantAdmin };
+  }
+
+  it("resolves the page to the admins once the call's alert is acknowledged", async () => {
+    const { tenantId, alertId, dispatcher, tenantAdmin } = await unwatchedCall();
+    await admin.database
+      .ref(alertAckPath(tenantId, alertId, dispatcher))
+      .set({ status: "acknowledged", note: "", at: Date.now() });
+
+    const page = await waitFor<Alert>(
+      admin.database,
+      alertPath(tenantId, `${alertId}-unwatched`),
+      (a) => a?.status === "resolved",
+    );
+    expect(page).to.deep.include({ kind: "unwatched", status: "resolved" });
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(tenantAdmin, `${alertId}-unwatched`),
+      (i) => i?.status === "resolved",
+    );
+    // The call's own alert is acknowledged, not closed: the call still needs someone.
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({
+      status: "acknowledged",
+    });
+  });
+
+  it("resolves the page to the admins once someone takes the call over", async () => {
+    const { tenantId, callId, alertId, dispatcher, tenantAdmin } = await unwatchedCall();
+    await admin.database
+      .ref(callOwnerPath(tenantId, callId))
+      .set({ kind: "human", uid: dispatcher, name: "Dana", since: Date.now() });
+
+    await waitFor<InboxItem>(
+      admin.database,
+      inboxItemPath(tenantAdmin, `${alertId}-unwatched`),
+      (i) => i?.status === "resolved",
+    );
+    // Taking over answers the page, not the call's alert: that still waits for an acknowledgement.
+    expect(await read<Alert>(alertPath(tenantId, alertId))).to.deep.include({ status: "open" });
+  });
+
+  it("keeps the page open while nobody has answered the call", async () => {
+    const { tenantId, callId, alertId, tenantAdmin } = await unwatchedCall();
+    // An admin's look at the call is not an answer; a later event of the tenant shows the
+    // triggers have run past this call.
+    await writeMessage(admin, tenantId, callId, callerMessage(2, "please hurry"));
+    const sentinel = freshId("sentinel");
+    await admin.database.ref(alertPath(tenantId, sentinel)).set({
+      kind: "missed_call",
+      severity: "urgent",
+      title: "Missed call",
+      at: Date.now(),
+      status: "open",
+      level: 0,
+    });
+    await waitFor(admin.database, inboxItemPath(tenantAdmin, sentinel), (i) => i !== null);
+    expect(await read<Alert>(alertPath(tenantId, `${alertId}-unwatched`))).to.deep.include({
+      status: "open",
+    });
   });
 });
 

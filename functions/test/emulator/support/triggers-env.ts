@@ -12,6 +12,7 @@ export interface TenantSettings {
   readonly escalationMinutes?: number;
   readonly escalationSeconds?: number;
   readonly maxEscalationLevel?: number;
+  readonly ackTimeoutSeconds?: number;
   readonly retentionHours?: number;
   readonly staleCallMinutes?: number;
   readonly unwatchedWebhookUrl?: string;
