@@ -153,7 +153,7 @@ describe("isUnhandled", () => {
   it("is false once an alert of the call is acknowledged, taken over, or the call is over", () => {
     const acked = anAlert("a1", {
       callId: "c1",
-      acks: { u1: { at: 5, status: "acknowledged", note: "" } },
+      acks: { u1: { at: 1005, status: "acknowledged", note: "" } },
     });
     expect(isUnhandled(entry("c1"), [acked])).to.equal(false);
     const held = entry("c1", { owner: { kind: "human", uid: "u1", name: "Dana", since: 5 } });
