@@ -4,61 +4,29 @@
  * lines look apart, and the role's controls are the ones it can use. Run inside the emulator suite
  * (see dashboard.test.ts); screenshots land in test-results/screenshots/.
  */
-import { execFileSync } from "node:child_process";
 import { expect } from "chai";
-import type { Browser, Locator } from "playwright-core";
+import type { Locator } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { BEN, CALLS, CHEN_WORK } from "../../scripts/demo/scenarios.js";
 import { urgencyAlertId } from "../../functions/src/domain/fanout.js";
 import {
   byTestId,
-  launchChromium,
   PHONE,
   screenshot,
   screenshotBoth,
   SCREENSHOT_DIR,
-  signIn,
   waitForCount,
-  type Dashboard,
 } from "./support/browser.js";
-import { seededBackend, testGateway, unknownNumber, type Backend } from "./support/backend.js";
+import { browserSuite } from "./support/suite.js";
+import { testGateway, unknownNumber } from "./support/backend.js";
 
 const DISPATCHER = "dispatcher@demo.lifeline.test";
 
 describe("the call in front of you (browser, end to end)", function () {
-  let browser: Browser;
-  let backend: Backend;
+  const suite = browserSuite();
   const gateway = testGateway();
-  const open: Dashboard[] = [];
 
-  async function dashboardFor(email: string) {
-    const dashboard = await signIn(browser, email);
-    open.push(dashboard);
-    return dashboard;
-  }
-
-  before(async function () {
-    this.timeout(180_000);
-    execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
-    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    backend = await seededBackend();
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    for (const dashboard of open.splice(0)) {
-      expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
-      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
-      await dashboard.context.close();
-    }
-  });
-
-  after(async () => {
-    await browser.close();
-    await backend.close();
-  });
+  const dashboardFor = (email: string) => suite.dashboardFor(email);
 
   it("opens the most urgent unhandled call by itself, never over the member's own choice, with the next action in its header", async () => {
     const calm = new GatewayCall(gateway, unknownNumber(), "voice");

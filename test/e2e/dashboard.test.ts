@@ -7,10 +7,8 @@
  *
  * Screenshots of the main views land in test-results/screenshots/.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
-import type { Browser } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { ADA, BEN, CHEN_WORK, CALLS } from "../../scripts/demo/scenarios.js";
 import { urgencyAlertId } from "../../functions/src/domain/fanout.js";
@@ -20,21 +18,17 @@ import { ACCESS_CHANGED_NOTICE } from "../../dashboard/src/logic/session.js";
 import {
   byTestId,
   DatabaseLink,
-  launchChromium,
   screenshot,
   screenshotBoth,
-  signIn,
   waitForCount,
-  type Dashboard,
 } from "./support/browser.js";
+import { browserSuite } from "./support/suite.js";
 import {
   idTokenOf,
   membersRequest,
-  seededBackend,
   testGateway,
   unknownNumber,
   waitForValue,
-  type Backend,
 } from "./support/backend.js";
 
 const DISPATCHER = "dispatcher@demo.lifeline.test";
@@ -48,42 +42,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 describe("dashboard (browser, end to end)", function () {
-  let browser: Browser;
-  let backend: Backend;
+  const suite = browserSuite();
   const gateway = testGateway();
-  const open: Dashboard[] = [];
 
-  async function dashboardFor(email: string, link?: (link: DatabaseLink) => void) {
-    const dashboard = await signIn(browser, email, async (page) => {
+  function dashboardFor(email: string, link?: (link: DatabaseLink) => void) {
+    return suite.dashboardFor(email, async (page) => {
       if (link !== undefined) link(await DatabaseLink.install(page));
     });
-    open.push(dashboard);
-    return dashboard;
   }
-
-  before(async function () {
-    this.timeout(180_000);
-    // Hosting serves dashboard/dist from disk: building it now is soon enough.
-    execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
-    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    backend = await seededBackend();
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    for (const dashboard of open.splice(0)) {
-      expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
-      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
-      await dashboard.context.close();
-    }
-  });
-
-  after(async () => {
-    await browser.close();
-    await backend.close();
-  });
 
   it("shows a dispatcher a call live, through the critical alert, acknowledgement, take-over, a message to the caller and hand-back", async () => {
     const { page } = await dashboardFor(DISPATCHER);
@@ -138,7 +104,7 @@ describe("dashboard (browser, end to end)", function () {
     }).waitFor();
     await byTestId(page, "call-row", { "call-id": callId, unacknowledged: "false" }).waitFor();
     const ack = await waitForValue(
-      backend.database.ref(alertAckPath("demo", urgencyAlertId(callId), "demo-dispatcher")),
+      suite.backend.database.ref(alertAckPath("demo", urgencyAlertId(callId), "demo-dispatcher")),
       (value) => isRecord(value),
     );
     expect(ack).to.include({
@@ -195,7 +161,7 @@ describe("dashboard (browser, end to end)", function () {
     await ben.turn("my neighbour collapsed and he is not breathing");
     const benCallId = ben.callId ?? "";
     await waitForValue(
-      backend.database.ref(inboxItemPath("demo-dispatcher", urgencyAlertId(benCallId))),
+      suite.backend.database.ref(inboxItemPath("demo-dispatcher", urgencyAlertId(benCallId))),
       (value) => isRecord(value) && value.severity === "critical",
     );
     const ada = new GatewayCall(gateway, ADA, "voice");
@@ -279,7 +245,7 @@ describe("dashboard (browser, end to end)", function () {
     for (const text of CALLS.neighbourFireText.turns) await fire.turn(text);
     const fireCallId = fire.callId ?? "";
     await waitForValue(
-      backend.database.ref(inboxItemPath("demo-dispatcher", urgencyAlertId(fireCallId))),
+      suite.backend.database.ref(inboxItemPath("demo-dispatcher", urgencyAlertId(fireCallId))),
       (value) => isRecord(value) && value.severity === "critical",
     );
     expect(await byTestId(page, "connection-indicator", { state: "offline" }).count()).to.equal(1);
@@ -393,7 +359,7 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(dialog, "takeover-confirm").click();
     await dialog.waitFor({ state: "detached" });
     const owner = await waitForValue(
-      backend.database.ref(callOwnerPath("demo", callId)),
+      suite.backend.database.ref(callOwnerPath("demo", callId)),
       (value) => isRecord(value) && value.uid === "demo-admin",
     );
     expect(owner).to.include({
@@ -481,7 +447,7 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(dialog, "outcome-submit").click();
     await dialog.waitFor({ state: "detached" });
     const outcome = await waitForValue(
-      backend.database.ref(alertOutcomePath("demo", alertId)),
+      suite.backend.database.ref(alertOutcomePath("demo", alertId)),
       isRecord,
     );
     expect(outcome).to.include({ outcome: "reached", note, by: "demo-dispatcher" });

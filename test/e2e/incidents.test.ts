@@ -4,32 +4,18 @@
  * acknowledgement makes it handled at once, names who handles it, and the page to the admins
  * resolves itself; a vitals alert names the patient and opens. Screenshots `incident-*`.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { abnormalVitals, ADA, CALLS, DEVICE } from "../../scripts/demo/scenarios.js";
 import { urgencyAlertId, unwatchedAlertId } from "../../functions/src/domain/fanout.js";
 import { vitalsAlertId } from "../../functions/src/domain/vitals.js";
 import { alertPath } from "@lifeline/model";
-import {
-  byTestId,
-  DESK,
-  launchChromium,
-  PHONE,
-  SCREENSHOT_DIR,
-  signIn,
-  type Dashboard,
-} from "./support/browser.js";
-import {
-  seededBackend,
-  testGateway,
-  unknownNumber,
-  waitForValue,
-  type Backend,
-} from "./support/backend.js";
+import { byTestId, DESK, PHONE, SCREENSHOT_DIR } from "./support/browser.js";
+import { browserSuite } from "./support/suite.js";
+import { testGateway, unknownNumber, waitForValue } from "./support/backend.js";
 
 const ADMIN = "admin@demo.lifeline.test";
 const ADMIN_NAME = "Alex Admin";
@@ -65,33 +51,8 @@ async function screenshotItem(page: Page, item: Locator, name: string): Promise<
 }
 
 describe("incidents (browser, end to end)", function () {
-  let browser: Browser;
-  let backend: Backend;
+  const suite = browserSuite();
   const gateway = testGateway();
-  const open: Dashboard[] = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
-    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    backend = await seededBackend();
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    for (const dashboard of open.splice(0)) {
-      expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
-      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
-      await dashboard.context.close();
-    }
-  });
-
-  after(async () => {
-    await browser.close();
-    await backend.close();
-  });
 
   it("shows a critical call nobody watched as one unhandled incident, handled at once when acknowledged", async () => {
     // Nobody's dashboard is open: the critical call pages the admins.
@@ -101,12 +62,11 @@ describe("incidents (browser, end to end)", function () {
     const alertId = urgencyAlertId(callId);
     const pageId = unwatchedAlertId(alertId);
     await waitForValue(
-      backend.database.ref(alertPath("demo", pageId)),
+      suite.backend.database.ref(alertPath("demo", pageId)),
       (value) => statusOf(value) === "open",
     );
 
-    const dashboard = await signIn(browser, ADMIN);
-    open.push(dashboard);
+    const dashboard = await suite.dashboardFor(ADMIN);
     const { page } = dashboard;
     const incident = byTestId(page, "alert-row", { "alert-id": alertId, handled: "false" });
     await incident.waitFor();
@@ -135,7 +95,7 @@ describe("incidents (browser, end to end)", function () {
     expect(await byTestId(handled, "alert-ack-open").textContent()).to.contain("Update status…");
     // The page to the admins resolved itself: the function saw the acknowledgement.
     await waitForValue(
-      backend.database.ref(alertPath("demo", pageId)),
+      suite.backend.database.ref(alertPath("demo", pageId)),
       (value) => statusOf(value) === "resolved",
     );
     await byTestId(page, "alert-row", { "alert-id": alertId, status: "acknowledged" }).waitFor();
@@ -150,8 +110,7 @@ describe("incidents (browser, end to end)", function () {
   });
 
   it("lets a nurse decline with a reason at 390 px: the alert goes up a level and still waits for someone", async () => {
-    const dashboard = await signIn(browser, NURSE);
-    open.push(dashboard);
+    const dashboard = await suite.dashboardFor(NURSE);
     const { page } = dashboard;
     await page.setViewportSize(PHONE);
     const call = new GatewayCall(gateway, ADA, "voice");
@@ -169,7 +128,10 @@ describe("incidents (browser, end to end)", function () {
     await byTestId(ackForm, "ack-note").fill("In surgery");
     await byTestId(ackForm, "ack-submit").click();
 
-    await waitForValue(backend.database.ref(alertPath("demo", alertId)), (v) => levelOf(v) === 1);
+    await waitForValue(
+      suite.backend.database.ref(alertPath("demo", alertId)),
+      (v) => levelOf(v) === 1,
+    );
     await page
       .locator(`[data-testid="alert-row"][data-alert-id="${alertId}"][data-level="1"]`)
       .waitFor();
@@ -185,8 +147,7 @@ describe("incidents (browser, end to end)", function () {
   it("names the patient of a vitals alert and opens it", async () => {
     const answer = await gateway.deviceReadings({ ...DEVICE, readings: abnormalVitals() });
     const alertId = answer.alert?.id ?? vitalsAlertId(answer.subjectId);
-    const dashboard = await signIn(browser, ADMIN);
-    open.push(dashboard);
+    const dashboard = await suite.dashboardFor(ADMIN);
     const { page } = dashboard;
     const incident = incidentWith(page, alertId);
     await incident.waitFor();

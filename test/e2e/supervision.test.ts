@@ -3,21 +3,13 @@
  * dashboard with it open, on the call and in the list). Run inside the emulator suite like
  * dashboard.test.ts; screenshots land in test-results/screenshots/.
  */
-import { execFileSync } from "node:child_process";
 import { expect } from "chai";
-import type { Browser } from "playwright-core";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { ADA, CALLS, CHEN_WORK } from "../../scripts/demo/scenarios.js";
 import { callEndRequestPath, callViewersPath } from "@lifeline/model";
-import {
-  byTestId,
-  launchChromium,
-  screenshot,
-  screenshotBoth,
-  signIn,
-  type Dashboard,
-} from "./support/browser.js";
-import { seededBackend, testGateway, waitForValue, type Backend } from "./support/backend.js";
+import { byTestId, screenshot, screenshotBoth } from "./support/browser.js";
+import { browserSuite } from "./support/suite.js";
+import { testGateway, waitForValue } from "./support/backend.js";
 
 const DISPATCHER = "dispatcher@demo.lifeline.test";
 const ADMIN = "admin@demo.lifeline.test";
@@ -27,45 +19,16 @@ const keysOf = (value: unknown): string[] =>
   typeof value === "object" && value !== null ? Object.keys(value).sort() : [];
 
 describe("dashboard supervision (browser, end to end)", function () {
-  let browser: Browser;
-  let backend: Backend;
+  const suite = browserSuite();
   const gateway = testGateway();
-  const open: Dashboard[] = [];
 
-  async function dashboardFor(email: string): Promise<Dashboard> {
-    const dashboard = await signIn(browser, email);
-    open.push(dashboard);
-    return dashboard;
-  }
-
-  before(async function () {
-    this.timeout(180_000);
-    execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
-    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    backend = await seededBackend();
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    for (const dashboard of open.splice(0)) {
-      expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
-      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
-      await dashboard.context.close();
-    }
-  });
-
-  after(async () => {
-    await browser.close();
-    await backend.close();
-  });
+  const dashboardFor = (email: string) => suite.dashboardFor(email);
 
   it("shows who has a call open, on the call and in the list, and drops a viewer who switches away or closes the page", async () => {
     const call = new GatewayCall(gateway, ADA, "voice");
     await call.turn(CALLS.adaChestPain.turns[0]);
     const callId = call.callId ?? "";
-    const viewersRef = backend.database.ref(callViewersPath("demo", callId));
+    const viewersRef = suite.backend.database.ref(callViewersPath("demo", callId));
 
     const dispatcher = await dashboardFor(DISPATCHER);
     const admin = await dashboardFor(ADMIN);
@@ -112,9 +75,7 @@ describe("dashboard supervision (browser, end to end)", function () {
     ).waitFor();
 
     // The caregiver's page goes away without signing out: the server removes its mark.
-    const index = open.indexOf(caregiver);
-    open.splice(index, 1);
-    await caregiver.context.close();
+    await suite.close(caregiver);
     await byTestId(dispatcher.page, "call-viewers", { count: "1" }).waitFor();
     expect(keysOf(await viewersRef.get().then((s) => s.val() as unknown))).to.deep.equal([
       "demo-dispatcher",
@@ -144,7 +105,7 @@ describe("dashboard supervision (browser, end to end)", function () {
     await byTestId(page, "action-end-call-cancel").click();
     await byTestId(page, "action-end-call").waitFor();
     expect(
-      (await backend.database.ref(callEndRequestPath("demo", callId)).get()).exists(),
+      (await suite.backend.database.ref(callEndRequestPath("demo", callId)).get()).exists(),
     ).to.equal(false);
     await byTestId(page, "action-end-call").click();
     await screenshot(page, "end-call-confirm");

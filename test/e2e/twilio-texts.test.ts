@@ -3,9 +3,7 @@
  * stand-in posts the caller's texts to the Twilio webhooks and serves the Messages API the
  * functions send through; the dashboard shows the text's delivery as Twilio reports it.
  */
-import { execFileSync } from "node:child_process";
 import { expect } from "chai";
-import type { Browser } from "playwright-core";
 import { callsPath } from "@lifeline/model";
 import { emulatorFunctionsBase } from "../../scripts/demo/gateway-client.js";
 import { DEMO_LINE } from "../../scripts/demo/twilio-play.js";
@@ -14,15 +12,9 @@ import {
   localStandInOptions,
   TwilioStandIn,
 } from "../../scripts/demo/twilio-stand-in.js";
-import {
-  byTestId,
-  launchChromium,
-  screenshotBoth,
-  signIn,
-  WAIT_MS,
-  type Dashboard,
-} from "./support/browser.js";
-import { seededBackend, unknownNumber, waitForValue, type Backend } from "./support/backend.js";
+import { byTestId, screenshotBoth, WAIT_MS } from "./support/browser.js";
+import { browserSuite } from "./support/suite.js";
+import { unknownNumber, waitForValue } from "./support/backend.js";
 
 function callFrom(calls: unknown, phone: string): string | undefined {
   if (typeof calls !== "object" || calls === null) return undefined;
@@ -32,19 +24,10 @@ function callFrom(calls: unknown, phone: string): string | undefined {
 }
 
 describe("texts to an SMS caller (browser, through the Twilio stand-in)", function () {
-  let browser: Browser;
-  let backend: Backend;
+  const suite = browserSuite();
   let twilio: TwilioStandIn;
-  const open: Dashboard[] = [];
 
-  before(async function () {
-    this.timeout(180_000);
-    execFileSync(process.execPath, ["scripts/demo/dashboard-build.mjs"], { stdio: "inherit" });
-    execFileSync(process.execPath, ["scripts/ensure-chromium.mjs"], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    backend = await seededBackend();
-    browser = await launchChromium();
+  before(async () => {
     const base = emulatorFunctionsBase();
     twilio = new TwilioStandIn(
       localStandInOptions({
@@ -56,18 +39,10 @@ describe("texts to an SMS caller (browser, through the Twilio stand-in)", functi
     await twilio.listen(localMessagesApiPort());
   });
 
-  afterEach(async () => {
-    for (const dashboard of open.splice(0)) {
-      expect(dashboard.errors, "uncaught errors in the page").to.deep.equal([]);
-      expect(dashboard.cspViolations, "Content-Security-Policy violations").to.deep.equal([]);
-      await dashboard.context.close();
-    }
-  });
-
   /** The demo tenant's call from `phone`, once the webhook has written it. */
   async function callOf(phone: string): Promise<string> {
     const calls = await waitForValue(
-      backend.database.ref(callsPath("demo")),
+      suite.backend.database.ref(callsPath("demo")),
       (value) => callFrom(value, phone) !== undefined,
     );
     return callFrom(calls, phone) ?? "";
@@ -75,13 +50,10 @@ describe("texts to an SMS caller (browser, through the Twilio stand-in)", functi
 
   after(async () => {
     await twilio.close();
-    await browser.close();
-    await backend.close();
   });
 
   it("sends a dispatcher's message at once and shows it delivered, or failed with what to do", async () => {
-    const dashboard = await signIn(browser, "dispatcher@demo.lifeline.test");
-    open.push(dashboard);
+    const dashboard = await suite.dashboardFor("dispatcher@demo.lifeline.test");
     const { page } = dashboard;
 
     const reached = unknownNumber();
