@@ -9,7 +9,6 @@
 import type { Response } from "express";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { z } from "zod";
-import { invalidArgument, publicIssues } from "../http-kit/body.js";
 import { endpoint } from "../http-kit/endpoint.js";
 import { callerLimit } from "../http-kit/gateway.js";
 import { enforce } from "../http-kit/rate-limit.js";
@@ -18,15 +17,13 @@ import {
   NOT_IN_SERVICE,
   parseForm,
   sendTwiml,
-  TWILIO_GATEWAY,
   twilioE164,
   twilioLibrary,
   verifiedForm,
 } from "../http-kit/twilio.js";
 import { responderApiKey, twilioAuthToken } from "../params.js";
-import { speechTurnRequestSchema } from "../requests.js";
-import { directory, lineTenant } from "../store/directory.js";
-import { answerTurn } from "./speech-turn.js";
+import { lineTenant } from "../store/directory.js";
+import { answerTwilioTurn } from "./twilio/turn.js";
 
 const messageFormSchema = z.object({
   MessageSid: messageSid,
@@ -58,23 +55,18 @@ export async function answerMessage(request: Request, response: Response): Promi
     sendTwiml(response, twiml);
     return;
   }
-  const body = speechTurnRequestSchema.safeParse({
-    callRef: smsCallRef(form.To, form.From, arrived),
-    from: form.From,
-    text,
-    medium: "sms",
-    turnId: form.MessageSid,
-  });
-  if (!body.success) {
-    throw invalidArgument("The request body is not valid.", publicIssues(body.error.issues));
-  }
-  const caller = { ...(await directory.callerOnLine(tenantId, form.From)), line: form.To };
-  const answer = await answerTurn({
-    gateway: TWILIO_GATEWAY,
+  const answer = await answerTwilioTurn({
+    tenantId,
+    line: form.To,
+    request: {
+      callRef: smsCallRef(form.To, form.From, arrived),
+      from: form.From,
+      text,
+      medium: "sms",
+      turnId: form.MessageSid,
+    },
     arrived,
-    body: body.data,
     response,
-    caller,
   });
   for (const said of answer.say) twiml.message(said);
   if (answer.reply !== null) twiml.message(answer.reply);

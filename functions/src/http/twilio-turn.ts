@@ -17,16 +17,14 @@ import {
   NOT_IN_SERVICE,
   parseForm,
   sendTwiml,
-  TWILIO_GATEWAY,
   twilioE164,
   twilioLibrary,
   verifiedForm,
 } from "../http-kit/twilio.js";
 import { invalidArgument, publicIssues } from "../http-kit/body.js";
-import { answerTurn } from "./speech-turn.js";
+import { answerTwilioTurn } from "./twilio/turn.js";
 import { responderApiKey, twilioAuthToken } from "../params.js";
-import { speechTurnRequestSchema } from "../requests.js";
-import { directory, lineTenant } from "../store/directory.js";
+import { lineTenant } from "../store/directory.js";
 import { gatherNext, TURN_FUNCTION } from "./twilio/voice-twiml.js";
 
 /** A call is hours at most; this bounds the counter a signed URL may carry. */
@@ -63,23 +61,18 @@ export async function speakTurn(request: Request, response: Response): Promise<v
     return;
   }
   const spoken = form.SpeechResult?.trim() ?? "";
-  const body = speechTurnRequestSchema.safeParse({
-    callRef: form.CallSid,
-    from: form.From,
-    text: spoken === "" ? SILENCE : spoken,
-    medium: "voice",
-    turnId: `t${turn}`,
-  });
-  if (!body.success) {
-    throw invalidArgument("The request body is not valid.", publicIssues(body.error.issues));
-  }
-  const caller = { ...(await directory.callerOnLine(tenantId, form.From)), line: form.To };
-  const answer = await answerTurn({
-    gateway: TWILIO_GATEWAY,
+  const answer = await answerTwilioTurn({
+    tenantId,
+    line: form.To,
+    request: {
+      callRef: form.CallSid,
+      from: form.From,
+      text: spoken === "" ? SILENCE : spoken,
+      medium: "voice",
+      turnId: `t${turn}`,
+    },
     arrived,
-    body: body.data,
     response,
-    caller,
   });
   const lines = [...answer.say, ...(answer.reply === null ? [] : [answer.reply])];
   if (answer.hangup === true) {
