@@ -35,6 +35,7 @@ import type {
   ReadResult,
   WriteRequest,
   WriteCounts,
+  ConnectionCounts,
   WriteResult,
 } from "./types.js";
 
@@ -70,6 +71,7 @@ interface NamespaceState {
   rulesSource: string | undefined;
   readonly listeners: ListenerTrie;
   readonly stats: NamespaceWriteStats;
+  readonly connections: ConnectionCounts;
 }
 
 /** A write resolved and applied to a working root, not yet committed. */
@@ -137,6 +139,25 @@ export class Database implements Engine {
   writeStats(namespace: string): NamespaceWriteStats {
     const { admin, client } = this.space(namespace).stats;
     return { admin: { ...admin }, client: { ...client } };
+  }
+
+  /** The client connections `namespace` has had (a copy). */
+  connectionStats(namespace: string): ConnectionCounts {
+    return { ...this.space(namespace).connections };
+  }
+
+  /** Counts a client connection to `namespace` as open; the returned function closes it, once. */
+  connectionOpened(namespace: string): () => void {
+    const counts = this.space(namespace).connections;
+    counts.open++;
+    counts.opened++;
+    counts.peak = Math.max(counts.peak, counts.open);
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      counts.open--;
+    };
   }
 
   onCommit(listener: (event: CommitEvent) => void): () => void {
@@ -293,6 +314,7 @@ export class Database implements Engine {
         rulesSource: undefined,
         listeners: new ListenerTrie(),
         stats: { admin: emptyCounts(), client: emptyCounts() },
+        connections: { open: 0, peak: 0, opened: 0 },
       };
       this.spaces.set(name, space);
     }

@@ -129,6 +129,16 @@ export interface NamespaceWriteStats {
   readonly client: WriteCounts;
 }
 
+/** Client connections (WebSocket or long polling) to one namespace, as production's usage page counts them. */
+export interface ConnectionCounts {
+  /** Open now. */
+  open: number;
+  /** The most open at once since the namespace was created. */
+  peak: number;
+  /** Opened in all. */
+  opened: number;
+}
+
 export interface Engine {
   read(request: ReadRequest): ReadResult;
   write(request: WriteRequest): WriteResult;
@@ -140,6 +150,8 @@ export interface Engine {
   namespaces(): string[];
   /** Counts of the writes `namespace` applied so far (`/.inspect/stats.json`). */
   writeStats(namespace: string): NamespaceWriteStats;
+  /** Client connections to `namespace` so far (`/.inspect/stats.json`). */
+  connectionStats(namespace: string): ConnectionCounts;
   onCommit(listener: (event: CommitEvent) => void): () => void;
 }
 

@@ -114,6 +114,7 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   let isClosed = false;
   const listens = new Map<string, ActiveListen>();
   const disconnectQueue: { path: readonly string[]; request: WriteRequest }[] = [];
+  const connectionClosed = engine.connectionOpened(info.namespace);
 
   function send(message: object): void {
     if (isClosed) return;
@@ -363,6 +364,7 @@ export function createSession(engine: Database, transport: Transport, info: Sess
   function close(): void {
     if (isClosed) return;
     isClosed = true;
+    connectionClosed();
     for (const active of listens.values()) engine.unlisten(active.handle);
     listens.clear();
     clearExpiry();

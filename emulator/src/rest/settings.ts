@@ -78,8 +78,9 @@ export function handleInspect(engine: Engine, request: RestRequest): void {
 }
 
 /**
- * The writes one namespace applied since it was created, by writer: what a benchmark reads before
- * and after a scenario to count its database writes. Owner only, like the settings: the counts
+ * The writes one namespace applied since it was created, by writer, and its client connections
+ * (open, peak, opened): what a benchmark reads before and after a scenario to count its database
+ * writes and connections. Owner only, like the settings: the counts
  * tell who writes how often.
  */
 export function handleStats(engine: Engine, request: RestRequest): void {
@@ -90,7 +91,11 @@ export function handleStats(engine: Engine, request: RestRequest): void {
   sendJson(
     request.res,
     200,
-    { namespace: request.namespace, writes: engine.writeStats(request.namespace) },
+    {
+      namespace: request.namespace,
+      writes: engine.writeStats(request.namespace),
+      connections: engine.connectionStats(request.namespace),
+    },
     false,
   );
 }

@@ -519,6 +519,9 @@ describe("handleRest", () => {
         writeStats: () => {
           throw new Error("boom");
         },
+        connectionStats: () => {
+          throw new Error("boom");
+        },
         onCommit: () => () => undefined,
       };
       const errors: unknown[] = [];
@@ -675,6 +678,7 @@ describe("handleRest", () => {
           admin: { requests: 2, paths: 2, leaves: 3, unchanged: 1, stale: 0 },
           client: { requests: 0, paths: 0, leaves: 0, unchanged: 0, stale: 0 },
         },
+        connections: { open: 0, peak: 0, opened: 0 },
       });
       const anonymous = await call(harness, "GET", `/.inspect/stats.json?ns=${ns}`);
       expect(anonymous.status).to.equal(401);

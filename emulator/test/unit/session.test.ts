@@ -180,6 +180,29 @@ describe("createSession", () => {
     expect(value).not.to.have.property("carol");
   });
 
+  it("counts a namespace's client connections open now, at most at once and in all", async () => {
+    const engine = emulator.database;
+    if (engine === undefined) throw new Error("the in-process emulator has no engine");
+    const namespace = uniqueNamespace();
+    const other = uniqueNamespace();
+    const first = client(namespace);
+    const second = client(namespace);
+    await Promise.all([get(ref(first, "a")), get(ref(second, "a")), get(ref(client(other), "a"))]);
+    expect(engine.connectionStats(namespace)).to.deep.equal({ open: 2, peak: 2, opened: 2 });
+    goOffline(first);
+    await withTimeout(
+      (async () => {
+        while (engine.connectionStats(namespace).open !== 1) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })(),
+      5_000,
+      "the closed connection was never counted",
+    );
+    expect(engine.connectionStats(namespace)).to.deep.equal({ open: 1, peak: 2, opened: 2 });
+    expect(engine.connectionStats(other)).to.deep.equal({ open: 1, peak: 1, opened: 1 });
+  });
+
   it("evaluates rules as the mock user, denies others, and lets admin bypass them", async () => {
     const namespace = uniqueNamespace();
     emulator.database?.setRules(
