@@ -1,6 +1,7 @@
 /**
- * `archiveEndedCall` — on write of `tenants/{tenantId}/calls/{callId}/status`: when it becomes
- * `ended` or `missed`, archives the call to Firestore (`tenants/{t}/archive/{callId}`: summary and
+ * `archiveEndedCall` — on create of `tenants/{tenantId}/calls/{callId}/endedAt`, which is written
+ * exactly when a call ends or is recorded as missed, with its status (`planCallEnded`,
+ * `planMissedCall`, the sweeper): archives the call to Firestore (`tenants/{t}/archive/{callId}`: summary and
  * full transcript) and closes the call's conversation alerts: a critical urgency alert nobody
  * acknowledged stays open as a follow-up ("Ended unattended: call back …", audited
  * `follow_up_open`) until a member records its outcome (`closeFollowUp`); the others are resolved,
@@ -9,16 +10,16 @@
  * writes the same records.
  */
 import { logger } from "firebase-functions/logger";
-import { onValueWritten } from "firebase-functions/v2/database";
+import { onValueCreated } from "firebase-functions/v2/database";
 import { databaseInstance } from "../store/database-instance.js";
 import { archiveCall, closeCallAlerts } from "../store/live-store.js";
 
-export const archiveEndedCall = onValueWritten(
-  { ref: "tenants/{tenantId}/calls/{callId}/status", instance: databaseInstance() },
+// Listening on `endedAt` rather than `status` spares an invocation per call: `status` is also
+// written when the call starts, and that run would only exit.
+export const archiveEndedCall = onValueCreated(
+  { ref: "tenants/{tenantId}/calls/{callId}/endedAt", instance: databaseInstance() },
   async (event) => {
     const { tenantId, callId } = event.params;
-    const status: unknown = event.data.after.val();
-    if (status !== "ended" && status !== "missed") return;
     const archived = await archiveCall(tenantId, callId);
     if (!archived) {
       logger.warn("ended call could not be read; not archived", { tenantId, callId });
@@ -28,7 +29,6 @@ export const archiveEndedCall = onValueWritten(
     logger.info("call archived", {
       tenantId,
       callId,
-      status,
       alertsResolved: closed.resolved.length,
       followUps: closed.followUps.length,
     });

@@ -1,5 +1,5 @@
 /**
- * `recordOwnerChange` — on write of `tenants/{tenantId}/calls/{callId}/owner` (take-over and
+ * `recordOwnerChange` — on update of `tenants/{tenantId}/calls/{callId}/owner` (take-over and
  * hand-back, validated by the rules: one owner at a time; a lapse, written by functions): audits
  * each change — `take_over` (with `from`, `fromName` and `reason` when taken from a colleague;
  * it also resolves the call's "nobody is watching" page),
@@ -11,7 +11,7 @@
  */
 import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions/logger";
-import { onValueWritten } from "firebase-functions/v2/database";
+import { onValueUpdated } from "firebase-functions/v2/database";
 import { handBackMessageId, handBackNote } from "../domain/handback.js";
 import { databaseInstance } from "../store/database-instance.js";
 import {
@@ -33,7 +33,9 @@ function parseOwner(value: unknown): Owner | null {
   return parsed.success ? parsed.data : null;
 }
 
-export const recordOwnerChange = onValueWritten(
+// Updates only: every call is created with the assistant as owner and pruned with its owner, and
+// neither is an event, so listening to creates and deletes would only add runs that exit.
+export const recordOwnerChange = onValueUpdated(
   { ref: "tenants/{tenantId}/calls/{callId}/owner", instance: databaseInstance() },
   async (event) => {
     const { tenantId, callId } = event.params;
