@@ -117,6 +117,18 @@ describe("endedUnattended", () => {
     ).to.equal(false);
     expect(endedUnattended(anAlert("a1"), undefined)).to.equal(false);
   });
+
+  it("returns false when a supervisor ended the call, and for vitals and missed-call alerts", () => {
+    const ended = aCall({ status: "ended" });
+    const bySupervisor = aCall({ status: "ended", endReason: "ended by supervisor" });
+    for (const kind of ["urgency", "unwatched"] as const) {
+      expect(endedUnattended(anAlert("a1", { kind }), ended), kind).to.equal(true);
+      expect(endedUnattended(anAlert("a1", { kind }), bySupervisor), kind).to.equal(false);
+    }
+    for (const kind of ["vitals", "missed_call"] as const) {
+      expect(endedUnattended(anAlert("a1", { kind }), ended), kind).to.equal(false);
+    }
+  });
 });
 
 describe("urgencyReasonText", () => {

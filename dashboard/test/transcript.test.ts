@@ -9,6 +9,7 @@ import {
   orderMessages,
   roleLabel,
   unseenAfter,
+  weaveGuidance,
 } from "../src/logic/transcript.js";
 
 function message(seq: number, overrides: Partial<Message> = {}): Message {
@@ -134,5 +135,44 @@ describe("audienceOf / isAssistantNote", () => {
     expect(isAssistantNote("handback-1700", message(1, { role: "system" }))).to.equal(true);
     expect(isAssistantNote("lapse-1700", message(1, { role: "system" }))).to.equal(false);
     expect(isAssistantNote("handback-1700", message(1, { role: "assistant" }))).to.equal(false);
+  });
+});
+
+describe("weaveGuidance", () => {
+  const guidance = (text: string, at: number) => ({ text, by: "u1", at });
+  const entries = [1, 2, 3].map((seq) => ({ id: `m${seq}`, message: message(seq * 10) }));
+  const shape = (lines: ReturnType<typeof weaveGuidance>) =>
+    lines.map((line) => (line.kind === "message" ? line.id : `g:${line.guidance.text}`));
+
+  it("places each guidance between the messages from before and after it, in time order", () => {
+    const woven = weaveGuidance(entries, [
+      ["b", guidance("second", 25)],
+      ["a", guidance("first", 15)],
+      ["c", guidance("last", 99)],
+    ]);
+    expect(shape(woven)).to.deep.equal(["m1", "g:first", "m2", "g:second", "m3", "g:last"]);
+  });
+
+  it("puts guidance before a message of the same moment (the reply that followed it), and keeps the messages' own order", () => {
+    const shuffled = [entries[0], { id: "m9", message: message(9, { at: 5 }) }, entries[1]].filter(
+      (entry) => entry !== undefined,
+    );
+    const woven = weaveGuidance(shuffled, [["g", guidance("now", 10)]]);
+    expect(shape(woven)).to.deep.equal(["g:now", "m1", "m9", "m2"]);
+  });
+
+  it("returns the messages alone without guidance, and guidance alone without messages", () => {
+    expect(shape(weaveGuidance(entries, []))).to.deep.equal(["m1", "m2", "m3"]);
+    expect(
+      shape(
+        weaveGuidance(
+          [],
+          [
+            ["y", guidance("two", 5)],
+            ["x", guidance("one", 5)],
+          ],
+        ),
+      ),
+    ).to.deep.equal(["g:one", "g:two"]);
   });
 });

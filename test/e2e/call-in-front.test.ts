@@ -17,6 +17,7 @@ import {
   SCREENSHOT_DIR,
   waitForCount,
 } from "./support/browser.js";
+import { expectAccessible } from "./support/a11y.js";
 import { browserSuite } from "./support/suite.js";
 import { testGateway, unknownNumber } from "./support/backend.js";
 
@@ -158,6 +159,7 @@ describe("the call in front of you (browser, end to end)", function () {
         .isVisible(),
     ).to.equal(false);
     await screenshotBoth(page, "23-staff-only-and-sources");
+    await expectAccessible(page, "transcript-staff-lines");
 
     // Enough lines to scroll; at the live end, a new turn keeps the view there.
     for (let turn = 0; turn < 3; turn++) {
@@ -209,6 +211,7 @@ describe("the call in front of you (browser, end to end)", function () {
     await byTestId(page, "override-reason").fill("Fire service on scene, family outside");
     expect(await submit.isDisabled()).to.equal(false);
     await screenshotBoth(page, "26-override-starts-at-current");
+    await expectAccessible(page, "override");
     await submit.click();
     await byTestId(page, "call-row", { "call-id": fireId, urgency: "urgent" }).waitFor();
     await byTestId(page, "call-urgency-reason")
@@ -239,15 +242,31 @@ describe("the call in front of you (browser, end to end)", function () {
       ]);
       return Math.round((header?.height ?? 0) / ((button?.height ?? 1) + 16));
     };
+    // Rows the selected call's header takes: its name, badges and next actions, by their middles.
+    const callHeaderRows = () =>
+      byTestId(page, "call-detail")
+        .locator(".headline")
+        .evaluate((headline) => {
+          const middles = Array.from(headline.querySelectorAll("h2, .badge, button, a.button"))
+            .map((part) => part.getBoundingClientRect())
+            .filter((box) => box.height > 0)
+            .map((box) => box.top + box.height / 2)
+            .sort((a, b) => a - b);
+          const rows: number[] = [];
+          for (const middle of middles) {
+            if (rows.every((row) => Math.abs(row - middle) > 10)) rows.push(middle);
+          }
+          return rows.length;
+        });
     await byTestId(page, "banner-calm").waitFor({ state: "visible" });
-    const gridBefore = await top("main.grid");
+    const gridBefore = await top("main .grid");
 
     // A critical call arrives: the banner takes its reserved place; the grid does not move.
     const fire = new GatewayCall(gateway, unknownNumber(), "sms");
     for (const text of CALLS.neighbourFireText.turns) await fire.turn(text);
     const fireId = fire.callId ?? "";
     await byTestId(page, "critical-banner").waitFor({ state: "visible" });
-    expect(await top("main.grid")).to.be.closeTo(gridBefore, 1);
+    expect(await top("main .grid")).to.be.closeTo(gridBefore, 1);
     expect(await headerRows()).to.equal(1);
     await screenshotBoth(page, "27-banner-no-shift");
 
@@ -260,10 +279,17 @@ describe("the call in front of you (browser, end to end)", function () {
     expect(detailTop).to.be.below(await top(".calls-panel"));
     const acknowledge = byTestId(page, "call-next-acknowledge");
     await acknowledge.waitFor({ state: "visible" });
+    // The call's own header: who and how urgent, then Acknowledge and Take over; two rows at most.
+    expect(await callHeaderRows(), "call header rows at 390 px").to.be.within(1, 2);
+    const name = await byTestId(page, "call-detail").locator(".headline h2").boundingBox();
     const box = await acknowledge.boundingBox();
+    expect((box?.y ?? 10_000) - ((name?.y ?? 0) + (name?.height ?? 0))).to.be.below(24);
+    await screenshotBoth(page, "call-header-390");
+    await page.setViewportSize(PHONE);
     expect((box?.y ?? 10_000) + (box?.height ?? 0)).to.be.below(PHONE.height);
     expect(await top('[data-testid="message-input"]')).to.be.below(PHONE.height * 2);
     await screenshot(page, "28-phone-call-first-full");
+    await expectAccessible(page, "live-phone");
     await acknowledge.click();
     await byTestId(page, "ack-submit").click();
     await byTestId(page, "critical-banner").waitFor({ state: "hidden" });
@@ -285,6 +311,7 @@ describe("the call in front of you (browser, end to end)", function () {
     await byTestId(page, "wall-mode-toggle").and(page.locator('[aria-pressed="true"]')).waitFor();
     await waitForCount(byTestId(page, "call-row", { status: "active" }), 8);
     expect(await headerRows()).to.equal(1);
+    expect(await callHeaderRows(), "call header rows in large type").to.equal(1);
     const panel = await page.locator(".calls-panel").boundingBox();
     const panelBottom = (panel?.y ?? 0) + (panel?.height ?? 0);
     let inView = 0;
@@ -294,6 +321,7 @@ describe("the call in front of you (browser, end to end)", function () {
     }
     expect(inView).to.be.at.least(8);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/29-wall-1920x1080.png` });
+    await expectAccessible(page, "wall");
     await byTestId(page, "wall-mode-toggle").click();
 
     await Promise.all(calls.map((call) => call.end()));

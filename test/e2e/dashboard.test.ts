@@ -22,6 +22,7 @@ import {
   screenshotBoth,
   waitForCount,
 } from "./support/browser.js";
+import { expectAccessible } from "./support/a11y.js";
 import { browserSuite } from "./support/suite.js";
 import {
   idTokenOf,
@@ -66,6 +67,7 @@ describe("dashboard (browser, end to end)", function () {
     const messages = byTestId(page, "message");
     await waitForCount(messages, 2);
     await screenshot(page, "01-dispatcher-live-call");
+    await expectAccessible(page, "live-dispatcher");
 
     // The transcript grows with every turn, without a reload.
     await call.turn(script.turns[1]);
@@ -90,6 +92,7 @@ describe("dashboard (browser, end to end)", function () {
     });
     await alertRow.waitFor();
     await screenshot(page, "02-dispatcher-critical-alert");
+    await expectAccessible(page, "call-critical");
 
     await byTestId(alertRow, "alert-ack-open").click();
     const ackForm = byTestId(page, "ack-form", { "alert-id": urgencyAlertId(callId) });
@@ -97,6 +100,7 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(ackForm, "ack-status").selectOption("responding");
     await byTestId(ackForm, "ack-note").fill("Ambulance dispatched to the north site, gate four.");
     await screenshot(page, "03-dispatcher-acknowledge-form");
+    await expectAccessible(page, "ack-form");
     await byTestId(ackForm, "ack-submit").click();
     await byTestId(page, "alert-row", {
       "alert-id": urgencyAlertId(callId),
@@ -120,6 +124,7 @@ describe("dashboard (browser, end to end)", function () {
     await byTestId(page, "action-send-message").click();
     await byTestId(page, "outbox-pending").getByText(typed, { exact: true }).waitFor();
     await screenshot(page, "04-dispatcher-took-over");
+    await expectAccessible(page, "call-taken-over");
     const held = await call.turn(script.hold[0]);
     expect(held.say).to.deep.equal([typed]);
     expect(held.reply).to.equal(null);
@@ -152,6 +157,7 @@ describe("dashboard (browser, end to end)", function () {
     await staffLine.waitFor();
     expect(await staffLine.locator(".text").isVisible()).to.equal(false);
     await screenshot(page, "06-dispatcher-history");
+    await expectAccessible(page, "history");
   });
 
   it("shows a caregiver only the assigned subject's calls and alerts, and another tenant's dispatcher nothing of them", async () => {
@@ -197,6 +203,7 @@ describe("dashboard (browser, end to end)", function () {
     expect(await page.locator(".reason:visible").count()).to.equal(0);
     await screenshotBoth(page, "25-caregiver-role-summary");
     await screenshot(page, "07-caregiver-assigned-subject");
+    await expectAccessible(page, "caregiver");
     expect(await byTestId(page, "call-row", { "call-id": benCallId }).count()).to.equal(0);
     expect(
       await byTestId(page, "alert-row", { "alert-id": urgencyAlertId(benCallId) }).count(),
@@ -300,6 +307,7 @@ describe("dashboard (browser, end to end)", function () {
     expect(await notice.textContent()).to.equal(ACCESS_CHANGED_NOTICE);
     expect(await byTestId(removedPage, "app").count()).to.equal(0);
     await screenshotBoth(removedPage, "16-signed-out-notice");
+    await expectAccessible(removedPage, "signin");
 
     // A role change revokes the sessions and rewrites the record: the nurse's page goes too.
     expect(await byTestId(demotedPage, "app").getAttribute("data-role")).to.equal("nurse");
@@ -356,6 +364,7 @@ describe("dashboard (browser, end to end)", function () {
     const reason = "Dana is on the other line with the fire service";
     await byTestId(dialog, "takeover-reason").fill(reason);
     await screenshotBoth(alex, "11-take-over-from-dialog");
+    await expectAccessible(alex, "dialog-take-over");
     await byTestId(dialog, "takeover-confirm").click();
     await dialog.waitFor({ state: "detached" });
     const owner = await waitForValue(
@@ -444,6 +453,7 @@ describe("dashboard (browser, end to end)", function () {
     const note = "Reached the texter: fire service on scene, everyone is out.";
     await byTestId(dialog, "outcome-note").fill(note);
     await screenshotBoth(page, "15-follow-up-outcome-dialog");
+    await expectAccessible(page, "dialog-outcome");
     await byTestId(dialog, "outcome-submit").click();
     await dialog.waitFor({ state: "detached" });
     const outcome = await waitForValue(

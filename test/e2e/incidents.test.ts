@@ -14,6 +14,7 @@ import { urgencyAlertId, unwatchedAlertId } from "../../functions/src/domain/fan
 import { vitalsAlertId } from "../../functions/src/domain/vitals.js";
 import { alertPath } from "@lifeline/model";
 import { byTestId, DESK, PHONE, SCREENSHOT_DIR } from "./support/browser.js";
+import { expectAccessible } from "./support/a11y.js";
 import { browserSuite } from "./support/suite.js";
 import { testGateway, unknownNumber, waitForValue } from "./support/backend.js";
 
@@ -80,6 +81,7 @@ describe("incidents (browser, end to end)", function () {
     expect(timeline).to.contain("Raised critical").and.to.contain("Nobody watching");
     expect(await byTestId(incident, "alert-ack-open").textContent()).to.contain("Acknowledge…");
     await screenshotItem(page, incident, "incident-unhandled");
+    await expectAccessible(page, "incidents");
 
     await byTestId(incident, "alert-ack-open").click();
     const ackForm = byTestId(page, "ack-form", { "alert-id": alertId });
@@ -141,6 +143,7 @@ describe("incidents (browser, end to end)", function () {
     );
     expect(await byTestId(row, "incident-status").textContent()).to.contain("Waiting for someone");
     await screenshotItem(page, row, "incident-declined");
+    await expectAccessible(page, "incidents-phone");
     await call.end();
   });
 

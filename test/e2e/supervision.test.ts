@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { GatewayCall } from "../../scripts/demo/gateway-client.js";
 import { ADA, CALLS, CHEN_WORK } from "../../scripts/demo/scenarios.js";
 import { callEndRequestPath, callViewersPath } from "@lifeline/model";
+import { expectAccessible } from "./support/a11y.js";
 import { byTestId, screenshot, screenshotBoth } from "./support/browser.js";
 import { browserSuite } from "./support/suite.js";
 import { testGateway, waitForValue } from "./support/backend.js";
@@ -109,6 +110,7 @@ describe("dashboard supervision (browser, end to end)", function () {
     ).to.equal(false);
     await byTestId(page, "action-end-call").click();
     await screenshot(page, "end-call-confirm");
+    await expectAccessible(page, "dialog-end-call");
     await byTestId(page, "action-end-call-confirm").click();
 
     await byTestId(page, "call-detail", { "call-id": callId, status: "ended" }).waitFor();
@@ -148,7 +150,25 @@ describe("dashboard supervision (browser, end to end)", function () {
     await byTestId(page, "message", { role: "assistant" })
       .getByText("unlock your front door", { exact: false })
       .waitFor();
+    // Woven into the transcript where it was given: after the line it answered, before the reply
+    // that followed it, as a staff-only line.
+    const lines = await byTestId(page, "transcript")
+      .locator('[data-testid="message"], [data-testid="guidance-item"]')
+      .evaluateAll((elements) =>
+        elements.map((element) =>
+          element instanceof HTMLElement
+            ? `${element.dataset.testid ?? ""}|${element.dataset.audience ?? ""}|${element.textContent}`
+            : "",
+        ),
+      );
+    const given = lines.findIndex((line) => line.startsWith("guidance-item|staff|"));
+    const asked = lines.findIndex((line) => line.includes("I slipped in the kitchen"));
+    const followed = lines.findIndex((line) => line.includes("unlock your front door"));
+    expect(asked, "the caller's first line").to.be.at.least(0);
+    expect(given, "guidance after the caller's first line").to.be.above(asked);
+    expect(followed, "the reply after the guidance").to.be.above(given);
     await screenshot(page, "guide-assistant");
+    await expectAccessible(page, "call-guided");
 
     // A caregiver sees the guidance (staff) but is not offered to give any.
     const caregiver = await dashboardFor(CAREGIVER);

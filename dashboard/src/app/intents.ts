@@ -50,6 +50,8 @@ export interface Intents extends HistoryIntents, SuperviseIntents {
   submitTakeOver(): void;
   submitOutcome(): void;
   closeDialog(): void;
+  /** Opens the list of keyboard shortcuts. */
+  openHelp(): void;
 }
 
 export interface IntentDeps {
@@ -349,6 +351,10 @@ export function createIntents(deps: IntentDeps): Intents {
             });
           },
         );
+    },
+
+    openHelp() {
+      if (store.get().dialog === undefined) openDialog({ kind: "help" });
     },
 
     closeDialog() {

@@ -16,6 +16,7 @@ import { createStore } from "../state/store.js";
 import { shellView } from "../views/shell.js";
 import { transcriptScroll } from "../views/transcript.js";
 import { createIntents } from "./intents.js";
+import { installKeyboard } from "./keyboard.js";
 
 /** How long a notice stays up. */
 const NOTICE_MS = 8000;
@@ -162,6 +163,7 @@ export function mountApp(
     },
   });
 
+  const stopKeyboard = installKeyboard({ root, state: () => store.get(), intents, notify });
   const stopRendering = store.subscribe(schedule);
   renderNow();
 
@@ -169,6 +171,7 @@ export function mountApp(
     async unmount() {
       mounted = false;
       stopRendering();
+      stopKeyboard();
       scroll.dispose();
       stopAccessCheck();
       if (noticeTimer !== undefined) clearTimeout(noticeTimer);

@@ -128,9 +128,22 @@ function waitsBefore(a: CallEntry, b: CallEntry): boolean {
   return a.id < b.id;
 }
 
-/** An alert whose call ended or was missed before anyone acknowledged it. */
+/** Alerts about the conversation itself: the others (vitals, a missed call) outlive it. */
+const CONVERSATION_KINDS: ReadonlySet<AlertView["kind"]> = new Set([
+  "urgency",
+  "unwatched",
+  "escalation",
+  "hold_lapsed",
+]);
+
+/**
+ * A conversation alert whose call ended or was missed before anyone acknowledged it. A call a
+ * member ended was attended, acknowledged or not; a vitals reading is about the patient, not the
+ * call that happens to share its incident.
+ */
 export function endedUnattended(alert: AlertView, call: Call | undefined): boolean {
   if (call === undefined || call.status === "active") return false;
+  if (!CONVERSATION_KINDS.has(alert.kind) || call.endReason !== undefined) return false;
   return alert.kind === "unwatched" || !isAcknowledged(alert);
 }
 

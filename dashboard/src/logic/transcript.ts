@@ -2,7 +2,7 @@
  * The transcript of one call: messages in order, who said what, and the words that raised the
  * call's urgency marked where they were said. Pure.
  */
-import type { Call, Delivery, Message } from "@lifeline/model";
+import type { Call, Delivery, Guidance, Message } from "@lifeline/model";
 
 export interface MessageEntry {
   readonly id: string;
@@ -13,6 +13,37 @@ export function orderMessages(entries: Iterable<MessageEntry>): MessageEntry[] {
   return [...entries].sort(
     (a, b) => a.message.seq - b.message.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
+}
+
+/** One line of the transcript as staff read it: a message, or guidance given to the assistant. */
+export type TranscriptLine =
+  | { readonly kind: "message"; readonly id: string; readonly message: Message }
+  | { readonly kind: "guidance"; readonly id: string; readonly guidance: Guidance };
+
+/**
+ * Guidance woven into the ordered messages where it was given: after every message from before
+ * it (by time), before the first one from its moment on, so staff read which replies followed
+ * it. The messages keep their own order; guidance is ordered by time, then id.
+ */
+export function weaveGuidance(
+  messages: readonly MessageEntry[],
+  guidance: Iterable<readonly [string, Guidance]>,
+): TranscriptLine[] {
+  const given = [...guidance].sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0));
+  const lines: TranscriptLine[] = [];
+  let next = 0;
+  for (const entry of messages) {
+    while (next < given.length) {
+      const pending = given[next];
+      if (pending === undefined || pending[1].at > entry.message.at) break;
+      lines.push({ kind: "guidance", id: pending[0], guidance: pending[1] });
+      next++;
+    }
+    lines.push({ kind: "message", ...entry });
+  }
+  for (const [id, entry] of given.slice(next))
+    lines.push({ kind: "guidance", id, guidance: entry });
+  return lines;
 }
 
 /** The source tag of the short line the caller hears while a human holds the call. */

@@ -66,7 +66,8 @@ export type DialogState =
       readonly note: string;
       readonly error?: string;
       readonly busy: boolean;
-    };
+    }
+  | { readonly kind: "help" };
 
 export interface HistoryState {
   readonly items: readonly HistoryItem[];

@@ -32,7 +32,7 @@ import { acknowledgeAvailability, outcomeAvailability } from "../logic/permissio
 import type { AppState } from "../state/app-state.js";
 import { actionContext, callLabel, type Derived } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
-import { arrowKeys, titleOf, urgencyBadge } from "./parts.js";
+import { titleOf, urgencyBadge } from "./parts.js";
 
 /** "09:02": the timeline's minutes are enough to read the order of things. */
 function clock(at: number): string {
@@ -102,6 +102,7 @@ function incidentRow(
       alert.status
     }${openFollowUp ? " follow-up" : ""}"
     data-testid="alert-row"
+    tabindex="-1"
     data-alert-id=${alert.id}
     data-status=${alert.status}
     data-severity=${alert.severity}
@@ -212,7 +213,6 @@ export function alertsView(state: AppState, derived: Derived, intents: Intents):
     data-testid="alerts-list"
     data-source=${CAPABILITIES[state.session.role].alertFeed ? "feed" : "inbox"}
     aria-label="Incidents"
-    @keydown=${arrowKeys}
   >
     ${
       incidents.length === 0

@@ -17,7 +17,7 @@ import { formatDuration } from "../logic/format.js";
 import type { AppState } from "../state/app-state.js";
 import { callLabel, type Derived } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
-import { arrowKeys, unackedBadge, urgencyBadge } from "./parts.js";
+import { unackedBadge, urgencyBadge } from "./parts.js";
 import { callRowViewers } from "./viewers.js";
 
 function callRow(
@@ -76,7 +76,6 @@ export function callsListView(state: AppState, derived: Derived, intents: Intent
     data-testid="calls-list"
     data-count=${arranged.length}
     aria-label="Calls"
-    @keydown=${arrowKeys}
   >
     ${
       arranged.length === 0

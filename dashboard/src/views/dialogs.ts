@@ -1,15 +1,17 @@
 /**
- * The two modal dialogs, one at a time: taking a call from the colleague who holds it (a reason
- * is required and shown to them) and closing a follow-up with its outcome. Escape or Cancel
+ * The modal dialogs, one at a time: taking a call from the colleague who holds it (a reason
+ * is required and shown to them), closing a follow-up with its outcome, and the keyboard
+ * shortcuts. Escape or Cancel
  * closes; focus then returns where it was. Hooks: takeover-dialog (data-call-id),
  * takeover-reason, takeover-confirm, takeover-cancel, takeover-error; outcome-dialog
  * (data-alert-id), outcome-option (data-outcome), outcome-note, outcome-submit, outcome-cancel,
- * outcome-error.
+ * outcome-error; keyboard-help (the shortcuts, logic/keys.ts), keyboard-help-close.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
 import { ref } from "lit-html/directives/ref.js";
 import { CAPABILITIES, FOLLOW_UP_OUTCOMES, LIMITS } from "@lifeline/model";
+import { SHORTCUTS } from "../logic/keys.js";
 import { followUpAbout, followUpHeadline, OUTCOME_LABELS } from "../logic/alerts.js";
 import type { AppState, DialogState } from "../state/app-state.js";
 import { callerName, callLabel, livenessOf, type Derived } from "../state/selectors.js";
@@ -209,10 +211,57 @@ function outcomeDialog(
   );
 }
 
+/** Keys that are the browser's own but belong in the list a member reads. */
+const NATIVE_KEYS: readonly { readonly keys: readonly string[]; readonly does: string }[] = [
+  { keys: ["Tab", "Shift+Tab"], does: "Move between controls" },
+  { keys: ["Esc"], does: "Close a dialog or form" },
+  { keys: ["Ctrl+Enter"], does: "Send the message (in the message box)" },
+];
+
+function helpDialog(intents: Intents): TemplateResult {
+  const close = () => {
+    intents.closeDialog();
+  };
+  const rows = [...SHORTCUTS, ...NATIVE_KEYS];
+  return html`<dialog
+    class="dialog keyboard-help"
+    data-testid="keyboard-help"
+    aria-labelledby="keyboard-help-title"
+    ${ref(showModal)}
+    @close=${close}
+  >
+    <h2 id="keyboard-help-title">Keyboard shortcuts</h2>
+    <p class="dialog-lead">They work anywhere on the live page except while typing in a field.</p>
+    <table class="shortcuts">
+      <tbody>
+        ${rows.map(
+          (row) =>
+            html`<tr
+              ><th scope="row">${row.keys.map(
+                (key, index) => html`${index === 0 ? "" : " or "}<kbd>${key}</kbd>`,
+              )}</th
+              ><td>${row.does}</td></tr
+            >`,
+        )}
+      </tbody>
+    </table>
+    <div class="action-row">
+      <button type="button" class="primary" data-testid="keyboard-help-close" autofocus @click=${close}
+        >Close</button
+      >
+    </div>
+  </dialog>`;
+}
+
 export function dialogView(state: AppState, derived: Derived, intents: Intents) {
   const dialog = state.dialog;
   if (dialog === undefined) return nothing;
-  return dialog.kind === "takeOver"
-    ? takeOverDialog(dialog, state, derived, intents)
-    : outcomeDialog(dialog, state, derived, intents);
+  switch (dialog.kind) {
+    case "takeOver":
+      return takeOverDialog(dialog, state, derived, intents);
+    case "outcome":
+      return outcomeDialog(dialog, state, derived, intents);
+    case "help":
+      return helpDialog(intents);
+  }
 }

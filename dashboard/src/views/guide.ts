@@ -1,43 +1,17 @@
 /**
  * Guiding the assistant privately: an instruction it follows in its next replies without reading
- * it out, and the guidance given so far, marked "Staff only · guidance" (never shown to the caller
- * or to subject members). Hooks: guide-form, guide-input, action-guide, guidance-list with
- * guidance-item (data-by).
+ * it out (never shown to the caller or to subject members). The guidance given so far is woven
+ * into the transcript as staff-only lines (views/transcript.ts). Hooks: guide-form, guide-input,
+ * action-guide.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
-import { repeat } from "lit-html/directives/repeat.js";
 import { type Call, LIMITS } from "@lifeline/model";
-import { formatClock } from "../logic/format.js";
 import { guideAvailability } from "../logic/supervise.js";
 import type { AppState } from "../state/app-state.js";
 import { actionContext } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
 import { disabledReason, fieldValue, titleOf } from "./parts.js";
-
-function guidanceList(callId: string, state: AppState): TemplateResult | typeof nothing {
-  const given = [...(state.guidance.get(callId)?.entries() ?? [])].sort(
-    ([a, x], [b, y]) => x.at - y.at || a.localeCompare(b),
-  );
-  if (given.length === 0) return nothing;
-  return html`<ul class="guidance-list" data-testid="guidance-list" aria-label="Guidance given">
-    ${repeat(
-      given,
-      ([id]) => id,
-      ([, entry]) => {
-        const who =
-          entry.by === state.session.uid
-            ? "you"
-            : (state.presence.get(entry.by)?.name ?? "a colleague");
-        return html`<li class="guidance-item" data-testid="guidance-item" data-by=${entry.by}>
-          <span class="staff-only">Staff only · guidance</span>
-          <span class="guidance-meta">${`${formatClock(entry.at)} · ${who}`}</span>
-          <span class="guidance-text">${entry.text}</span>
-        </li>`;
-      },
-    )}
-  </ul>`;
-}
 
 export function guideView(
   callId: string,
@@ -47,7 +21,7 @@ export function guideView(
 ): TemplateResult {
   const guide = guideAvailability(call, actionContext(state));
   const text = state.drafts.guidance ?? "";
-  return html`${guidanceList(callId, state)}${
+  return html`${
     guide === undefined
       ? nothing
       : html`<form

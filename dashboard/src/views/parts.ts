@@ -1,4 +1,4 @@
-/** Small pieces several regions share: badges, the reason shown next to a disabled control, keys. */
+/** Small pieces several regions share: badges, the reason shown next to a disabled control. */
 import { html, nothing, type TemplateResult } from "lit-html";
 import type { Call } from "@lifeline/model";
 import type { Availability } from "../logic/permissions.js";
@@ -19,20 +19,6 @@ export function disabledReason(testId: string, availability: Availability): Temp
 /** The title a disabled control carries: the same reason, for pointer users. */
 export function titleOf(availability: Availability): string | typeof nothing {
   return availability.allowed ? nothing : availability.reason;
-}
-
-/** ArrowUp/ArrowDown move focus among a list's buttons (calls, alerts). */
-export function arrowKeys(event: KeyboardEvent): void {
-  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-  const list = event.currentTarget;
-  if (!(list instanceof HTMLElement)) return;
-  const items = Array.from(list.querySelectorAll<HTMLElement>("button"));
-  const index = items.findIndex((item) => item === document.activeElement);
-  if (index === -1) return;
-  const next = items[event.key === "ArrowDown" ? index + 1 : index - 1];
-  if (next === undefined) return;
-  event.preventDefault();
-  next.focus();
 }
 
 /**

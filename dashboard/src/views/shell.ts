@@ -1,13 +1,14 @@
 /**
  * The signed-in page: header, notices, banner, "while you were away", the live grid (calls, the
  * selected call, alerts and colleagues) and history. Each region is its own module; this one only
- * places them. Every control is a native button or field; ArrowUp/ArrowDown move within the calls
- * and alerts lists; Escape closes the acknowledgement form and the dialogs.
+ * places them. Every control is a native button or field; the keyboard shortcuts (app/keyboard.ts,
+ * `?` lists them) move within the calls and incidents lists and press the selected call's
+ * controls; Escape closes the acknowledgement form and the dialogs.
  *
  * Test hooks (`data-testid`) of the page itself, stable for the browser tests (the regions list
  * theirs): app (data-role, data-tenant, data-uid), session-user (name · role),
  * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
- * wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere,
+ * keyboard-help-open, wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere,
  * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
@@ -68,6 +69,16 @@ function header(state: AppState, intents: Intents): TemplateResult {
     >
     <button
       type="button"
+      class="keys-help"
+      data-testid="keyboard-help-open"
+      aria-keyshortcuts="?"
+      title="Keyboard shortcuts (?)"
+      @click=${() => {
+        intents.openHelp();
+      }}
+    >Keys</button>
+    <button
+      type="button"
       data-testid="wall-mode-toggle"
       aria-pressed=${String(state.wall)}
       @click=${() => {
@@ -95,7 +106,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
 
 function liveGrid(state: AppState, derived: Derived, intents: Intents): TemplateResult {
   const capabilities = CAPABILITIES[state.session.role];
-  return html`<main class="grid" ?hidden=${state.view !== "live"}>
+  return html`<div class="grid" ?hidden=${state.view !== "live"}>
     <section class="panel calls-panel" aria-labelledby="calls-heading">
       <h2 id="calls-heading">Calls</h2>
       ${callsListView(state, derived, intents)}
@@ -115,7 +126,7 @@ function liveGrid(state: AppState, derived: Derived, intents: Intents): Template
           : nothing
       }
     </aside>
-  </main>`;
+  </div>`;
 }
 
 export function shellView(
@@ -134,6 +145,7 @@ export function shellView(
     data-uid=${session.uid}
   >
     ${header(state, intents)}
+    <main class="page">
     <div
       class="notice"
       data-testid="notice"
@@ -151,5 +163,6 @@ export function shellView(
     ${takeoverNoticesView(state, derived, intents)} ${awaySummaryView(state, derived, intents)}
     ${liveGrid(state, derived, intents)} ${historyView(state, intents)}
     ${dialogView(state, derived, intents)}
+    </main>
   </div>`;
 }

@@ -2,12 +2,13 @@
  * The selected call's transcript and the messages queued for the caller. Hooks: transcript;
  * message (data-message-id, data-role, data-seq, data-audience = caller | staff, data-triage,
  * data-holding); assistant-note (the folded hand-back note); message-why (sources and matched
- * terms, folded); triage-note; transcript-new (data-count); delivery
+ * terms, folded); triage-note; guidance-item (data-by, data-audience = staff: guidance given to
+ * the assistant, in time order among the messages); transcript-new (data-count); delivery
  * (data-status) on a supervisor's text to an SMS caller; outbox-pending.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
-import type { Call, Message } from "@lifeline/model";
+import type { Call, Guidance, Message } from "@lifeline/model";
 import { formatClock } from "../logic/format.js";
 import {
   audienceOf,
@@ -19,6 +20,7 @@ import {
   roleLabel,
   triageMessageId,
   unseenAfter,
+  weaveGuidance,
 } from "../logic/transcript.js";
 import type { AppState } from "../state/app-state.js";
 import type { Derived } from "../state/selectors.js";
@@ -111,6 +113,28 @@ function messageItem(
   </li>`;
 }
 
+/** Guidance given to the assistant: a staff-only line where it was given, never something said. */
+function guidanceItem(guidance: Guidance, state: AppState): TemplateResult {
+  const who =
+    guidance.by === state.session.uid
+      ? "you"
+      : (state.presence.get(guidance.by)?.name ?? "a colleague");
+  return html`<li
+    class="message staff guidance-item"
+    data-testid="guidance-item"
+    data-by=${guidance.by}
+    data-audience="staff"
+  >
+    <span class="from"
+      >Staff only · guidance for the assistant, from ${who}<time
+        datetime=${new Date(guidance.at).toISOString()}
+        >${formatClock(guidance.at)}</time
+      ></span
+    >
+    <p class="text guidance-text">${guidance.text}</p>
+  </li>`;
+}
+
 /** Within this many pixels of the bottom the reader counts as following the live end. */
 const FOLLOW_SLACK_PX = 40;
 
@@ -126,6 +150,7 @@ export function transcriptView(
 ): TemplateResult {
   const triageId = triageMessageId(call);
   const ordered = orderMessages([...state.messages].map(([id, message]) => ({ id, message })));
+  const lines = weaveGuidance(ordered, state.guidance.get(state.selectedCallId ?? "") ?? []);
   const pending = [...state.outbox].sort(([, a], [, b]) => a.at - b.at);
   const unseen = state.unseenMessages;
   return html`<div class="transcript-wrap">
@@ -141,12 +166,15 @@ export function transcriptView(
       }}
     >
       ${
-        ordered.length === 0
+        lines.length === 0
           ? html`<li class="empty">No messages yet.</li>`
           : repeat(
-              ordered,
-              (entry) => entry.id,
-              ({ id, message }) => messageItem(id, message, call, triageId, derived.names),
+              lines,
+              (line) => `${line.kind}:${line.id}`,
+              (line) =>
+                line.kind === "message"
+                  ? messageItem(line.id, line.message, call, triageId, derived.names)
+                  : guidanceItem(line.guidance, state),
             )
       }
     </ol>

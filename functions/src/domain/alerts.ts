@@ -214,6 +214,8 @@ const CLOSE_WITH_CALL: ReadonlySet<Alert["kind"]> = new Set([
 export interface EndedCall {
   readonly endedAt: number;
   readonly phone?: string;
+  /** Set when a member ended the call: someone was there and chose to end it. */
+  readonly endReason?: Call["endReason"];
 }
 
 export function isFollowUp(alert: Pick<Alert, "followUp">): boolean {
@@ -231,11 +233,14 @@ export function followUpTitle(title: string, phone: string | undefined): string 
  * escalation chain goes on, with `followUp` and a title that says to call back. Every other
  * conversation alert is resolved; one nobody ever acknowledged is marked "ended unattended" so it
  * stands out in review. The follow-up's `unwatched` and `escalation` companions are resolved with
- * the call: the follow-up is the one card left to act on.
+ * the call: the follow-up is the one card left to act on. A call a member ended was attended by
+ * that member, whatever its alerts said: they are resolved as they are, with no follow-up and no
+ * "ended unattended" mark.
  */
 export function closeWithCall(current: Alert, call?: EndedCall): Alert | null {
   if (!CLOSE_WITH_CALL.has(current.kind) || current.status === "resolved") return null;
   if (isFollowUp(current)) return null;
+  if (call?.endReason !== undefined) return { ...current, status: "resolved" };
   if (
     call !== undefined &&
     current.kind === "urgency" &&

@@ -3,7 +3,9 @@
  * TwiML `<Message>`s: the messages a supervisor typed, then the reply. The text is the speech turn
  * itself (`answerTurn`, medium `sms`) with `MessageSid` as its turn id, so Twilio's retry is
  * answered the same and written once. A conversation is one call per line, number and UTC day
- * (SMS has no call to end; a new day starts a new call once the sweeper has closed the old one).
+ * (SMS has no call to end; a new day starts a new call once the sweeper has closed the old one),
+ * and a text after that day's conversation is over (a member ended it, the sweeper closed it)
+ * starts the day's next conversation rather than being answered with a goodbye.
  * A message with no text (a picture alone) is answered with nothing and recorded nowhere.
  */
 import type { Response } from "express";
@@ -18,9 +20,12 @@ import {
   parseForm,
   sendTwiml,
   twilioE164,
+  TWILIO_GATEWAY,
   twilioLibrary,
   verifiedForm,
 } from "../http-kit/twilio.js";
+import { callIdFor, textJoins } from "../domain/turn/index.js";
+import { hasTurn, readCall } from "../store/live-store.js";
 import { responderApiKey, twilioAuthToken } from "../params.js";
 import { lineTenant } from "../store/directory.js";
 import { answerTwilioTurn } from "./twilio/turn.js";
@@ -32,10 +37,35 @@ const messageFormSchema = z.object({
   Body: z.string().default(""),
 });
 
-/** The gateway call reference of the SMS conversation between `from` and the line `to` on `day`. */
-export function smsCallRef(to: string, from: string, at: number): string {
+/** Conversations a number may start with a line in one UTC day; later texts go to the last one. */
+export const SMS_CONVERSATIONS_PER_DAY = 20;
+
+/**
+ * The gateway call reference of the `conversation`th SMS conversation (from 1) between `from` and
+ * the line `to` on the UTC day of `at`.
+ */
+export function smsCallRef(to: string, from: string, at: number, conversation = 1): string {
   const day = new Date(at).toISOString().slice(0, 10);
-  return `sms_${to}_${from}_${day}`;
+  return `sms_${to}_${from}_${day}${conversation === 1 ? "" : `_${conversation}`}`;
+}
+
+/** The reference of the day's conversation this text belongs to: the first one not over. */
+async function conversationRef(
+  tenantId: string,
+  form: { readonly To: string; readonly From: string; readonly MessageSid: string },
+  at: number,
+): Promise<string> {
+  let ref = smsCallRef(form.To, form.From, at);
+  for (let conversation = 1; conversation <= SMS_CONVERSATIONS_PER_DAY; conversation++) {
+    ref = smsCallRef(form.To, form.From, at, conversation);
+    const callId = callIdFor(TWILIO_GATEWAY, ref);
+    const [call, holds] = await Promise.all([
+      readCall(tenantId, callId),
+      hasTurn(tenantId, callId, form.MessageSid),
+    ]);
+    if (textJoins(call, holds)) return ref;
+  }
+  return ref;
 }
 
 export async function answerMessage(request: Request, response: Response): Promise<void> {
@@ -59,7 +89,7 @@ export async function answerMessage(request: Request, response: Response): Promi
     tenantId,
     line: form.To,
     request: {
-      callRef: smsCallRef(form.To, form.From, arrived),
+      callRef: await conversationRef(tenantId, form, arrived),
       from: form.From,
       text,
       medium: "sms",

@@ -34,6 +34,7 @@ import {
   outboxPath,
   presenceListPath,
   presenceSchema,
+  turnPath,
   turnsPath,
   callViewersPath,
 } from "@lifeline/model";
@@ -79,6 +80,15 @@ export async function readCallRecord(tenantId: string, callId: string): Promise<
     throw internal(new Error(`call ${tenantId}/${callId}: ${parsed.error.message}`));
   }
   return parsed.data;
+}
+
+/** Whether the turn `turnId` (a gateway's turn id, Twilio's `MessageSid`) was claimed on the call. */
+export async function hasTurn(tenantId: string, callId: string, turnId: string): Promise<boolean> {
+  return (
+    await getDatabase()
+      .ref(turnPath(tenantId, callId, turnId))
+      .get()
+  ).exists();
 }
 
 export async function readAlert(tenantId: string, alertId: string): Promise<Alert | null> {
@@ -359,7 +369,13 @@ export async function closeCallAlerts(tenantId: string, callId: string): Promise
     readCallAlerts(tenantId, callId),
   ]);
   const ended =
-    call === null ? undefined : { endedAt: call.endedAt ?? call.lastMessageAt, phone: call.phone };
+    call === null
+      ? undefined
+      : {
+          endedAt: call.endedAt ?? call.lastMessageAt,
+          phone: call.phone,
+          ...(call.endReason === undefined ? {} : { endReason: call.endReason }),
+        };
   const closed: ClosedAlerts = { resolved: [], followUps: [] };
   for (const alertId of Object.keys(alerts)) {
     const outcome = await transactAlert(tenantId, alertId, (current) =>

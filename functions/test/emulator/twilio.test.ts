@@ -290,6 +290,57 @@ describe("Twilio webhooks", function () {
       expect(await recorded(tenant.tenantId), "the last turn writes nothing").to.deep.equal(before);
     });
 
+    it("starts a new conversation for a text after a supervisor ended the last one, instead of the goodbye", async () => {
+      const { tenant, line } = seeded;
+      const first = await twilio.text(tenant.phone, line, "hi, is the pharmacy open on sunday");
+      expect(first.messages).to.have.length(1);
+      const ended = await smsConversation(tenant.tenantId, 2);
+      await set(ref(session.db, callEndRequestPath(tenant.tenantId, ended)), {
+        by: dispatcher.uid,
+        name: dispatcher.name,
+        at: serverTimestamp(),
+      });
+      await waitForValue(
+        admin.database.ref(callPath(tenant.tenantId, ended)),
+        (summary) => isObject(summary) && summary.endReason === "ended by supervisor",
+        60_000,
+      );
+
+      const again = await twilio.text(tenant.phone, line, "sorry, one more thing: is it open late");
+      expect(again.exchange.status, again.exchange.body).to.equal(200);
+      expect(again.messages).to.have.length(1);
+      expect(again.messages[0]).to.not.equal(ENDED_BY_SUPERVISOR_GOODBYE);
+      const calls = (await waitForValue(
+        admin.database.ref(`${tenantPath(tenant.tenantId)}/calls`),
+        (value) => isObject(value) && Object.keys(value).length === 2,
+        60_000,
+      )) as Record<string, Record<string, unknown>>;
+      const fresh = Object.keys(calls).find((id) => id !== ended) ?? "";
+      expect(calls[ended]).to.include({ status: "ended", messageCount: 2 });
+      expect(calls[fresh]).to.include({ status: "active", medium: "sms", line });
+      expect((await transcript(tenant.tenantId, fresh)).map((m) => m.text)).to.deep.equal([
+        "sorry, one more thing: is it open late",
+        again.messages[0],
+      ]);
+
+      // Twilio's retry of that text is the same turn of the new conversation: nothing new.
+      const before = await recorded(tenant.tenantId);
+      const replay = await twilio.post(again.exchange.url, { ...again.exchange.params });
+      expect(replay.body).to.equal(again.exchange.body);
+      expect(await recorded(tenant.tenantId)).to.deep.equal(before);
+      // The next text joins the new conversation.
+      await twilio.text(tenant.phone, line, "thanks");
+      await waitForValue(
+        admin.database.ref(callPath(tenant.tenantId, fresh)),
+        (summary) => isObject(summary) && summary.messageCount === 4,
+        60_000,
+      );
+      const after: unknown = (
+        await admin.database.ref(`${tenantPath(tenant.tenantId)}/calls`).get()
+      ).val();
+      expect(Object.keys(isObject(after) ? after : {})).to.have.length(2);
+    });
+
     /** The one conversation of `tenantId` once its summary holds `messages` messages. */
     async function smsConversation(tenantId: string, messages: number): Promise<string> {
       const calls = await waitForValue(

@@ -55,6 +55,18 @@ describe("closeWithCall (follow-up)", () => {
     expect(closeWithCall(made, ended)).to.equal(null);
   });
 
+  it("opens no follow-up and marks nothing unattended when a supervisor ended the call", () => {
+    const bySupervisor = { ...ended, endReason: "ended by supervisor" as const };
+    for (const kind of ["urgency", "unwatched", "escalation", "hold_lapsed"] as const) {
+      const closed = closeWithCall(alert({ kind }), bySupervisor);
+      expect(closed, kind).to.deep.equal({ ...alert({ kind }), status: "resolved" });
+      // The same alert on a call that simply ended is a follow-up or marked unattended.
+      const plain = closeWithCall(alert({ kind }), ended);
+      expect(plain?.title, kind).to.not.equal(alert({ kind }).title);
+    }
+    expect(closeWithCall(alert({ kind: "vitals" }), bySupervisor)).to.equal(null);
+  });
+
   it("resolves acknowledged, urgent-only, companion and lapsed-hold alerts; leaves a missed call open", () => {
     expect(closeWithCall(alert({ status: "acknowledged" }), ended)?.status).to.equal("resolved");
     expect(closeWithCall(alert({ severity: "urgent" }), ended)?.status).to.equal("resolved");

@@ -30,6 +30,7 @@ import {
   planMissedCall,
   planTurn,
   storedAnswer,
+  textJoins,
   turnFingerprint,
   TURN_CLAIM_TTL_MS,
   type CallState,
@@ -480,6 +481,37 @@ describe("planCallEnded: ended by a member", () => {
       [`${callPath(T, CALL)}/endedAt`]: NOW,
       [`${callPath(T, CALL)}/endReason`]: "ended by supervisor",
     });
+  });
+});
+
+describe("textJoins", () => {
+  const request = { by: "u-dana", name: "Dana", at: NOW };
+
+  it("joins a conversation not started yet or still going", () => {
+    expect(textJoins(null, false)).to.equal(true);
+    expect(textJoins(activeCall(), false)).to.equal(true);
+  });
+
+  it("leaves a conversation that is over, or that a member asked to end, for the next one", () => {
+    expect(textJoins(activeCall({ endRequest: request }), false)).to.equal(false);
+    const ended = activeCall({
+      status: "ended",
+      endedAt: NOW,
+      endRequest: request,
+      endReason: "ended by supervisor",
+    });
+    expect(textJoins(ended, false)).to.equal(false);
+    expect(textJoins(activeCall({ status: "ended", endedAt: NOW }), false)).to.equal(false);
+    expect(textJoins(activeCall({ status: "missed", endedAt: NOW }), false)).to.equal(false);
+  });
+
+  it("keeps a retried text in the conversation that already holds it, over or not", () => {
+    expect(
+      textJoins(
+        activeCall({ status: "ended", endedAt: NOW, endReason: "ended by supervisor" }),
+        true,
+      ),
+    ).to.equal(true);
   });
 });
 

@@ -24,6 +24,8 @@ export interface AxeViolation {
   readonly impact: string | null;
   readonly help: string;
   readonly targets: readonly string[];
+  /** axe's account of each target, e.g. the colours and ratio of a contrast failure. */
+  readonly why: readonly string[];
 }
 
 export interface AxeSummary {
@@ -38,7 +40,7 @@ interface AxeRawResult {
     id: string;
     impact: string | null;
     help: string;
-    nodes: { target: unknown[] }[];
+    nodes: { target: unknown[]; failureSummary?: string }[];
   }[];
 }
 
@@ -60,6 +62,7 @@ export async function expectAccessible(page: Page, view: string): Promise<AxeSum
       impact: violation.impact,
       help: violation.help,
       targets: violation.nodes.map((node) => node.target.map(String).join(" ")),
+      why: violation.nodes.map((node) => node.failureSummary ?? ""),
     })),
   };
   mkdirSync(A11Y_DIR, { recursive: true });

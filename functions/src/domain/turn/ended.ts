@@ -47,6 +47,18 @@ export function endedBySupervisor(call: Call | null): boolean {
   );
 }
 
+/**
+ * Whether a text belongs to the SMS conversation `call` (absent: not started yet): one still
+ * going, or the one that already holds this very text (Twilio's retry). A conversation that is
+ * over — a member ended it or asked to, the sweeper closed it — takes no more texts: the caller
+ * who writes again starts the next conversation, with its own alerts, instead of hearing a goodbye
+ * for a conversation they may not know had ended.
+ */
+export function textJoins(call: Call | null, holdsThisText: boolean): boolean {
+  if (holdsThisText || call === null) return true;
+  return call.status === "active" && call.endRequest === undefined;
+}
+
 /** The answer to a turn of a call a member ended: the goodbye, then the gateway hangs up. */
 export function hangUpAnswer(callId: string, call: Call): TurnAnswer {
   return {
