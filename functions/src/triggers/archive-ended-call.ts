@@ -10,13 +10,14 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { archiveCall, closeCallAlerts } from "../store/live-store.js";
 
 export const archiveEndedCall = onValueWritten(
-  { ref: "tenants/{tenantId}/calls/{callId}/status", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/calls/{callId}/status", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "archiveEndedCall"))) return;
     const status: unknown = event.data.after.val();
     if (status !== "ended" && status !== "missed") return;
     const archived = await archiveCall(tenantId, callId);
