@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { callSchema, messageSchema } from "./records.js";
 import { roleSchema } from "./roles.js";
-import { e164, id, millis } from "./scalars.js";
+import { e164, id, instanceName, millis } from "./scalars.js";
 import { LIMITS, VITAL_KINDS } from "./vocabulary.js";
 
 export const tenantSettingsSchema = z.strictObject({
@@ -39,7 +39,17 @@ export const tenantDocSchema = z.strictObject({
   name: z.string().min(1),
   createdAt: millis,
   settings: tenantSettingsSchema,
+  /**
+   * The Realtime Database instance that holds everything the tenant's members subscribe to;
+   * absent: the project's default instance.
+   */
+  database: instanceName.optional(),
 });
+/**
+ * Only where a tenant lives, read leniently: a tenant whose settings are malformed still has a
+ * home, so its live data stays reachable.
+ */
+export const tenantPlacementSchema = z.object({ database: instanceName.optional() });
 /** `config/routing`: deployment-wide settings. */
 export const routingConfigSchema = z.strictObject({ defaultTenantId: id });
 

@@ -10,7 +10,7 @@ import { applicationDefault, deleteApp, initializeApp, type App } from "firebase
 import { getAuth } from "firebase-admin/auth";
 import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
-import type { AdminTargets } from "./operations.js";
+import { closeInstanceDatabases, type AdminTargets } from "./operations.js";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -98,6 +98,7 @@ export function connect(options: ConnectOptions = {}): Connection {
     targets: { auth: getAuth(app), database, firestore },
     where,
     close: async () => {
+      closeInstanceDatabases();
       database.goOffline();
       await firestore.terminate();
       await deleteApp(app);

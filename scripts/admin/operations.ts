@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Auth } from "firebase-admin/auth";
-import type { Database } from "firebase-admin/database";
+import { getDatabaseWithUrl, type Database } from "firebase-admin/database";
 import type { Firestore } from "firebase-admin/firestore";
 import {
   assignmentProblem,
@@ -30,11 +30,14 @@ import {
   updateMember as updateMemberIn,
 } from "../../functions/src/http/members.js";
 import { runSteps, StepFailed } from "../../functions/src/store/steps.js";
+import { instanceUrl } from "../../functions/src/store/instances.js";
 import {
   deviceDocSchema,
   e164,
   firestore,
+  tenantPlacementSchema,
   idProblem,
+  instanceName,
   LIMITS,
   LineRecord,
   MIN_PASSWORD_LENGTH,
@@ -56,8 +59,46 @@ import { z } from "zod";
 /** The three stores an operation works on, from one Admin SDK app. */
 export interface AdminTargets {
   readonly auth: Auth;
+  /** The project's default Realtime Database instance; a tenant's own is `tenantDatabase`'s. */
   readonly database: Database;
   readonly firestore: Firestore;
+}
+
+const instanceClients = new Map<string, Database>();
+
+/** `instance` of the targets' project (undefined: the default instance), one client per URL. */
+export function instanceDatabase(targets: AdminTargets, instance: string | undefined): Database {
+  const defaultUrl = targets.database.app.options.databaseURL;
+  if (instance === undefined || defaultUrl === undefined) return targets.database;
+  const url = instanceUrl(instance, defaultUrl);
+  if (url === defaultUrl.replace(/\/$/, "")) return targets.database;
+  let client = instanceClients.get(url);
+  if (client === undefined) {
+    client = getDatabaseWithUrl(url, targets.database.app);
+    instanceClients.set(url, client);
+  }
+  return client;
+}
+
+/** Closes the connections `instanceDatabase` opened (the default one is its owner's to close). */
+export function closeInstanceDatabases(): void {
+  for (const client of instanceClients.values()) client.goOffline();
+  instanceClients.clear();
+}
+
+/** The instance the tenant's record names; undefined: the default one. */
+export async function tenantPlacement(
+  targets: AdminTargets,
+  tenantId: string,
+): Promise<string | undefined> {
+  const data: unknown = (await targets.firestore.doc(firestore.tenantDoc(tenantId)).get()).data();
+  const parsed = tenantPlacementSchema.safeParse(data ?? {});
+  return parsed.success ? parsed.data.database : undefined;
+}
+
+/** The Admin SDK client of the instance the tenant lives on. */
+export async function tenantDatabase(targets: AdminTargets, tenantId: string): Promise<Database> {
+  return instanceDatabase(targets, await tenantPlacement(targets, tenantId));
 }
 
 /** The audit log's actor for changes an operator made from the command line. */
@@ -79,7 +120,8 @@ export const DEFAULT_SETTINGS: TenantSettings = { escalationMinutes: 2, maxEscal
 function storesOf(targets: AdminTargets): MemberStores {
   return {
     auth: () => targets.auth,
-    database: () => targets.database,
+    database: (tenantId) => tenantDatabase(targets, tenantId),
+    placement: (tenantId) => tenantPlacement(targets, tenantId),
     firestore: () => Promise.resolve(targets.firestore),
   };
 }
@@ -177,16 +219,20 @@ export async function requireTenant(
 
 export async function createTenant(
   targets: AdminTargets,
-  input: { id: string; name: string; settings?: Partial<TenantSettings> },
+  input: { id: string; name: string; settings?: Partial<TenantSettings>; database?: string },
   now = Date.now(),
 ): Promise<TenantView> {
   checkId("tenant id", input.id);
+  if (input.database !== undefined && !instanceName.safeParse(input.database).success) {
+    throw new BadInput(`"${input.database}" is not a database instance name`);
+  }
   const settings = tenantSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...input.settings });
   if (!settings.success) throw new BadInput(`bad settings: ${issuesText(settings.error)}`);
   const record = tenantDocSchema.parse({
     name: checkName("a tenant name", input.name),
     createdAt: now,
     settings: settings.data,
+    ...(input.database === undefined ? {} : { database: input.database }),
   });
   try {
     await targets.firestore.doc(firestore.tenantDoc(input.id)).create(record);
@@ -412,7 +458,7 @@ export async function addSubject(
   }
   await requireFreePhones(targets, phones);
   const record = subjectDocSchema.parse({ name, phones, createdAt: now });
-  const live = targets.database.ref(subjectPath(tenantId, input.id));
+  const live = (await tenantDatabase(targets, tenantId)).ref(subjectPath(tenantId, input.id));
   await runAll([
     {
       name: "subject record and phone index",

@@ -14,7 +14,11 @@ import {
 } from "@firebase/rules-unit-testing";
 
 export const RULES_FILE = new URL("../../database.rules.json", import.meta.url);
-export const PROJECT_ID = "demo-lifeline-rules";
+/**
+ * Its namespace (`ns=<projectId>`) has these suites' own rules: it is not named `demo-lifeline-…`,
+ * the pattern the product's triggers listen on, so nothing written here sets them off.
+ */
+export const PROJECT_ID = "demo-rules-lifeline";
 
 /** `{".sv":"timestamp"}`: what `serverTimestamp()` sends; the rules compare it with `now`. */
 export const SERVER_TIME = { ".sv": "timestamp" } as const;

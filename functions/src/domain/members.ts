@@ -47,12 +47,19 @@ export function docOf(record: MemberRecord): MemberDoc {
   });
 }
 
-/** The claims a member's Auth user carries. */
-export function claimsOf(record: Pick<MemberRecord, "tenantId" | "role">): {
-  tenant: string;
-  role: Role;
-} {
-  return { tenant: record.tenantId, role: record.role };
+/**
+ * The claims a member's Auth user carries: its tenant and role, and `db`, the database instance
+ * the tenant lives on when it is not the default one (the dashboard connects there).
+ */
+export function claimsOf(
+  record: Pick<MemberRecord, "tenantId" | "role">,
+  database?: string,
+): { tenant: string; role: Role; db?: string } {
+  return {
+    tenant: record.tenantId,
+    role: record.role,
+    ...(database === undefined ? {} : { db: database }),
+  };
 }
 
 /** Why an assignment list does not fit a role, or undefined when it does. */

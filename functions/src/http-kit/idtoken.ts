@@ -6,9 +6,9 @@
  * 401 (with `WWW-Authenticate`) means "who are you"; 403 means "a valid user, but not a member".
  */
 import { getAuth } from "firebase-admin/auth";
-import { getDatabase } from "firebase-admin/database";
 import { HttpError } from "./errors.js";
 import { memberClaimsSchema, revocationPath, type Role } from "@lifeline/model";
+import { databaseOf, tenantDatabase } from "../store/instances.js";
 
 export const REALM = "lifeline";
 
@@ -31,14 +31,19 @@ export interface VerifiedToken {
 export interface TokenChecks {
   /** Verifies signature, expiry and Firebase Auth revocation; rejects with an `auth/…` error otherwise. */
   readonly verify: (token: string) => Promise<VerifiedToken>;
-  /** `revocations/{uid}` in ms, or null when the member never revoked its sessions. */
-  readonly revokedAt: (uid: string) => Promise<number | null>;
+  /**
+   * `revocations/{uid}` in ms, or null when the member never revoked its sessions. It is on the
+   * instance of the tenant the token names (the one whose rules read it); the default instance's
+   * for a token that names no tenant.
+   */
+  readonly revokedAt: (uid: string, tenant: unknown) => Promise<number | null>;
 }
 
 export const adminTokenChecks: TokenChecks = {
   verify: (token) => getAuth().verifyIdToken(token, true),
-  revokedAt: async (uid) => {
-    const value: unknown = (await getDatabase().ref(revocationPath(uid)).get()).val();
+  revokedAt: async (uid, tenant) => {
+    const db = typeof tenant === "string" ? await tenantDatabase(tenant) : databaseOf(undefined);
+    const value: unknown = (await db.ref(revocationPath(uid)).get()).val();
     return typeof value === "number" ? value : null;
   },
 };
@@ -100,7 +105,7 @@ export async function authenticateMember(
       ? unauthenticated("revoked")
       : unauthenticated("invalid");
   }
-  const revokedAt = await checks.revokedAt(verified.uid);
+  const revokedAt = await checks.revokedAt(verified.uid, verified.tenant);
   // Same comparison as the rules: a token signed in before the revocation instant is refused.
   if (revokedAt !== null && verified.auth_time * 1000 < revokedAt) throw unauthenticated("revoked");
   const claims = memberClaimsSchema.safeParse({ tenant: verified.tenant, role: verified.role });

@@ -3,7 +3,7 @@
  * an answered call ended (the `archiveEndedCall` trigger archives it). A repeated notification
  * answers what the first one recorded and writes nothing; a missed call is a 409.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "../store/instances.js";
 import { logger } from "firebase-functions/logger";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { callIdFor, planCallEnded, type EndReason } from "../domain/turn/index.js";
@@ -37,7 +37,9 @@ export async function endCallOf(tenantId: string, callId: string, at?: number, r
   }
   if (call.status === "ended") return { callId, status: "ended", endedAt: call.endedAt ?? null };
   const endedAt = Math.max(at ?? Date.now(), call.lastMessageAt);
-  await getDatabase()
+  await (
+    await tenantDatabase(tenantId)
+  )
     .ref()
     .update(planCallEnded(tenantId, callId, endedAt, reason));
   logger.info("call ended", { tenantId, callId, ...(reason === undefined ? {} : { reason }) });

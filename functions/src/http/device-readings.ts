@@ -6,7 +6,7 @@
  * `vitals-{subjectId}` when a value is out of the tenant's thresholds. The body never names a
  * tenant: a gateway token alone must not be enough to write into any tenant.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "../store/instances.js";
 import { logger } from "firebase-functions/logger";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { normalizeReadings, planReadings, UnitMismatchError } from "../domain/vitals.js";
@@ -49,7 +49,7 @@ export async function recordReadings(request: Request) {
   const owner = await directory.deviceOwner(body.deviceId);
   if (owner === null) throw new HttpError("NOT_FOUND", "No such device is registered.");
   const { tenantId, subjectId } = owner;
-  const db = getDatabase();
+  const db = await tenantDatabase(tenantId);
   const [settings, subject] = await Promise.all([
     directory.tenantSettings(tenantId),
     db.ref(subjectPath(tenantId, subjectId)).get(),

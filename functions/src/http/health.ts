@@ -8,8 +8,9 @@
  *                   says the verdict, each check its time; errors are the usual JSON errors.
  */
 import { getAuth } from "firebase-admin/auth";
-import { getDatabase, ServerValue } from "firebase-admin/database";
+import { ServerValue } from "firebase-admin/database";
 import { firestoreDb } from "../store/clients.js";
+import { databaseOf } from "../store/instances.js";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { DEFERRED_TURN_QUEUE } from "../domain/deferred.js";
 import { countDeferredTurns, withTimeout } from "../store/deferred-turns.js";
@@ -38,7 +39,7 @@ async function authoriseReadiness(request: Request): Promise<Viewer> {
     if (!code.startsWith("auth/")) throw error;
     throw unauthenticated(code === "auth/id-token-revoked" ? "revoked" : "invalid");
   }
-  const revokedAt = await adminTokenChecks.revokedAt(claims.uid);
+  const revokedAt = await adminTokenChecks.revokedAt(claims.uid, claims.tenant);
   if (revokedAt !== null && claims.auth_time * 1000 < revokedAt) throw unauthenticated("revoked");
   if (claims.operator === true) return { kind: "operator" };
   const member = memberClaimsSchema.safeParse({ tenant: claims.tenant, role: claims.role });
@@ -75,7 +76,7 @@ async function check(
 }
 
 async function readiness(viewer: Viewer) {
-  const database = getDatabase();
+  const database = databaseOf(undefined);
   const [firestoreCheck, databaseCheck, queueCheck, counted] = await Promise.all([
     check("firestore", READINESS_BUDGET_MS.firestore, async () =>
       (await firestoreDb()).doc(firestore.routingConfigDoc()).get(),

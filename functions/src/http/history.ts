@@ -7,7 +7,7 @@
  * the members mirror the rules read. A call out of reach is answered like a missing one (404).
  * Called from the page's origin, so CORS is on; the ID token, not a cookie, authenticates.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "../store/instances.js";
 import type { Query } from "firebase-admin/firestore";
 import { firestoreDb } from "../store/clients.js";
 import { logger } from "firebase-functions/logger";
@@ -105,7 +105,7 @@ async function reachOf(member: Member): Promise<Reach> {
   if (scope === "none") return { kind: "subjects", ids: new Set() };
   // The same assignment the database rules read, so history and live calls reach the same calls.
   const value: unknown = (
-    await getDatabase().ref(memberPath(member.tenant, member.uid)).get()
+    await (await tenantDatabase(member.tenant)).ref(memberPath(member.tenant, member.uid)).get()
   ).val();
   const mirror = memberMirrorSchema.safeParse(value);
   if (!mirror.success) {

@@ -138,7 +138,7 @@ async function lapseHoldsOf(
   stores: MemberStores,
 ): Promise<void> {
   try {
-    const database = stores.database();
+    const database = await stores.database(tenantId);
     const active = await database
       .ref(callsPath(tenantId))
       .orderByChild("status")
@@ -221,11 +221,12 @@ export async function updateMember(
   const auth = stores.auth();
   const steps: Step[] = [];
   if (plan.changed.includes("role")) {
+    const database = await stores.placement(tenantId);
     steps.push(
       {
         name: "claims",
-        run: () => auth.setCustomUserClaims(uid, claimsOf(next)),
-        undo: () => auth.setCustomUserClaims(uid, claimsOf(current)),
+        run: () => auth.setCustomUserClaims(uid, claimsOf(next, database)),
+        undo: () => auth.setCustomUserClaims(uid, claimsOf(current, database)),
       },
       revokeStep(uid, stores),
     );
@@ -237,7 +238,7 @@ export async function updateMember(
       undo: () => auth.updateUser(uid, { displayName: current.name }).then(() => undefined),
     });
   }
-  steps.push(...planSteps(plan, "set", stores));
+  steps.push(...planSteps(tenantId, plan, "set", stores));
   await applySteps("member update", steps);
   if (CAPABILITIES[current.role].takeOver && !CAPABILITIES[next.role].takeOver) {
     await lapseHoldsOf(tenantId, uid, "demoted", stores);
@@ -268,7 +269,7 @@ export async function removeMember(
   if (uid === actorUid) {
     throw new HttpError("FAILED_PRECONDITION", "Admins cannot remove themselves.");
   }
-  const database = stores.database();
+  const database = await stores.database(tenantId);
   const auth = stores.auth();
   const [user, presence, inbox] = await Promise.all([
     authUserOrNull(uid, auth),
@@ -298,7 +299,7 @@ export async function removeMember(
       revokeStep(uid, stores),
     );
   }
-  steps.push(...planSteps(plan, "set", stores));
+  steps.push(...planSteps(tenantId, plan, "set", stores));
   await applySteps("member remove", steps);
   await lapseHoldsOf(tenantId, uid, "removed", stores);
   return now;

@@ -4,7 +4,7 @@
  * through `fanOutAlert`). A repeated notification answers the same and writes nothing; a call that
  * was answered is a 409.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "../store/instances.js";
 import { logger } from "firebase-functions/logger";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import { callIdFor, missedCallAlertId, planMissedCall } from "../domain/turn/index.js";
@@ -54,18 +54,16 @@ export async function missCallOf(missed: MissedCall) {
     if (call.status === "missed") return { callId, status: "missed", alertId };
     throw new HttpError("FAILED_PRECONDITION", "This call was answered.");
   }
-  await getDatabase()
-    .ref()
-    .update(
-      planMissedCall({
-        tenantId,
-        ...(subjectId === undefined ? {} : { subjectId }),
-        callId,
-        phone,
-        medium,
-        at: at ?? Date.now(),
-      }),
-    );
+  await (await tenantDatabase(tenantId)).ref().update(
+    planMissedCall({
+      tenantId,
+      ...(subjectId === undefined ? {} : { subjectId }),
+      callId,
+      phone,
+      medium,
+      at: at ?? Date.now(),
+    }),
+  );
   logger.info("missed call recorded", { tenantId, callId });
   return { callId, status: "missed", alertId };
 }

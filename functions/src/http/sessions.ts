@@ -18,7 +18,10 @@ export async function revokeSessions(request: Request): Promise<unknown> {
   const member = await authenticateMember(request.get("authorization"));
   const revokedAt = Date.now();
   const plan = planRevokeSessions(member.tenant, member.uid, revokedAt);
-  await applySteps("sessions revoke", [revokeStep(member.uid), ...planSteps(plan, "set")]);
+  await applySteps("sessions revoke", [
+    revokeStep(member.uid),
+    ...planSteps(member.tenant, plan, "set"),
+  ]);
   logger.info("sessions revoked", { tenantId: member.tenant, uid: member.uid });
   return { uid: member.uid, revokedAt };
 }

@@ -50,8 +50,11 @@ export async function recordMessageStatus(request: Request, response: Response):
         ? { error: `Twilio error ${form.ErrorCode}` }
         : {}),
     };
-    const outcome = await transact(messagePath(tenant, call, message), parseMessage, (current) =>
-      reportedDelivery(current, report),
+    const outcome = await transact(
+      tenant,
+      messagePath(tenant, call, message),
+      parseMessage,
+      (current) => reportedDelivery(current, report),
     );
     logger.info("text delivery reported", {
       tenantId: tenant,

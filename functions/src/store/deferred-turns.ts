@@ -12,7 +12,7 @@
  * deferred turns per call (`PendingTurns`): a later turn of the call on the same instance applies
  * them first even when Firestore is away, and a new task carries every earlier turn known.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "./instances.js";
 import { firestoreDb } from "./clients.js";
 import { logger } from "firebase-functions/logger";
 import {
@@ -175,7 +175,7 @@ export async function recordDeferredTurn(
     tenantId = caller.tenantId;
     subjectId = caller.subjectId;
   }
-  const db = getDatabase();
+  const db = await tenantDatabase(tenantId);
   const ref = db.ref(turnPath(tenantId, turn.callId, turn.request.turnId));
   const { committed, snapshot } = await ref.transaction(
     (current: unknown) => deferredClaimUpdate(current, turn.fingerprint, Date.now()),

@@ -6,8 +6,8 @@
  * but a malformed node is logged and skipped rather than trusted.
  */
 import { createHash } from "node:crypto";
-import { getDatabase } from "firebase-admin/database";
 import { firestoreDb } from "./clients.js";
+import { tenantDatabase } from "./instances.js";
 import { logger } from "firebase-functions/logger";
 import type { z } from "zod";
 import { closeWithCall, isFollowUp, settleUnwatched } from "../domain/alerts.js";
@@ -65,7 +65,9 @@ export function parseMessage(value: unknown): Message | null {
 }
 
 export async function readCall(tenantId: string, callId: string): Promise<Call | null> {
-  return parseCall((await getDatabase().ref(callPath(tenantId, callId)).get()).val());
+  return parseCall(
+    (await (await tenantDatabase(tenantId)).ref(callPath(tenantId, callId)).get()).val(),
+  );
 }
 
 /**
@@ -73,7 +75,9 @@ export async function readCall(tenantId: string, callId: string): Promise<Call |
  * from it, so a node they cannot read is the deployment's fault, not the gateway's).
  */
 export async function readCallRecord(tenantId: string, callId: string): Promise<Call | null> {
-  const value: unknown = (await getDatabase().ref(callPath(tenantId, callId)).get()).val();
+  const value: unknown = (
+    await (await tenantDatabase(tenantId)).ref(callPath(tenantId, callId)).get()
+  ).val();
   if (value === null) return null;
   const parsed = callSchema.safeParse(value);
   if (!parsed.success) {
@@ -92,7 +96,9 @@ export async function hasTurn(tenantId: string, callId: string, turnId: string):
 }
 
 export async function readAlert(tenantId: string, alertId: string): Promise<Alert | null> {
-  return parseAlert((await getDatabase().ref(alertPath(tenantId, alertId)).get()).val());
+  return parseAlert(
+    (await (await tenantDatabase(tenantId)).ref(alertPath(tenantId, alertId)).get()).val(),
+  );
 }
 
 export interface TransactionOutcome<T> {
@@ -103,38 +109,37 @@ export interface TransactionOutcome<T> {
 }
 
 /**
- * Runs `plan` on the node at `path` in a transaction. `plan` sees the parsed current value (null
+ * Runs `plan` on the node at `path` of the tenant's instance in a transaction. `plan` sees the parsed current value (null
  * when absent) and returns the next value, or null to leave the node as it is. A node that does
  * not parse is never overwritten.
  */
 export async function transact<T>(
+  tenantId: string,
   path: string,
   parse: (value: unknown) => T | null,
   plan: (current: T | null) => T | null,
 ): Promise<TransactionOutcome<T>> {
   const outcome: { written: T | null } = { written: null };
-  const result = await getDatabase()
-    .ref(path)
-    .transaction(
-      (raw: unknown) => {
-        outcome.written = null;
-        // The first attempt runs on the SDK's cache, often empty: answering "no change" with null
-        // (not undefined, which aborts) lets the server send the real value and run the plan again.
-        if (raw === null || raw === undefined) {
-          const next = plan(null);
-          outcome.written = next;
-          return next;
-        }
-        const current = parse(raw);
-        if (current === null) return undefined;
-        const next = plan(current);
-        if (next === null) return undefined;
+  const result = await (await tenantDatabase(tenantId)).ref(path).transaction(
+    (raw: unknown) => {
+      outcome.written = null;
+      // The first attempt runs on the SDK's cache, often empty: answering "no change" with null
+      // (not undefined, which aborts) lets the server send the real value and run the plan again.
+      if (raw === null || raw === undefined) {
+        const next = plan(null);
         outcome.written = next;
         return next;
-      },
-      undefined,
-      false,
-    );
+      }
+      const current = parse(raw);
+      if (current === null) return undefined;
+      const next = plan(current);
+      if (next === null) return undefined;
+      outcome.written = next;
+      return next;
+    },
+    undefined,
+    false,
+  );
   const current = parse(result.snapshot.val());
   return { written: result.committed ? outcome.written : null, current };
 }
@@ -144,7 +149,7 @@ export function transactAlert(
   alertId: string,
   plan: (current: Alert | null) => Alert | null,
 ): Promise<TransactionOutcome<Alert>> {
-  return transact(alertPath(tenantId, alertId), parseAlert, plan);
+  return transact(tenantId, alertPath(tenantId, alertId), parseAlert, plan);
 }
 
 export function transactCall(
@@ -152,12 +157,14 @@ export function transactCall(
   callId: string,
   plan: (current: Call | null) => Call | null,
 ): Promise<TransactionOutcome<Call>> {
-  return transact(callPath(tenantId, callId), parseCall, plan);
+  return transact(tenantId, callPath(tenantId, callId), parseCall, plan);
 }
 
 /** Every well-formed member mirror of the tenant. */
 export async function readMembers(tenantId: string): Promise<Record<string, MemberMirror>> {
-  const value: unknown = (await getDatabase().ref(membersPath(tenantId)).get()).val();
+  const value: unknown = (
+    await (await tenantDatabase(tenantId)).ref(membersPath(tenantId)).get()
+  ).val();
   const members: Record<string, MemberMirror> = {};
   if (typeof value !== "object" || value === null) return members;
   for (const [uid, raw] of Object.entries(value)) {
@@ -171,7 +178,9 @@ export async function readMembers(tenantId: string): Promise<Record<string, Memb
 export async function readPresence(
   tenantId: string,
 ): Promise<Record<string, { state: string; lastSeen: number }>> {
-  const value: unknown = (await getDatabase().ref(presenceListPath(tenantId)).get()).val();
+  const value: unknown = (
+    await (await tenantDatabase(tenantId)).ref(presenceListPath(tenantId)).get()
+  ).val();
   const presence: Record<string, { state: string; lastSeen: number }> = {};
   if (typeof value !== "object" || value === null) return presence;
   for (const [uid, raw] of Object.entries(value)) {
@@ -187,7 +196,9 @@ export async function readTranscript(
   tenantId: string,
   callId: string,
 ): Promise<{ id: string; message: Message }[]> {
-  const value: unknown = (await getDatabase().ref(messagesPath(tenantId, callId)).get()).val();
+  const value: unknown = (
+    await (await tenantDatabase(tenantId)).ref(messagesPath(tenantId, callId)).get()
+  ).val();
   const transcript: { id: string; message: Message }[] = [];
   if (typeof value !== "object" || value === null) return transcript;
   for (const [id, raw] of Object.entries(value)) {
@@ -203,7 +214,13 @@ export async function readCallAlerts(
   callId: string,
 ): Promise<Record<string, Alert>> {
   const value: unknown = (
-    await getDatabase().ref(alertsPath(tenantId)).orderByChild("callId").equalTo(callId).get()
+    await (
+      await tenantDatabase(tenantId)
+    )
+      .ref(alertsPath(tenantId))
+      .orderByChild("callId")
+      .equalTo(callId)
+      .get()
   ).val();
   const alerts: Record<string, Alert> = {};
   if (typeof value !== "object" || value === null) return alerts;
@@ -296,7 +313,7 @@ export async function appendSystemMessage(
   text: string,
   at: number,
 ): Promise<boolean> {
-  const db = getDatabase();
+  const db = await tenantDatabase(tenantId);
   const ref = db.ref(messagePath(tenantId, callId, messageId));
   if ((await ref.get()).exists()) return false;
   const reserved = await db
@@ -428,6 +445,6 @@ export async function pruneCall(
     update[alertPath(tenantId, alertId)] = null;
     for (const uid of memberUids) update[inboxItemPath(uid, alertId)] = null;
   }
-  await getDatabase().ref().update(update);
+  await (await tenantDatabase(tenantId)).ref().update(update);
   return true;
 }

@@ -5,9 +5,10 @@
  * batch, so the record of truth (Firestore) is written last and only when everything before held.
  */
 import { getAuth, type Auth } from "firebase-admin/auth";
-import { getDatabase, type Database } from "firebase-admin/database";
+import type { Database } from "firebase-admin/database";
 import type { Firestore } from "firebase-admin/firestore";
 import { firestoreDb } from "./clients.js";
+import { tenantDatabase, tenantPlacement } from "./instances.js";
 import { logger } from "firebase-functions/logger";
 import { claimsOf, planCreate, type MemberRecord, type Plan } from "../domain/members.js";
 import { invalidArgument, type PublicIssue } from "../http-kit/body.js";
@@ -21,13 +22,17 @@ import { firestore, memberDocSchema } from "@lifeline/model";
  */
 export interface MemberStores {
   readonly auth: () => Auth;
-  readonly database: () => Database;
+  /** The instance the tenant lives on. */
+  readonly database: (tenantId: string) => Promise<Database>;
+  /** The instance the tenant's record names (the `db` claim); undefined: the default one. */
+  readonly placement: (tenantId: string) => Promise<string | undefined>;
   readonly firestore: () => Promise<Firestore>;
 }
 
 export const DEFAULT_STORES: MemberStores = {
   auth: () => getAuth(),
-  database: () => getDatabase(),
+  database: tenantDatabase,
+  placement: tenantPlacement,
   firestore: firestoreDb,
 };
 
@@ -74,6 +79,7 @@ export async function requireSubjects(
 
 /** The steps that write a plan's database update and its Firestore batch (with the audit entry). */
 export function planSteps(
+  tenantId: string,
   plan: Plan,
   firestoreMode: "create" | "set",
   stores: MemberStores = DEFAULT_STORES,
@@ -82,11 +88,12 @@ export function planSteps(
   if (Object.keys(plan.rtdb).length > 0) {
     steps.push({
       name: "database",
-      run: () => stores.database().ref().update(plan.rtdb),
-      undo: () =>
-        Object.keys(plan.rtdbUndo).length > 0
-          ? stores.database().ref().update(plan.rtdbUndo)
-          : Promise.resolve(),
+      run: async () => (await stores.database(tenantId)).ref().update(plan.rtdb),
+      undo: async () => {
+        if (Object.keys(plan.rtdbUndo).length > 0) {
+          await (await stores.database(tenantId)).ref().update(plan.rtdbUndo);
+        }
+      },
     });
   }
   steps.push({
@@ -140,8 +147,15 @@ export async function createMemberIn(
       },
       undo: () => auth.deleteUser(record.uid),
     },
-    { name: "claims", run: () => auth.setCustomUserClaims(record.uid, claimsOf(record)) },
-    ...planSteps(plan, "create", stores),
+    {
+      name: "claims",
+      run: async () =>
+        auth.setCustomUserClaims(
+          record.uid,
+          claimsOf(record, await stores.placement(record.tenantId)),
+        ),
+    },
+    ...planSteps(record.tenantId, plan, "create", stores),
   ];
   await applySteps("member create", steps);
 }

@@ -4,7 +4,7 @@
  * archived if they were not yet, then pruned from the Realtime Database with their alerts and inbox
  * copies. Every step re-checks the call in a transaction or is idempotent, so sweeps may overlap.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "./instances.js";
 import { firestoreDb } from "./clients.js";
 import { logger } from "firebase-functions/logger";
 import {
@@ -28,7 +28,9 @@ export interface SweepResult {
 
 export async function sweepTenant(tenantId: string, now: number): Promise<SweepResult> {
   const settings = await readLiveSettings(tenantId);
-  const value: unknown = (await getDatabase().ref(callsPath(tenantId)).get()).val();
+  const value: unknown = (
+    await (await tenantDatabase(tenantId)).ref(callsPath(tenantId)).get()
+  ).val();
   const result: SweepResult = { tenantId, closed: [], pruned: [] };
   if (typeof value !== "object" || value === null) return result;
   let memberUids: string[] | undefined;

@@ -3,7 +3,7 @@
  * recent transcript and urgency alert, the caller's name and the tenant's settings, then the
  * holder's presence and the member records of the holder and of the outbox's authors.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "./instances.js";
 import {
   alertPath,
   callGuidancePath,
@@ -68,7 +68,7 @@ export async function readTurn(
   callId: string,
   subjectId: string | undefined,
 ): Promise<TurnRead> {
-  const db = getDatabase();
+  const db = await tenantDatabase(tenantId);
   const callRead = db.ref(callPath(tenantId, callId)).get();
   const outboxRead = db.ref(outboxPath(tenantId, callId)).get();
   const people = Promise.all([callRead, outboxRead]).then(async ([call, outbox]) => {

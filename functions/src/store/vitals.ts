@@ -3,7 +3,7 @@
  * state comes from `nextVitalsAlert` in domain/vitals.ts, null for "nothing to do"), so that
  * concurrent batches of one subject never lower or duplicate it.
  */
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "./instances.js";
 import { type Alert, alertSchema } from "@lifeline/model";
 import {
   nextVitalsAlert,
@@ -24,7 +24,9 @@ export async function raiseVitalsAlert(
   worst: ClassifiedReading,
 ): Promise<VitalsAlertChange> {
   let before: unknown = null;
-  const { committed, snapshot } = await getDatabase()
+  const { committed, snapshot } = await (
+    await tenantDatabase(tenantId)
+  )
     .ref(vitalsAlertPath(tenantId, subjectId))
     .transaction(
       (current: unknown) => {

@@ -18,15 +18,16 @@ import {
   ACK_TIMEOUT_QUEUE,
   type AckTimeoutTask,
 } from "./reopen-acknowledged.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { transactAlert, writeAudit } from "../store/live-store.js";
 import { readLiveSettings } from "../store/settings.js";
 import { ackSchema, type Alert } from "@lifeline/model";
 
 export const applyAcknowledgement = onValueWritten(
-  { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, alertId, uid } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "applyAcknowledgement"))) return;
     const value: unknown = event.data.after.val();
     if (value === null) return;
     const parsed = ackSchema.safeParse(value);

@@ -12,13 +12,14 @@ import { endRequestSchema } from "@lifeline/model";
 import { ENDED_BY_SUPERVISOR } from "../domain/turn/index.js";
 import { HttpError } from "../http-kit/errors.js";
 import { endCallOf } from "../http/call-ended.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { auditExists, writeAudit, type AuditEntry } from "../store/live-store.js";
 
 export const applyEndRequest = onValueWritten(
-  { ref: "tenants/{tenantId}/calls/{callId}/endRequest", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/calls/{callId}/endRequest", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "applyEndRequest"))) return;
     const value: unknown = event.data.after.val();
     if (value === null) return;
     const parsed = endRequestSchema.safeParse(value);

@@ -9,7 +9,7 @@ import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
 import { overrideUrgencyAlert } from "../domain/alerts.js";
 import { urgencyAlertId } from "../domain/fanout.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import {
   auditExists,
   transactAlert,
@@ -20,9 +20,10 @@ import {
 import { urgencyOverrideSchema } from "@lifeline/model";
 
 export const applyUrgencyOverride = onValueWritten(
-  { ref: "tenants/{tenantId}/calls/{callId}/urgencyOverride", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/calls/{callId}/urgencyOverride", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "applyUrgencyOverride"))) return;
     const value: unknown = event.data.after.val();
     if (value === null) return;
     const parsed = urgencyOverrideSchema.safeParse(value);

@@ -11,15 +11,16 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { archiveCall, closeCallAlerts } from "../store/live-store.js";
 
 // Listening on `endedAt` rather than `status` spares an invocation per call: `status` is also
 // written when the call starts, and that run would only exit.
 export const archiveEndedCall = onValueCreated(
-  { ref: "tenants/{tenantId}/calls/{callId}/endedAt", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/calls/{callId}/endedAt", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "archiveEndedCall"))) return;
     const archived = await archiveCall(tenantId, callId);
     if (!archived) {
       logger.warn("ended call could not be read; not archived", { tenantId, callId });

@@ -8,14 +8,15 @@
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
 import { resolveFollowUp } from "../domain/alerts.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { transactAlert, writeAudit } from "../store/live-store.js";
 import { followUpOutcomeSchema } from "@lifeline/model";
 
 export const closeFollowUp = onValueWritten(
-  { ref: "tenants/{tenantId}/alerts/{alertId}/outcome", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/alerts/{alertId}/outcome", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, alertId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "closeFollowUp"))) return;
     const value: unknown = event.data.after.val();
     if (value === null) return;
     const parsed = followUpOutcomeSchema.safeParse(value);

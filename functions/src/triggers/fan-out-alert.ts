@@ -7,7 +7,6 @@
  * when it is acknowledged or closed, resolves that page (so does a take-over: `recordOwnerChange`).
  * Writes are derived from the alert as it is now, so replays repeat them.
  */
-import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
 import { planEscalation, escalationTaskId } from "../domain/escalation.js";
@@ -18,7 +17,7 @@ import {
   unwatchedAlertId,
   watchers,
 } from "../domain/fanout.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances, tenantDatabase } from "../store/instances.js";
 import {
   parseAlert,
   readAlert,
@@ -43,9 +42,10 @@ function isOpenCritical(alert: Alert | null): alert is Alert {
 }
 
 export const fanOutAlert = onValueWritten(
-  { ref: "tenants/{tenantId}/alerts/{alertId}", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/alerts/{alertId}", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, alertId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "fanOutAlert"))) return;
     const before = parseAlert(event.data.before.val());
     const after = parseAlert(event.data.after.val());
     // Deleted (pruned) or malformed; or only `acks` changed, which `applyAcknowledgement` turns
@@ -58,7 +58,9 @@ export const fanOutAlert = onValueWritten(
     const members = await readMembers(tenantId);
     const recipients = alertRecipients(members, alert);
     if (recipients.length > 0) {
-      await getDatabase()
+      await (
+        await tenantDatabase(tenantId)
+      )
         .ref()
         .update(inboxUpdate(tenantId, alertId, alert, recipients, inboxItemPath));
     }

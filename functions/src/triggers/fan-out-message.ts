@@ -11,14 +11,15 @@ import { raiseUrgencyAlert } from "../domain/alerts.js";
 import { urgencyAlertId } from "../domain/fanout.js";
 import { summarize } from "../domain/summary.js";
 import { triage } from "../domain/triage/index.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { readAlert, readCall, transactAlert, transactCall } from "../store/live-store.js";
 import { messageSchema } from "@lifeline/model";
 
 export const fanOutMessage = onValueCreated(
-  { ref: "tenants/{tenantId}/messages/{callId}/{messageId}", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/messages/{callId}/{messageId}", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId, messageId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "fanOutMessage"))) return;
     const parsed = messageSchema.safeParse(event.data.val());
     if (!parsed.success) {
       logger.warn("malformed message ignored", { tenantId, callId, messageId });

@@ -9,14 +9,15 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { writeAudit } from "../store/live-store.js";
 import { outboxMessageSchema } from "@lifeline/model";
 
 export const recordCallerMessage = onValueCreated(
-  { ref: "tenants/{tenantId}/outbox/{callId}/{messageId}", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/outbox/{callId}/{messageId}", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId, messageId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "recordCallerMessage"))) return;
     const parsed = outboxMessageSchema.safeParse(event.data.val());
     if (!parsed.success) {
       logger.warn("malformed outbox message ignored", { tenantId, callId, messageId });

@@ -7,14 +7,15 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { writeAudit } from "../store/live-store.js";
 import { guidanceSchema } from "@lifeline/model";
 
 export const recordGuidance = onValueCreated(
-  { ref: "tenants/{tenantId}/guidance/{callId}/{guidanceId}", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/guidance/{callId}/{guidanceId}", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId, guidanceId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "recordGuidance"))) return;
     const parsed = guidanceSchema.safeParse(event.data.val());
     if (!parsed.success) {
       logger.warn("malformed guidance ignored", { tenantId, callId, guidanceId });

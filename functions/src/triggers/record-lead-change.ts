@@ -6,14 +6,15 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances } from "../store/instances.js";
 import { writeAudit } from "../store/live-store.js";
 import { leadSchema } from "@lifeline/model";
 
 export const recordLeadChange = onValueWritten(
-  { ref: "tenants/{tenantId}/calls/{callId}/lead", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/calls/{callId}/lead", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "recordLeadChange"))) return;
     const value: unknown = event.data.after.val();
     // Removed with its call (pruned): nothing a member did.
     if (value === null) return;

@@ -9,11 +9,10 @@
  * caller and decided while holding the call, so that it picks up from there.
  * The audit id and the message id come from the event's own values, so a replay writes nothing new.
  */
-import { getDatabase } from "firebase-admin/database";
 import { logger } from "firebase-functions/logger";
 import { onValueUpdated } from "firebase-functions/v2/database";
 import { handBackMessageId, handBackNote } from "../domain/handback.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances, tenantDatabase } from "../store/instances.js";
 import {
   appendSystemMessage,
   readCall,
@@ -36,9 +35,10 @@ function parseOwner(value: unknown): Owner | null {
 // Updates only: every call is created with the assistant as owner and pruned with its owner, and
 // neither is an event, so listening to creates and deletes would only add runs that exit.
 export const recordOwnerChange = onValueUpdated(
-  { ref: "tenants/{tenantId}/calls/{callId}/owner", instance: databaseInstance() },
+  { ref: "tenants/{tenantId}/calls/{callId}/owner", instance: lifelineInstances() },
   async (event) => {
     const { tenantId, callId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "recordOwnerChange"))) return;
     const before = parseOwner(event.data.before.val());
     const after = parseOwner(event.data.after.val());
     if (after === null) return;
@@ -140,7 +140,7 @@ async function composeHandBackNote(
     readCall(tenantId, callId),
     readTranscript(tenantId, callId),
     readCallAlerts(tenantId, callId),
-    getDatabase().ref(outboxPath(tenantId, callId)).get(),
+    tenantDatabase(tenantId).then((db) => db.ref(outboxPath(tenantId, callId)).get()),
   ]);
   const said = transcript
     .filter(

@@ -13,7 +13,6 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { getDatabase } from "firebase-admin/database";
 import {
   type Delivery,
   type Message,
@@ -23,18 +22,19 @@ import {
 } from "@lifeline/model";
 import { agentMessageId } from "../domain/turn/ids.js";
 import { twilioAuthToken } from "../params.js";
-import { databaseInstance } from "../store/database-instance.js";
+import { isTenantInstance, lifelineInstances, tenantDatabase } from "../store/instances.js";
 import { parseMessage, readCall, transact, transactCall } from "../store/live-store.js";
 import { messageStatusUrl, sendFailure, sendText } from "../store/twilio-texts.js";
 
 export const textCallerMessage = onValueCreated(
   {
     ref: "tenants/{tenantId}/outbox/{callId}/{messageId}",
-    instance: databaseInstance(),
+    instance: lifelineInstances(),
     secrets: [twilioAuthToken],
   },
   async (event) => {
     const { tenantId, callId, messageId } = event.params;
+    if (!(await isTenantInstance(tenantId, event.instance, "textCallerMessage"))) return;
     const parsed = outboxMessageSchema.safeParse(event.data.val());
     if (!parsed.success) return;
     const entry = parsed.data;
@@ -43,7 +43,7 @@ export const textCallerMessage = onValueCreated(
     if (seen === null || seen.medium !== "sms" || line === undefined || seen.status !== "active") {
       return;
     }
-    const db = getDatabase();
+    const db = await tenantDatabase(tenantId);
     const transcriptId = agentMessageId(messageId);
     const transcriptPath = messagePath(tenantId, callId, transcriptId);
     if ((await db.ref(transcriptPath).get()).exists()) return;
@@ -89,7 +89,7 @@ export const textCallerMessage = onValueCreated(
       });
     }
     // A status report may already have moved it on: only a `queued` record without a sid is ours.
-    await transact(transcriptPath, parseMessage, (message) =>
+    await transact(tenantId, transcriptPath, parseMessage, (message) =>
       message?.delivery?.status === "queued" && message.delivery.sid === undefined
         ? { ...message, delivery }
         : null,

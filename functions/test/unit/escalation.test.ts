@@ -8,7 +8,6 @@ import {
   stepApplies,
 } from "../../src/domain/escalation.js";
 import { handBackMessageId, handBackNote } from "../../src/domain/handback.js";
-import { databaseInstance } from "../../src/store/database-instance.js";
 import { tenantSettingsSchema } from "@lifeline/model";
 import { DEFAULT_LIVE_SETTINGS, toLiveSettings } from "../../src/store/settings.js";
 
@@ -140,29 +139,5 @@ describe("handBackNote", () => {
   it("returns one message id per hand-back time", () => {
     expect(handBackMessageId(5)).to.equal(handBackMessageId(5));
     expect(handBackMessageId(5)).to.not.equal(handBackMessageId(6));
-  });
-});
-
-describe("databaseInstance", () => {
-  it("returns the emulator's ns parameter", () => {
-    const env = {
-      FIREBASE_CONFIG: JSON.stringify({
-        databaseURL: "http://127.0.0.1:9000/?ns=demo-x-default-rtdb",
-      }),
-    };
-    expect(databaseInstance(env)).to.equal("demo-x-default-rtdb");
-  });
-
-  it("returns the host's first label in production", () => {
-    const env = {
-      FIREBASE_CONFIG: JSON.stringify({
-        databaseURL: "https://p-default-rtdb.europe-west1.firebasedatabase.app",
-      }),
-    };
-    expect(databaseInstance(env)).to.equal("p-default-rtdb");
-  });
-
-  it("returns every instance when nothing is configured", () => {
-    expect(databaseInstance({})).to.equal("*");
   });
 });

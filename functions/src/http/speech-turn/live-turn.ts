@@ -6,7 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { Response } from "express";
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "../../store/instances.js";
 import { logger } from "firebase-functions/logger";
 import { turnPath } from "@lifeline/model";
 import {
@@ -145,7 +145,8 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
   progress.tenantId = tenantId;
   if (subjectId !== undefined) progress.subjectId = subjectId;
   await applyDeferred(callId, pendingTurns.of(callId), progress);
-  const turnRef = getDatabase().ref(turnPath(tenantId, callId, body.turnId));
+  const db = await tenantDatabase(tenantId);
+  const turnRef = db.ref(turnPath(tenantId, callId, body.turnId));
 
   // The claim and the reads go out together: a turn costs one round trip before the responder.
   const [claimed, reading, marking] = await Promise.allSettled([
@@ -261,7 +262,7 @@ export async function liveTurn(input: LiveInput): Promise<TurnAnswer> {
       said: decision.say,
       ...(decision.lapse === undefined ? {} : { lapse: decision.lapse }),
     });
-    await getDatabase().ref().update(plan.update);
+    await db.ref().update(plan.update);
     const written = performance.now();
     logger.info("turn recorded", {
       tenantId,
