@@ -89,9 +89,7 @@ export async function readCallRecord(tenantId: string, callId: string): Promise<
 /** Whether the turn `turnId` (a gateway's turn id, Twilio's `MessageSid`) was claimed on the call. */
 export async function hasTurn(tenantId: string, callId: string, turnId: string): Promise<boolean> {
   return (
-    await getDatabase()
-      .ref(turnPath(tenantId, callId, turnId))
-      .get()
+    await (await tenantDatabase(tenantId)).ref(turnPath(tenantId, callId, turnId)).get()
   ).exists();
 }
 
