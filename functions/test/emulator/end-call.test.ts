@@ -101,6 +101,13 @@ describe("applyEndRequest", function () {
     );
     expect(opening.hangup).to.equal(undefined);
     const { callId } = opening;
+    // On a loaded machine the turn is answered before it is written (a deferred turn): the rules
+    // take an end request only for a call that is there and active.
+    await waitForValue(
+      admin.database.ref(callPath(tenant.tenantId, callId)),
+      (call) => isObject(call) && call.status === "active",
+      60_000,
+    );
 
     await set(ref(session.db, callEndRequestPath(tenant.tenantId, callId)), {
       by: dispatcher.uid,
