@@ -3,7 +3,7 @@ import { z } from "zod";
 import { callSchema, messageSchema } from "./records.js";
 import { roleSchema } from "./roles.js";
 import { e164, id, instanceName, millis } from "./scalars.js";
-import { LIMITS, VITAL_KINDS } from "./vocabulary.js";
+import { ARCHIVE_OUTCOMES, LIMITS, urgencySchema, VITAL_KINDS } from "./vocabulary.js";
 
 export const tenantSettingsSchema = z.strictObject({
   /** Minutes before an unacknowledged critical alert goes up a level. */
@@ -90,11 +90,26 @@ export const lineRecordSchema = z.strictObject({
 export type LineRecord = z.infer<typeof lineRecordSchema>;
 /** The same schema under the record's name, for code that names records rather than schemas. */
 export const LineRecord = lineRecordSchema;
+/**
+ * `tenants/{t}/archive/{callId}`. The top-level fields after `archivedAt` are copies made for the
+ * history endpoint's Firestore queries (see `firestore.indexes.json`); calls archived before they
+ * existed lack them, and match no filter on them.
+ */
 export const archivedCallSchema = z.strictObject({
   call: callSchema,
   messages: z.array(messageSchema),
   archivedAt: millis,
+  urgency: urgencySchema.optional(),
+  subjectId: id.optional(),
+  phone: e164.optional(),
+  /** Every leading part of `phone` from "+" and one digit: a phone search is an array-contains. */
+  phonePrefixes: z.array(z.string().regex(/^\+\d{1,15}$/)).optional(),
+  outcome: z.enum(ARCHIVE_OUTCOMES).optional(),
+  startedAt: millis.optional(),
+  /** Names of the members who held, ended or acknowledged the call, first one first. */
+  handledBy: z.array(z.string().min(1).max(LIMITS.name)).optional(),
 });
+export type ArchivedCall = z.infer<typeof archivedCallSchema>;
 export const AUDIT_ACTIONS = [
   "acknowledge",
   "decline",
@@ -122,3 +137,4 @@ export const auditEntrySchema = z.strictObject({
   targetUid: id.optional(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -17,6 +17,26 @@ export const URGENCY_RANK: Readonly<Record<Urgency, number>> = {
 export const CALL_STATUSES = ["active", "ended", "missed"] as const;
 /** Why a call ended, when the caller or the gateway did not end it. */
 export const END_REASONS = ["ended by supervisor"] as const;
+/**
+ * How an archived call went, one per call, the first that applies: missed; ended by a supervisor;
+ * taken over (a human held it at some point); ended unattended (an urgency alert nobody answered);
+ * else completed (the assistant handled it to its end).
+ */
+export const ARCHIVE_OUTCOMES = [
+  "missed",
+  "ended_by_supervisor",
+  "taken_over",
+  "ended_unattended",
+  "completed",
+] as const;
+export type ArchiveOutcome = (typeof ARCHIVE_OUTCOMES)[number];
+export const ARCHIVE_OUTCOME_LABELS: Readonly<Record<ArchiveOutcome, string>> = {
+  missed: "Missed",
+  ended_by_supervisor: "Ended by supervisor",
+  taken_over: "Taken over",
+  ended_unattended: "Ended unattended",
+  completed: "Completed normally",
+};
 export const MEDIA = ["voice", "sms"] as const;
 export type Medium = (typeof MEDIA)[number];
 export const MESSAGE_ROLES = ["caller", "assistant", "agent", "system"] as const;

@@ -12,6 +12,7 @@ import { EMPTY_DRAFTS } from "../state/app-state.js";
 import { derive, leadChoice, overrideChoice, overrideMissing } from "../state/selectors.js";
 import type { Store } from "../state/store.js";
 import { historyIntents, type HistoryIntents } from "./history.js";
+import { membersIntents, type MembersIntents } from "./members.js";
 import { superviseIntents, type SuperviseIntents } from "./supervise.js";
 
 /** What a dialog's fields can change: the take-over reason, the outcome and its note. */
@@ -21,7 +22,7 @@ export interface DialogEdit {
   readonly outcome?: FollowUpOutcome;
 }
 
-export interface Intents extends HistoryIntents, SuperviseIntents {
+export interface Intents extends HistoryIntents, MembersIntents, SuperviseIntents {
   /** Opens a call; `by: "page"` when the page opens one by itself (a member's choice stays). */
   select(callId: string, by?: "member" | "page"): void;
   setView(view: AppState["view"]): void;
@@ -113,6 +114,7 @@ export function createIntents(deps: IntentDeps): Intents {
 
   const intents: Intents = {
     ...historyIntents(firebase, store, notify),
+    ...membersIntents(firebase, store, notify),
     ...superviseIntents(firebase, store, notify, errorText),
 
     select(callId, by = "member") {

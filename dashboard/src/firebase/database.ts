@@ -29,6 +29,7 @@ import {
   type MemberMirror,
   memberMirrorSchema,
   memberPath,
+  membersPath,
   type Message,
   messageSchema,
   outboxMessageSchema,
@@ -266,6 +267,17 @@ export function watchPresence(
 ): Unsubscribe {
   const path = presenceListPath(tenant);
   return watchChildren(ref(db, path), path, presenceSchema, next, denied);
+}
+
+/** The tenant's member mirror (admins and dispatchers): names for history, the Members view. */
+export function watchMembers(
+  db: Database,
+  tenant: string,
+  next: (members: Map<string, MemberMirror>) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  const path = membersPath(tenant);
+  return watchChildren(ref(db, path), path, memberMirrorSchema, next, denied);
 }
 
 /** Subject names for the calls list (admins and dispatchers read them all). */

@@ -11,6 +11,7 @@ import {
   watchAlert,
   watchAlertFeed,
   watchAllViewers,
+  watchMembers,
   watchCallViewers,
   watchGuidance,
   watchConnection,
@@ -304,6 +305,14 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
   }
   if (capabilities.calls === "tenant") {
     stops.push(
+      watchMembers(
+        db,
+        session.tenant,
+        (members) => {
+          put({ members });
+        },
+        onDenied,
+      ),
       watchAllViewers(
         db,
         session.tenant,

@@ -16,7 +16,12 @@ import type { Session } from "../firebase/auth.js";
 import type { OutboxMessage, PresenceRecord, Subject } from "../firebase/database.js";
 import type { AlertView, FollowUpOutcome } from "../logic/alerts.js";
 import type { AwaySummary, StateSnapshot } from "../logic/away.js";
-import type { ArchivedCallResponse, HistoryItem } from "../logic/history.js";
+import {
+  type ArchivedCallResponse,
+  type HistoryFilterDraft,
+  type HistoryItem,
+  NO_FILTERS,
+} from "../logic/history.js";
 import type { AccessState } from "../logic/session.js";
 
 export interface AwayState {
@@ -70,6 +75,9 @@ export type DialogState =
   | { readonly kind: "help" };
 
 export interface HistoryState {
+  /** The search form as typed, and the search the listed items answer. */
+  readonly draft: HistoryFilterDraft;
+  readonly applied: HistoryFilterDraft;
   readonly items: readonly HistoryItem[];
   readonly loaded: boolean;
   readonly loading: boolean;
@@ -83,6 +91,43 @@ export interface HistoryState {
         readonly callId: string;
         readonly archived: ArchivedCallResponse;
       };
+}
+
+/** An endpoint's refusal: its message, and the issues it names by field. */
+export interface EndpointProblem {
+  readonly message: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface MemberDraft {
+  readonly email: string;
+  readonly password: string;
+  readonly name: string;
+  readonly role: string;
+  readonly subjects: readonly string[];
+}
+
+export const EMPTY_MEMBER_DRAFT: MemberDraft = {
+  email: "",
+  password: "",
+  name: "",
+  role: "dispatcher",
+  subjects: [],
+};
+
+/** The Members view (admins): the create form, the member being edited, a removal to confirm. */
+export interface MembersState {
+  readonly create: MemberDraft;
+  readonly createProblem?: EndpointProblem;
+  readonly edit?: {
+    readonly uid: string;
+    readonly role: string;
+    readonly subjects: readonly string[];
+  };
+  readonly editProblem?: EndpointProblem;
+  readonly confirmRemove?: string;
+  readonly removeProblem?: EndpointProblem;
+  readonly busy: boolean;
 }
 
 export interface AppState {
@@ -123,7 +168,10 @@ export interface AppState {
   readonly busy: boolean;
   readonly ack: AckFormState | undefined;
   readonly dialog: DialogState | undefined;
-  readonly view: "live" | "history";
+  readonly view: "live" | "history" | "members";
+  /** The tenant's member mirror (admins and dispatchers read it): names, roles, assignments. */
+  readonly members: ReadonlyMap<string, MemberMirror>;
+  readonly membersView: MembersState;
   readonly wall: boolean;
   readonly notice: { readonly text: string; readonly kind: "info" | "error" } | undefined;
   /** Take-over notices the member closed, by call id and hold start. */
@@ -162,11 +210,13 @@ export function initialState(session: Session, now: number, wall: boolean): AppS
     ack: undefined,
     dialog: undefined,
     view: "live",
+    members: new Map(),
+    membersView: { create: EMPTY_MEMBER_DRAFT, busy: false },
     wall,
     notice: undefined,
     dismissedTakeovers: new Set(),
     away: undefined,
-    history: { items: [], loaded: false, loading: false },
+    history: { draft: NO_FILTERS, applied: NO_FILTERS, items: [], loaded: false, loading: false },
     signingOutEverywhere: false,
   };
 }

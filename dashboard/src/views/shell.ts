@@ -8,7 +8,8 @@
  * Test hooks (`data-testid`) of the page itself, stable for the browser tests (the regions list
  * theirs): app (data-role, data-tenant, data-uid), session-user (name · role),
  * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
- * keyboard-help-open, wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere,
+ * keyboard-help-open, wall-mode-toggle (aria-pressed), view-live, view-history, view-members (admins),
+ * sign-out, sign-out-everywhere,
  * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
@@ -24,6 +25,7 @@ import { callDetailView } from "./call-detail.js";
 import { callsListView } from "./calls-list.js";
 import { dialogView } from "./dialogs.js";
 import { historyView } from "./history.js";
+import { membersView } from "./members.js";
 import { presenceView } from "./presence.js";
 
 const CONNECTION_TEXT = {
@@ -55,6 +57,18 @@ function header(state: AppState, intents: Intents): TemplateResult {
           intents.setView("history");
         }}
       >History</button>
+      ${
+        CAPABILITIES[session.role].manageMembers
+          ? html`<button
+              type="button"
+              data-testid="view-members"
+              aria-pressed=${String(state.view === "members")}
+              @click=${() => {
+                intents.setView("members");
+              }}
+            >Members</button>`
+          : nothing
+      }
     </nav>
     <span
       class="connection"
@@ -162,6 +176,7 @@ export function shellView(
     </div>
     ${takeoverNoticesView(state, derived, intents)} ${awaySummaryView(state, derived, intents)}
     ${liveGrid(state, derived, intents)} ${historyView(state, intents)}
+    ${CAPABILITIES[session.role].manageMembers ? membersView(state, intents) : nothing}
     ${dialogView(state, derived, intents)}
     </main>
   </div>`;

@@ -28,6 +28,10 @@ export function handBackMessageId(handedBackAt: number): string {
   return `handback-${handedBackAt}`;
 }
 
+export function isHandBackMessageId(id: string): boolean {
+  return /^handback-\d+$/.test(id);
+}
+
 export function handBackNote(facts: HandBackFacts): string {
   const parts = [`${facts.ownerName} handed the call back to you.`];
   if (facts.said.length > 0) {

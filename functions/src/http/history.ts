@@ -1,7 +1,9 @@
 /**
  * History of ended calls, read from the Firestore archive for the dashboard (Firebase ID token):
- *   GET /{tenantId}?limit=&cursor=   one page of archived call summaries, the latest archived first
- *   GET /{tenantId}/{callId}         one archived call with its full transcript
+ *   GET /{tenantId}?limit=&cursor=&from=&to=&urgency=&subject=&phone=&outcome=
+ *                                    one page of archived call summaries, the latest archived
+ *                                    first, filtered by Firestore queries (`firestore.indexes.json`)
+ *   GET /{tenantId}/{callId}         one archived call with its full transcript and its audit log
  * Same reach as the live database: admins and dispatchers see every call of their tenant; doctors,
  * nurses and caregivers the calls of their assigned subjects and subjects their own, read from
  * the members mirror the rules read. A call out of reach is answered like a missing one (404).
@@ -17,13 +19,19 @@ import { invalidArgument, publicIssues } from "../http-kit/body.js";
 import { HttpError } from "../http-kit/errors.js";
 import { idSegments, routedEndpoint } from "../http-kit/endpoint.js";
 import { authenticateMember, type Member } from "../http-kit/idtoken.js";
+import { readCallAudit } from "../store/live-store.js";
 import {
+  ARCHIVE_OUTCOMES,
+  type ArchiveOutcome,
   archivedCallSchema,
   type Call,
   CAPABILITIES,
   firestore,
   memberMirrorSchema,
+  id,
   memberPath,
+  type Urgency,
+  urgencySchema,
 } from "@lifeline/model";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -70,19 +78,50 @@ export function decodeCursor(text: string): Cursor | undefined {
   }
 }
 
-const pageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-  cursor: z
-    .string()
-    .min(1)
-    .max(64 * 1024)
-    .optional(),
-});
+const epochMillis = z.coerce.number().int().nonnegative().max(8.64e15);
+
+const pageQuerySchema = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    cursor: z
+      .string()
+      .min(1)
+      .max(64 * 1024)
+      .optional(),
+    /** Ended at or after (ms since the epoch). */
+    from: epochMillis.optional(),
+    /** Ended at or before (ms since the epoch). */
+    to: epochMillis.optional(),
+    urgency: urgencySchema.optional(),
+    subject: id.optional(),
+    /** An E.164 number or its leading part ("+" and at least one digit). */
+    phone: z
+      .string()
+      .regex(/^\+\d{1,15}$/, "an E.164 number or its leading part, e.g. +1555")
+      .optional(),
+    outcome: z.enum(ARCHIVE_OUTCOMES).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    path: ["to"],
+    message: "must not be before from",
+  });
+
+/** What a page is narrowed to; every field set must match (AND). */
+export interface HistoryFilters {
+  readonly from?: number;
+  readonly to?: number;
+  readonly urgency?: Urgency;
+  readonly subject?: string;
+  readonly phone?: string;
+  readonly outcome?: ArchiveOutcome;
+}
 
 export interface HistoryItem {
   id: string;
   call: Call;
   archivedAt: number;
+  outcome?: ArchiveOutcome;
+  handledBy?: string[];
 }
 
 export interface HistoryPage {
@@ -131,14 +170,37 @@ export async function readPage(
   reach: Reach,
   limit: number,
   cursor: Cursor | undefined,
+  filters: HistoryFilters = {},
 ): Promise<HistoryPage> {
+  // A scoped member asking for a subject out of its reach would scan the whole archive for nothing.
+  if (
+    filters.subject !== undefined &&
+    reach.kind === "subjects" &&
+    !reach.ids.has(filters.subject)
+  ) {
+    return { items: [] };
+  }
   const collection = (await firestoreDb()).collection(firestore.archiveCollection(tenantId));
+  // Equalities on copies of the call's fields, each merged with archivedAt by its own index.
+  let filtered: Query = collection.orderBy("archivedAt", "desc");
+  if (filters.urgency !== undefined) filtered = filtered.where("urgency", "==", filters.urgency);
+  if (filters.subject !== undefined) filtered = filtered.where("subjectId", "==", filters.subject);
+  if (filters.outcome !== undefined) filtered = filtered.where("outcome", "==", filters.outcome);
+  if (filters.phone !== undefined) {
+    filtered = filtered.where("phonePrefixes", "array-contains", filters.phone);
+  }
+  if (filters.from !== undefined) filtered = filtered.where("archivedAt", ">=", filters.from);
   const items: HistoryItem[] = [];
-  let at = cursor?.at;
-  let seen = new Set(cursor?.seen ?? []);
+  let at =
+    cursor === undefined
+      ? filters.to
+      : filters.to === undefined
+        ? cursor.at
+        : Math.min(cursor.at, filters.to);
+  let seen = new Set(cursor !== undefined && at === cursor.at ? cursor.seen : []);
   let scanned = 0;
   for (;;) {
-    let batchQuery: Query = collection.orderBy("archivedAt", "desc");
+    let batchQuery: Query = filtered;
     if (at !== undefined) batchQuery = batchQuery.where("archivedAt", "<=", at);
     const requested = SCAN_BATCH + seen.size;
     const batch = await batchQuery.limit(requested).get();
@@ -156,7 +218,14 @@ export async function readPage(
       if (!parsed.success) {
         logger.warn("archived call skipped: malformed", { tenantId, callId: doc.id });
       } else if (canSee(reach, parsed.data.call)) {
-        items.push({ id: doc.id, call: parsed.data.call, archivedAt: parsed.data.archivedAt });
+        const { call, outcome, handledBy } = parsed.data;
+        items.push({
+          id: doc.id,
+          call,
+          archivedAt: parsed.data.archivedAt,
+          ...(outcome === undefined ? {} : { outcome }),
+          ...(handledBy === undefined ? {} : { handledBy }),
+        });
       }
       if (items.length === limit || scanned >= MAX_SCANNED) {
         return { items, nextCursor: encodeCursor({ at: archivedAt, seen: [...seen] }) };
@@ -190,11 +259,16 @@ export async function readHistory(request: Request): Promise<unknown> {
       }
       throw new HttpError("NOT_FOUND", "No such archived call.");
     }
+    const { call, outcome, handledBy } = parsed.data;
+    const audit = await readCallAudit(route.tenantId, route.callId);
     return {
       id: route.callId,
-      call: parsed.data.call,
+      call,
       messages: [...parsed.data.messages].sort((a, b) => a.seq - b.seq),
       archivedAt: parsed.data.archivedAt,
+      ...(outcome === undefined ? {} : { outcome }),
+      ...(handledBy === undefined ? {} : { handledBy }),
+      audit: audit.map(({ id: auditId, entry }) => ({ id: auditId, ...entry })),
     };
   }
 
@@ -211,7 +285,9 @@ export async function readHistory(request: Request): Promise<unknown> {
       ]);
     }
   }
-  return readPage(route.tenantId, reach, query.data.limit ?? DEFAULT_PAGE_SIZE, cursor);
+  const { from, to, urgency, subject, phone, outcome } = query.data;
+  const filters: HistoryFilters = { from, to, urgency, subject, phone, outcome };
+  return readPage(route.tenantId, reach, query.data.limit ?? DEFAULT_PAGE_SIZE, cursor, filters);
 }
 
 /** The endpoint as deployed, apart from its trigger: a plain `(request, response)` handler. */

@@ -11,6 +11,7 @@ import { tenantDatabase } from "./instances.js";
 import { logger } from "firebase-functions/logger";
 import type { z } from "zod";
 import { closeWithCall, isFollowUp, settleUnwatched } from "../domain/alerts.js";
+import { archiveRecord } from "../domain/archive.js";
 import { unwatchedAlertId } from "../domain/fanout.js";
 import { internal } from "../http-kit/errors.js";
 import {
@@ -330,15 +331,45 @@ export async function appendSystemMessage(
 export async function archiveCall(tenantId: string, callId: string): Promise<boolean> {
   const call = await readCall(tenantId, callId);
   if (call === null) return false;
-  const transcript = await readTranscript(tenantId, callId);
-  const archived = {
+  const [transcript, alerts, audit, members] = await Promise.all([
+    readTranscript(tenantId, callId),
+    readCallAlerts(tenantId, callId),
+    readCallAudit(tenantId, callId),
+    readMembers(tenantId),
+  ]);
+  const archived = archiveRecord({
     call,
-    messages: transcript.map((entry) => entry.message),
-    // The end time, not the clock: archiving again writes the same record.
-    archivedAt: call.endedAt ?? call.lastMessageAt,
-  };
+    transcript,
+    alerts: Object.values(alerts),
+    audit: audit.map((entry) => entry.entry),
+    memberNames: new Map(Object.entries(members).map(([uid, member]) => [uid, member.name])),
+  });
   await (await firestoreDb()).doc(firestore.archivedCallDoc(tenantId, callId)).set(archived);
   return true;
+}
+
+/**
+ * The audit log of one call, oldest first (ties by id): the `(callId, at)` index in
+ * `firestore.indexes.json` serves it. Entries that do not parse are skipped and logged.
+ */
+export async function readCallAudit(
+  tenantId: string,
+  callId: string,
+): Promise<{ id: string; entry: AuditEntry }[]> {
+  const snapshot = await (
+    await firestoreDb()
+  )
+    .collection(firestore.auditCollection(tenantId))
+    .where("callId", "==", callId)
+    .orderBy("at", "asc")
+    .get();
+  const entries: { id: string; entry: AuditEntry }[] = [];
+  for (const doc of snapshot.docs) {
+    const parsed = auditEntrySchema.safeParse(doc.data());
+    if (parsed.success) entries.push({ id: doc.id, entry: parsed.data });
+    else logger.warn("audit entry skipped: malformed", { tenantId, callId, auditId: doc.id });
+  }
+  return entries;
 }
 
 export interface ClosedAlerts {

@@ -4,7 +4,8 @@
  * Replies are parsed with the dashboard's own schemas, so the page and the endpoint agree.
  */
 import { expect } from "chai";
-import { type Call, firestore, type Message } from "@lifeline/model";
+import { type Alert, type AuditEntry, type Call, firestore, type Message } from "@lifeline/model";
+import { archiveRecord } from "../../src/domain/archive.js";
 import {
   archivedCallResponseSchema,
   historyPageSchema,
@@ -73,6 +74,10 @@ function expectError(reply: Reply, httpStatus: number, status: string): void {
 }
 
 async function page(tenantId: string, token: string, query: string): Promise<HistoryPage> {
+  return pageOf(tenantId, token, query);
+}
+
+async function pageOf(tenantId: string, token: string, query: string): Promise<HistoryPage> {
   const reply = await call("history", "GET", `/${tenantId}${query}`, { token });
   expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
   return historyPageSchema.parse(reply.body);
@@ -83,12 +88,13 @@ async function allPages(
   tenantId: string,
   token: string,
   limit: number,
+  filters = "",
 ): Promise<{ ids: string[]; sizes: number[] }> {
   const ids: string[] = [];
   const sizes: number[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 50; pages++) {
-    const query = `?limit=${limit}${cursor === undefined ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
+    const query = `?limit=${limit}${filters}${cursor === undefined ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
     const result = await page(tenantId, token, query);
     ids.push(...result.items.map((item) => item.id));
     sizes.push(result.items.length);
@@ -246,5 +252,193 @@ describe("history", () => {
       const deep = await call("history", "GET", `/${tenantId}/a/b`, { token: dispatcherToken });
       expectError(deep, 404, "NOT_FOUND");
     });
+  });
+});
+
+describe("history search and filters", () => {
+  let tenantId: string;
+  let ada: string;
+  let ben: string;
+  let dispatcherToken: string;
+  let caregiverToken: string;
+  const base = Date.UTC(2025, 5, 1);
+
+  /** Archives a call the way the archive trigger does (`archiveRecord`), query fields included. */
+  async function archiveAs(
+    callId: string,
+    at: number,
+    overrides: Partial<Call>,
+    alerts: Alert[] = [],
+    audit: AuditEntry[] = [],
+  ): Promise<void> {
+    const summary: Call = { ...archivedCall(ada, at), ...overrides };
+    // An unknown caller's call has no subjectId at all (Firestore refuses undefined values).
+    if (summary.subjectId === undefined) delete summary.subjectId;
+    const record = archiveRecord({
+      call: summary,
+      transcript: MESSAGES.map((message, index) => ({ id: `m${index}`, message })),
+      alerts,
+      audit,
+      memberNames: new Map(),
+    });
+    await admin.firestore.doc(firestore.archivedCallDoc(tenantId, callId)).set(record);
+  }
+
+  const openCritical = (callId: string): Alert => ({
+    kind: "urgency",
+    severity: "critical",
+    callId,
+    title: "Critical call",
+    at: base,
+    status: "open",
+    level: 0,
+  });
+
+  before(async () => {
+    tenantId = freshId("t");
+    ada = await addSubject(admin, tenantId, "Ada");
+    ben = await addSubject(admin, tenantId, "Ben");
+    const dispatcher = await addMember(admin, tenantId, "dispatcher");
+    const caregiver = await addMember(admin, tenantId, "caregiver", [ada]);
+    dispatcherToken = (await signIn(dispatcher.email, dispatcher.password)).idToken;
+    caregiverToken = (await signIn(caregiver.email, caregiver.password)).idToken;
+    const human = { kind: "human", uid: "u-dan", name: "Dan", since: base } as const;
+    await archiveAs("f1", base + 9000, { phone: "+15550001111", urgency: "critical" }, [
+      openCritical("f1"),
+    ]);
+    await archiveAs("f2", base + 8000, {
+      subjectId: ben,
+      phone: "+15550001122",
+      urgency: "urgent",
+      owner: human,
+    });
+    await archiveAs("f3", base + 7000, { phone: "+15550002222", urgency: "normal" });
+    await archiveAs("f4", base + 6000, {
+      subjectId: undefined,
+      phone: "+447700900123",
+      urgency: "critical",
+      endReason: "ended by supervisor",
+    });
+    await archiveAs("f5", base + 5000, {
+      phone: "+15550001133",
+      urgency: "critical",
+      status: "missed",
+    });
+    await archiveAs("f6", base + 4000, {
+      phone: "+15550001111",
+      urgency: "critical",
+      owner: human,
+    });
+    // Archived before the query fields existed: listed, but no filter on them finds it.
+    await admin.firestore.doc(firestore.archivedCallDoc(tenantId, "old")).set({
+      call: { ...archivedCall(ada, base + 3000), phone: "+15550001199", urgency: "critical" },
+      messages: MESSAGES,
+      archivedAt: base + 3000,
+    });
+    // The audit log of f1, out of order, and an entry of another call.
+    const audit = (entry: AuditEntry, id: string) =>
+      admin.firestore.doc(firestore.auditDoc(tenantId, id)).set(entry);
+    await audit({ action: "take_over", actorUid: "u-dan", at: base + 8500, callId: "f1" }, "a2");
+    await audit(
+      { action: "acknowledge", actorUid: "u-dan", at: base + 8400, callId: "f1", alertId: "x" },
+      "a1",
+    );
+    await audit({ action: "hand_back", actorUid: "u-dan", at: base + 8600, callId: "f2" }, "a3");
+  });
+
+  async function ids(query: string, token = dispatcherToken): Promise<string[]> {
+    const result = await pageOf(tenantId, token, query);
+    return result.items.map((item) => item.id);
+  }
+
+  it("finds calls by exact number and by a number's leading part, newest first", async () => {
+    expect(await ids("?phone=%2B15550001111")).to.deep.equal(["f1", "f6"]);
+    expect(await ids("?phone=%2B1555000")).to.deep.equal(["f1", "f2", "f3", "f5", "f6"]);
+    expect(await ids("?phone=%2B44")).to.deep.equal(["f4"]);
+    expect(await ids("?phone=%2B1999")).to.deep.equal([]);
+  });
+
+  it("filters by urgency, outcome and subject, alone and together", async () => {
+    expect(await ids("?urgency=critical")).to.deep.equal(["f1", "f4", "f5", "f6"]);
+    expect(await ids("?outcome=taken_over")).to.deep.equal(["f2", "f6"]);
+    expect(await ids("?outcome=ended_unattended")).to.deep.equal(["f1"]);
+    expect(await ids("?outcome=ended_by_supervisor")).to.deep.equal(["f4"]);
+    expect(await ids("?outcome=missed")).to.deep.equal(["f5"]);
+    expect(await ids("?outcome=completed")).to.deep.equal(["f3"]);
+    expect(await ids(`?subject=${ada}`)).to.deep.equal(["f1", "f3", "f5", "f6"]);
+    expect(await ids(`?subject=${ben}`)).to.deep.equal(["f2"]);
+    expect(
+      await ids(`?urgency=critical&outcome=taken_over&phone=%2B1555&subject=${ada}`),
+    ).to.deep.equal(["f6"]);
+  });
+
+  it("filters by the time the call ended, both ends included, old documents too", async () => {
+    expect(await ids(`?from=${base + 3000}&to=${base + 5000}`)).to.deep.equal(["f5", "f6", "old"]);
+    expect(await ids(`?subject=${ada}&from=${base + 4500}&to=${base + 7500}`)).to.deep.equal([
+      "f3",
+      "f5",
+    ]);
+    expect(await ids(`?to=${base + 3999}`)).to.deep.equal(["old"]);
+  });
+
+  it("pages through a filtered search without loss or repeats", async () => {
+    const { ids: paged, sizes } = await allPages(
+      tenantId,
+      dispatcherToken,
+      1,
+      `&urgency=critical&to=${base + 8000}`,
+    );
+    expect(paged).to.deep.equal(["f4", "f5", "f6"]);
+    // A full page carries a cursor even when nothing follows: the last page may be empty.
+    expect(sizes.slice(0, 3)).to.deep.equal([1, 1, 1]);
+    expect(sizes.slice(3).every((size) => size === 0)).to.equal(true);
+  });
+
+  it("keeps a caregiver to its subjects' calls under every filter", async () => {
+    expect(await ids("?outcome=taken_over", caregiverToken)).to.deep.equal(["f6"]);
+    expect(await ids("?urgency=critical", caregiverToken)).to.deep.equal(["f1", "f5", "f6"]);
+    expect(await ids(`?subject=${ben}`, caregiverToken)).to.deep.equal([]);
+    expect(await ids("?phone=%2B44", caregiverToken)).to.deep.equal([]);
+  });
+
+  it("lists outcome and handlers with each item", async () => {
+    const result = await pageOf(tenantId, dispatcherToken, "?outcome=taken_over");
+    expect(result.items[0]).to.deep.include({ outcome: "taken_over", handledBy: ["Dan"] });
+  });
+
+  it("rejects each bad filter with 400 and names the parameter", async () => {
+    for (const [query, parameter] of [
+      ["?urgency=extreme", "urgency"],
+      ["?outcome=lost", "outcome"],
+      ["?phone=15550001111", "phone"],
+      ["?phone=%2B1-555", "phone"],
+      ["?phone=%2B", "phone"],
+      ["?from=yesterday", "from"],
+      ["?from=-1", "from"],
+      [`?from=${base + 2}&to=${base + 1}`, "to"],
+      ["?subject=", "subject"],
+    ] as const) {
+      const reply = await call("history", "GET", `/${tenantId}${query}`, {
+        token: dispatcherToken,
+      });
+      expectError(reply, 400, "INVALID_ARGUMENT");
+      expect(JSON.stringify(reply.body), query).to.include(`"path":["${parameter}"]`);
+    }
+  });
+
+  it("returns one call with every audited action on it, oldest first, and no other call's", async () => {
+    const reply = await call("history", "GET", `/${tenantId}/f1`, { token: dispatcherToken });
+    expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
+    const archived = archivedCallResponseSchema.parse(reply.body);
+    expect(archived.audit.map((entry) => [entry.id, entry.action])).to.deep.equal([
+      ["a1", "acknowledge"],
+      ["a2", "take_over"],
+    ]);
+    expect(archived.outcome).to.equal("ended_unattended");
+    const old = archivedCallResponseSchema.parse(
+      (await call("history", "GET", `/${tenantId}/old`, { token: dispatcherToken })).body,
+    );
+    expect(old.audit).to.deep.equal([]);
+    expect(old.outcome).to.equal(undefined);
   });
 });

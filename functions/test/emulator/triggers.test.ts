@@ -4,6 +4,7 @@
  * the triggers derive (summary, alerts, inboxes, audit, archive). Every tenant is fresh.
  */
 import { expect } from "chai";
+import type { Query } from "firebase-admin/firestore";
 import {
   type Alert,
   alertAckPath,
@@ -16,6 +17,7 @@ import {
   firestore,
   type InboxItem,
   inboxItemPath,
+  type MemberMirror,
   memberPath,
   messagePath,
   messagesPath,
@@ -76,6 +78,28 @@ async function mirror(
       : { subjects: Object.fromEntries(subjects.map((s) => [s, true])) }),
   });
   return uid;
+}
+
+/** Waits until the query matches at least one document. */
+function waitForQuery(query: Query, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error("timed out waiting for a matching document"));
+    }, timeoutMs);
+    const unsubscribe = query.onSnapshot(
+      (snapshot) => {
+        if (snapshot.empty) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function online(tenantId: string, uid: string): Promise<void> {
@@ -876,6 +900,18 @@ describe("archiveEndedCall", () => {
       "Leave the building now.",
     ]);
     expect(archived.call).to.deep.include({ status: "ended", endedAt });
+    // The history endpoint's query fields, copied from the call at its end.
+    const summary = archived.call as Call;
+    expect(archived).to.deep.include({
+      urgency: "urgent",
+      phone: summary.phone,
+      outcome: "ended_unattended",
+      startedAt: summary.startedAt,
+      handledBy: [],
+    });
+    expect(archived.phonePrefixes)
+      .to.include(summary.phone)
+      .and.to.include(summary.phone.slice(0, 5));
     const alert = await waitFor<Alert>(
       admin.database,
       alertPath(tenantId, alertId),
@@ -905,6 +941,10 @@ describe("archiveEndedCall", () => {
       alertPath(tenantId, alertId),
       (a) => a?.status === "acknowledged",
     );
+    // The acknowledgement's audit entry is written after the alert: the archive reads the log.
+    await waitForQuery(
+      admin.firestore.collection(firestore.auditCollection(tenantId)).where("callId", "==", callId),
+    );
     await admin.database
       .ref(callPath(tenantId, callId))
       .update({ status: "ended", endedAt: Date.now() });
@@ -914,6 +954,9 @@ describe("archiveEndedCall", () => {
       (a) => a?.status === "resolved",
     );
     expect(alert?.title).to.not.match(/unattended/);
+    const archived = await waitForDoc(admin, firestore.archivedCallDoc(tenantId, callId));
+    const dispatcherName = (await read<MemberMirror>(memberPath(tenantId, dispatcher)))?.name;
+    expect(archived).to.deep.include({ outcome: "completed", handledBy: [dispatcherName] });
   });
 });
 
