@@ -238,7 +238,7 @@ describe("the call in front of you (browser, end to end)", function () {
     const headerRows = async () => {
       const [header, button] = await Promise.all([
         page.locator("header.top").boundingBox(),
-        byTestId(page, "sign-out").boundingBox(),
+        byTestId(page, "view-live").boundingBox(),
       ]);
       return Math.round((header?.height ?? 0) / ((button?.height ?? 1) + 16));
     };
@@ -275,6 +275,17 @@ describe("the call in front of you (browser, end to end)", function () {
     await page.setViewportSize(PHONE);
     await byTestId(page, "call-detail", { "call-id": fireId }).waitFor();
     expect(await headerRows()).to.equal(1);
+    // Every header control is on screen, none scrolled out: sign-out folds into the menu.
+    expect(
+      await page.locator("header.top").evaluate((bar) => bar.scrollWidth <= bar.clientWidth),
+      "the phone header fits without scrolling",
+    ).to.equal(true);
+    await byTestId(page, "account-menu").locator("summary").click();
+    await byTestId(page, "menu-sign-out").waitFor({ state: "visible" });
+    await screenshotBoth(page, "phone-account-menu");
+    await page.setViewportSize(PHONE);
+    await byTestId(page, "account-menu").locator("summary").click();
+    await byTestId(page, "menu-sign-out").waitFor({ state: "hidden" });
     const detailTop = await top(".detail-panel");
     expect(detailTop).to.be.below(await top(".calls-panel"));
     const acknowledge = byTestId(page, "call-next-acknowledge");

@@ -34,6 +34,35 @@ const CONNECTION_TEXT = {
   connecting: "● Connecting…",
 } as const;
 
+/**
+ * On a phone the header keeps one row by folding who is signed in and the sign-out buttons into a
+ * menu (large type is for wall displays, not phones). Hidden above phone width, where the buttons
+ * stand in the header themselves.
+ */
+function accountMenu(state: AppState, intents: Intents): TemplateResult {
+  return html`<details class="account-menu" data-testid="account-menu">
+    <summary>Menu</summary>
+    <div class="menu-items">
+      <span class="menu-user">${state.member?.name ?? state.session.email} · ${state.session.role}</span>
+      <button
+        type="button"
+        data-testid="menu-sign-out"
+        @click=${() => {
+          intents.signOut();
+        }}
+      >Sign out</button>
+      <button
+        type="button"
+        data-testid="menu-sign-out-everywhere"
+        ?disabled=${state.signingOutEverywhere}
+        @click=${() => {
+          intents.signOutEverywhere();
+        }}
+      >Sign out everywhere</button>
+    </div>
+  </details>`;
+}
+
 function header(state: AppState, intents: Intents): TemplateResult {
   const { session } = state;
   const connection = connectionState(state);
@@ -93,6 +122,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
     >Keys</button>
     <button
       type="button"
+      class="desk-only"
       data-testid="wall-mode-toggle"
       aria-pressed=${String(state.wall)}
       @click=${() => {
@@ -101,6 +131,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
     >Large type</button>
     <button
       type="button"
+      class="desk-only"
       data-testid="sign-out"
       @click=${() => {
         intents.signOut();
@@ -108,6 +139,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
     >Sign out</button>
     <button
       type="button"
+      class="desk-only"
       data-testid="sign-out-everywhere"
       title="Ends this account's sessions on every device"
       ?disabled=${state.signingOutEverywhere}
@@ -115,6 +147,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
         intents.signOutEverywhere();
       }}
     >Sign out everywhere</button>
+    ${accountMenu(state, intents)}
   </header>`;
 }
 
