@@ -11,6 +11,7 @@ import type { AckFormState, AppState, DialogState, Drafts } from "../state/app-s
 import { EMPTY_DRAFTS } from "../state/app-state.js";
 import { derive, leadChoice, overrideChoice, overrideMissing } from "../state/selectors.js";
 import type { Store } from "../state/store.js";
+import { alarmIntents, type AlarmIntents } from "./alarm.js";
 import { historyIntents, type HistoryIntents } from "./history.js";
 import { superviseIntents, type SuperviseIntents } from "./supervise.js";
 
@@ -21,7 +22,7 @@ export interface DialogEdit {
   readonly outcome?: FollowUpOutcome;
 }
 
-export interface Intents extends HistoryIntents, SuperviseIntents {
+export interface Intents extends HistoryIntents, SuperviseIntents, AlarmIntents {
   /** Opens a call; `by: "page"` when the page opens one by itself (a member's choice stays). */
   select(callId: string, by?: "member" | "page"): void;
   setView(view: AppState["view"]): void;
@@ -112,6 +113,7 @@ export function createIntents(deps: IntentDeps): Intents {
   const intents: Intents = {
     ...historyIntents(firebase, store, notify),
     ...superviseIntents(firebase, store, notify, errorText),
+    ...alarmIntents(store, notify, () => Promise.resolve()),
 
     select(callId, by = "member") {
       const state = store.get();
@@ -244,6 +246,16 @@ export function createIntents(deps: IntentDeps): Intents {
       const tenant = alert?.tenantId ?? session.tenant;
       const status = form.status ?? ACK_STATUSES[0];
       intents.editAck({ busy: true });
+      // The alarm stops at the click, not when the write comes back.
+      const acknowledging = (on: boolean) => {
+        store.update(({ alarm }) => {
+          const ids = new Set(alarm.acknowledging);
+          if (on) ids.add(form.alertId);
+          else ids.delete(form.alertId);
+          return { alarm: { ...alarm, acknowledging: ids } };
+        });
+      };
+      acknowledging(true);
       actions
         .acknowledge(db, session, tenant, form.alertId, status, form.note.trim())
         .then(
@@ -255,6 +267,7 @@ export function createIntents(deps: IntentDeps): Intents {
           },
         )
         .finally(() => {
+          acknowledging(false);
           intents.editAck({ busy: false });
         });
     },

@@ -15,6 +15,7 @@ import { autoSelection, banner, derive, documentTitle } from "../state/selectors
 import { createStore } from "../state/store.js";
 import { shellView } from "../views/shell.js";
 import { transcriptScroll } from "../views/transcript.js";
+import { startAlarm } from "./alarm.js";
 import { createIntents } from "./intents.js";
 
 /** How long a notice stays up. */
@@ -164,10 +165,15 @@ export function mountApp(
 
   const stopRendering = store.subscribe(schedule);
   renderNow();
+  const stopAlarm = startAlarm(store, (callId) => {
+    intents.setView("live");
+    intents.select(callId);
+  });
 
   return {
     async unmount() {
       mounted = false;
+      stopAlarm();
       stopRendering();
       scroll.dispose();
       stopAccessCheck();

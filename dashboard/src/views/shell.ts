@@ -8,14 +8,17 @@
  * theirs): app (data-role, data-tenant, data-uid), session-user (name · role),
  * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
  * wall-mode-toggle (aria-pressed), view-live, view-history, sign-out, sign-out-everywhere,
- * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm.
+ * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm;
+ * the alarm's controls are listed in views/alarm.ts.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { CAPABILITIES } from "@lifeline/model";
 import type { AppState } from "../state/app-state.js";
 import { connectionState, type Banner, type Derived } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
+import { alarmView } from "../state/alarm.js";
 import { ackRegionView } from "./ack-form.js";
+import { alarmControlView } from "./alarm.js";
 import { alertsView } from "./alerts.js";
 import { awaySummaryView } from "./away-summary.js";
 import { criticalBannerView, takeoverNoticesView } from "./banner.js";
@@ -31,7 +34,7 @@ const CONNECTION_TEXT = {
   connecting: "● Connecting…",
 } as const;
 
-function header(state: AppState, intents: Intents): TemplateResult {
+function header(state: AppState, derived: Derived, intents: Intents): TemplateResult {
   const { session } = state;
   const connection = connectionState(state);
   return html`<header class="top">
@@ -62,6 +65,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
       role="status"
       aria-live="polite"
     >${CONNECTION_TEXT[connection]}</span>
+    ${alarmControlView(state, alarmView(state, derived), intents)}
     <span class="spacer"></span>
     <span class="user" data-testid="session-user"
       >${state.member?.name ?? session.email} · ${session.role}</span
@@ -133,7 +137,7 @@ export function shellView(
     data-tenant=${session.tenant}
     data-uid=${session.uid}
   >
-    ${header(state, intents)}
+    ${header(state, derived, intents)}
     <div
       class="notice"
       data-testid="notice"
