@@ -13,6 +13,7 @@ import {
   memberMirrorSchema,
   memberPath,
   presencePath,
+  pushTokensPath,
   revocationPath,
   type Role,
 } from "@lifeline/model";
@@ -193,6 +194,8 @@ export function planUpdate(
 export interface LiveNodes {
   readonly presence: unknown;
   readonly inbox: unknown;
+  /** Its browsers registered for web push: a removed member is paged no more. */
+  readonly pushTokens?: unknown;
 }
 
 export function planRemove(
@@ -207,12 +210,14 @@ export function planRemove(
       [memberPath(tenantId, uid)]: null,
       [presencePath(tenantId, uid)]: null,
       [inboxPath(uid)]: null,
+      [pushTokensPath(tenantId, uid)]: null,
       [revocationPath(uid)]: now,
     },
     rtdbUndo: {
       [memberPath(tenantId, uid)]: mirrorOf(current),
       [presencePath(tenantId, uid)]: live.presence ?? null,
       [inboxPath(uid)]: live.inbox ?? null,
+      [pushTokensPath(tenantId, uid)]: live.pushTokens ?? null,
     },
     firestore: { [firestore.memberDoc(tenantId, uid)]: null },
     audit: audit(tenantId, {

@@ -92,21 +92,25 @@ describe("planUpdate", () => {
 });
 
 describe("planRemove", () => {
-  it("deletes the mirror, presence and inbox, stamps the revocation and restores all but it on undo", () => {
+  it("deletes the mirror, presence, inbox and push tokens, stamps the revocation and restores all but it on undo", () => {
+    const tokens = { tok1: { token: "fcm-1", at: T0 } };
     const plan = planRemove(nurse, "admin1", T0 + 9, {
       presence: { state: "online" },
       inbox: null,
+      pushTokens: tokens,
     });
     expect(plan.rtdb).to.deep.equal({
       "tenants/t1/members/u1": null,
       "tenants/t1/presence/u1": null,
       "inbox/u1": null,
+      "tenants/t1/pushTokens/u1": null,
       "revocations/u1": T0 + 9,
     });
     expect(plan.rtdbUndo).to.deep.equal({
       "tenants/t1/members/u1": mirrorOf(nurse),
       "tenants/t1/presence/u1": { state: "online" },
       "inbox/u1": null,
+      "tenants/t1/pushTokens/u1": tokens,
     });
     expect(plan.firestore).to.deep.equal({ "tenants/t1/members/u1": null });
     expect(plan.audit.entry).to.include({ action: "member_remove", targetUid: "u1" });
