@@ -24,7 +24,7 @@ const TONE_SECONDS = 0.18;
 const ROUND_MS = 2000;
 
 export interface AlarmIntents {
-  /** Mutes or unmutes this browser's alarm (kept in localStorage); while blocked, only unblocks. */
+  /** Mutes or unmutes this browser's alarm (kept in localStorage); unmuted but held, only unblocks. */
   toggleAlarm(): void;
   /** Asks the browser for desktop notifications: only ever from this button, never on load. */
   enableNotifications(): void;
@@ -54,8 +54,9 @@ export function alarmIntents(
   return {
     toggleAlarm() {
       const { alarm } = store.get();
-      // This very click resumes the sound (see startAlarm); it is not also a mute.
-      if (alarm.audioBlocked) return;
+      // Unmuted but held by the browser, this very click resumes the sound (see startAlarm): it
+      // is not also a mute. Muted, it unmutes, and the same click lets the sound play.
+      if (alarm.audioBlocked && !alarm.muted) return;
       const muted = !alarm.muted;
       try {
         if (muted) localStorage.setItem(ALARM_MUTE_KEY, "1");

@@ -5,6 +5,7 @@
  */
 import type { Firebase } from "../firebase/app.js";
 import * as actions from "../firebase/actions.js";
+import { registerPush } from "../firebase/push.js";
 import { ACK_STATUSES } from "@lifeline/model";
 import type { FollowUpOutcome } from "../logic/alerts.js";
 import type { AckFormState, AppState, DialogState, Drafts } from "../state/app-state.js";
@@ -113,7 +114,13 @@ export function createIntents(deps: IntentDeps): Intents {
   const intents: Intents = {
     ...historyIntents(firebase, store, notify),
     ...superviseIntents(firebase, store, notify, errorText),
-    ...alarmIntents(store, notify, () => Promise.resolve()),
+    ...alarmIntents(store, notify, async () => {
+      try {
+        await registerPush(firebase, session);
+      } catch (error) {
+        notify(`Push to this browser failed: ${errorText(error)}`, "error");
+      }
+    }),
 
     select(callId, by = "member") {
       const state = store.get();

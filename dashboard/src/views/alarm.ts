@@ -13,6 +13,14 @@ import type { AppState } from "../state/app-state.js";
 import type { AlarmView } from "../state/alarm.js";
 import type { Intents } from "../app/intents.js";
 
+/** What a phone's one-row header has room for; the full words stay for screen readers. */
+const SHORT = {
+  ringing: "Alarm",
+  on: "Alarm on",
+  muted: "Muted",
+  blocked: "Enable alarm",
+} as const;
+
 export function alarmControlView(
   state: AppState,
   alarm: AlarmView,
@@ -37,11 +45,15 @@ export function alarmControlView(
       @click=${() => {
         intents.toggleAlarm();
       }}
-    >${blocked ? "Click to enable the alarm" : control.label}</button
+      ><span class="alarm-long">${blocked ? "Click to enable the alarm" : control.label}</span
+      ><span class="alarm-short" aria-hidden="true">${SHORT[control.state]}${
+        control.waiting > 0 && control.state !== "blocked" ? ` ${control.waiting}` : ""
+      }</span></button
     >${
       state.alarm.notifications === "default"
         ? html`<button
           type="button"
+          class="notify-enable"
           data-testid="notify-enable"
           title="Show a desktop notification when a critical call arrives while this tab is in the background"
           @click=${() => {
