@@ -164,13 +164,29 @@ export function startAlarm(store: Store<AppState>, open: (callId: string) => voi
     for (const incident of fresh) announced.add(incident.key);
     if (document.visibilityState !== "hidden" || notificationPermission() !== "granted") return;
     for (const incident of fresh) {
-      const notification = new Notification(incident.lead.title, {
+      const title = incident.lead.title;
+      const options: NotificationOptions = {
         body: incident.unwatched
           ? "Nobody is watching this call. Open it to acknowledge or take over."
           : "Open the call to acknowledge or take over.",
         tag: incident.key,
         requireInteraction: true,
-      });
+      };
+      let notification: Notification;
+      try {
+        notification = new Notification(title, options);
+      } catch {
+        // Chrome on Android refuses page notifications: its service worker shows them instead.
+        if ("serviceWorker" in navigator) {
+          navigator.serviceWorker
+            .getRegistration()
+            .then((registration) => registration?.showNotification(title, options))
+            .catch((error: unknown) => {
+              console.warn("notification not shown", error);
+            });
+        }
+        continue;
+      }
       const callId = incident.callId;
       notification.addEventListener("click", () => {
         window.focus();
