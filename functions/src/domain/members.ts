@@ -176,7 +176,10 @@ export function planUpdate(
     changed,
     rtdb: {
       [mirror]: mirrorOf(record),
-      ...(revokeSessions ? { [revocation]: now } : {}),
+      // Revoked sessions page no browser: each registers again when the member signs in.
+      ...(revokeSessions
+        ? { [revocation]: now, [pushTokensPath(current.tenantId, current.uid)]: null }
+        : {}),
     },
     rtdbUndo: { [mirror]: mirrorOf(current) },
     firestore: { [firestore.memberDoc(current.tenantId, current.uid)]: docOf(record) },
@@ -233,7 +236,8 @@ export function planRemove(
 /** A member revoking its own sessions: only `revocations/{uid}` changes, and the audit log. */
 export function planRevokeSessions(tenantId: string, uid: string, now: number): Plan {
   return {
-    rtdb: { [revocationPath(uid)]: now },
+    // Signed out everywhere: no browser is paged until the member signs in again there.
+    rtdb: { [revocationPath(uid)]: now, [pushTokensPath(tenantId, uid)]: null },
     rtdbUndo: {},
     firestore: {},
     audit: audit(tenantId, { action: "sessions_revoke", actorUid: uid, at: now, targetUid: uid }),
