@@ -50,6 +50,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's service worker runs in the worker's global scope, not Node's.
+    files: ["dashboard/public/sw.js"],
+    languageOptions: { globals: { self: "readonly" } },
+  },
+  {
     files: ["**/test/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
     rules: {
       // chai's property assertions (expect(x).to.be.true) are expressions by design.

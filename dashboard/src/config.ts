@@ -18,6 +18,8 @@ const webConfigSchema = z.looseObject({
   authDomain: z.string().optional(),
   databaseURL: z.string().optional(),
   appId: z.string().optional(),
+  /** Cloud Messaging's sender: web push needs it (with appId). */
+  messagingSenderId: z.string().optional(),
 });
 export type WebConfig = z.infer<typeof webConfigSchema>;
 
@@ -28,6 +30,7 @@ export interface Endpoints {
     authDomain?: string;
     databaseURL: string;
     appId?: string;
+    messagingSenderId?: string;
   };
   /** Set when the page runs against the emulator suite. */
   readonly emulators?: { readonly host: string };
@@ -62,6 +65,9 @@ export function resolveEndpoints(initJson: unknown, hostname: string): Endpoints
     databaseURL,
     ...(config.authDomain === undefined ? {} : { authDomain: config.authDomain }),
     ...(config.appId === undefined ? {} : { appId: config.appId }),
+    ...(config.messagingSenderId === undefined
+      ? {}
+      : { messagingSenderId: config.messagingSenderId }),
   };
   if (!local) {
     return {

@@ -115,3 +115,11 @@ export const twilioWebhookBaseUrl = defineString("TWILIO_WEBHOOK_BASE_URL", {
   description:
     "The public base URL Twilio calls, without a trailing slash, e.g. https://us-central1-<project>.cloudfunctions.net: a webhook's signature covers the URL Twilio called, and behind Cloud Functions the host a function sees is not the public one. Each function's URL is this base, `/`, and its name.",
 });
+
+// ---------------------------------------------------------------- web push
+
+export const dashboardUrl = defineString("DASHBOARD_URL", {
+  description:
+    "The dashboard's public HTTPS URL, e.g. https://<project>.web.app, without a trailing slash: a web push's click opens the call there. Empty: pushes carry no link (the browser's notification still shows).",
+  default: "",
+});

@@ -88,6 +88,16 @@ export const presenceListPath = (tenantId: string) => `${t(tenantId)}/presence`;
 export const presencePath = (tenantId: string, uid: string) =>
   `${presenceListPath(tenantId)}/${checkId("uid", uid)}`;
 
+/** A member's browsers registered for web push, by token id (a hash of the token). */
+export const pushTokensRootPath = (tenantId: string) => `${t(tenantId)}/pushTokens`;
+export const pushTokensPath = (tenantId: string, uid: string) =>
+  `${pushTokensRootPath(tenantId)}/${checkId("uid", uid)}`;
+export const pushTokenPath = (tenantId: string, uid: string, tokenId: string) =>
+  `${pushTokensPath(tenantId, uid)}/${checkId("push token id", tokenId)}`;
+/** A push's claim: written once before it is sent, so a redelivered trigger never pages twice. */
+export const pushClaimPath = (tenantId: string, key: string) =>
+  `${t(tenantId)}/pushes/${checkId("push key", key)}`;
+
 export const subjectsPath = (tenantId: string) => `${t(tenantId)}/subjects`;
 export const subjectPath = (tenantId: string, subjectId: string) =>
   `${subjectsPath(tenantId)}/${checkId("subject id", subjectId)}`;

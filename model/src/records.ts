@@ -99,6 +99,14 @@ export const presenceSchema = z.strictObject({
   name: z.string().min(1).max(LIMITS.name),
 });
 
+/** `pushTokens/{uid}/{tokenId}`: one browser of the member, registered for web push (FCM). */
+export const pushTokenSchema = z.strictObject({
+  token: z.string().min(1).max(LIMITS.pushToken),
+  at: millis,
+  userAgent: z.string().max(LIMITS.pushUserAgent).optional(),
+});
+export type PushToken = z.infer<typeof pushTokenSchema>;
+
 /** `viewers/{callId}/{uid}`: a member with the call open on a dashboard, since the server time. */
 export const viewerSchema = z.strictObject({
   name: z.string().min(1).max(LIMITS.name),

@@ -111,6 +111,9 @@ export const LIMITS = {
   takeOverReason: 500,
   followUpNote: 500,
   guidanceText: 500,
+  /** An FCM registration token (about 160 characters today; room for the format to grow). */
+  pushToken: 4096,
+  pushUserAgent: 300,
 } as const;
 
 /**

@@ -28,7 +28,7 @@ import { getDatabase } from "firebase-admin/database";
 import { getFirestore } from "firebase-admin/firestore";
 import { parseCommandLine } from "../lib/cli-args.mjs";
 import { DEMO_PASSWORD, DEMO_TENANTS, emulatorApp, seedDemo } from "../seed.js";
-import { emulatorFunctionsBase, GatewayClient } from "./gateway-client.js";
+import { emulatorFunctionsBase, emulatorProjectId, GatewayClient } from "./gateway-client.js";
 import {
   abnormalVitals,
   CALLS,
@@ -40,6 +40,7 @@ import {
 } from "./scenarios.js";
 import { DEMO_LINE, demoStandIn, playTwilioCall } from "./twilio-play.js";
 import type { TwilioStandIn } from "./twilio-stand-in.js";
+import { FcmStandIn, localFcmPort } from "./fcm-stand-in.js";
 
 export const DASHBOARD_URL = "http://127.0.0.1:5000";
 const CYCLE_MS = 150_000;
@@ -291,10 +292,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
           log(`${text.to} (SMS via Twilio) ← texted by a supervisor: ${text.body}`);
         })
       : Promise.resolve(undefined);
-  standIn
-    .then((started) => {
+  // FCM's stand-in: the functions' web pushes (none until a browser registers; FCM has no
+  // emulator, so the dashboard registers none locally) land here and are printed.
+  const fcm = FcmStandIn.start(emulatorProjectId(), localFcmPort(), (push) => {
+    log(`push → a registered browser: ${push.webpush.notification.title}`);
+  });
+  Promise.all([standIn, fcm])
+    .then(([started, pushes]) => {
       twilio = started;
-      return main().finally(() => started?.close());
+      return main().finally(() => Promise.all([started?.close(), pushes.close()]));
     })
     .catch((error: unknown) => {
       console.error(`demo: ${describe(error)}`);

@@ -26,6 +26,9 @@ import {
   memberPath,
   outboxMessagePath,
   presencePath,
+  pushTokenPath,
+  pushTokensPath,
+  pushTokensRootPath,
   revocationPath,
   type Role,
   tenantPath,
@@ -969,6 +972,100 @@ describe("database.rules.json validation", function () {
         dispatcher.ref(alertOutcomePath(TENANT, missing)).set(outcome(uid("dispatcher"))),
       );
       expect(await readAsOwner(env, alertPath(TENANT, missing))).to.equal(null);
+    });
+  });
+
+  describe("pushTokens/{uid}/{tokenId}", function () {
+    const token = (extra: Record<string, unknown> = {}) => ({
+      token: "fcm-token-abc:APA91b",
+      at: SERVER_TIME,
+      userAgent: "Mozilla/5.0 (test)",
+      ...extra,
+    });
+
+    it("lets a nurse register, rewrite, read and remove its own browser's token", async function () {
+      const ref = nurse.ref(pushTokenPath(TENANT, uid("nurse"), fresh("tok")));
+      await assertSucceeds(ref.set(token()));
+      await assertSucceeds(ref.set({ token: "fcm-token-abc:APA91b", at: SERVER_TIME }));
+      await assertSucceeds(nurse.ref(pushTokensPath(TENANT, uid("nurse"))).get());
+      await assertSucceeds(ref.remove());
+    });
+
+    it("rejects registering, reading or removing a colleague's token", async function () {
+      const tokenId = fresh("tok");
+      await seed(env, {
+        [pushTokenPath(TENANT, uid("colleague"), tokenId)]: { token: "theirs", at: 1 },
+      });
+      const theirs = dispatcher.ref(pushTokenPath(TENANT, uid("colleague"), tokenId));
+      await assertFails(theirs.set(token()));
+      await assertFails(theirs.remove());
+      await assertFails(dispatcher.ref(pushTokensPath(TENANT, uid("colleague"))).get());
+      await assertFails(nurse.ref(pushTokensRootPath(TENANT)).get());
+      expect(
+        await readAsOwner(env, pushTokenPath(TENANT, uid("colleague"), tokenId)),
+      ).to.deep.equal({ token: "theirs", at: 1 });
+    });
+
+    it("rejects a token in another tenant", async function () {
+      const outsider = env
+        .authenticatedContext(uid("nurse"), { tenant: `${RUN}-other`, role: "nurse" })
+        .database();
+      await assertFails(
+        outsider.ref(pushTokenPath(TENANT, uid("nurse"), fresh("tok"))).set(token()),
+      );
+      await assertFails(outsider.ref(pushTokensPath(TENANT, uid("nurse"))).get());
+    });
+
+    const invalid: [string, Record<string, unknown>][] = [
+      ["an empty token", token({ token: "" })],
+      ["a token that is too long", token({ token: longText(LIMITS.pushToken + 1) })],
+      ["a token of the wrong type", token({ token: 42 })],
+      ["a client-chosen time", token({ at: Date.now() - 60_000 })],
+      ["a user agent that is too long", token({ userAgent: longText(LIMITS.pushUserAgent + 1) })],
+      ["a user agent of the wrong type", token({ userAgent: true })],
+      ["an extra field", token({ uid: uid("nurse") })],
+      ["a missing token", { at: SERVER_TIME }],
+    ];
+    for (const [what, value] of invalid) {
+      it(`rejects a push token with ${what}`, async function () {
+        await assertFails(nurse.ref(pushTokenPath(TENANT, uid("nurse"), fresh("tok"))).set(value));
+      });
+    }
+
+    it("accepts the longest token and user agent the limits allow", async function () {
+      await assertSucceeds(
+        nurse.ref(pushTokenPath(TENANT, uid("nurse"), fresh("tok"))).set(
+          token({
+            token: longText(LIMITS.pushToken),
+            userAgent: longText(LIMITS.pushUserAgent),
+          }),
+        ),
+      );
+    });
+
+    it("rejects a subject, a member whose record is gone, and a revoked session", async function () {
+      await assertFails(
+        as("subject")
+          .ref(pushTokenPath(TENANT, uid("subject"), fresh("tok")))
+          .set(token()),
+      );
+      const gone = fresh(`${RUN}-gone`);
+      await assertFails(
+        as("nurse", { who: gone })
+          .ref(pushTokenPath(TENANT, gone, fresh("tok")))
+          .set(token()),
+      );
+      const revoked = fresh(`${RUN}-revoked`);
+      await seed(env, {
+        [memberPath(TENANT, revoked)]: { role: "nurse", name: nameOf(revoked) },
+        [revocationPath(revoked)]: 2_000_000,
+      });
+      const path = pushTokenPath(TENANT, revoked, fresh("tok"));
+      await assertFails(as("nurse", { who: revoked, authTime: 1 }).ref(path).set(token()));
+      await assertFails(
+        as("nurse", { who: revoked, authTime: 1 }).ref(pushTokensPath(TENANT, revoked)).get(),
+      );
+      await assertSucceeds(as("nurse", { who: revoked, authTime: 3_000 }).ref(path).set(token()));
     });
   });
 

@@ -66,7 +66,7 @@ describe("firebase.json hosting headers", () => {
     }
   });
 
-  it("lets the page reach exactly Auth, the Realtime Database and Functions in production", () => {
+  it("lets the page reach exactly Auth, the Realtime Database, Functions and FCM's registration in production", () => {
     expect(policy.get("connect-src")).to.have.members([
       "'self'",
       "https://identitytoolkit.googleapis.com",
@@ -76,7 +76,10 @@ describe("firebase.json hosting headers", () => {
       "https://*.firebasedatabase.app",
       "wss://*.firebasedatabase.app",
       "https://*.cloudfunctions.net",
+      "https://fcmregistrations.googleapis.com",
+      "https://firebaseinstallations.googleapis.com",
     ]);
+    expect(policy.get("worker-src")).to.deep.equal(["'self'"]);
     expect(headers.get("content-security-policy")).not.to.match(LOOPBACK);
   });
 

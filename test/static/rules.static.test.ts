@@ -128,6 +128,7 @@ const PINS: Readonly<Record<string, Readonly<Record<string, Pin>>>> = {
   "/tenants/$t/alerts/$alertId/outcome": { by: pin("writer"), at: pin("now") },
   "/tenants/$t/presence/$uid": { lastSeen: pin("now"), name: pin("memberName") },
   "/tenants/$t/viewers/$callId/$uid": { since: pin("now"), name: pin("memberName") },
+  "/tenants/$t/pushTokens/$uid/$tokenId": { at: pin("now") },
 };
 
 /** Mentions the writer (its uid or member record) or the server clock. */
@@ -235,6 +236,7 @@ describe("database.rules.json (static)", function () {
       "$uid",
       "outcome",
       "$uid",
+      "$tokenId",
     ]);
     for (const { path, node } of writable) {
       for (const below of walk(node, path)) {
@@ -311,6 +313,9 @@ describe("database.rules.json (static)", function () {
       length("text", LIMITS.guidanceText),
     );
     expect(outcome).to.contain(length("note", LIMITS.followUpNote));
+    const pushToken = validateAt("tenants", "$t", "pushTokens", "$uid", "$tokenId");
+    expect(pushToken).to.contain(length("token", LIMITS.pushToken));
+    expect(pushToken).to.contain(length("userAgent", LIMITS.pushUserAgent));
     const closedSet = (rule: string, field: string) =>
       [
         ...rule.matchAll(

@@ -5,12 +5,14 @@
  */
 import type { Firebase } from "../firebase/app.js";
 import * as actions from "../firebase/actions.js";
+import { registerPush } from "../firebase/push.js";
 import { ACK_STATUSES } from "@lifeline/model";
 import type { FollowUpOutcome } from "../logic/alerts.js";
 import type { AckFormState, AppState, DialogState, Drafts } from "../state/app-state.js";
 import { EMPTY_DRAFTS } from "../state/app-state.js";
 import { derive, leadChoice, overrideChoice, overrideMissing } from "../state/selectors.js";
 import type { Store } from "../state/store.js";
+import { alarmIntents, type AlarmIntents } from "./alarm.js";
 import { historyIntents, type HistoryIntents } from "./history.js";
 import { membersIntents, type MembersIntents } from "./members.js";
 import { superviseIntents, type SuperviseIntents } from "./supervise.js";
@@ -22,7 +24,7 @@ export interface DialogEdit {
   readonly outcome?: FollowUpOutcome;
 }
 
-export interface Intents extends HistoryIntents, MembersIntents, SuperviseIntents {
+export interface Intents extends HistoryIntents, MembersIntents, SuperviseIntents, AlarmIntents {
   /** Opens a call; `by: "page"` when the page opens one by itself (a member's choice stays). */
   select(callId: string, by?: "member" | "page"): void;
   setView(view: AppState["view"]): void;
@@ -116,6 +118,13 @@ export function createIntents(deps: IntentDeps): Intents {
     ...historyIntents(firebase, store, notify),
     ...membersIntents(firebase, store, notify),
     ...superviseIntents(firebase, store, notify, errorText),
+    ...alarmIntents(store, notify, async () => {
+      try {
+        await registerPush(firebase, session);
+      } catch (error) {
+        notify(`Push to this browser failed: ${errorText(error)}`, "error");
+      }
+    }),
 
     select(callId, by = "member") {
       const state = store.get();
@@ -248,6 +257,16 @@ export function createIntents(deps: IntentDeps): Intents {
       const tenant = alert?.tenantId ?? session.tenant;
       const status = form.status ?? ACK_STATUSES[0];
       intents.editAck({ busy: true });
+      // The alarm stops at the click, not when the write comes back.
+      const acknowledging = (on: boolean) => {
+        store.update(({ alarm }) => {
+          const ids = new Set(alarm.acknowledging);
+          if (on) ids.add(form.alertId);
+          else ids.delete(form.alertId);
+          return { alarm: { ...alarm, acknowledging: ids } };
+        });
+      };
+      acknowledging(true);
       actions
         .acknowledge(db, session, tenant, form.alertId, status, form.note.trim())
         .then(
@@ -259,6 +278,7 @@ export function createIntents(deps: IntentDeps): Intents {
           },
         )
         .finally(() => {
+          acknowledging(false);
           intents.editAck({ busy: false });
         });
     },

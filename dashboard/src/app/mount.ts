@@ -15,6 +15,8 @@ import { autoSelection, banner, derive, documentTitle } from "../state/selectors
 import { createStore } from "../state/store.js";
 import { shellView } from "../views/shell.js";
 import { transcriptScroll } from "../views/transcript.js";
+import { registerPush, unregisterPush } from "../firebase/push.js";
+import { startAlarm } from "./alarm.js";
 import { createIntents } from "./intents.js";
 import { installKeyboard } from "./keyboard.js";
 
@@ -148,6 +150,10 @@ export function mountApp(
     },
     async signOut() {
       status.leaving = true;
+      // This browser is paged no more for a member who signed out of it.
+      await unregisterPush(firebase, session).catch((error: unknown) => {
+        console.warn("push token not removed", error);
+      });
       await started.stopPresence();
       await signOut(firebase.auth);
     },
@@ -166,10 +172,24 @@ export function mountApp(
   const stopKeyboard = installKeyboard({ root, state: () => store.get(), intents, notify });
   const stopRendering = store.subscribe(schedule);
   renderNow();
+  const stopAlarm = startAlarm(store, (callId) => {
+    intents.setView("live");
+    intents.select(callId);
+  });
+  // A browser that allowed notifications before keeps its push token fresh (FCM rotates them).
+  if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+    registerPush(firebase, session).catch((error: unknown) => {
+      console.warn("push registration failed", error);
+    });
+  }
+  // A link from a push opens its call.
+  const linked = new URLSearchParams(location.search).get("call");
+  if (linked !== null && linked !== "") intents.select(linked);
 
   return {
     async unmount() {
       mounted = false;
+      stopAlarm();
       stopRendering();
       stopKeyboard();
       scroll.dispose();

@@ -2,7 +2,7 @@
  * The Firebase app, created once from the served config, with Auth and the Realtime Database
  * wired to the emulators when (and only when) the page is served from this machine.
  */
-import { initializeApp } from "firebase/app";
+import { initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
 import { connectDatabaseEmulator, getDatabase, type Database } from "firebase/database";
 import {
@@ -15,6 +15,7 @@ import {
 } from "../config.js";
 
 export interface Firebase {
+  readonly app: FirebaseApp;
   readonly endpoints: Endpoints;
   readonly auth: Auth;
   readonly db: Database;
@@ -46,5 +47,5 @@ export async function connectFirebase(): Promise<Firebase> {
     connectAuthEmulator(auth, `http://${host}:${EMULATOR_PORTS.auth}`, { disableWarnings: true });
     connectDatabaseEmulator(db, host, EMULATOR_PORTS.database);
   }
-  return { endpoints, auth, db, usesEmulators: endpoints.emulators !== undefined };
+  return { app, endpoints, auth, db, usesEmulators: endpoints.emulators !== undefined };
 }

@@ -130,6 +130,16 @@ export interface MembersState {
   readonly busy: boolean;
 }
 
+/** The alarm as this browser has it: its mute switch, the sound's and notifications' permission. */
+export interface AlarmState {
+  readonly muted: boolean;
+  /** The browser holds the sound until a click or key press on the page. */
+  readonly audioBlocked: boolean;
+  readonly notifications: NotificationPermission | "unsupported";
+  /** Alerts this page is acknowledging (write in flight): they stop ringing at the click. */
+  readonly acknowledging: ReadonlySet<string>;
+}
+
 export interface AppState {
   readonly session: Session;
   /** The browser's clock at the last tick or change: relative times are judged against it. */
@@ -179,6 +189,7 @@ export interface AppState {
   readonly away: AwayState | undefined;
   readonly history: HistoryState;
   readonly signingOutEverywhere: boolean;
+  readonly alarm: AlarmState;
 }
 
 export const EMPTY_DRAFTS: Drafts = { message: "", overrideReason: "" };
@@ -218,5 +229,11 @@ export function initialState(session: Session, now: number, wall: boolean): AppS
     away: undefined,
     history: { draft: NO_FILTERS, applied: NO_FILTERS, items: [], loaded: false, loading: false },
     signingOutEverywhere: false,
+    alarm: {
+      muted: false,
+      audioBlocked: false,
+      notifications: "unsupported",
+      acknowledging: new Set(),
+    },
   };
 }

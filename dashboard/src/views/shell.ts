@@ -9,15 +9,18 @@
  * theirs): app (data-role, data-tenant, data-uid), session-user (name · role),
  * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
  * keyboard-help-open, wall-mode-toggle (aria-pressed), view-live, view-history, view-members (admins),
- * sign-out, sign-out-everywhere,
- * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm.
+ * sign-out, sign-out-everywhere, account-menu with menu-sign-out and menu-sign-out-everywhere (phones),
+ * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm;
+ * the alarm's controls are listed in views/alarm.ts.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { CAPABILITIES } from "@lifeline/model";
 import type { AppState } from "../state/app-state.js";
 import { connectionState, type Banner, type Derived } from "../state/selectors.js";
 import type { Intents } from "../app/intents.js";
+import { alarmView } from "../state/alarm.js";
 import { ackRegionView } from "./ack-form.js";
+import { alarmControlView } from "./alarm.js";
 import { alertsView } from "./alerts.js";
 import { awaySummaryView } from "./away-summary.js";
 import { criticalBannerView, takeoverNoticesView } from "./banner.js";
@@ -35,8 +38,8 @@ const CONNECTION_TEXT = {
 } as const;
 
 /**
- * On a phone the header keeps one row by folding who is signed in and the sign-out buttons into a
- * menu (large type is for wall displays, not phones). Hidden above phone width, where the buttons
+ * On a phone the header keeps one row by folding who is signed in, the sign-out buttons and the
+ * notification permission into a menu (large type is for wall displays, not phones). Hidden above phone width, where the buttons
  * stand in the header themselves.
  */
 function accountMenu(state: AppState, intents: Intents): TemplateResult {
@@ -59,11 +62,22 @@ function accountMenu(state: AppState, intents: Intents): TemplateResult {
           intents.signOutEverywhere();
         }}
       >Sign out everywhere</button>
+      ${
+        state.alarm.notifications === "default"
+          ? html`<button
+            type="button"
+            data-testid="menu-notify-enable"
+            @click=${() => {
+              intents.enableNotifications();
+            }}
+          >Allow notifications</button>`
+          : nothing
+      }
     </div>
   </details>`;
 }
 
-function header(state: AppState, intents: Intents): TemplateResult {
+function header(state: AppState, derived: Derived, intents: Intents): TemplateResult {
   const { session } = state;
   const connection = connectionState(state);
   return html`<header class="top">
@@ -106,6 +120,7 @@ function header(state: AppState, intents: Intents): TemplateResult {
       role="status"
       aria-live="polite"
     >${CONNECTION_TEXT[connection]}</span>
+    ${alarmControlView(state, alarmView(state, derived), intents)}
     <span class="spacer"></span>
     <span class="user" data-testid="session-user"
       >${state.member?.name ?? session.email} · ${session.role}</span
@@ -191,7 +206,7 @@ export function shellView(
     data-tenant=${session.tenant}
     data-uid=${session.uid}
   >
-    ${header(state, intents)}
+    ${header(state, derived, intents)}
     <main class="page">
     <div
       class="notice"

@@ -13,6 +13,7 @@ import {
   memberMirrorSchema,
   memberPath,
   presencePath,
+  pushTokensPath,
   revocationPath,
   type Role,
 } from "@lifeline/model";
@@ -182,7 +183,10 @@ export function planUpdate(
     changed,
     rtdb: {
       [mirror]: mirrorOf(record),
-      ...(revokeSessions ? { [revocation]: now } : {}),
+      // Revoked sessions page no browser: each registers again when the member signs in.
+      ...(revokeSessions
+        ? { [revocation]: now, [pushTokensPath(current.tenantId, current.uid)]: null }
+        : {}),
     },
     rtdbUndo: { [mirror]: mirrorOf(current) },
     firestore: { [firestore.memberDoc(current.tenantId, current.uid)]: docOf(record) },
@@ -200,6 +204,8 @@ export function planUpdate(
 export interface LiveNodes {
   readonly presence: unknown;
   readonly inbox: unknown;
+  /** Its browsers registered for web push: a removed member is paged no more. */
+  readonly pushTokens?: unknown;
 }
 
 export function planRemove(
@@ -214,12 +220,14 @@ export function planRemove(
       [memberPath(tenantId, uid)]: null,
       [presencePath(tenantId, uid)]: null,
       [inboxPath(uid)]: null,
+      [pushTokensPath(tenantId, uid)]: null,
       [revocationPath(uid)]: now,
     },
     rtdbUndo: {
       [memberPath(tenantId, uid)]: mirrorOf(current),
       [presencePath(tenantId, uid)]: live.presence ?? null,
       [inboxPath(uid)]: live.inbox ?? null,
+      [pushTokensPath(tenantId, uid)]: live.pushTokens ?? null,
     },
     firestore: { [firestore.memberDoc(tenantId, uid)]: null },
     audit: audit(tenantId, {
@@ -235,7 +243,8 @@ export function planRemove(
 /** A member revoking its own sessions: only `revocations/{uid}` changes, and the audit log. */
 export function planRevokeSessions(tenantId: string, uid: string, now: number): Plan {
   return {
-    rtdb: { [revocationPath(uid)]: now },
+    // Signed out everywhere: no browser is paged until the member signs in again there.
+    rtdb: { [revocationPath(uid)]: now, [pushTokensPath(tenantId, uid)]: null },
     rtdbUndo: {},
     firestore: {},
     audit: audit(tenantId, { action: "sessions_revoke", actorUid: uid, at: now, targetUid: uid }),

@@ -33,6 +33,7 @@ import {
   createMemberRequestSchema,
   inboxPath,
   presencePath,
+  pushTokensPath,
   type UpdateMemberRequest,
   updateMemberRequestSchema,
 } from "@lifeline/model";
@@ -271,15 +272,17 @@ export async function removeMember(
   }
   const database = await stores.database(tenantId);
   const auth = stores.auth();
-  const [user, presence, inbox] = await Promise.all([
+  const [user, presence, inbox, pushTokens] = await Promise.all([
     authUserOrNull(uid, auth),
     database.ref(presencePath(tenantId, uid)).get(),
     database.ref(inboxPath(uid)).get(),
+    database.ref(pushTokensPath(tenantId, uid)).get(),
   ]);
   const now = Date.now();
   const plan = planRemove(current, actorUid, now, {
     presence: presence.val() as unknown,
     inbox: inbox.val() as unknown,
+    pushTokens: pushTokens.val() as unknown,
   });
   const steps: Step[] = [];
   if (user !== null) {

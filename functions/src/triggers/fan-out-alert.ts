@@ -4,7 +4,9 @@
  * reopens, or goes up a level) schedules the next escalation step; when it opens critical and no
  * member allowed to act on it is online, raises `{alertId}-unwatched` for the admins and enqueues
  * the tenant's signed webhook (`deliverWebhook`, one task per opening, retried until delivered);
- * when it is acknowledged or closed, resolves that page (so does a take-over: `recordOwnerChange`).
+ * when it is acknowledged or closed, resolves that page (so does a take-over: `recordOwnerChange`);
+ * while it is open critical (or is that page), sends a web push to each recipient with no dashboard
+ * open, once per opening and level (`store/push.ts`).
  * Writes are derived from the alert as it is now, so replays repeat them.
  */
 import { logger } from "firebase-functions/logger";
@@ -27,6 +29,7 @@ import {
   transactAlert,
 } from "../store/live-store.js";
 import { type Alert, inboxItemPath } from "@lifeline/model";
+import { pushToAbsentMembers } from "../store/push.js";
 import { enqueueOnce } from "../store/tasks.js";
 import { readLiveSettings, type LiveSettings } from "../store/settings.js";
 import { webhookId, type UnwatchedPayload } from "../store/webhook.js";
@@ -73,6 +76,9 @@ export const fanOutAlert = onValueWritten(
       level: alert.level,
       recipients: recipients.length,
     });
+
+    // Members with no dashboard open hear of it on their registered browsers.
+    await pushToAbsentMembers(tenantId, alertId, alert, recipients);
 
     if (alert.kind === "unwatched") return;
     // Acknowledged or closed: the page to the admins about it has been answered.

@@ -31,6 +31,8 @@ import {
   inboxPath,
   memberPath,
   presencePath,
+  pushTokenPath,
+  pushTokensPath,
   revocationPath,
 } from "@lifeline/model";
 
@@ -489,6 +491,7 @@ describe("members", () => {
           name: member.name,
         },
         [`${inboxPath(member.uid)}/alert-1`]: { tenantId: tenant.id, title: "x" },
+        [pushTokenPath(tenant.id, member.uid, "tok-1")]: { token: "fcm-token-1", at: Date.now() },
       });
       const old = await signIn(member.email, member.password);
       const session = await webSession(member.email, member.password);
@@ -510,6 +513,7 @@ describe("members", () => {
         memberPath(tenant.id, member.uid),
         presencePath(tenant.id, member.uid),
         inboxPath(member.uid),
+        pushTokensPath(tenant.id, member.uid),
       ]) {
         expect((await admin.database.ref(path).get()).exists(), path).to.be.false;
       }

@@ -60,7 +60,7 @@ describe("planCreate", () => {
 });
 
 describe("planUpdate", () => {
-  it("revokes sessions when the role changes, and records from/to of each change", () => {
+  it("revokes sessions (and the browsers registered for push) when the role changes, and records from/to of each change", () => {
     const plan = planUpdate(nurse, { role: "caregiver", name: "Noor" }, "admin1", T0 + 5);
     expect(plan.changed).to.deep.equal(["role"]);
     expect(plan.revokeSessions).to.be.true;
@@ -71,6 +71,7 @@ describe("planUpdate", () => {
         subjects: { s1: true, s2: true },
       },
       "revocations/u1": T0 + 5,
+      "tenants/t1/pushTokens/u1": null,
     });
     expect(plan.rtdbUndo).to.deep.equal({ "tenants/t1/members/u1": mirrorOf(nurse) });
     expect(plan.audit.entry.details).to.deep.equal({ role: { from: "nurse", to: "caregiver" } });
@@ -82,6 +83,7 @@ describe("planUpdate", () => {
     expect(plan.changed).to.deep.equal(["subjects"]);
     expect(plan.revokeSessions).to.be.false;
     expect(plan.rtdb).to.not.have.property("revocations/u1");
+    expect(plan.rtdb).to.not.have.property("tenants/t1/pushTokens/u1");
   });
 
   it("reports no change when the request repeats the current values", () => {
@@ -92,21 +94,25 @@ describe("planUpdate", () => {
 });
 
 describe("planRemove", () => {
-  it("deletes the mirror, presence and inbox, stamps the revocation and restores all but it on undo", () => {
+  it("deletes the mirror, presence, inbox and push tokens, stamps the revocation and restores all but it on undo", () => {
+    const tokens = { tok1: { token: "fcm-1", at: T0 } };
     const plan = planRemove(nurse, "admin1", T0 + 9, {
       presence: { state: "online" },
       inbox: null,
+      pushTokens: tokens,
     });
     expect(plan.rtdb).to.deep.equal({
       "tenants/t1/members/u1": null,
       "tenants/t1/presence/u1": null,
       "inbox/u1": null,
+      "tenants/t1/pushTokens/u1": null,
       "revocations/u1": T0 + 9,
     });
     expect(plan.rtdbUndo).to.deep.equal({
       "tenants/t1/members/u1": mirrorOf(nurse),
       "tenants/t1/presence/u1": { state: "online" },
       "inbox/u1": null,
+      "tenants/t1/pushTokens/u1": tokens,
     });
     expect(plan.firestore).to.deep.equal({ "tenants/t1/members/u1": null });
     expect(plan.audit.entry).to.include({ action: "member_remove", targetUid: "u1" });
@@ -116,7 +122,7 @@ describe("planRemove", () => {
 describe("planRevokeSessions", () => {
   it("stamps only the caller's revocation and audits it as its own action", () => {
     const plan = planRevokeSessions("t1", "u1", T0);
-    expect(plan.rtdb).to.deep.equal({ "revocations/u1": T0 });
+    expect(plan.rtdb).to.deep.equal({ "revocations/u1": T0, "tenants/t1/pushTokens/u1": null });
     expect(plan.audit.entry).to.include({
       action: "sessions_revoke",
       actorUid: "u1",
