@@ -164,20 +164,25 @@ const COMMANDS: readonly Command[] = [
   {
     name: "tenants create",
     args: ["<tenant>"],
-    synopsis: "--name <name> [--set <key>=<value>]... [--default]",
+    synopsis: "--name <name> [--set <key>=<value>]... [--default] [--database <instance>]",
     summary: "create a tenant",
     details: `Settings start from escalationMinutes=2, maxEscalationLevel=2; --set changes any of them
-(see "settings set"). --default also routes callers no tenant knows to this tenant.`,
+(see "settings set"). --default also routes callers no tenant knows to this tenant.
+--database places the tenant on that Realtime Database instance (<project>-..., one of
+firebase.json's database targets); without it, on the default instance.`,
     options: {
       name: { type: "string" },
       set: { type: "string", multiple: true },
       default: { type: "boolean" },
+      database: { type: "string" },
     },
     async run(targets, values, [tenantId = ""]) {
+      const database = stringOption(values, "database");
       const tenant = await createTenant(targets, {
         id: tenantId,
         name: requiredOption(values, "name"),
         settings: parseAssignments(stringList(values, "set")),
+        ...(database === undefined ? {} : { database }),
       });
       const routed =
         values.default === true ? await setDefaultTenant(targets, tenantId) : undefined;

@@ -21,7 +21,7 @@
 //
 // Both modes pin one Realtime Database namespace, `<project>-default-rtdb` (the one firebase.json
 // rules load into and client `getDatabase()` uses), for the functions' Admin SDK (DATABASE_URL) and
-// for the command run by `exec` (FIREBASE_CONFIG). See scripts/README.md, "One namespace".
+// for the command run by `exec` (FIREBASE_CONFIG). See scripts/README.md, "The default namespace".
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { constants, tmpdir } from "node:os";

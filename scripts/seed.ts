@@ -30,8 +30,10 @@ import {
   requireTenant,
   setDefaultTenant,
   setSettings,
+  closeInstanceDatabases,
 } from "./admin/operations.js";
 import type { Role } from "@lifeline/model";
+import { instanceOfUrl } from "../functions/src/store/instances.js";
 
 export { emulatorApp };
 
@@ -75,6 +77,11 @@ export interface SeedTenant {
   readonly lines: readonly { readonly number: string; readonly label: string }[];
   readonly subjects: readonly SeedSubject[];
   readonly members: readonly SeedMember[];
+  /**
+   * The tenant's database instance, `<project>-<instance>` (firebase.json's database targets);
+   * absent: the default instance. The demo puts its two tenants on different instances.
+   */
+  readonly instance?: string;
 }
 
 const SETTINGS: SeedTenant["settings"] = {
@@ -145,6 +152,7 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
   {
     id: SECOND_TENANT_ID,
     name: "Harbor Dispatch",
+    instance: "shard-2",
     settings: SETTINGS,
     lines: [{ number: "+15555550120", label: "Harbor Dispatch line" }],
     subjects: [
@@ -184,13 +192,26 @@ async function tenantExists(targets: SeedTargets, tenantId: string): Promise<boo
   }
 }
 
+/** `<project>-<suffix>`: the project is read from the default instance, `<project>-default-rtdb`. */
+function projectInstance(targets: SeedTargets, suffix: string): string | undefined {
+  const url = targets.database.app.options.databaseURL;
+  const project = /^(.+)-default-rtdb$/.exec((url && instanceOfUrl(url)) ?? "")?.[1];
+  return project === undefined ? undefined : `${project}-${suffix}`;
+}
+
 async function seedTenant(
   targets: SeedTargets,
   tenant: SeedTenant,
   written: string[],
 ): Promise<void> {
   if (!(await tenantExists(targets, tenant.id))) {
-    await createTenant(targets, tenant, SEED_TIME);
+    const database =
+      tenant.instance === undefined ? undefined : projectInstance(targets, tenant.instance);
+    await createTenant(
+      targets,
+      { ...tenant, ...(database === undefined ? {} : { database }) },
+      SEED_TIME,
+    );
     written.push(`tenant:${tenant.id}`);
   } else if ((await setSettings(targets, tenant.id, tenant.settings)).changed) {
     written.push(`settings:${tenant.id}`);
@@ -254,6 +275,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    closeInstanceDatabases();
     database.goOffline();
     await getFirestore(app).terminate();
   }

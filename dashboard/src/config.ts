@@ -51,6 +51,18 @@ export function defaultDatabaseUrl(projectId: string): string {
   return `https://${projectId}-default-rtdb.firebaseio.com`;
 }
 
+/**
+ * The URL of the member's tenant's Realtime Database instance, named by the `db` claim: an
+ * instance of the same project shares the default instance's domain; no claim, the default.
+ * Locally too, where the emulator serves each instance as the namespace the host names.
+ */
+export function instanceDatabaseUrl(defaultUrl: string, instance: string | undefined): string {
+  if (instance === undefined) return defaultUrl;
+  const url = new URL(defaultUrl);
+  const [, ...domain] = url.hostname.split(".");
+  return `${url.protocol}//${[instance, ...domain].join(".")}`;
+}
+
 /** Parses init.json and decides, from the page's host name, between production and the emulators. */
 export function resolveEndpoints(initJson: unknown, hostname: string): Endpoints {
   const config = webConfigSchema.parse(initJson);

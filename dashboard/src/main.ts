@@ -1,12 +1,13 @@
 /**
  * Entry point: loads the Firebase config once, then shows the sign-in form or the dashboard for
- * the member the token's claims name, mounting it again whenever the member, tenant or role changes.
+ * the member the token's claims name, on its tenant's database instance, mounting it again whenever
+ * the member, tenant, role or instance changes.
  */
 import "./zod-config.js";
 import "./styles.css";
 import { html, render } from "lit-html";
 import { mountApp, type AppHandle } from "./app/mount.js";
-import { connectFirebase } from "./firebase/app.js";
+import { connectFirebase, onInstance } from "./firebase/app.js";
 import { onSession, signOut, type SessionState } from "./firebase/auth.js";
 import { mountNoMembership, mountSignIn } from "./views/signin.js";
 
@@ -32,7 +33,7 @@ async function main(root: HTMLElement): Promise<void> {
     queue = queue.then(async () => {
       const key =
         state.kind === "member"
-          ? `${state.session.uid}|${state.session.tenant}|${state.session.role}`
+          ? `${state.session.uid}|${state.session.tenant}|${state.session.role}|${state.session.database ?? ""}`
           : state.kind;
       // A token refresh with unchanged claims keeps the page (and its subscriptions) as it is.
       if (key === mountedKey) return;
@@ -45,7 +46,7 @@ async function main(root: HTMLElement): Promise<void> {
       } else if (state.kind === "noMembership") {
         mountNoMembership(root, firebase, state.email);
       } else {
-        app = mountApp(root, firebase, state.session, {
+        app = mountApp(root, onInstance(firebase, state.session.database), state.session, {
           onSessionLost: (message) => {
             pendingNotice = message;
             void signOut(firebase.auth);

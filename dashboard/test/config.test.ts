@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { isLocalHost, localFallbackConfig, resolveEndpoints } from "../src/config.js";
+import {
+  instanceDatabaseUrl,
+  isLocalHost,
+  localFallbackConfig,
+  resolveEndpoints,
+} from "../src/config.js";
 
 describe("resolveEndpoints", () => {
   const demoInit = {
@@ -49,6 +54,26 @@ describe("resolveEndpoints", () => {
   it("falls back locally to the demo project", () => {
     expect(resolveEndpoints(localFallbackConfig(), "localhost").firebase.projectId).to.equal(
       "demo-lifeline",
+    );
+  });
+});
+
+describe("instanceDatabaseUrl", () => {
+  it("names the member's instance on the default instance's domain", () => {
+    expect(
+      instanceDatabaseUrl(
+        "https://demo-lifeline-default-rtdb.firebaseio.com",
+        "demo-lifeline-shard-2",
+      ),
+    ).to.equal("https://demo-lifeline-shard-2.firebaseio.com");
+    expect(
+      instanceDatabaseUrl("https://p-default-rtdb.europe-west1.firebasedatabase.app", "p-shard-2"),
+    ).to.equal("https://p-shard-2.europe-west1.firebasedatabase.app");
+  });
+
+  it("keeps the default instance when the member has no db claim", () => {
+    expect(instanceDatabaseUrl("https://p-default-rtdb.firebaseio.com", undefined)).to.equal(
+      "https://p-default-rtdb.firebaseio.com",
     );
   });
 });

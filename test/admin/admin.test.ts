@@ -127,6 +127,29 @@ describe("admin tenants", () => {
     );
   });
 
+  it("places a tenant on the instance --database names, and refuses a name no instance can have", async () => {
+    const id = freshId("tenant");
+    const created = await json(
+      "tenants",
+      "create",
+      id,
+      "--name",
+      "Shard",
+      "--database",
+      "demo-lifeline-shard-2",
+    );
+    expect(created).to.deep.include({ id, database: "demo-lifeline-shard-2" });
+    const record = tenantDocSchema.parse(await docData(firestore.tenantDoc(id)));
+    expect(record.database).to.equal("demo-lifeline-shard-2");
+
+    const other = freshId("tenant");
+    expectUsageError(
+      await cli("tenants", "create", other, "--name", "X", "--database", "Bad/Name"),
+      /not a database instance name/,
+    );
+    expect(await docData(firestore.tenantDoc(other))).to.equal(undefined);
+  });
+
   it("refuses a missing name, a bad id and bad settings with exit 2, writing nothing", async () => {
     const id = freshId("tenant");
     expectUsageError(await cli("tenants", "create", id), /--name is required/);

@@ -217,7 +217,12 @@ describe("dashboard (browser, end to end)", function () {
     // Harbor's dispatcher sees Harbor's calls, and nothing of Demo's.
     const harborCall = new GatewayCall(gateway, HARBOR_SUBJECT_PHONE, "voice");
     await harborCall.turn("Hi, it's Hana. Just checking in before my shift.");
-    const harbor = await dashboardFor(HARBOR_DISPATCHER);
+    // Harbor lives on the second database instance: its page connects there and nowhere else.
+    const sockets: string[] = [];
+    const harbor = await suite.dashboardFor(HARBOR_DISPATCHER, (page) => {
+      page.on("websocket", (socket) => sockets.push(socket.url()));
+      return Promise.resolve();
+    });
     expect(await byTestId(harbor.page, "app").getAttribute("data-tenant")).to.equal("harbor");
     await byTestId(harbor.page, "call-row", { "call-id": harborCall.callId ?? "" }).waitFor();
     expect(await byTestId(harbor.page, "call-row").count()).to.equal(1);
@@ -227,6 +232,11 @@ describe("dashboard (browser, end to end)", function () {
     }
     expect(await byTestId(harbor.page, "alert-row").count()).to.equal(0);
     await screenshot(harbor.page, "08-other-tenant-dispatcher");
+    const namespaces = sockets
+      .filter((url) => url.includes("/.ws"))
+      .map((url) => new URL(url).searchParams.get("ns"));
+    expect(namespaces).to.include("demo-lifeline-shard-2");
+    expect(new Set(namespaces)).to.deep.equal(new Set(["demo-lifeline-shard-2"]));
 
     await Promise.all([ada.end(), ben.end(), harborCall.end()]);
   });

@@ -1,6 +1,8 @@
 /**
  * The Firebase app, created once from the served config, with Auth and the Realtime Database
- * wired to the emulators when (and only when) the page is served from this machine.
+ * wired to the emulators when (and only when) the page is served from this machine. The page
+ * connects to no database before sign-in: a member's tenant lives on one instance (the `db`
+ * claim), and the page opens that one only.
  */
 import { initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
@@ -8,6 +10,7 @@ import { connectDatabaseEmulator, getDatabase, type Database } from "firebase/da
 import {
   EMULATOR_PORTS,
   INIT_JSON_PATH,
+  instanceDatabaseUrl,
   isLocalHost,
   localFallbackConfig,
   resolveEndpoints,
@@ -18,6 +21,7 @@ export interface Firebase {
   readonly app: FirebaseApp;
   readonly endpoints: Endpoints;
   readonly auth: Auth;
+  /** The database of the signed-in member's tenant (see `onInstance`). */
   readonly db: Database;
   readonly usesEmulators: boolean;
 }
@@ -36,16 +40,55 @@ async function loadEndpoints(): Promise<Endpoints> {
   }
 }
 
-/** Loads the config once and connects; the page calls this exactly once. */
+const databases = new Map<string, Database>();
+
+function databaseAt(app: FirebaseApp, endpoints: Endpoints, url: string): Database {
+  let db = databases.get(url);
+  if (db === undefined) {
+    db = getDatabase(app, url);
+    if (endpoints.emulators !== undefined) {
+      connectDatabaseEmulator(db, endpoints.emulators.host, EMULATOR_PORTS.database);
+    }
+    databases.set(url, db);
+  }
+  return db;
+}
+
+/** Loads the config once and connects Auth; the page calls this exactly once. */
 export async function connectFirebase(): Promise<Firebase> {
   const endpoints = await loadEndpoints();
   const app = initializeApp(endpoints.firebase);
   const auth = getAuth(app);
-  const db = getDatabase(app);
   if (endpoints.emulators !== undefined) {
     const host = endpoints.emulators.host;
     connectAuthEmulator(auth, `http://${host}:${EMULATOR_PORTS.auth}`, { disableWarnings: true });
-    connectDatabaseEmulator(db, host, EMULATOR_PORTS.database);
   }
-  return { app, endpoints, auth, db, usesEmulators: endpoints.emulators !== undefined };
+  const usesEmulators = endpoints.emulators !== undefined;
+  return {
+    app,
+    endpoints,
+    auth,
+    usesEmulators,
+    // Opened on first use only: a page that never signs a member in opens no database.
+    get db() {
+      return databaseAt(app, endpoints, endpoints.firebase.databaseURL);
+    },
+  };
+}
+
+/**
+ * The page's Firebase for a member whose tenant lives on `instance` (its `db` claim; undefined:
+ * the default instance): its `db` is that instance's, and no other is opened for it.
+ */
+export function onInstance(firebase: Firebase, instance: string | undefined): Firebase {
+  if (instance === undefined) return firebase;
+  const url = instanceDatabaseUrl(firebase.endpoints.firebase.databaseURL, instance);
+  const db = databaseAt(firebase.auth.app, firebase.endpoints, url);
+  return {
+    app: firebase.app,
+    endpoints: firebase.endpoints,
+    auth: firebase.auth,
+    usesEmulators: firebase.usesEmulators,
+    db,
+  };
 }

@@ -6,7 +6,7 @@ import {
   type Auth,
   type User,
 } from "firebase/auth";
-import { memberClaimsSchema, type Role } from "@lifeline/model";
+import { instanceName, memberClaimsSchema, type Role } from "@lifeline/model";
 
 /** Who is signed in, as the token's custom claims say. */
 export interface Session {
@@ -16,6 +16,8 @@ export interface Session {
   readonly role: Role;
   /** When this session signed in (the token's `auth_time`), in ms: revocations are compared to it. */
   readonly authTimeMs: number;
+  /** The database instance the tenant lives on (the `db` claim); undefined: the default one. */
+  readonly database?: string;
 }
 
 export type SessionState =
@@ -32,6 +34,7 @@ async function sessionOf(user: User): Promise<SessionState> {
   const email = user.email ?? user.uid;
   if (!claims.success) return { kind: "noMembership", email };
   const authTime = token.claims.auth_time;
+  const database = instanceName.safeParse(token.claims.db);
   const authTimeMs =
     typeof authTime === "number" ? authTime * 1000 : Date.parse(token.authTime) || 0;
   return {
@@ -42,6 +45,7 @@ async function sessionOf(user: User): Promise<SessionState> {
       tenant: claims.data.tenant,
       role: claims.data.role,
       authTimeMs,
+      ...(database.success ? { database: database.data } : {}),
     },
   };
 }

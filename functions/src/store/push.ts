@@ -10,7 +10,7 @@
  * it unset, no push is sent locally. A deployed function always talks to fcm.googleapis.com.
  */
 import { applicationDefault, getApp } from "firebase-admin/app";
-import { getDatabase } from "firebase-admin/database";
+import { tenantDatabase } from "./instances.js";
 import {
   type Alert,
   type PushToken,
@@ -96,7 +96,9 @@ const byMember = z.record(z.string(), z.record(z.string(), z.unknown()));
 export async function readPushTokens(
   tenantId: string,
 ): Promise<Map<string, Map<string, PushToken>>> {
-  const value: unknown = (await getDatabase().ref(pushTokensRootPath(tenantId)).get()).val();
+  const value: unknown = (
+    await (await tenantDatabase(tenantId)).ref(pushTokensRootPath(tenantId)).get()
+  ).val();
   const out = new Map<string, Map<string, PushToken>>();
   const members = byMember.safeParse(value);
   if (!members.success) return out;
@@ -117,7 +119,9 @@ export async function claimPush(
   key: string,
   claim: { readonly uid: string; readonly alertId: string },
 ): Promise<boolean> {
-  const result = await getDatabase()
+  const result = await (
+    await tenantDatabase(tenantId)
+  )
     .ref(pushClaimPath(tenantId, key))
     .transaction((current: unknown) =>
       current === null ? { ...claim, at: Date.now() } : undefined,
@@ -126,9 +130,7 @@ export async function claimPush(
 }
 
 export async function deletePushToken(tenantId: string, uid: string, tokenId: string) {
-  await getDatabase()
-    .ref(pushTokenPath(tenantId, uid, tokenId))
-    .remove();
+  await (await tenantDatabase(tenantId)).ref(pushTokenPath(tenantId, uid, tokenId)).remove();
 }
 
 /**

@@ -161,10 +161,14 @@ export async function replayDatabaseEvent(
   ref: string,
   before: unknown,
   after: unknown,
+  /** The instance the event comes from; the default instance when absent. */
+  from?: string,
 ): Promise<void> {
-  const instance = new URL(
-    (JSON.parse(exported("FIREBASE_CONFIG")) as { databaseURL: string }).databaseURL,
-  ).hostname.split(".")[0];
+  const instance =
+    from ??
+    new URL(
+      (JSON.parse(exported("FIREBASE_CONFIG")) as { databaseURL: string }).databaseURL,
+    ).hostname.split(".")[0];
   const body = {
     specversion: "1.0",
     id: freshId("replay"),
