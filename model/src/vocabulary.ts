@@ -61,7 +61,9 @@ export const HOLD_LAPSE_REASONS = ["offline", "removed", "demoted", "caller_turn
  * (`LEGACY_LEAD_STATUSES`): it stays readable and is replaced only when a member sets a new status.
  */
 export const LEAD_STATUSES = ["open", "callback", "resolved", "referred"] as const;
-export const LEAD_LABELS: Readonly<Record<(typeof LEAD_STATUSES)[number], string>> = {
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+/** The default words; a tenant may put its own over any of them (setting `leadLabels`). */
+export const LEAD_LABELS: Readonly<Record<LeadStatus, string>> = {
   open: "Open",
   callback: "Callback needed",
   resolved: "Resolved",
@@ -91,6 +93,8 @@ export const LIMITS = {
   takeOverReason: 500,
   followUpNote: 500,
   guidanceText: 500,
+  /** A tenant's own word for a lead status (setting `leadLabels`). */
+  leadLabel: 40,
 } as const;
 
 /**
