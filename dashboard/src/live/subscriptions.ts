@@ -15,6 +15,7 @@ import {
   watchGuidance,
   watchConnection,
   watchInbox,
+  watchLeadLabels,
   watchMember,
   watchOutbox,
   watchPresence,
@@ -339,6 +340,14 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
   }
   if (capabilities.presence) {
     stops.push(
+      watchLeadLabels(
+        db,
+        session.tenant,
+        (leadLabels) => {
+          put({ leadLabels });
+        },
+        onDenied,
+      ),
       watchPresence(
         db,
         session.tenant,
