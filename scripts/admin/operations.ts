@@ -39,7 +39,6 @@ import {
   idProblem,
   instanceName,
   leadLabelsPath,
-  leadLabelsSchema,
   LIMITS,
   LineRecord,
   MIN_PASSWORD_LENGTH,
@@ -325,7 +324,7 @@ async function writeLabels(
   tenantId: string,
   settings: TenantSettings,
 ): Promise<void> {
-  const lead = settings.leadLabels === undefined ? {} : leadLabelsSchema.parse(settings.leadLabels);
+  const lead = settings.leadLabels ?? {};
   const live = (await tenantDatabase(targets, tenantId)).ref(leadLabelsPath(tenantId));
   await live.set(Object.keys(lead).length === 0 ? null : lead);
 }
