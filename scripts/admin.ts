@@ -240,8 +240,11 @@ firebase.json's database targets); without it, on the default instance.`,
     details: `Values are JSON when they parse as JSON, else text; <key>= removes an optional setting.
 Keys: escalationMinutes, escalationSeconds, maxEscalationLevel, vitalThresholds (e.g.
 vitalThresholds='{"spo2":{"min":92,"max":100}}'), retentionHours, staleCallMinutes,
-holdGraceSeconds, holdLapseTurns, unwatchedWebhookUrl. The whole result is checked as the
-functions read it; unknown keys are refused.`,
+holdGraceSeconds, holdLapseTurns, unwatchedWebhookUrl, leadLabels (the tenant's words for lead
+statuses open, callback, resolved, referred, 1-40 characters each, e.g.
+leadLabels='{"callback":"Call back today"}'; the whole object is replaced, and a status left out
+shows its default word). The whole result is checked as the functions read it; unknown keys are
+refused.`,
     async run(targets, _values, [tenantId = "", ...pairs]) {
       if (pairs.length === 0) throw new BadInput("give at least one <key>=<value>");
       const { settings, changed } = await setSettings(targets, tenantId, parseAssignments(pairs));

@@ -1,8 +1,8 @@
 /**
  * The demo seed: tenant `demo` (an admin, a dispatcher, a nurse and a caregiver, three subjects with
- * phone numbers and registered devices, assignments, settings, a line) and tenant `harbor` (one
- * dispatcher, one subject with a device, a line) for cross-tenant checks. Emulators only: it
- * refuses to run unless the emulator hosts are exported.
+ * phone numbers and registered devices, assignments, settings with its own word for one lead
+ * status, a line) and tenant `harbor` (one dispatcher, one subject with a device, a line) for
+ * cross-tenant checks. Emulators only: it refuses to run unless the emulator hosts are exported.
  * Idempotent: it adds only what is missing, so running it again changes nothing. It does not
  * repair what was changed since (a member's role, a subject's phones): that is the admin CLI's job.
  *
@@ -32,7 +32,7 @@ import {
   setSettings,
   closeInstanceDatabases,
 } from "./admin/operations.js";
-import type { Role } from "@lifeline/model";
+import type { LeadStatus, Role } from "@lifeline/model";
 import { instanceOfUrl } from "../functions/src/store/instances.js";
 
 export { emulatorApp };
@@ -72,6 +72,7 @@ export interface SeedTenant {
     escalationMinutes: number;
     maxEscalationLevel: number;
     vitalThresholds: Record<string, { min: number; max: number }>;
+    leadLabels?: Partial<Record<LeadStatus, string>>;
   };
   /** The numbers its callers dial (`lines/{e164}`). */
   readonly lines: readonly { readonly number: string; readonly label: string }[];
@@ -101,7 +102,8 @@ export const DEMO_TENANTS: readonly SeedTenant[] = [
   {
     id: DEMO_TENANT_ID,
     name: "Demo Care",
-    settings: SETTINGS,
+    // One word of its own, so the demo shows a tenant's words over the defaults.
+    settings: { ...SETTINGS, leadLabels: { callback: "Call back today" } },
     lines: [{ number: "+15555550100", label: "Demo Care main line" }],
     subjects: [
       {

@@ -14,7 +14,6 @@ import {
   derive,
   documentTitle,
   leadChoice,
-  leadLabel,
   onConnectionChange,
   overrideChoice,
   overrideMissing,
@@ -22,6 +21,7 @@ import {
   settleAway,
   takeoverNotices,
 } from "../src/state/selectors.js";
+import { leadLabel } from "../src/logic/lead.js";
 import { aCall, anAlertRecord, anInboxItem } from "./fixtures.js";
 
 function stateOf(role: Role, changes: Partial<AppState> = {}): AppState {

@@ -1,6 +1,6 @@
 /** The shape of every Firestore document (written and read by the Admin SDK only). */
 import { z } from "zod";
-import { callSchema, messageSchema } from "./records.js";
+import { callSchema, leadLabelsSchema, messageSchema } from "./records.js";
 import { roleSchema } from "./roles.js";
 import { e164, id, instanceName, millis } from "./scalars.js";
 import { ARCHIVE_OUTCOMES, LIMITS, urgencySchema, VITAL_KINDS } from "./vocabulary.js";
@@ -31,6 +31,11 @@ export const tenantSettingsSchema = z.strictObject({
   ackTimeoutMinutes: z.number().positive().optional(),
   /** The same in seconds; wins over ackTimeoutMinutes. */
   ackTimeoutSeconds: z.number().positive().optional(),
+  /**
+   * The tenant's own words for lead statuses (1-40 characters each), over the defaults of
+   * `LEAD_LABELS`; the ids stay the same. The admin CLI copies them to `labels/lead` for the dashboard.
+   */
+  leadLabels: leadLabelsSchema.optional(),
   /** Called with a JSON POST when a critical alert opens and nobody allowed to act is online. */
   unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -106,6 +106,11 @@ export const subjectDevicePath = (tenantId: string, subjectId: string, deviceId:
 export const vitalPath = (tenantId: string, subjectId: string, kind: string) =>
   `${subjectPath(tenantId, subjectId)}/vitals/${checkId("vital kind", kind)}`;
 
+/** Words the tenant chose for what the dashboard shows; read by every member but subjects. */
+export const labelsPath = (tenantId: string) => `${t(tenantId)}/labels`;
+/** The tenant's words for lead statuses, by status id (see the model's `leadLabelsSchema`). */
+export const leadLabelsPath = (tenantId: string) => `${labelsPath(tenantId)}/lead`;
+
 export const inboxPath = (uid: string) => `inbox/${checkId("uid", uid)}`;
 export const inboxItemPath = (uid: string, alertId: string) =>
   `${inboxPath(uid)}/${checkId("alert id", alertId)}`;

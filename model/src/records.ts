@@ -56,6 +56,16 @@ export const leadSchema = z.strictObject({
   by: id,
   at: millis,
 });
+/**
+ * `labels/lead`: the tenant's own words for lead statuses, by id (only the ids of the closed set).
+ * A copy of the `leadLabels` setting the dashboard can read; a status without a word here shows
+ * its default (`LEAD_LABELS`). Written by the admin CLI only.
+ */
+export const leadLabelsSchema = z.partialRecord(
+  z.enum(LEAD_STATUSES),
+  z.string().min(1).max(LIMITS.leadLabel),
+);
+export type LeadLabels = z.infer<typeof leadLabelsSchema>;
 export const urgencyOverrideSchema = z.strictObject({
   level: urgencySchema,
   reason: z.string().min(1).max(LIMITS.overrideReason),

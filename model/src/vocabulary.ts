@@ -81,7 +81,9 @@ export const HOLD_LAPSE_REASONS = ["offline", "removed", "demoted", "caller_turn
  * (`LEGACY_LEAD_STATUSES`): it stays readable and is replaced only when a member sets a new status.
  */
 export const LEAD_STATUSES = ["open", "callback", "resolved", "referred"] as const;
-export const LEAD_LABELS: Readonly<Record<(typeof LEAD_STATUSES)[number], string>> = {
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+/** The default words; a tenant may put its own over any of them (setting `leadLabels`). */
+export const LEAD_LABELS: Readonly<Record<LeadStatus, string>> = {
   open: "Open",
   callback: "Callback needed",
   resolved: "Resolved",
@@ -114,6 +116,8 @@ export const LIMITS = {
   /** An FCM registration token (about 160 characters today; room for the format to grow). */
   pushToken: 4096,
   pushUserAgent: 300,
+  /** A tenant's own word for a lead status (setting `leadLabels`). */
+  leadLabel: 40,
 } as const;
 
 /**

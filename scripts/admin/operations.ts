@@ -38,6 +38,7 @@ import {
   tenantPlacementSchema,
   idProblem,
   instanceName,
+  leadLabelsPath,
   LIMITS,
   LineRecord,
   MIN_PASSWORD_LENGTH,
@@ -240,6 +241,7 @@ export async function createTenant(
     if (grpcCode(error) === 6) throw new Refused(`tenant "${input.id}" already exists`);
     throw error;
   }
+  await writeLabels(targets, input.id, record.settings);
   const isDefault = (await defaultTenantId(targets)) === input.id;
   return { id: input.id, ...record, isDefault };
 }
@@ -303,10 +305,28 @@ export async function setSettings(
   const parsed = tenantSettingsSchema.safeParse(merged);
   if (!parsed.success) throw new BadInput(`bad settings: ${issuesText(parsed.error)}`);
   if (JSON.stringify(sortKeys(parsed.data)) === JSON.stringify(sortKeys(current))) {
+    // Unchanged settings still rewrite the copy: it repairs one an earlier run failed to write.
+    await writeLabels(targets, tenantId, current);
     return { settings: current, changed: false };
   }
   await targets.firestore.doc(firestore.tenantDoc(tenantId)).update({ settings: parsed.data });
+  await writeLabels(targets, tenantId, parsed.data);
   return { settings: parsed.data, changed: true };
+}
+
+/**
+ * Copies the tenant's own words to its live database, where the dashboard (which cannot read
+ * Firestore) finds them. The copy is replaced whole, so a word removed from the settings is gone
+ * from it too and the dashboard shows that status's default again.
+ */
+async function writeLabels(
+  targets: AdminTargets,
+  tenantId: string,
+  settings: TenantSettings,
+): Promise<void> {
+  const lead = settings.leadLabels ?? {};
+  const live = (await tenantDatabase(targets, tenantId)).ref(leadLabelsPath(tenantId));
+  await live.set(Object.keys(lead).length === 0 ? null : lead);
 }
 
 function sortKeys(value: unknown): unknown {

@@ -21,6 +21,7 @@ import { DEMO_TENANTS, seedDemo } from "../../scripts/seed.js";
 import {
   deviceDocSchema,
   firestore,
+  leadLabelsPath,
   LineRecord,
   memberPath,
   phoneIndexSchema,
@@ -193,6 +194,61 @@ describe("admin settings", () => {
     const stored = tenantDocSchema.parse(await docData(firestore.tenantDoc(id)));
     expect(stored.settings).to.not.have.property("holdLapseTurns");
     expect(stored.settings.unwatchedWebhookUrl).to.equal("https://hooks.example.test/lifeline");
+  });
+
+  it("copies leadLabels to the tenant's live database, replaced whole, so removed words revert to the defaults", async () => {
+    const liveLabels = async (tenantId: string) =>
+      (await admin.database.ref(leadLabelsPath(tenantId)).get()).val() as unknown;
+    const created = freshId("tenant");
+    await json(
+      "tenants",
+      "create",
+      created,
+      "--name",
+      "Night Line",
+      "--set",
+      'leadLabels={"referred":"Sent to the GP"}',
+    );
+    expect(await liveLabels(created)).to.deep.equal({ referred: "Sent to the GP" });
+
+    const id = await newTenant();
+    expect(await liveLabels(id)).to.equal(null);
+    const set = (await json(
+      "settings",
+      "set",
+      id,
+      'leadLabels={"callback":"Call back today","resolved":"Safe"}',
+    )) as { settings: { leadLabels?: unknown } };
+    expect(set.settings.leadLabels).to.deep.equal({
+      callback: "Call back today",
+      resolved: "Safe",
+    });
+    expect(await liveLabels(id)).to.deep.equal({ callback: "Call back today", resolved: "Safe" });
+    await json("settings", "set", id, 'leadLabels={"callback":"Ring back"}');
+    expect(await liveLabels(id)).to.deep.equal({ callback: "Ring back" });
+    // A copy lost since is written again by the next set, even when the settings do not change.
+    await admin.database.ref(leadLabelsPath(id)).remove();
+    const again = (await json("settings", "set", id, 'leadLabels={"callback":"Ring back"}')) as {
+      changed: boolean;
+    };
+    expect(again.changed).to.be.false;
+    expect(await liveLabels(id)).to.deep.equal({ callback: "Ring back" });
+    await json("settings", "set", id, "leadLabels=");
+    expect(await liveLabels(id)).to.equal(null);
+
+    expectUsageError(
+      await cli("settings", "set", id, 'leadLabels={"hot":"Hot lead"}'),
+      /leadLabels/,
+    );
+    expectUsageError(
+      await cli("settings", "set", id, `leadLabels={"open":"${"x".repeat(41)}"}`),
+      /leadLabels/,
+    );
+    expectUsageError(await cli("settings", "set", id, 'leadLabels={"open":""}'), /leadLabels/);
+    expect(await liveLabels(id)).to.equal(null);
+    expect(
+      tenantDocSchema.parse(await docData(firestore.tenantDoc(id))).settings,
+    ).to.not.have.property("leadLabels");
   });
 
   it("refuses unknown keys and bad values with exit 2, and an unknown tenant with exit 1", async () => {
@@ -585,7 +641,12 @@ describe("seedDemo through the admin operations", () => {
       expect(config.members.map((m) => [m.uid, m.role]).sort()).to.deep.equal(
         tenant.members.map((m) => [m.uid, m.role]).sort(),
       );
+      const labels: unknown = (await admin.database.ref(leadLabelsPath(tenant.id)).get()).val();
+      expect(labels).to.deep.equal(tenant.settings.leadLabels ?? null);
     }
+    expect(DEMO_TENANTS.find((t) => t.id === "demo")?.settings.leadLabels).to.deep.equal({
+      callback: "Call back today",
+    });
   });
 });
 

@@ -227,6 +227,31 @@ describe("the call in front of you (browser, end to end)", function () {
     await fire.end();
   });
 
+  it("shows lead statuses in the tenant's words: the demo tenant's own word over the defaults, in the select and the call header", async () => {
+    const { page } = await dashboardFor(DISPATCHER);
+    const calm = new GatewayCall(gateway, unknownNumber(), "voice");
+    await calm.turn("Hello, could someone call me back about my prescription tomorrow?");
+    const calmId = calm.callId ?? "";
+    await byTestId(page, "call-row", { "call-id": calmId }).click();
+    const detail = byTestId(page, "call-detail", { "call-id": calmId, status: "active" });
+    await detail.waitFor();
+    const select = byTestId(detail, "lead-select");
+    // The seed gives the demo tenant one word of its own (labels/lead); the others are defaults.
+    await select.locator("option", { hasText: "Call back today" }).waitFor({ state: "attached" });
+    expect(await select.locator("option").allTextContents()).to.deep.equal([
+      "Open",
+      "Call back today",
+      "Resolved",
+      "Referred",
+    ]);
+    await select.selectOption("callback");
+    await byTestId(detail, "action-set-lead").click();
+    await detail.locator(".detail-header .meta", { hasText: "· Call back today" }).waitFor();
+    await select.scrollIntoViewIfNeeded();
+    await screenshotBoth(page, "lead-labels");
+    await calm.end();
+  });
+
   it("keeps layouts still: the banner appears without moving the page, a phone shows the call first, large type keeps one header row and 8 calls at 1920×1080", async () => {
     const { page } = await dashboardFor(DISPATCHER);
     // Where an element sits on the page (not in the viewport: the phone page scrolls).

@@ -19,6 +19,8 @@ import {
   type DashboardQuery,
   inboxItemPath,
   inboxPath,
+  labelsPath,
+  leadLabelsPath,
   memberPath,
   membersPath,
   memberSubjectPath,
@@ -143,7 +145,7 @@ const takeOver = either(tenantWide, isAssigned("doctor", "nurse"));
 const takeFromColleague = tenantWide;
 /** Acknowledge an alert or close a follow-up: any alert for tenant-wide roles, else one in the inbox. */
 const actOnAlerts = scopedReaders;
-/** Every member but subjects: presence. */
+/** Every member but subjects: presence, the tenant's labels. */
 const supervisors = is("admin", "dispatcher", "doctor", "nurse", "caregiver");
 /** Publish that one has a call open: every member but subjects, on a call it may read. */
 const viewCall = scopedReaders;
@@ -806,6 +808,28 @@ export const TARGETS: readonly Target[] = [
     path: (w) => vitalPath(w.tenantId, w.subjectId, "heart_rate"),
     value: () => ({ value: 70, unit: "bpm", at: 1, status: "normal" }),
     read: scopedReaders,
+    write: never,
+    remove: never,
+  },
+  {
+    name: "labels",
+    bySubject: false,
+    byTenant: true,
+    world: "none",
+    path: (w) => labelsPath(w.tenantId),
+    value: () => ({ lead: { callback: "Call back today" } }),
+    read: supervisors,
+    write: never,
+    remove: never,
+  },
+  {
+    name: "labels/lead",
+    bySubject: false,
+    byTenant: true,
+    world: "none",
+    path: (w) => leadLabelsPath(w.tenantId),
+    value: () => ({ callback: "Call back today" }),
+    read: supervisors,
     write: never,
     remove: never,
   },

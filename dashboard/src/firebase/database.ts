@@ -26,6 +26,9 @@ import {
   type DashboardQuery,
   type InboxItem,
   inboxItemSchema,
+  type LeadLabels,
+  leadLabelsPath,
+  leadLabelsSchema,
   type MemberMirror,
   memberMirrorSchema,
   memberPath,
@@ -356,4 +359,22 @@ export function watchGuidance(
 ): Unsubscribe {
   const path = callGuidancePath(tenant, callId);
   return watchChildren(ref(db, path), path, guidanceSchema, next, denied);
+}
+
+/** The tenant's own words for lead statuses: `{}` while it has none (every member but subjects). */
+export function watchLeadLabels(
+  db: Database,
+  tenant: string,
+  next: (labels: LeadLabels) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  return watchRecord(
+    db,
+    leadLabelsPath(tenant),
+    leadLabelsSchema,
+    (labels) => {
+      next(labels ?? {});
+    },
+    denied,
+  );
 }

@@ -16,6 +16,7 @@ import {
   watchGuidance,
   watchConnection,
   watchInbox,
+  watchLeadLabels,
   watchMember,
   watchOutbox,
   watchPresence,
@@ -348,6 +349,14 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
   }
   if (capabilities.presence) {
     stops.push(
+      watchLeadLabels(
+        db,
+        session.tenant,
+        (leadLabels) => {
+          put({ leadLabels });
+        },
+        onDenied,
+      ),
       watchPresence(
         db,
         session.tenant,

@@ -8,6 +8,7 @@ import type {
   Call,
   Guidance,
   InboxItem,
+  LeadLabels,
   MemberMirror,
   Message,
   Viewer,
@@ -163,6 +164,8 @@ export interface AppState {
   readonly viewers: ReadonlyMap<string, ReadonlyMap<string, Viewer>>;
   /** Staff's private guidance for the assistant, by call id: the selected call's (staff only). */
   readonly guidance: ReadonlyMap<string, ReadonlyMap<string, Guidance>>;
+  /** The tenant's own words for lead statuses (empty: the defaults; subjects never read them). */
+  readonly leadLabels: LeadLabels;
   readonly selectedCallId: string | undefined;
   /**
    * Who chose the selected call: the member (never changed for them), or the page, which opened
@@ -211,6 +214,7 @@ export function initialState(session: Session, now: number, wall: boolean): AppS
     presence: new Map(),
     viewers: new Map(),
     guidance: new Map(),
+    leadLabels: {},
     selectedCallId: undefined,
     selectedBy: undefined,
     messages: new Map(),

@@ -2,7 +2,7 @@
  * What the views show, computed from the state alone (pure, unit-tested): the merged call list,
  * alert rows, names, the banner, notices, presence rows, the away summary and the page title.
  */
-import { type Call, CAPABILITIES, LEAD_LABELS, LEAD_STATUSES, URGENCY_RANK } from "@lifeline/model";
+import { type Call, CAPABILITIES, LEAD_STATUSES, URGENCY_RANK } from "@lifeline/model";
 import {
   alertFromFeed,
   alertFromInbox,
@@ -17,7 +17,7 @@ import {
   takenFromNotice,
   type CallEntry,
 } from "../logic/calls.js";
-import { humanize, plural } from "../logic/format.js";
+import { plural } from "../logic/format.js";
 import { URGENCY_LEVELS, type ActionContext } from "../logic/permissions.js";
 import { liveness, type Liveness } from "../logic/presence.js";
 import type { PresenceRecord, Subject } from "../firebase/database.js";
@@ -236,12 +236,6 @@ export function settleAway(state: AppState): AwayState | undefined {
 export function leadChoice(drafts: Drafts, call: Call): string {
   const current = LEAD_STATUSES.find((status) => status === call.lead?.status);
   return drafts.lead ?? current ?? LEAD_STATUSES[0];
-}
-
-/** A lead status in the care team's words; an id of the earlier list says so. */
-export function leadLabel(status: string): string {
-  const known = LEAD_STATUSES.find((candidate) => candidate === status);
-  return known === undefined ? `${humanize(status)} (earlier list)` : LEAD_LABELS[known];
 }
 
 /**

@@ -9,7 +9,8 @@
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
-import { type Call, LEAD_LABELS, LEAD_STATUSES, LIMITS } from "@lifeline/model";
+import { type Call, LEAD_STATUSES, LIMITS } from "@lifeline/model";
+import { leadWords } from "../logic/lead.js";
 import { messagePlaceholder } from "../logic/transcript.js";
 import {
   callActionAvailability,
@@ -53,6 +54,7 @@ export function actionsView(
   const chosenLevel = overrideChoice(drafts, call);
   const missing = overrideMissing(drafts, call);
   const chosenLead = leadChoice(drafts, call);
+  const words = leadWords(state.leadLabels);
   const summary = roleSummary(session.role);
   const holdsIt = call.owner.kind === "human" && call.owner.uid === session.uid;
   const showHandBack = controls.handBack && holdsIt;
@@ -145,7 +147,7 @@ export function actionsView(
         ${LEAD_STATUSES.map(
           (status) =>
             html`<option value=${status} .selected=${live(status === chosenLead)}
-              >${LEAD_LABELS[status]}</option
+              >${words[status]}</option
             >`,
         )}
       </select>

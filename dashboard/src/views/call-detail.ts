@@ -20,12 +20,12 @@ import {
   urgencyReasonText,
 } from "../logic/calls.js";
 import { formatAgo, formatClock, formatDuration, humanize } from "../logic/format.js";
+import { leadLabel, leadWords } from "../logic/lead.js";
 import type { AppState } from "../state/app-state.js";
 import { nextActions, type NextAction } from "../logic/permissions.js";
 import {
   actionContext,
   callLabel,
-  leadLabel,
   livenessOf,
   serverNow,
   type Derived,
@@ -177,7 +177,9 @@ function detail(callId: string, call: Call, state: AppState, derived: Derived, i
         >${`${mediumLabel(call.medium)} · ${call.phone} · started ${formatClock(call.startedAt)} · `}<span
           >${formatDuration(callDuration(call, state.now))}</span
         >${` · ${ownerLabel(call.owner, uid)}`}${
-          call.lead === undefined ? "" : ` · ${leadLabel(call.lead.status)}`
+          call.lead === undefined
+            ? ""
+            : ` · ${leadLabel(call.lead.status, leadWords(state.leadLabels))}`
         }</span
       >
     </div>
