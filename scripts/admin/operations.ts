@@ -10,6 +10,7 @@
  * claims, mirror, record, audit), with `OPERATOR_UID` as the actor in the audit log.
  */
 import { randomBytes } from "node:crypto";
+import type { App } from "firebase-admin/app";
 import type { Auth } from "firebase-admin/auth";
 import { getDatabaseWithUrl, type Database } from "firebase-admin/database";
 import type { Firestore } from "firebase-admin/firestore";
@@ -65,26 +66,40 @@ export interface AdminTargets {
   readonly firestore: Firestore;
 }
 
-const instanceClients = new Map<string, Database>();
+/**
+ * Clients opened per Admin SDK app and URL. Keyed by app too: a client belongs to its app and
+ * dies with it, and a later app (another test suite's, say) must get clients of its own.
+ */
+const instanceClients = new WeakMap<App, Map<string, Database>>();
+const opened: { readonly clients: Map<string, Database>; readonly url: string }[] = [];
 
 /** `instance` of the targets' project (undefined: the default instance), one client per URL. */
 export function instanceDatabase(targets: AdminTargets, instance: string | undefined): Database {
-  const defaultUrl = targets.database.app.options.databaseURL;
+  const app = targets.database.app;
+  const defaultUrl = app.options.databaseURL;
   if (instance === undefined || defaultUrl === undefined) return targets.database;
   const url = instanceUrl(instance, defaultUrl);
   if (url === defaultUrl.replace(/\/$/, "")) return targets.database;
-  let client = instanceClients.get(url);
+  let clients = instanceClients.get(app);
+  if (clients === undefined) {
+    clients = new Map();
+    instanceClients.set(app, clients);
+  }
+  let client = clients.get(url);
   if (client === undefined) {
-    client = getDatabaseWithUrl(url, targets.database.app);
-    instanceClients.set(url, client);
+    client = getDatabaseWithUrl(url, app);
+    clients.set(url, client);
+    opened.push({ clients, url });
   }
   return client;
 }
 
 /** Closes the connections `instanceDatabase` opened (the default one is its owner's to close). */
 export function closeInstanceDatabases(): void {
-  for (const client of instanceClients.values()) client.goOffline();
-  instanceClients.clear();
+  for (const { clients, url } of opened.splice(0)) {
+    clients.get(url)?.goOffline();
+    clients.delete(url);
+  }
 }
 
 /** The instance the tenant's record names; undefined: the default one. */
