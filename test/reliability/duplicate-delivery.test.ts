@@ -4,8 +4,12 @@
  */
 import { expect } from "chai";
 import { alertAckPath, alertPath, inboxPath, messagesPath, tenantPath } from "@lifeline/model";
+import { unwatchedAlertId } from "../../functions/src/domain/fanout.js";
 import { adminSdk, type Admin } from "../../functions/test/emulator/support/emulators.js";
-import { replayDatabaseEvent, waitFor } from "../../functions/test/emulator/support/triggers-env.js";
+import {
+  replayDatabaseEvent,
+  waitFor,
+} from "../../functions/test/emulator/support/triggers-env.js";
 import { Caller, quiesce, seedFaultTenant, settle, urgencyAlerts } from "./support/call.js";
 import { expectNothingLostOrDoubled } from "./support/ledger.js";
 
@@ -48,6 +52,17 @@ describe("fault: duplicate trigger delivery", function () {
       `${inboxPath(tenant.dispatcher)}/${urgencyId}`,
       (item) => item?.status === "acknowledged",
     );
+    // The acknowledgement answers the page to the admins, if the call raised one: the snapshot
+    // below is the settled state only once that has run (triggers run side by side, so the
+    // sentinels of `quiesce` can pass a slower run).
+    const pagePath = alertPath(tenant.tenantId, unwatchedAlertId(urgencyId));
+    if ((await admin.database.ref(pagePath).get()).exists()) {
+      await waitFor<{ status: string }>(
+        admin.database,
+        pagePath,
+        (page) => page?.status === "resolved",
+      );
+    }
     await quiesce(admin, tenant.tenantId, tenant.admin);
     const snapshot = async () => ({
       tenant: (await admin.database.ref(tenantPath(tenant.tenantId)).get()).val() as unknown,
