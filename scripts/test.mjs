@@ -188,6 +188,7 @@ function secondInstance() {
  * command fails when either does.
  */
 function emulatorSuiteCommand() {
+  // mocha's own config loader: the files left out of the first run are exactly the second run's.
   const { loadOptions } = createRequire(import.meta.url)("mocha/lib/cli/options");
   const pipeline = loadOptions(["--config", ".mocharc.pipeline.yaml"])._;
   const ignored = pipeline.map((spec) => `--ignore '${spec}'`).join(" ");
