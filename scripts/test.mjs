@@ -4,8 +4,11 @@
 // emulator), then the product suites inside `firebase emulators:exec` on the demo project.
 // `--official` runs the emulator-suite step on the official emulators (Java 21 and a network needed).
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { parseCommandLine } from "./lib/cli-args.mjs";
+import { resolveProject } from "./emulators.mjs";
 
 const USAGE = `Usage: npm test [-- --official]
        node scripts/test.mjs [--official]
@@ -166,8 +169,46 @@ step("firebase-tools integration (conformance §16 items 29–31)", "node", [
 const e2e = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.e2e.yaml`];
 if (official) e2e.push("--official");
 step("dashboard end-to-end tests (Chromium, firebase emulators:exec with hosting)", "node", e2e);
-const emulators = ["scripts/emulators.mjs", "exec", `${mocha} --config .mocharc.emulators.yaml`];
+/** The instance of firebase.json's database targets other than `main`, as .firebaserc maps it. */
+function secondInstance() {
+  const project = resolveProject(undefined, resolve("firebase.json"));
+  const rc = JSON.parse(readFileSync(".firebaserc", "utf8"));
+  const mapped = Object.entries(rc.targets?.[project]?.database ?? {});
+  const instance = mapped.find(([target]) => target !== "main")?.[1]?.[0];
+  if (typeof instance !== "string") {
+    throw new Error(`.firebaserc maps no database target but main for ${project}`);
+  }
+  return instance;
+}
+
+/**
+ * The emulator suite, as two mocha runs in one `emulators:exec` (one start of the emulators): the
+ * rest of .mocharc.emulators.yaml with its tenants on the default instance, then the pipeline
+ * suites (.mocharc.pipeline.yaml) with their tenants on the second instance. Both always run; the
+ * command fails when either does.
+ */
+function emulatorSuiteCommand() {
+  // mocha's own config loader: the files left out of the first run are exactly the second run's.
+  const { loadOptions } = createRequire(import.meta.url)("mocha/lib/cli/options");
+  const pipeline = loadOptions(["--config", ".mocharc.pipeline.yaml"])._;
+  const ignored = pipeline.map((spec) => `--ignore '${spec}'`).join(" ");
+  const instance = secondInstance();
+  return [
+    `${mocha} --config .mocharc.emulators.yaml ${ignored}`,
+    "rest=$?",
+    `echo "pipeline suites, test tenants on ${instance}"`,
+    `LIFELINE_TEST_DATABASE=${instance} ${mocha} --config .mocharc.pipeline.yaml`,
+    "pipeline=$?",
+    '[ "$rest" -eq 0 ] && [ "$pipeline" -eq 0 ]',
+  ].join("; ");
+}
+
+const emulators = ["scripts/emulators.mjs", "exec", emulatorSuiteCommand()];
 // Fault-control tests need our emulator's /.faults; under --official they skip themselves.
 emulators.push(official ? "--official" : "--faults");
-step("emulator-suite tests (firebase emulators:exec)", "node", emulators);
+step(
+  "emulator-suite tests (firebase emulators:exec, pipeline on a second instance)",
+  "node",
+  emulators,
+);
 finish();

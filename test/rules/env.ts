@@ -1,9 +1,11 @@
 /**
  * The rules-unit-testing environment every rules suite shares: the emulator named by
- * FIREBASE_DATABASE_EMULATOR_HOST, the project's own database.rules.json text (comments and all,
- * exactly what deploys), and helpers to seed data and to tell a denied request from a broken one.
+ * FIREBASE_DATABASE_EMULATOR_HOST, each of firebase.json's database targets with the rules file it
+ * deploys (comments and all, exactly what deploys) loaded into a namespace of its own, and helpers
+ * to seed data and to tell a denied request from a broken one.
  */
 import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { setLogLevel } from "firebase/app";
 import {
   assertFails,
@@ -13,12 +15,47 @@ import {
   type RulesTestEnvironment,
 } from "@firebase/rules-unit-testing";
 
-export const RULES_FILE = new URL("../../database.rules.json", import.meta.url);
+const FIREBASE_JSON = new URL("../../firebase.json", import.meta.url);
+
+/** One of firebase.json's database targets, as these suites load it. */
+export interface RulesTarget {
+  /** The deploy target (`main`, `shard-2`): `.firebaserc` maps it to an instance. */
+  readonly target: string;
+  /** The rules file it deploys, relative to the repository. */
+  readonly rules: string;
+  /**
+   * The namespace (`ns=`, rules-unit-testing's project id) the suites load those rules into:
+   * `demo-rules-lifeline-<target>`. Not named `demo-lifeline-…`, the pattern the product's
+   * triggers listen on, so nothing written here sets them off.
+   */
+  readonly namespace: string;
+}
+
+const databaseConfig = z.union([
+  z.object({ rules: z.string() }),
+  z.array(z.object({ target: z.string(), rules: z.string() })).min(1),
+]);
+
 /**
- * Its namespace (`ns=<projectId>`) has these suites' own rules: it is not named `demo-lifeline-…`,
- * the pattern the product's triggers listen on, so nothing written here sets them off.
+ * Every database target firebase.json deploys (one unnamed `main` when it has a single database
+ * entry). The rules suites run once per target, so an instance that deploys a rules file of its
+ * own is held to the same policy; test/static/firebase-targets.test.ts checks they deploy one file.
  */
-export const PROJECT_ID = "demo-rules-lifeline";
+export function rulesTargets(): readonly RulesTarget[] {
+  const config = z
+    .object({ database: databaseConfig })
+    .parse(JSON.parse(readFileSync(FIREBASE_JSON, "utf8")));
+  const entries = Array.isArray(config.database)
+    ? config.database
+    : [{ target: "main", rules: config.database.rules }];
+  return entries.map(({ target, rules }) => ({
+    target,
+    rules,
+    namespace: `demo-rules-lifeline-${target}`,
+  }));
+}
+
+export const RULES_TARGETS = rulesTargets();
 
 /** `{".sv":"timestamp"}`: what `serverTimestamp()` sends; the rules compare it with `now`. */
 export const SERVER_TIME = { ".sv": "timestamp" } as const;
@@ -38,13 +75,22 @@ export function emulatorHostAndPort(): { host: string; port: number } {
   return { host: hostPort.slice(0, colon), port };
 }
 
-export async function rulesTestEnvironment(): Promise<RulesTestEnvironment> {
+/** A target's rules, loaded into its own namespace. */
+export async function rulesTestEnvironment(target: RulesTarget): Promise<RulesTestEnvironment> {
   // Denied writes and listens are the point of these suites; the SDK would warn for each of thousands.
   setLogLevel("silent");
   return initializeTestEnvironment({
-    projectId: PROJECT_ID,
-    database: { ...emulatorHostAndPort(), rules: readFileSync(RULES_FILE, "utf8") },
+    projectId: target.namespace,
+    database: {
+      ...emulatorHostAndPort(),
+      rules: readFileSync(new URL(`../../${target.rules}`, import.meta.url), "utf8"),
+    },
   });
+}
+
+/** How a suite's title names the target it runs on. */
+export function onTarget(target: RulesTarget): string {
+  return `${target.rules} on database target ${target.target}`;
 }
 
 /** A prefix no other run uses, so suites never see each other's data and never need clearing. */

@@ -22,6 +22,8 @@ import {
 } from "@lifeline/model";
 import {
   expectOutcome,
+  onTarget,
+  RULES_TARGETS,
   rulesTestEnvironment,
   runBounded,
   seedFresh,
@@ -290,55 +292,57 @@ function databaseOf(env: RulesTestEnvironment, p: Principal): Database {
 const cells = buildCells();
 const allowedCount = cells.filter((c) => c.allowed).length;
 
-describe("database.rules.json access matrix", function () {
-  let env: RulesTestEnvironment;
-  const failures = new Map<string, string[]>();
+for (const target of RULES_TARGETS) {
+  describe(`access matrix: ${onTarget(target)}`, function () {
+    let env: RulesTestEnvironment;
+    const failures = new Map<string, string[]>();
 
-  before(async function () {
-    this.timeout(120_000);
-    env = await rulesTestEnvironment();
-    await seedFresh(env, seedData(cells));
-    // Reads and writes use separate connections: the SDK answers a get() from its own pending
-    // writes when one covers the path, and a denied write is pending until the server refuses it.
-    const readers = new Map(PRINCIPALS.map((p) => [p, databaseOf(env, p)]));
-    const writers = new Map(PRINCIPALS.map((p) => [p, databaseOf(env, p)]));
-    const isRead = (op: Op) => op === "read" || op.startsWith("query ");
-    const results = await runBounded(
-      cells.map((cell) => () => {
-        const db = (isRead(cell.op) ? readers : writers).get(cell.principal);
-        if (db === undefined) throw new Error(`no database for ${cell.principal.name}`);
-        return expectOutcome(cell.allowed, () => cell.run(db));
-      }),
-      64,
-    );
-    results.forEach((error, i) => {
-      const cell = cells[i];
-      if (error === null || cell === undefined) return;
-      const key = `${cell.principal.name} ${cell.target.name}`;
-      const where = `${cell.world.ownTenant ? "own" : "other"} tenant, ${
-        cell.world.assigned ? "assigned" : "unassigned"
-      }`;
-      const line = `${cell.op} (${where}) expected ${cell.allowed ? "allowed" : "denied"}: ${error}`;
-      failures.set(key, [...(failures.get(key) ?? []), line]);
+    before(async function () {
+      this.timeout(120_000);
+      env = await rulesTestEnvironment(target);
+      await seedFresh(env, seedData(cells));
+      // Reads and writes use separate connections: the SDK answers a get() from its own pending
+      // writes when one covers the path, and a denied write is pending until the server refuses it.
+      const readers = new Map(PRINCIPALS.map((p) => [p, databaseOf(env, p)]));
+      const writers = new Map(PRINCIPALS.map((p) => [p, databaseOf(env, p)]));
+      const isRead = (op: Op) => op === "read" || op.startsWith("query ");
+      const results = await runBounded(
+        cells.map((cell) => () => {
+          const db = (isRead(cell.op) ? readers : writers).get(cell.principal);
+          if (db === undefined) throw new Error(`no database for ${cell.principal.name}`);
+          return expectOutcome(cell.allowed, () => cell.run(db));
+        }),
+        64,
+      );
+      results.forEach((error, i) => {
+        const cell = cells[i];
+        if (error === null || cell === undefined) return;
+        const key = `${cell.principal.name} ${cell.target.name}`;
+        const where = `${cell.world.ownTenant ? "own" : "other"} tenant, ${
+          cell.world.assigned ? "assigned" : "unassigned"
+        }`;
+        const line = `${cell.op} (${where}) expected ${cell.allowed ? "allowed" : "denied"}: ${error}`;
+        failures.set(key, [...(failures.get(key) ?? []), line]);
+      });
+      console.log(
+        `      access matrix: ${cells.length} cells, ${allowedCount} allowed, ${cells.length - allowedCount} denied`,
+      );
     });
-    console.log(
-      `      access matrix: ${cells.length} cells, ${allowedCount} allowed, ${cells.length - allowedCount} denied`,
-    );
-  });
 
-  after(async function () {
-    await env.cleanup();
-  });
-
-  for (const principal of PRINCIPALS) {
-    describe(principal.name, function () {
-      for (const target of TARGETS) {
-        const mine = cells.filter((c) => c.principal === principal && c.target === target);
-        const allowed = mine.filter((c) => c.allowed).length;
-        it(`${target.name}: ${allowed} allowed, ${mine.length - allowed} denied`, function () {
-          expect(failures.get(`${principal.name} ${target.name}`) ?? []).to.deep.equal([]);
-        });
-      }
+    after(async function () {
+      await env.cleanup();
     });
-  }
-});
+
+    for (const principal of PRINCIPALS) {
+      describe(principal.name, function () {
+        for (const target of TARGETS) {
+          const mine = cells.filter((c) => c.principal === principal && c.target === target);
+          const allowed = mine.filter((c) => c.allowed).length;
+          it(`${target.name}: ${allowed} allowed, ${mine.length - allowed} denied`, function () {
+            expect(failures.get(`${principal.name} ${target.name}`) ?? []).to.deep.equal([]);
+          });
+        }
+      });
+    }
+  });
+}

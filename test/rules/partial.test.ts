@@ -37,6 +37,8 @@ import {
   SERVER_TIME,
   expectOutcome,
   freshRunId,
+  onTarget,
+  RULES_TARGETS,
   rulesTestEnvironment,
   runBounded,
   seedFresh,
@@ -390,75 +392,77 @@ function members(): Record<string, unknown> {
 
 const cells = buildCells();
 
-describe("database.rules.json partial-update matrix", function () {
-  let env: RulesTestEnvironment;
-  const failures = new Map<string, string[]>();
+for (const target of RULES_TARGETS) {
+  describe(`partial-update matrix: ${onTarget(target)}`, function () {
+    let env: RulesTestEnvironment;
+    const failures = new Map<string, string[]>();
 
-  before(async function () {
-    this.timeout(120_000);
-    env = await rulesTestEnvironment();
-    const data = members();
-    for (const cell of cells) Object.assign(data, cell.seed);
-    await seedFresh(env, data);
-    const dbs = new Map<string, Database>();
-    const dbOf = (cell: Cell) => {
-      const known = dbs.get(cell.writer);
-      if (known !== undefined) return known;
-      const db = env
-        .authenticatedContext(cell.writer, { tenant: TENANT, role: cell.role })
-        .database();
-      dbs.set(cell.writer, db);
-      return db;
-    };
-    const results = await runBounded(
-      cells.map((cell) => () => expectOutcome(cell.allowed, () => cell.run(dbOf(cell)))),
-      64,
-    );
-    results.forEach((error, i) => {
-      const cell = cells[i];
-      if (error === null || cell === undefined) return;
-      const key = `${cell.record.name} ${cell.role}`;
-      const line = `${cell.kind} ${cell.label} expected ${cell.allowed ? "allowed" : "denied"}: ${error}`;
-      failures.set(key, [...(failures.get(key) ?? []), line]);
+    before(async function () {
+      this.timeout(120_000);
+      env = await rulesTestEnvironment(target);
+      const data = members();
+      for (const cell of cells) Object.assign(data, cell.seed);
+      await seedFresh(env, data);
+      const dbs = new Map<string, Database>();
+      const dbOf = (cell: Cell) => {
+        const known = dbs.get(cell.writer);
+        if (known !== undefined) return known;
+        const db = env
+          .authenticatedContext(cell.writer, { tenant: TENANT, role: cell.role })
+          .database();
+        dbs.set(cell.writer, db);
+        return db;
+      };
+      const results = await runBounded(
+        cells.map((cell) => () => expectOutcome(cell.allowed, () => cell.run(dbOf(cell)))),
+        64,
+      );
+      results.forEach((error, i) => {
+        const cell = cells[i];
+        if (error === null || cell === undefined) return;
+        const key = `${cell.record.name} ${cell.role}`;
+        const line = `${cell.kind} ${cell.label} expected ${cell.allowed ? "allowed" : "denied"}: ${error}`;
+        failures.set(key, [...(failures.get(key) ?? []), line]);
+      });
+      const partial = cells.filter((c) => c.kind === "partial");
+      console.log(
+        `      partial-update matrix: ${cells.length} cells; ${partial.length} partial updates, ${
+          partial.filter((c) => c.allowed).length
+        } of them allowed (own words or whole in effect)`,
+      );
     });
-    const partial = cells.filter((c) => c.kind === "partial");
-    console.log(
-      `      partial-update matrix: ${cells.length} cells; ${partial.length} partial updates, ${
-        partial.filter((c) => c.allowed).length
-      } of them allowed (own words or whole in effect)`,
-    );
-  });
 
-  after(async function () {
-    await env.cleanup();
-  });
+    after(async function () {
+      await env.cleanup();
+    });
 
-  it("generates every proper subset: 2^n - 2 per record and writer", function () {
-    expect(properSubsets(["a", "b", "c"])).to.have.deep.members([
-      ["a"],
-      ["b"],
-      ["a", "b"],
-      ["c"],
-      ["a", "c"],
-      ["b", "c"],
-    ]);
-    for (const record of RECORDS) {
-      const n = Object.keys(record.whole(ctxFor(record.writers[0] ?? "admin", record))).length;
-      const partial = cells.filter((c) => c.record === record && c.kind === "partial");
-      expect(partial, record.name).to.have.lengthOf(record.writers.length * (2 ** n - 2));
-    }
-  });
-
-  for (const record of RECORDS) {
-    describe(record.name, function () {
-      for (const role of record.writers) {
-        const mine = cells.filter((c) => c.record === record && c.role === role);
-        const denied = mine.filter((c) => c.kind === "partial" && !c.allowed).length;
-        const allowed = mine.filter((c) => c.allowed).length;
-        it(`${role}: ${denied} partial updates denied, ${allowed} writes allowed, phantom parent denied`, function () {
-          expect(failures.get(`${record.name} ${role}`) ?? []).to.deep.equal([]);
-        });
+    it("generates every proper subset: 2^n - 2 per record and writer", function () {
+      expect(properSubsets(["a", "b", "c"])).to.have.deep.members([
+        ["a"],
+        ["b"],
+        ["a", "b"],
+        ["c"],
+        ["a", "c"],
+        ["b", "c"],
+      ]);
+      for (const record of RECORDS) {
+        const n = Object.keys(record.whole(ctxFor(record.writers[0] ?? "admin", record))).length;
+        const partial = cells.filter((c) => c.record === record && c.kind === "partial");
+        expect(partial, record.name).to.have.lengthOf(record.writers.length * (2 ** n - 2));
       }
     });
-  }
-});
+
+    for (const record of RECORDS) {
+      describe(record.name, function () {
+        for (const role of record.writers) {
+          const mine = cells.filter((c) => c.record === record && c.role === role);
+          const denied = mine.filter((c) => c.kind === "partial" && !c.allowed).length;
+          const allowed = mine.filter((c) => c.allowed).length;
+          it(`${role}: ${denied} partial updates denied, ${allowed} writes allowed, phantom parent denied`, function () {
+            expect(failures.get(`${record.name} ${role}`) ?? []).to.deep.equal([]);
+          });
+        }
+      });
+    }
+  });
+}

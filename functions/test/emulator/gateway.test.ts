@@ -20,6 +20,8 @@ import {
   addMember,
   adminSdk,
   freshId,
+  tenantDatabaseOf,
+  testPlacement,
   webSession,
   type Admin,
   type WebSession,
@@ -186,6 +188,7 @@ describe("speechTurn", function () {
         name: "Default",
         createdAt: Date.now(),
         settings: { escalationMinutes: 5, maxEscalationLevel: 1 },
+        ...testPlacement(),
       });
       await routing.set({ defaultTenantId });
     }
@@ -199,7 +202,10 @@ describe("speechTurn", function () {
         turnId: freshTurnId(),
       }),
     );
-    const summary = await callSummary(defaultTenantId, answer.callId);
+    // Another suite's seed may have made the default tenant, on whichever instance it chose.
+    const database = await tenantDatabaseOf(admin, defaultTenantId);
+    const summary = ((await database.ref(callPath(defaultTenantId, answer.callId)).get()).val() ??
+      {}) as Record<string, unknown>;
     expect(summary).to.include({ phone, medium: "sms", status: "active", messageCount: 2 });
     expect(summary).to.not.have.property("subjectId");
   });

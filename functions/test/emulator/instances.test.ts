@@ -51,7 +51,7 @@ after(async () => {
 /** A gateway tenant whose record places it on the second instance, with a dispatcher mirror. */
 async function tenantOnSecond(): Promise<GatewayTenant & { dispatcher: string }> {
   const tenant = await seedGatewayTenant(admin);
-  await admin.database.ref(tenantPath(tenant.tenantId)).remove();
+  await admin.defaultDatabase.ref(tenantPath(tenant.tenantId)).remove();
   await admin.firestore.doc(firestore.tenantDoc(tenant.tenantId)).update({ database: SECOND });
   const dispatcher = freshId("dispatcher");
   await second.ref().update({
@@ -98,8 +98,12 @@ describe("tenants on two database instances", function () {
     );
     expect((await second.ref(callPath(tenant.tenantId, callId)).get()).exists()).to.equal(true);
 
-    expect((await admin.database.ref(tenantPath(tenant.tenantId)).get()).exists()).to.equal(false);
-    expect((await admin.database.ref(inboxPath(tenant.dispatcher)).get()).exists()).to.equal(false);
+    expect((await admin.defaultDatabase.ref(tenantPath(tenant.tenantId)).get()).exists()).to.equal(
+      false,
+    );
+    expect((await admin.defaultDatabase.ref(inboxPath(tenant.dispatcher)).get()).exists()).to.equal(
+      false,
+    );
   });
 
   it("ignores an event from an instance that is not the tenant's, and acts on one from its own", async () => {
@@ -115,7 +119,7 @@ describe("tenants on two database instances", function () {
     };
     // The same alert on both instances, as during or after a move.
     await Promise.all([
-      admin.database.ref(alertPath(tenant.tenantId, alertId)).set(alert),
+      admin.defaultDatabase.ref(alertPath(tenant.tenantId, alertId)).set(alert),
       second.ref(alertPath(tenant.tenantId, alertId)).set(alert),
     ]);
     const item = inboxItemPath(tenant.dispatcher, alertId);
@@ -131,7 +135,7 @@ describe("tenants on two database instances", function () {
       DEFAULT,
     );
     expect((await second.ref(item).get()).exists(), "acted on the stale copy").to.equal(false);
-    expect((await admin.database.ref(item).get()).exists()).to.equal(false);
+    expect((await admin.defaultDatabase.ref(item).get()).exists()).to.equal(false);
 
     await replayDatabaseEvent(
       "fanOutAlert",
@@ -149,7 +153,11 @@ describe("tenants on two database instances", function () {
 
   it("gives a member of a tenant on another instance the db claim, and its mirror there", async () => {
     const tenant = await tenantOnSecond();
-    const targets = { auth: admin.auth, database: admin.database, firestore: admin.firestore };
+    const targets = {
+      auth: admin.auth,
+      database: admin.defaultDatabase,
+      firestore: admin.firestore,
+    };
     const { member } = await addMemberWithCli(targets, tenant.tenantId, {
       email: `${freshId("nurse")}@example.test`,
       name: "Noor",
@@ -162,7 +170,7 @@ describe("tenants on two database instances", function () {
       role: "nurse",
     });
     expect(
-      (await admin.database.ref(memberPath(tenant.tenantId, member.uid)).get()).exists(),
+      (await admin.defaultDatabase.ref(memberPath(tenant.tenantId, member.uid)).get()).exists(),
     ).to.equal(false);
   });
 });

@@ -17,7 +17,9 @@ import {
 } from "@lifeline/model";
 import {
   addMember,
+  expectTestPlacement,
   freshId,
+  testPlacement,
   type Admin,
   type TestMember,
 } from "../../../functions/test/emulator/support/emulators.js";
@@ -55,8 +57,8 @@ async function mirror(admin: Admin, tenantId: string, role: Role): Promise<strin
 
 /**
  * A fresh tenant with escalation off (no escalation step fires during a test), an admin and a
- * dispatcher, and one subject reachable at a fresh number. Nobody is online, so a critical alert
- * also raises the "nobody watching" alert for the admin.
+ * dispatcher, and one subject reachable at a fresh number, on this run's test instance. Nobody is
+ * online, so a critical alert also raises the "nobody watching" alert for the admin.
  */
 export async function seedFaultTenant(
   admin: Admin,
@@ -72,6 +74,7 @@ export async function seedFaultTenant(
       name: `Tenant ${tenantId}`,
       createdAt: now,
       settings: { escalationMinutes: 10, maxEscalationLevel: 0, ...settings },
+      ...testPlacement(),
     }),
     admin.firestore
       .doc(firestore.subjectDoc(tenantId, subjectId))
@@ -79,6 +82,7 @@ export async function seedFaultTenant(
     admin.firestore.doc(firestore.phoneDoc(phone)).set({ tenantId, subjectId }),
     admin.database.ref(subjectPath(tenantId, subjectId)).set({ name: "Ada Okafor" }),
   ]);
+  await expectTestPlacement(admin, tenantId);
   if (options.withAccounts === true) {
     const [tenantAdmin, dispatcher] = [
       await addMember(admin, tenantId, "admin"),

@@ -1,6 +1,6 @@
 /**
- * What the functions suites need of the running emulator suite: the Admin SDK on the project's
- * database namespace, URLs of the deployed functions, ID tokens from the Auth emulator, web SDK
+ * What the functions suites need of the running emulator suite: the Admin SDK on the instance the
+ * test tenants live on, URLs of the deployed functions, ID tokens from the Auth emulator, web SDK
  * sessions that the database rules judge, and a snapshot of everything a tenant holds.
  */
 import { isDeepStrictEqual } from "node:util";
@@ -14,12 +14,23 @@ import {
   getDatabase as getAdminDatabase,
   type Database as AdminDatabase,
 } from "firebase-admin/database";
+import { getDatabaseWithUrl } from "firebase-admin/database";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { deleteApp, initializeApp, setLogLevel } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword, signOut } from "firebase/auth";
 import { connectDatabaseEmulator, getDatabase, type Database } from "firebase/database";
 import { claimsOf, docOf, mirrorOf, newMemberRecord } from "../../../src/domain/members.js";
-import { firestore, memberPath, revocationPath, type Role, subjectPath } from "@lifeline/model";
+import { instanceOfUrl, instanceUrl } from "../../../src/store/instances.js";
+import {
+  firestore,
+  instanceName,
+  memberPath,
+  revocationPath,
+  type Role,
+  subjectPath,
+  tenantPath,
+  tenantPlacementSchema,
+} from "@lifeline/model";
 
 export function exported(name: string): string {
   const value = process.env[name];
@@ -55,6 +66,94 @@ function firebaseConfig(): { projectId: string; databaseURL: string } {
 export const PROJECT_ID = firebaseConfig().projectId;
 /** The namespace firebase.json's rules load into; the functions' Admin SDK uses the same one. */
 export const DATABASE_URL = firebaseConfig().databaseURL;
+/** The project's default instance, `<project>-default-rtdb`. */
+export const DEFAULT_INSTANCE = instanceOfUrl(DATABASE_URL) ?? `${PROJECT_ID}-default-rtdb`;
+
+/**
+ * The instance this run's test tenants live on: `LIFELINE_TEST_DATABASE` (e.g.
+ * `demo-lifeline-shard-2`, one of firebase.json's database targets), else the default instance.
+ * `npm test` runs the pipeline suites with their tenants on a second instance, so the functions'
+ * routing by tenant record is what every one of those tests goes through.
+ */
+function testInstance(): string {
+  const named = process.env.LIFELINE_TEST_DATABASE;
+  if (named === undefined || named === "") return DEFAULT_INSTANCE;
+  // Only `<project>-…` instances set off the product's triggers (their instance pattern).
+  if (!instanceName.safeParse(named).success || !named.startsWith(`${PROJECT_ID}-`)) {
+    throw new Error(
+      `LIFELINE_TEST_DATABASE=${named} is not an instance of ${PROJECT_ID} (${PROJECT_ID}-…)`,
+    );
+  }
+  return named;
+}
+
+export const TEST_INSTANCE = testInstance();
+/** The URL of TEST_INSTANCE; DATABASE_URL itself when the tenants are on the default instance. */
+export const TEST_DATABASE_URL =
+  TEST_INSTANCE === DEFAULT_INSTANCE ? DATABASE_URL : instanceUrl(TEST_INSTANCE, DATABASE_URL);
+
+/**
+ * What a test tenant's Firestore record says about its instance, as `tenants create --database`
+ * writes it: nothing on the default instance, `database` on any other. Every fixture that writes a
+ * tenant record spreads this into it.
+ */
+export function testPlacement(): { database?: string } {
+  return TEST_INSTANCE === DEFAULT_INSTANCE ? {} : { database: TEST_INSTANCE };
+}
+
+/** Tenants the fixtures placed in this process, for `checkTestPlacement`. */
+const placedTenants = new Set<string>();
+
+/**
+ * Holds a freshly seeded tenant to this run's instance, so a fixture (or a run) that ignores
+ * LIFELINE_TEST_DATABASE fails here instead of passing on the default instance: its record names
+ * TEST_INSTANCE (nothing when that is the default) and, on another instance, the default instance
+ * holds nothing of it. `checkTestPlacement` checks them all again once the run is over.
+ */
+export async function expectTestPlacement(admin: Admin, tenantId: string): Promise<void> {
+  placedTenants.add(tenantId);
+  const problem = await placementProblem(admin, tenantId);
+  if (problem !== undefined) throw new Error(problem);
+}
+
+async function placementProblem(admin: Admin, tenantId: string): Promise<string | undefined> {
+  const record: unknown = (await admin.firestore.doc(firestore.tenantDoc(tenantId)).get()).data();
+  const placement = tenantPlacementSchema.parse(record ?? {});
+  const named = placement.database ?? DEFAULT_INSTANCE;
+  if (named !== TEST_INSTANCE) {
+    return `test tenant ${tenantId} is placed on ${named}, not on this run's ${TEST_INSTANCE}`;
+  }
+  if (TEST_INSTANCE === DEFAULT_INSTANCE) return undefined;
+  const stray = await admin.defaultDatabase.ref(tenantPath(tenantId)).get();
+  if (stray.exists()) {
+    const keys = Object.keys((stray.val() ?? {}) as Record<string, unknown>).join(", ");
+    return `test tenant ${tenantId} lives on ${TEST_INSTANCE} but has ${keys} on ${DEFAULT_INSTANCE}`;
+  }
+  return undefined;
+}
+
+/**
+ * Every tenant the fixtures placed in this process, after the tests ran on it: still on
+ * TEST_INSTANCE and, unless that is the default, with nothing on the default instance — the
+ * functions wrote their calls, alerts and fan-out where the record says, not to the default.
+ * Resolves with how many tenants were checked and how many have live data on TEST_INSTANCE.
+ */
+export async function checkTestPlacement(
+  admin: Admin,
+): Promise<{ tenants: number; withData: number; problems: string[] }> {
+  const tenants = [...placedTenants];
+  const results = await Promise.all(
+    tenants.map(async (tenantId) => ({
+      problem: await placementProblem(admin, tenantId),
+      hasData: (await admin.database.ref(tenantPath(tenantId)).get()).exists(),
+    })),
+  );
+  return {
+    tenants: tenants.length,
+    withData: results.filter((result) => result.hasData).length,
+    problems: results.flatMap(({ problem }) => (problem === undefined ? [] : [problem])),
+  };
+}
 
 let functionsOrigin: Promise<string> | undefined;
 
@@ -76,9 +175,13 @@ export async function functionUrl(name: string, path = ""): Promise<string> {
 }
 
 export interface Admin {
+  /** Configured with the project's default instance, as the functions' and the admin CLI's are. */
   readonly app: AdminApp;
   readonly auth: AdminAuth;
+  /** The instance the test tenants live on (TEST_INSTANCE). */
   readonly database: AdminDatabase;
+  /** The project's default instance; `database` itself unless the tenants are elsewhere. */
+  readonly defaultDatabase: AdminDatabase;
   readonly firestore: Firestore;
   close(): Promise<void>;
 }
@@ -90,17 +193,35 @@ export function adminSdk(): Admin {
     { projectId: PROJECT_ID, databaseURL: DATABASE_URL },
     `identity-admin-${++adminCount}`,
   );
-  const database = getAdminDatabase(app);
+  const defaultDatabase = getAdminDatabase(app);
+  const database =
+    TEST_DATABASE_URL === DATABASE_URL
+      ? defaultDatabase
+      : getDatabaseWithUrl(TEST_DATABASE_URL, app);
   return {
     app,
     auth: getAdminAuth(app),
     database,
+    defaultDatabase,
     firestore: getFirestore(app),
     close: async () => {
       database.goOffline();
+      defaultDatabase.goOffline();
       await deleteAdminApp(app);
     },
   };
+}
+
+/**
+ * The Admin SDK client of the instance a tenant's record names, for the few tests that meet a
+ * tenant they did not seed (the deployment's default tenant may have been made by another suite).
+ */
+export async function tenantDatabaseOf(admin: Admin, tenantId: string): Promise<AdminDatabase> {
+  const record: unknown = (await admin.firestore.doc(firestore.tenantDoc(tenantId)).get()).data();
+  const instance = tenantPlacementSchema.parse(record ?? {}).database ?? DEFAULT_INSTANCE;
+  if (instance === TEST_INSTANCE) return admin.database;
+  if (instance === DEFAULT_INSTANCE) return admin.defaultDatabase;
+  return getDatabaseWithUrl(instanceUrl(instance, DATABASE_URL), admin.app);
 }
 
 /** Ids no other test or run uses. */
@@ -198,7 +319,7 @@ export async function addMember(
   const name = `${role} ${uid}`;
   const record = newMemberRecord(tenantId, uid, { email, name, role, subjects }, Date.now());
   await admin.auth.createUser({ uid, email, password: PASSWORD, displayName: name });
-  await admin.auth.setCustomUserClaims(uid, claimsOf(record));
+  await admin.auth.setCustomUserClaims(uid, claimsOf(record, testPlacement().database));
   await admin.database.ref(memberPath(tenantId, uid)).set(mirrorOf(record));
   await admin.firestore.doc(firestore.memberDoc(tenantId, uid)).set(docOf(record));
   return { uid, email, password: PASSWORD, name, role, tenantId };
@@ -317,11 +438,14 @@ export interface WebSession {
 
 let webCount = 0;
 
-/** A dashboard-like session: the web SDK signed in with a password, on the rules-enforcing database. */
+/**
+ * A dashboard-like session: the web SDK signed in with a password, on the rules-enforcing
+ * instance the test tenants live on (the dashboard connects to its tenant's instance likewise).
+ */
 export async function webSession(email: string, password: string): Promise<WebSession> {
   setLogLevel("silent");
   const app = initializeApp(
-    { projectId: PROJECT_ID, apiKey: "fake-api-key", databaseURL: DATABASE_URL },
+    { projectId: PROJECT_ID, apiKey: "fake-api-key", databaseURL: TEST_DATABASE_URL },
     `identity-web-${++webCount}`,
   );
   const auth = getAuth(app);

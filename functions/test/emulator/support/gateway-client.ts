@@ -10,7 +10,14 @@ import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import type { Reference } from "firebase-admin/database";
 import { firestore, subjectPath } from "@lifeline/model";
 import { gatewayPublicKeyPem, signGatewayToken } from "../../../../scripts/demo/gateway-key.js";
-import { call, freshId, type Admin, type Reply } from "./emulators.js";
+import {
+  call,
+  expectTestPlacement,
+  freshId,
+  testPlacement,
+  type Admin,
+  type Reply,
+} from "./emulators.js";
 
 /** Must match functions/.env.local. */
 export const GATEWAY_ISSUER = "https://gateway.lifeline.test";
@@ -119,7 +126,10 @@ export const TEST_THRESHOLDS = {
   temperature: { min: 35, max: 38.5 },
 };
 
-/** A fresh tenant (settings with thresholds) with one subject reachable at a fresh number. */
+/**
+ * A fresh tenant (settings with thresholds) with one subject reachable at a fresh number, on this
+ * run's test instance.
+ */
 export async function seedGatewayTenant(admin: Admin): Promise<GatewayTenant> {
   const tenantId = freshId("gw");
   const subjectId = freshId("subject");
@@ -131,6 +141,7 @@ export async function seedGatewayTenant(admin: Admin): Promise<GatewayTenant> {
       name: `Tenant ${tenantId}`,
       createdAt: now,
       settings: { escalationMinutes: 5, maxEscalationLevel: 2, vitalThresholds: TEST_THRESHOLDS },
+      ...testPlacement(),
     }),
     admin.firestore
       .doc(firestore.subjectDoc(tenantId, subjectId))
@@ -138,6 +149,7 @@ export async function seedGatewayTenant(admin: Admin): Promise<GatewayTenant> {
     admin.firestore.doc(firestore.phoneDoc(phone)).set({ tenantId, subjectId }),
     admin.database.ref(subjectPath(tenantId, subjectId)).set({ name: subjectName }),
   ]);
+  await expectTestPlacement(admin, tenantId);
   return { tenantId, subjectId, subjectName, phone };
 }
 

@@ -6,7 +6,15 @@
  */
 import type { Database as AdminDatabase } from "firebase-admin/database";
 import { type Call, callPath, firestore, type Message, messagePath } from "@lifeline/model";
-import { exported, freshId, PROJECT_ID, type Admin } from "./emulators.js";
+import {
+  expectTestPlacement,
+  exported,
+  freshId,
+  PROJECT_ID,
+  TEST_INSTANCE,
+  testPlacement,
+  type Admin,
+} from "./emulators.js";
 
 export interface TenantSettings {
   readonly escalationMinutes?: number;
@@ -18,14 +26,19 @@ export interface TenantSettings {
   readonly unwatchedWebhookUrl?: string;
 }
 
-/** A fresh tenant whose Firestore record holds `settings` (escalation off unless asked for). */
+/**
+ * A fresh tenant whose Firestore record holds `settings` (escalation off unless asked for), on
+ * this run's test instance.
+ */
 export async function newTenant(admin: Admin, settings: TenantSettings = {}): Promise<string> {
   const tenantId = freshId("tenant");
   await admin.firestore.doc(firestore.tenantDoc(tenantId)).set({
     name: `Tenant ${tenantId}`,
     createdAt: Date.now(),
     settings: { escalationMinutes: 10, maxEscalationLevel: 0, ...settings },
+    ...testPlacement(),
   });
+  await expectTestPlacement(admin, tenantId);
   return tenantId;
 }
 
@@ -161,18 +174,14 @@ export async function replayDatabaseEvent(
   ref: string,
   before: unknown,
   after: unknown,
-  /** The instance the event comes from; the default instance when absent. */
-  from?: string,
+  /** The instance the event comes from; the test tenants' instance when absent. */
+  from: string = TEST_INSTANCE,
 ): Promise<void> {
-  const instance =
-    from ??
-    new URL(
-      (JSON.parse(exported("FIREBASE_CONFIG")) as { databaseURL: string }).databaseURL,
-    ).hostname.split(".")[0];
+  const instance = from;
   const body = {
     specversion: "1.0",
     id: freshId("replay"),
-    source: `//firebasedatabase.googleapis.com/projects/_/locations/us-central1/instances/${instance ?? ""}`,
+    source: `//firebasedatabase.googleapis.com/projects/_/locations/us-central1/instances/${instance}`,
     type: `google.firebase.database.ref.v1.${type}`,
     time: new Date().toISOString(),
     subject: `refs/${ref}`,
