@@ -64,6 +64,11 @@ export const tenantDocSchema = z.strictObject({
   database: instanceName.optional(),
   /** Set while the tenant moves to another instance (see `tenantMoveSchema`). */
   moving: tenantMoveSchema.optional(),
+  /**
+   * Set from the switch to the new instance until the move has cleaned up after itself (claims,
+   * late writes carried over, the old copy removed): a re-run of the move finishes from here.
+   */
+  movedFrom: z.strictObject({ from: instanceName, at: millis }).optional(),
 });
 /**
  * Only where a tenant lives, read leniently: a tenant whose settings are malformed still has a
