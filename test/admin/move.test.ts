@@ -275,6 +275,59 @@ describe("admin tenants move", () => {
   });
 });
 
+describe("admin tenants move: resuming", () => {
+  it("continues a move stopped before its switch, and finishes one stopped after it", async function () {
+    this.timeout(60_000);
+    // Stopped after the mark (the instance's marker never written): the re-run marks, copies, switches.
+    const id = await newTenant();
+    await admin.database.ref(`${tenantPath(id)}/calls/call-1`).set({ status: "ended" });
+    const move = { to: SECOND, since: Date.now() - 60_000 };
+    await admin.firestore.doc(firestore.tenantDoc(id)).update({ moving: move });
+    const continued = (await json("tenants", "move", id, "--to", SECOND)) as {
+      resumed: unknown;
+      timings: Record<string, number>;
+    };
+    expect(continued.resumed).to.equal("copy");
+    // The settle ran from the first run's mark, long past.
+    expect(continued.timings.settle).to.be.below(1_000);
+    expect(await read(second, `${tenantPath(id)}/calls/call-1`)).to.deep.equal({ status: "ended" });
+    expect((await record(id)).database).to.equal(SECOND);
+
+    // Stopped after the switch (claims, catch-up and clean-up not done): the re-run finishes, and
+    // adds what only the old copy holds (its snapshot of the copy is gone: nothing is overwritten).
+    const other = await newTenant();
+    await admin.database.ref().update({
+      [`${tenantPath(other)}/calls/call-1`]: { status: "ended" },
+      [`${tenantPath(other)}/calls/call-2`]: { status: "active" },
+      [tenantMovingPath(other)]: move,
+    });
+    await second.ref(`${tenantPath(other)}/calls/call-1`).set({ status: "ended" });
+    await admin.firestore
+      .doc(firestore.tenantDoc(other))
+      .update({ database: SECOND, movedFrom: { from: MAIN, at: Date.now() } });
+    const finished = (await json("tenants", "move", other, "--to", SECOND)) as {
+      resumed: unknown;
+      lateWrites: unknown;
+    };
+    expect(finished).to.deep.include({
+      resumed: "finish",
+      lateWrites: { carried: 1, conflicts: 0 },
+    });
+    expect(await read(second, `${tenantPath(other)}/calls`)).to.deep.equal({
+      "call-1": { status: "ended" },
+      "call-2": { status: "active" },
+    });
+    expect(Object.keys((await read(admin.database, tenantPath(other))) as object)).to.have.members([
+      "moving",
+      "movedTo",
+    ]);
+    expect((await record(other)).movedFrom).to.equal(undefined);
+    const done = await cli("tenants", "move", other, "--to", SECOND);
+    expect(done.code, done.stderr).to.equal(1);
+    expect(done.stderr).to.match(/already lives on demo-lifeline-shard-2/);
+  });
+});
+
 describe("lateWrites (the move's catch-up)", () => {
   const base = leaves({ a: { status: "open", level: 0 }, b: 1 }, "t");
 
