@@ -36,6 +36,7 @@ import {
   type AdminTargets,
   type TenantConfiguration,
 } from "./admin/operations.js";
+import { abortMove, DEFAULT_SETTLE_SECONDS, moveTenant, type MoveReport } from "./admin/move.js";
 
 type Options = NonNullable<Parameters<typeof parseCommand>[0]["options"]>;
 
@@ -69,7 +70,12 @@ interface Command {
   readonly summary: string;
   readonly details?: string;
   readonly options?: Options;
-  run(targets: AdminTargets, values: ParsedCommandLine["values"], args: string[]): Promise<Outcome>;
+  run(
+    targets: AdminTargets,
+    values: ParsedCommandLine["values"],
+    args: string[],
+    io: Io,
+  ): Promise<Outcome>;
 }
 
 function stringOption(values: ParsedCommandLine["values"], name: string): string | undefined {
@@ -160,6 +166,32 @@ function configurationText(config: TenantConfiguration): string {
   return lines.join("\n");
 }
 
+function moveText(report: MoveReport): string {
+  const counts = Object.entries(report.copied.tenant)
+    .map(([node, count]) => `${node} ${count}`)
+    .join(", ");
+  const timings = Object.entries(report.timings)
+    .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+    .join(", ");
+  return [
+    `moved ${report.tenantId} from ${report.from} to ${report.to}` +
+      (report.resumed === false ? "" : ` (continued: ${report.resumed})`),
+    `copied: ${counts || "nothing under the tenant"}; inbox items ${report.copied.inboxItems}; revocations ${report.copied.revocations}`,
+    `members: claims set ${report.members.claimsSet}` +
+      (report.members.withoutAuthUser > 0
+        ? `, ${report.members.withoutAuthUser} without an Auth user`
+        : ""),
+    `late writes carried over: ${report.lateWrites.carried}` +
+      (report.lateWrites.conflicts > 0
+        ? `; ${report.lateWrites.conflicts} kept the new instance's value`
+        : ""),
+    report.keptOld
+      ? `old copy kept on ${report.from} (marked)`
+      : `old copy removed from ${report.from} (markers kept)`,
+    `timings: ${timings}`,
+  ].join("\n");
+}
+
 const COMMANDS: readonly Command[] = [
   {
     name: "tenants create",
@@ -191,6 +223,52 @@ firebase.json's database targets); without it, on the default instance.`,
         result,
         text: `created tenant ${tenant.id} (${tenant.name})${routed === undefined ? "" : ", the default tenant"}`,
       };
+    },
+  },
+  {
+    name: "tenants move",
+    args: ["<tenant>"],
+    synopsis: "--to <instance> [--settle-seconds <n>] [--keep-old] | --abort",
+    summary: "move a tenant to another Realtime Database instance",
+    details: `Marks the tenant as moving (clients and functions write nothing for it; callers are still
+answered and their turns written after the move), waits --settle-seconds (default
+${DEFAULT_SETTLE_SECONDS}: SETTINGS_CACHE_SECONDS and a margin; give more if the functions' cache is
+longer), copies the tenant and its members' inboxes and revocations, switches the tenant record,
+sets the members' db claim (open dashboards reconnect), carries over what triggers wrote on the old
+instance meanwhile and removes the old copy (--keep-old leaves it, still marked). Refused, with
+nothing written, for an unknown tenant, the instance it is on, an instance that already holds the
+tenant's data, or while another move of it is marked. A failed move is resumed by running the same
+command again; --abort undoes a move that has not switched yet. See DEPLOY.md "Moving a tenant".`,
+    options: {
+      to: { type: "string" },
+      "settle-seconds": { type: "string" },
+      "keep-old": { type: "boolean" },
+      abort: { type: "boolean" },
+    },
+    async run(targets, values, [tenantId = ""], io) {
+      if (values.abort === true) {
+        if (values.to !== undefined || values["keep-old"] === true) {
+          throw new BadInput("--abort takes no other option");
+        }
+        const result = await abortMove(targets, tenantId);
+        return {
+          result,
+          text: `move of ${tenantId} to ${result.to} undone: it stays on ${result.from}`,
+        };
+      }
+      const settle = stringOption(values, "settle-seconds");
+      const settleSeconds = settle === undefined ? undefined : Number(settle);
+      if (settle !== undefined && (settle.trim() === "" || Number.isNaN(settleSeconds))) {
+        throw new BadInput(`--settle-seconds "${settle}" is not a number`);
+      }
+      const report = await moveTenant(targets, tenantId, requiredOption(values, "to"), {
+        ...(settleSeconds === undefined ? {} : { settleSeconds }),
+        keepOld: values["keep-old"] === true,
+        progress: (line) => {
+          io.stderr(`${line}\n`);
+        },
+      });
+      return { result: report, text: moveText(report) };
     },
   },
   {
@@ -647,7 +725,7 @@ export async function runAdmin(
   let connection: Connection | undefined;
   try {
     connection = connector({ project, databaseUrl });
-    const outcome = await command.run(connection.targets, parsed.values, parsed.positionals);
+    const outcome = await command.run(connection.targets, parsed.values, parsed.positionals, io);
     io.stdout(json ? `${JSON.stringify(outcome.result, null, 2)}\n` : `${outcome.text}\n`);
     return 0;
   } catch (error) {

@@ -11,6 +11,9 @@ import { connectFirebase, onInstance } from "./firebase/app.js";
 import { onSession, signOut, type SessionState } from "./firebase/auth.js";
 import { mountNoMembership, mountSignIn } from "./views/signin.js";
 
+/** After a move's token refresh, the page reloads if it has not reconnected by then. */
+const MOVE_RELOAD_MS = 5_000;
+
 function applyDisplayPreferences(): void {
   const wall =
     new URLSearchParams(location.search).get("wall") === "1" ||
@@ -50,6 +53,16 @@ async function main(root: HTMLElement): Promise<void> {
           onSessionLost: (message) => {
             pendingNotice = message;
             void signOut(firebase.auth);
+          },
+          onTenantMoved: () => {
+            // The fresh token's `db` claim names the new instance: `show` mounts the page there.
+            // Should the claims not have changed yet, a reload signs in again from scratch.
+            const before = mountedKey;
+            void firebase.auth.currentUser?.getIdToken(true).finally(() => {
+              setTimeout(() => {
+                if (mountedKey === before) location.reload();
+              }, MOVE_RELOAD_MS);
+            });
           },
         });
       }

@@ -14,6 +14,25 @@ describe("accessVerdict", () => {
     expect(accessVerdict(session, {})).to.deep.equal({ ok: true });
   });
 
+  it("follows the tenant to the instance it moved to, whatever the old instance says of the member", () => {
+    const to = "demo-lifeline-shard-2";
+    const moved = { ok: false, why: "moved", to };
+    expect(accessVerdict(session, { movedTo: to })).to.deep.equal(moved);
+    // The old copy is removed right after the marker: the member seems gone, the token revoked.
+    expect(accessVerdict(session, { movedTo: to, member: null })).to.deep.equal(moved);
+    expect(
+      accessVerdict(session, { movedTo: to, revokedAt: session.authTimeMs + 1 }),
+    ).to.deep.equal(moved);
+    // No marker (or none yet): the page stays.
+    expect(accessVerdict(session, { movedTo: null, member: dispatcher })).to.deep.equal({
+      ok: true,
+    });
+    expect(accessVerdict(session, { movedTo: null, member: null })).to.deep.equal({
+      ok: false,
+      why: "removed",
+    });
+  });
+
   it("signs out when the member record is gone", () => {
     expect(accessVerdict(session, { member: null })).to.deep.equal({ ok: false, why: "removed" });
   });

@@ -40,6 +40,19 @@ export const tenantSettingsSchema = z.strictObject({
   unwatchedWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+/**
+ * A move of the tenant to another instance in progress (`tenants move`): set on the tenant record
+ * and, with the same value, at `tenants/{t}/moving` on the instance it is leaving. While it is set,
+ * functions write to neither instance and the rules refuse every client write under the tenant.
+ */
+export const tenantMoveSchema = z.strictObject({ to: instanceName, since: millis });
+export type TenantMove = z.infer<typeof tenantMoveSchema>;
+/**
+ * `tenants/{t}/movedTo` on the instance a tenant left: where it went, so that dashboards still
+ * connected there refresh their token (its `db` claim) and reconnect.
+ */
+export const tenantMovedToSchema = z.strictObject({ to: instanceName, at: millis });
+export type TenantMovedTo = z.infer<typeof tenantMovedToSchema>;
 export const tenantDocSchema = z.strictObject({
   name: z.string().min(1),
   createdAt: millis,
@@ -49,12 +62,22 @@ export const tenantDocSchema = z.strictObject({
    * absent: the project's default instance.
    */
   database: instanceName.optional(),
+  /** Set while the tenant moves to another instance (see `tenantMoveSchema`). */
+  moving: tenantMoveSchema.optional(),
+  /**
+   * Set from the switch to the new instance until the move has cleaned up after itself (claims,
+   * late writes carried over, the old copy removed): a re-run of the move finishes from here.
+   */
+  movedFrom: z.strictObject({ from: instanceName, at: millis }).optional(),
 });
 /**
  * Only where a tenant lives, read leniently: a tenant whose settings are malformed still has a
  * home, so its live data stays reachable.
  */
-export const tenantPlacementSchema = z.object({ database: instanceName.optional() });
+export const tenantPlacementSchema = z.object({
+  database: instanceName.optional(),
+  moving: tenantMoveSchema.optional(),
+});
 /** `config/routing`: deployment-wide settings. */
 export const routingConfigSchema = z.strictObject({ defaultTenantId: id });
 

@@ -10,6 +10,10 @@ const t = (tenantId: string) => `tenants/${checkId("tenant id", tenantId)}`;
 // ---------------------------------------------------------------- Realtime Database
 
 export const tenantPath = (tenantId: string) => t(tenantId);
+/** A move in progress (`tenantMoveSchema`), on the instance the tenant is leaving: clients write nothing. */
+export const tenantMovingPath = (tenantId: string) => `${t(tenantId)}/moving`;
+/** Where the tenant went (`tenantMovedToSchema`), left on the instance it moved away from. */
+export const tenantMovedToPath = (tenantId: string) => `${t(tenantId)}/movedTo`;
 
 export const callsPath = (tenantId: string) => `${t(tenantId)}/calls`;
 export const callPath = (tenantId: string, callId: string) =>

@@ -97,7 +97,11 @@ export function instanceDatabase(targets: AdminTargets, instance: string | undef
 /** Closes the connections `instanceDatabase` opened (the default one is its owner's to close). */
 export function closeInstanceDatabases(): void {
   for (const { clients, url } of opened.splice(0)) {
-    clients.get(url)?.goOffline();
+    try {
+      clients.get(url)?.goOffline();
+    } catch {
+      // Its app was deleted, and the client with it: nothing is left open.
+    }
     clients.delete(url);
   }
 }

@@ -87,6 +87,9 @@ export function conjuncts(expression: string): string[] {
 const REVOCATION_GUARD =
   "(!root.child('revocations/' + auth.uid).exists() || auth.token.auth_time * 1000 >= root.child('revocations/' + auth.uid).val())";
 
+/** The term every client write under a tenant carries: nothing is written while the tenant moves. */
+const MOVING_GUARD = "!root.child('tenants/' + $t + '/moving').exists()";
+
 const isFalse = (value: unknown) => value === false || value === "false";
 const display = (path: readonly string[]) => `/${path.join("/")}`;
 
@@ -221,6 +224,28 @@ describe("database.rules.json (static)", function () {
       }
     }
     expect(grants).to.be.greaterThan(10);
+  });
+
+  it("refuses every client write under a tenant while it moves, and lets no client write the move's markers", function () {
+    const writable = visits.filter(({ node }) => ".write" in node && !isFalse(node[".write"]));
+    expect(writable).to.have.length.greaterThan(10);
+    for (const { path, node } of writable) {
+      expect(path[0], display(path)).to.equal("tenants");
+      expect(conjuncts(String(node[".write"])), `.write at ${display(path)}`).to.include(
+        MOVING_GUARD,
+      );
+    }
+    const tenant = rules.tenants;
+    const $t = isNode(tenant) ? tenant.$t : undefined;
+    for (const marker of ["moving", "movedTo"]) {
+      const node = isNode($t) ? $t[marker] : undefined;
+      expect(isNode(node), `tenants/$t/${marker} has rules`).to.be.true;
+      const below = isNode(node) ? walk(node) : [];
+      for (const { node: inner } of below) {
+        expect(".write" in inner && !isFalse(inner[".write"]), `a write grant at ${marker}`).to.be
+          .false;
+      }
+    }
   });
 
   it("validates every client-writable node and every named node below it, rejecting unknown children", function () {

@@ -9,7 +9,12 @@ import type { Firebase } from "../firebase/app.js";
 import { signOutEverywhere } from "../firebase/api.js";
 import { signOut, type Session } from "../firebase/auth.js";
 import { startLive, type Live } from "../live/subscriptions.js";
-import { accessVerdict, ACCESS_CHANGED_NOTICE, isPermissionDenied } from "../logic/session.js";
+import {
+  accessVerdict,
+  ACCESS_CHANGED_NOTICE,
+  isPermissionDenied,
+  TENANT_MOVED_NOTICE,
+} from "../logic/session.js";
 import { initialState, type AppState } from "../state/app-state.js";
 import { autoSelection, banner, derive, documentTitle } from "../state/selectors.js";
 import { createStore } from "../state/store.js";
@@ -34,6 +39,11 @@ export interface AppOptions {
    * revoked, a listener refused): the caller signs out and shows why on the sign-in page.
    */
   readonly onSessionLost: (message: string) => void;
+  /**
+   * Called once when the tenant has moved to another database instance: the caller refreshes the
+   * member's token (its `db` claim names the new instance) and mounts the page again there.
+   */
+  readonly onTenantMoved: (to: string) => void;
 }
 
 export function mountApp(
@@ -59,6 +69,16 @@ export function mountApp(
     noticeTimer = setTimeout(() => {
       if (store.get().notice === notice) store.update({ notice: undefined });
     }, NOTICE_MS);
+  }
+
+  /** Stops everything and hands over to the caller, which reconnects on the new instance. */
+  function followMove(to: string): void {
+    if (status.lost || status.leaving) return;
+    status.lost = true;
+    console.info("tenant moved to", to);
+    void live?.dispose();
+    notify(TENANT_MOVED_NOTICE);
+    options.onTenantMoved(to);
   }
 
   /** Stops everything at once and hands over to the sign-in page, once. */
@@ -91,7 +111,9 @@ export function mountApp(
       { role: session.role, authTimeMs: session.authTimeMs },
       state.access,
     );
-    if (!verdict.ok) loseSession(verdict.why);
+    if (verdict.ok) return;
+    if (verdict.why === "moved") followMove(verdict.to);
+    else loseSession(verdict.why);
   });
 
   // A verdict may come while the listeners start (cached data): `live` is disposed right after.

@@ -28,6 +28,8 @@ import {
   inboxItemSchema,
   type LeadLabels,
   leadLabelsPath,
+  tenantMovedToPath,
+  tenantMovedToSchema,
   leadLabelsSchema,
   type MemberMirror,
   memberMirrorSchema,
@@ -169,6 +171,25 @@ export function watchRevocation(
     revocationSchema,
     (at) => {
       next(at ?? null);
+    },
+    denied,
+  );
+}
+
+/** `tenants/{t}/movedTo`: where the tenant went, once it has moved away from this instance. */
+export function watchMovedTo(
+  db: Database,
+  tenant: string,
+  next: (to: string | null) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  return watchRecord(
+    db,
+    tenantMovedToPath(tenant),
+    tenantMovedToSchema,
+    (marker) => {
+      // A marker that does not parse says nothing: the page stays where it is.
+      if (marker !== undefined) next(marker?.to ?? null);
     },
     denied,
   );

@@ -18,6 +18,7 @@ import {
   watchInbox,
   watchLeadLabels,
   watchMember,
+  watchMovedTo,
   watchOutbox,
   watchPresence,
   watchRevocation,
@@ -267,6 +268,16 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
         // refused too), so the member record and the other listeners decide.
         if (store.get().access.revokedAt !== undefined) onDenied(error);
         else console.warn("revocation not readable", error.message);
+      },
+    ),
+    watchMovedTo(
+      db,
+      session.tenant,
+      (movedTo) => {
+        put((state) => ({ access: { ...state.access, movedTo } }));
+      },
+      (error) => {
+        console.warn("move marker not readable", error.message);
       },
     ),
     watchMember(

@@ -6,6 +6,10 @@
  */
 import type { MemberMirror, Role } from "@lifeline/model";
 
+/** Shown while the page reconnects to the instance its tenant moved to. */
+export const TENANT_MOVED_NOTICE =
+  "Your organisation's live data moved to another server: reconnecting…";
+
 /** Shown on the sign-in page after the page signed itself out for one of these reasons. */
 export const ACCESS_CHANGED_NOTICE = "Your access was changed by an administrator; sign in again.";
 
@@ -22,17 +26,26 @@ export interface AccessState {
   readonly member?: MemberMirror | null;
   /** `null` once `revocations/{uid}` is known to be absent. */
   readonly revokedAt?: number | null;
+  /**
+   * The instance the tenant moved to (`tenants/{t}/movedTo` on the one the page is connected to);
+   * `null` once known to be absent.
+   */
+  readonly movedTo?: string | null;
 }
 
 export type AccessVerdict =
   | { readonly ok: true }
-  | { readonly ok: false; readonly why: "removed" | "role_changed" | "revoked" };
+  | { readonly ok: false; readonly why: "removed" | "role_changed" | "revoked" }
+  | { readonly ok: false; readonly why: "moved"; readonly to: string };
 
 /**
  * A revocation counts when it is later than the sign-in, the comparison the rules make
  * (`auth_time * 1000 >= revocation` is still allowed).
  */
 export function accessVerdict(session: SessionFacts, state: AccessState): AccessVerdict {
+  // The tenant moved to another instance: what this one says about the member (its copy is
+  // removed right after) no longer counts. The page reconnects there with a fresh token.
+  if (typeof state.movedTo === "string") return { ok: false, why: "moved", to: state.movedTo };
   if (state.member === null) return { ok: false, why: "removed" };
   if (state.member !== undefined && state.member.role !== session.role) {
     return { ok: false, why: "role_changed" };

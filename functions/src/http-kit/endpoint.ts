@@ -6,6 +6,7 @@ import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import { logger } from "firebase-functions/logger";
 import { HttpError } from "./errors.js";
+import { TenantMoving } from "../store/instances.js";
 import { isRequestId } from "@lifeline/model";
 
 export type Handler = (request: Request, response: Response) => Promise<unknown>;
@@ -51,11 +52,25 @@ export function endpoint(
   };
 }
 
+/**
+ * A tenant in the middle of a move is a 503 a client can act on: `details.reason` says why and
+ * `Retry-After` when to try again (the dashboard reconnects to the new instance after the move).
+ */
+function moving(error: TenantMoving): HttpError {
+  return new HttpError("UNAVAILABLE", "The tenant is moving to another database; retry shortly.", {
+    details: { reason: "tenant_moving", tenantId: error.tenantId, to: error.move.to },
+    headers: { "Retry-After": String(TenantMoving.RETRY_AFTER_SECONDS) },
+    cause: error,
+  });
+}
+
 export function sendError(response: Response, error: unknown): void {
   const httpError =
     error instanceof HttpError
       ? error
-      : new HttpError("INTERNAL", "Internal error.", { cause: error });
+      : error instanceof TenantMoving
+        ? moving(error)
+        : new HttpError("INTERNAL", "Internal error.", { cause: error });
   if (httpError.code === "INTERNAL") {
     logger.error("request failed", { error: describeCause(httpError.cause) });
   }

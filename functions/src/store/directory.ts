@@ -38,7 +38,7 @@ export interface Caller {
 
 interface Entry<T> {
   readonly value: T;
-  readonly expiresAt: number;
+  expiresAt: number;
 }
 
 /**
@@ -48,9 +48,14 @@ interface Entry<T> {
 export class TtlCache<T> {
   private readonly entries = new Map<string, Entry<Promise<T>>>();
 
+  /**
+   * `shorterTtlMs` may keep some loaded values for less than `ttlMs` (undefined: the usual TTL),
+   * e.g. a state that is about to change and must be seen changing soon.
+   */
   constructor(
     private readonly ttlMs: () => number,
     private readonly now: () => number = Date.now,
+    private readonly shorterTtlMs?: (loaded: T) => number | undefined,
   ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
@@ -59,11 +64,23 @@ export class TtlCache<T> {
     if (cached !== undefined && cached.expiresAt > now) return cached.value;
     const value = load();
     this.entries.set(key, { value, expiresAt: now + this.ttlMs() });
+    const entryOf = () => {
+      const entry = this.entries.get(key);
+      return entry?.value === value ? entry : undefined;
+    };
     const forget = () => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+      if (entryOf() !== undefined) this.entries.delete(key);
     };
     value.then((loaded) => {
-      if (loaded === null) forget();
+      if (loaded === null) {
+        forget();
+        return;
+      }
+      const shorter = this.shorterTtlMs?.(loaded);
+      const entry = entryOf();
+      if (shorter !== undefined && entry !== undefined) {
+        entry.expiresAt = Math.min(entry.expiresAt, now + shorter);
+      }
     }, forget);
     return value;
   }

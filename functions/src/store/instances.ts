@@ -8,9 +8,10 @@
  * `<project>-default-rtdb`; others e.g. `<project>-shard-2`), which is the pattern the triggers
  * listen on; the test suites' namespaces are named otherwise so they never set off product triggers.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { getDatabaseWithUrl, type Database } from "firebase-admin/database";
 import { logger } from "firebase-functions/logger";
-import { firestore, tenantPlacementSchema } from "@lifeline/model";
+import { firestore, tenantPlacementSchema, type TenantMove } from "@lifeline/model";
 import { firestoreDb } from "./clients.js";
 import { TtlCache } from "./directory.js";
 import { settingsCacheSeconds } from "../params.js";
@@ -94,8 +95,34 @@ export function databaseOf(instance: string | undefined): Database {
   return client;
 }
 
-interface Placement {
+/** Where a tenant lives: its instance (undefined: the default one) and a move in progress. */
+export interface Placement {
   readonly instance: string | undefined;
+  readonly moving?: TenantMove;
+}
+
+/**
+ * How long a placement that says "moving" is kept: a few seconds, so that the end of a move is
+ * seen soon after the record switches, while an ordinary placement is kept for the whole TTL.
+ */
+export const MOVING_CACHE_MS = 2_000;
+
+/**
+ * The tenant is moving to another instance (`tenants move`): until its record switches, no
+ * function writes to either instance. Retryable: a speech turn answers the caller and defers the
+ * turn, task queues retry, HTTP endpoints answer 503 with `Retry-After` (http-kit/endpoint.ts).
+ */
+export class TenantMoving extends Error {
+  override readonly name = "TenantMoving";
+  /** What a client may wait before trying again: the move's copy is seconds for most tenants. */
+  static readonly RETRY_AFTER_SECONDS = 5;
+
+  constructor(
+    readonly tenantId: string,
+    readonly move: TenantMove,
+  ) {
+    super(`tenant ${tenantId} is moving to database instance ${move.to}; retry shortly`);
+  }
 }
 
 /**
@@ -103,20 +130,32 @@ interface Placement {
  * and trigger runs then read no tenant record on a warm instance. The TTL is also how long a warm
  * function instance may go on using a tenant's previous instance after its record changes, which is
  * why moving a tenant first marks it as moving and waits out this TTL before it copies anything.
+ * A placement that says "moving" is kept only MOVING_CACHE_MS.
  */
-const placements = new TtlCache<Placement>(() => settingsCacheSeconds.value() * 1000);
+const placements = new TtlCache<Placement>(
+  () => settingsCacheSeconds.value() * 1000,
+  Date.now,
+  (placement) => (placement.moving === undefined ? undefined : MOVING_CACHE_MS),
+);
 
-/** The instance the tenant's record names; undefined when it names none (the default instance). */
-export async function tenantPlacement(tenantId: string): Promise<string | undefined> {
-  const placement = await placements.get(tenantId, async () => {
+/** The tenant's placement as its record says (cached, see `placements`). */
+export async function tenantHome(tenantId: string): Promise<Placement> {
+  return placements.get(tenantId, async () => {
     const snapshot = await (await firestoreDb()).doc(firestore.tenantDoc(tenantId)).get();
     const parsed = tenantPlacementSchema.safeParse(snapshot.data() ?? {});
     if (!parsed.success) {
       throw new Error(`tenant ${tenantId} names no valid database: ${parsed.error.message}`);
     }
-    return { instance: parsed.data.database };
+    return {
+      instance: parsed.data.database,
+      ...(parsed.data.moving === undefined ? {} : { moving: parsed.data.moving }),
+    };
   });
-  return placement.instance;
+}
+
+/** The instance the tenant's record names; undefined when it names none (the default instance). */
+export async function tenantPlacement(tenantId: string): Promise<string | undefined> {
+  return (await tenantHome(tenantId)).instance;
 }
 
 /** The tenant's instance name; the default instance's when its record names none (or is absent). */
@@ -124,9 +163,33 @@ export async function tenantInstance(tenantId: string): Promise<string | undefin
   return (await tenantPlacement(tenantId)) ?? defaultInstance();
 }
 
-/** The Admin SDK client of the instance the tenant lives on. */
+/** The instance a database trigger's event came from, for everything its handler does. */
+const eventInstance = new AsyncLocalStorage<string>();
+
+/**
+ * Wraps a database trigger's handler: the tenant's data it reads and writes is on the instance the
+ * event came from. That matters only while the tenant moves: an event from the instance it is
+ * leaving (a turn written just before the move was seen, say) is still fanned out there, and the
+ * move carries what it wrote over to the new instance (scripts/admin/move.ts). Any other code
+ * (requests, tasks) gets `TenantMoving` then.
+ */
+export function onEventInstance<E extends { readonly instance: string }, R>(
+  handler: (event: E) => Promise<R>,
+): (event: E) => Promise<R> {
+  return (event) => eventInstance.run(event.instance, () => handler(event));
+}
+
+/**
+ * The Admin SDK client of the instance the tenant lives on. While the tenant moves it throws
+ * `TenantMoving`, except in a trigger acting on an event from the instance the tenant is leaving.
+ */
 export async function tenantDatabase(tenantId: string): Promise<Database> {
-  return databaseOf(await tenantInstance(tenantId));
+  const placement = await tenantHome(tenantId);
+  const current = placement.instance ?? defaultInstance();
+  if (placement.moving !== undefined && eventInstance.getStore() !== current) {
+    throw new TenantMoving(tenantId, placement.moving);
+  }
+  return databaseOf(current);
 }
 
 /**

@@ -4,7 +4,7 @@
  * archived if they were not yet, then pruned from the Realtime Database with their alerts and inbox
  * copies. Every step re-checks the call in a transaction or is idempotent, so sweeps may overlap.
  */
-import { tenantDatabase } from "./instances.js";
+import { TenantMoving, tenantDatabase } from "./instances.js";
 import { firestoreDb } from "./clients.js";
 import { logger } from "firebase-functions/logger";
 import {
@@ -86,6 +86,11 @@ export async function sweepAllTenants(now: number): Promise<SweepResult[]> {
     try {
       results.push(await sweepTenant(doc.id, now));
     } catch (error) {
+      if (error instanceof TenantMoving) {
+        // Its calls are swept on its new instance by the next sweep after the move.
+        logger.info("tenant sweep skipped: the tenant is moving", { tenantId: doc.id });
+        continue;
+      }
       // One tenant's bad data must not stop the others' sweep.
       logger.error("tenant sweep failed", { tenantId: doc.id, error: String(error) });
     }

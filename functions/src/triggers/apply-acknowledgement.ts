@@ -18,14 +18,14 @@ import {
   ACK_TIMEOUT_QUEUE,
   type AckTimeoutTask,
 } from "./reopen-acknowledged.js";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { transactAlert, writeAudit } from "../store/live-store.js";
 import { readLiveSettings } from "../store/settings.js";
 import { ackSchema, type Alert } from "@lifeline/model";
 
 export const applyAcknowledgement = onValueWritten(
   { ref: "tenants/{tenantId}/alerts/{alertId}/acks/{uid}", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, alertId, uid } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "applyAcknowledgement"))) return;
     const value: unknown = event.data.after.val();
@@ -65,7 +65,7 @@ export const applyAcknowledgement = onValueWritten(
       status: alert.status,
       changed: outcome.written !== null,
     });
-  },
+  }),
 );
 
 /**

@@ -12,12 +12,12 @@ import { endRequestSchema } from "@lifeline/model";
 import { ENDED_BY_SUPERVISOR } from "../domain/turn/index.js";
 import { HttpError } from "../http-kit/errors.js";
 import { endCallOf } from "../http/call-ended.js";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { auditExists, writeAudit, type AuditEntry } from "../store/live-store.js";
 
 export const applyEndRequest = onValueWritten(
   { ref: "tenants/{tenantId}/calls/{callId}/endRequest", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "applyEndRequest"))) return;
     const value: unknown = event.data.after.val();
@@ -46,5 +46,5 @@ export const applyEndRequest = onValueWritten(
     }
     await writeAudit(tenantId, audit);
     logger.info("call ended by a member", { tenantId, callId, by: request.by });
-  },
+  }),
 );

@@ -9,7 +9,7 @@ import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
 import { overrideUrgencyAlert } from "../domain/alerts.js";
 import { urgencyAlertId } from "../domain/fanout.js";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import {
   auditExists,
   transactAlert,
@@ -21,7 +21,7 @@ import { urgencyOverrideSchema } from "@lifeline/model";
 
 export const applyUrgencyOverride = onValueWritten(
   { ref: "tenants/{tenantId}/calls/{callId}/urgencyOverride", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "applyUrgencyOverride"))) return;
     const value: unknown = event.data.after.val();
@@ -73,5 +73,5 @@ export const applyUrgencyOverride = onValueWritten(
       by: override.by,
       alertChanged: alert.written !== null,
     });
-  },
+  }),
 );

@@ -11,14 +11,14 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { archiveCall, closeCallAlerts } from "../store/live-store.js";
 
 // Listening on `endedAt` rather than `status` spares an invocation per call: `status` is also
 // written when the call starts, and that run would only exit.
 export const archiveEndedCall = onValueCreated(
   { ref: "tenants/{tenantId}/calls/{callId}/endedAt", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "archiveEndedCall"))) return;
     const archived = await archiveCall(tenantId, callId);
@@ -33,5 +33,5 @@ export const archiveEndedCall = onValueCreated(
       alertsResolved: closed.resolved.length,
       followUps: closed.followUps.length,
     });
-  },
+  }),
 );

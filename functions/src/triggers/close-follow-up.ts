@@ -8,13 +8,13 @@
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
 import { resolveFollowUp } from "../domain/alerts.js";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { transactAlert, writeAudit } from "../store/live-store.js";
 import { followUpOutcomeSchema } from "@lifeline/model";
 
 export const closeFollowUp = onValueWritten(
   { ref: "tenants/{tenantId}/alerts/{alertId}/outcome", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, alertId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "closeFollowUp"))) return;
     const value: unknown = event.data.after.val();
@@ -62,5 +62,5 @@ export const closeFollowUp = onValueWritten(
       changed: result.written !== null,
       audited: audit.created,
     });
-  },
+  }),
 );

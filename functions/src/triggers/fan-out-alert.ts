@@ -19,7 +19,12 @@ import {
   unwatchedAlertId,
   watchers,
 } from "../domain/fanout.js";
-import { isTenantInstance, lifelineInstances, tenantDatabase } from "../store/instances.js";
+import {
+  isTenantInstance,
+  lifelineInstances,
+  onEventInstance,
+  tenantDatabase,
+} from "../store/instances.js";
 import {
   parseAlert,
   readAlert,
@@ -46,7 +51,7 @@ function isOpenCritical(alert: Alert | null): alert is Alert {
 
 export const fanOutAlert = onValueWritten(
   { ref: "tenants/{tenantId}/alerts/{alertId}", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, alertId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "fanOutAlert"))) return;
     const before = parseAlert(event.data.before.val());
@@ -93,7 +98,7 @@ export const fanOutAlert = onValueWritten(
     const settings = await readLiveSettings(tenantId);
     await scheduleEscalation(tenantId, alertId, alert, settings);
     if (opened) await checkWatched(tenantId, alertId, alert, recipients, settings);
-  },
+  }),
 );
 
 async function scheduleEscalation(

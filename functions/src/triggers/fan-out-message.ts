@@ -11,13 +11,13 @@ import { raiseUrgencyAlert } from "../domain/alerts.js";
 import { urgencyAlertId } from "../domain/fanout.js";
 import { summarize } from "../domain/summary.js";
 import { triage } from "../domain/triage/index.js";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { readAlert, readCall, transactAlert, transactCall } from "../store/live-store.js";
 import { messageSchema } from "@lifeline/model";
 
 export const fanOutMessage = onValueCreated(
   { ref: "tenants/{tenantId}/messages/{callId}/{messageId}", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId, messageId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "fanOutMessage"))) return;
     const parsed = messageSchema.safeParse(event.data.val());
@@ -60,5 +60,5 @@ export const fanOutMessage = onValueCreated(
         alert: alert.written === null ? undefined : { alertId, severity: alert.written.severity },
       });
     }
-  },
+  }),
 );

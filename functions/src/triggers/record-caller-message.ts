@@ -9,13 +9,13 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { writeAudit } from "../store/live-store.js";
 import { outboxMessageSchema } from "@lifeline/model";
 
 export const recordCallerMessage = onValueCreated(
   { ref: "tenants/{tenantId}/outbox/{callId}/{messageId}", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId, messageId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "recordCallerMessage"))) return;
     const parsed = outboxMessageSchema.safeParse(event.data.val());
@@ -39,5 +39,5 @@ export const recordCallerMessage = onValueCreated(
       length: message.text.length,
       audited: audit.created,
     });
-  },
+  }),
 );

@@ -7,13 +7,13 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueCreated } from "firebase-functions/v2/database";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { writeAudit } from "../store/live-store.js";
 import { guidanceSchema } from "@lifeline/model";
 
 export const recordGuidance = onValueCreated(
   { ref: "tenants/{tenantId}/guidance/{callId}/{guidanceId}", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId, guidanceId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "recordGuidance"))) return;
     const parsed = guidanceSchema.safeParse(event.data.val());
@@ -37,5 +37,5 @@ export const recordGuidance = onValueCreated(
       length: guidance.text.length,
       audited: audit.created,
     });
-  },
+  }),
 );

@@ -6,13 +6,13 @@
  */
 import { logger } from "firebase-functions/logger";
 import { onValueWritten } from "firebase-functions/v2/database";
-import { isTenantInstance, lifelineInstances } from "../store/instances.js";
+import { isTenantInstance, lifelineInstances, onEventInstance } from "../store/instances.js";
 import { writeAudit } from "../store/live-store.js";
 import { leadSchema } from "@lifeline/model";
 
 export const recordLeadChange = onValueWritten(
   { ref: "tenants/{tenantId}/calls/{callId}/lead", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "recordLeadChange"))) return;
     const value: unknown = event.data.after.val();
@@ -38,5 +38,5 @@ export const recordLeadChange = onValueWritten(
       status: lead.status,
       audited: audit.created,
     });
-  },
+  }),
 );

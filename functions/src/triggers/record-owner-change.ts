@@ -12,7 +12,12 @@
 import { logger } from "firebase-functions/logger";
 import { onValueUpdated } from "firebase-functions/v2/database";
 import { handBackMessageId, handBackNote } from "../domain/handback.js";
-import { isTenantInstance, lifelineInstances, tenantDatabase } from "../store/instances.js";
+import {
+  isTenantInstance,
+  lifelineInstances,
+  onEventInstance,
+  tenantDatabase,
+} from "../store/instances.js";
 import {
   appendSystemMessage,
   readCall,
@@ -36,7 +41,7 @@ function parseOwner(value: unknown): Owner | null {
 // neither is an event, so listening to creates and deletes would only add runs that exit.
 export const recordOwnerChange = onValueUpdated(
   { ref: "tenants/{tenantId}/calls/{callId}/owner", instance: lifelineInstances() },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "recordOwnerChange"))) return;
     const before = parseOwner(event.data.before.val());
@@ -51,7 +56,7 @@ export const recordOwnerChange = onValueUpdated(
     // A lapse names its holder itself, so it is audited even from a delivery without `before`.
     if (before?.kind !== "human" && after.lapsed === undefined) return;
     await recordHoldEnd(tenantId, callId, before?.kind === "human" ? before : null, after);
-  },
+  }),
 );
 
 async function recordTakeOver(

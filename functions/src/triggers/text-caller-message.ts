@@ -22,7 +22,12 @@ import {
 } from "@lifeline/model";
 import { agentMessageId } from "../domain/turn/ids.js";
 import { twilioAuthToken } from "../params.js";
-import { isTenantInstance, lifelineInstances, tenantDatabase } from "../store/instances.js";
+import {
+  isTenantInstance,
+  lifelineInstances,
+  onEventInstance,
+  tenantDatabase,
+} from "../store/instances.js";
 import { parseMessage, readCall, transact, transactCall } from "../store/live-store.js";
 import { messageStatusUrl, sendFailure, sendText } from "../store/twilio-texts.js";
 
@@ -32,7 +37,7 @@ export const textCallerMessage = onValueCreated(
     instance: lifelineInstances(),
     secrets: [twilioAuthToken],
   },
-  async (event) => {
+  onEventInstance(async (event) => {
     const { tenantId, callId, messageId } = event.params;
     if (!(await isTenantInstance(tenantId, event.instance, "textCallerMessage"))) return;
     const parsed = outboxMessageSchema.safeParse(event.data.val());
@@ -101,5 +106,5 @@ export const textCallerMessage = onValueCreated(
       status: delivery.status,
       sid: delivery.sid,
     });
-  },
+  }),
 );

@@ -151,6 +151,40 @@ describe("tenants on two database instances", function () {
     });
   });
 
+  it("fans out, while the tenant moves, an event from the instance it is leaving, there, and ignores the copy on the target", async () => {
+    const tenant = await tenantOnSecond();
+    // Marked before any function has read the placement: every run here sees "moving".
+    await admin.firestore
+      .doc(firestore.tenantDoc(tenant.tenantId))
+      .update({ moving: { to: DEFAULT, since: Date.now() } });
+    const alertId = freshId("alert");
+    const alert: Alert = {
+      kind: "urgency",
+      severity: "urgent",
+      title: "Raised just before the move was seen",
+      at: Date.now(),
+      status: "open",
+      level: 0,
+    };
+    await second.ref(alertPath(tenant.tenantId, alertId)).set(alert);
+    const item = inboxItemPath(tenant.dispatcher, alertId);
+    expect(await waitFor(second, item, (value) => value !== null, SLOW)).to.include({
+      tenantId: tenant.tenantId,
+      status: "open",
+    });
+
+    await admin.database.ref(alertPath(tenant.tenantId, alertId)).set(alert);
+    await replayDatabaseEvent(
+      "fanOutAlert",
+      "written",
+      alertPath(tenant.tenantId, alertId),
+      null,
+      alert,
+      DEFAULT,
+    );
+    expect((await admin.database.ref(item).get()).exists(), "acted on the copy").to.equal(false);
+  });
+
   it("gives a member of a tenant on another instance the db claim, and its mirror there", async () => {
     const tenant = await tenantOnSecond();
     const targets = {

@@ -5,6 +5,7 @@ import {
   instanceUrl,
   lifelineInstances,
 } from "../../src/store/instances.js";
+import { TtlCache } from "../../src/store/directory.js";
 
 const emulated = {
   FIREBASE_CONFIG: JSON.stringify({ databaseURL: "http://127.0.0.1:9000/?ns=demo-x-default-rtdb" }),
@@ -63,5 +64,29 @@ describe("instanceUrl", () => {
     expect(instanceUrl("p-shard-2", "https://p-default-rtdb.firebaseio.com")).to.equal(
       "https://p-shard-2.firebaseio.com",
     );
+  });
+});
+
+describe("TtlCache", () => {
+  it("keeps a value the TTL, and one the shorter TTL picks for only that long", async () => {
+    let now = 0;
+    let loads = 0;
+    const cache = new TtlCache<string>(
+      () => 30_000,
+      () => now,
+      (value) => (value === "moving" ? 2_000 : undefined),
+    );
+    const load = (value: string) => () => {
+      loads++;
+      return Promise.resolve(value);
+    };
+    expect(await cache.get("steady", load("steady"))).to.equal("steady");
+    expect(await cache.get("moving", load("moving"))).to.equal("moving");
+    now = 2_001;
+    expect(await cache.get("steady", load("changed"))).to.equal("steady");
+    expect(await cache.get("moving", load("moved"))).to.equal("moved");
+    now = 30_001;
+    expect(await cache.get("steady", load("changed"))).to.equal("changed");
+    expect(loads).to.equal(4);
   });
 });

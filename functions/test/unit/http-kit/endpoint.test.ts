@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { endpoint, routedEndpoint, type Handler } from "../../../src/http-kit/endpoint.js";
 import { HttpError } from "../../../src/http-kit/errors.js";
+import { TenantMoving } from "../../../src/store/instances.js";
 
 describe("endpoint", () => {
   let server: Server;
@@ -30,6 +31,9 @@ describe("endpoint", () => {
       });
     });
     mount("/bug", ["GET"], () => Promise.reject(new Error("secret detail")));
+    mount("/moving", ["GET"], () =>
+      Promise.reject(new TenantMoving("tenant-a", { to: "demo-x-shard-2", since: 1 })),
+    );
     await new Promise<void>((resolve) => {
       server = app.listen(0, "127.0.0.1", () => {
         resolve();
@@ -98,6 +102,19 @@ describe("endpoint", () => {
     expect(response.headers.get("www-authenticate")).to.equal('Bearer realm="lifeline"');
     expect(await response.json()).to.deep.equal({
       error: { status: "UNAUTHENTICATED", message: "Sign in." },
+    });
+  });
+
+  it("answers a tenant in the middle of a move with 503, Retry-After and a machine-readable reason", async () => {
+    const response = await fetch(`${base}/moving`);
+    expect(response.status).to.equal(503);
+    expect(response.headers.get("retry-after")).to.equal(String(TenantMoving.RETRY_AFTER_SECONDS));
+    expect(await response.json()).to.deep.equal({
+      error: {
+        status: "UNAVAILABLE",
+        message: "The tenant is moving to another database; retry shortly.",
+        details: { reason: "tenant_moving", tenantId: "tenant-a", to: "demo-x-shard-2" },
+      },
     });
   });
 
