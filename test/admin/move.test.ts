@@ -10,6 +10,7 @@ import { expect } from "chai";
 import type { Database } from "firebase-admin/database";
 import {
   adminSdk,
+  cliTargets,
   call,
   freshId,
   signIn,
@@ -38,7 +39,7 @@ let second: Database;
 
 before(() => {
   admin = adminSdk();
-  second = instanceDatabase(admin, SECOND);
+  second = instanceDatabase(cliTargets(admin), SECOND);
 });
 
 after(async () => {
@@ -412,7 +413,7 @@ describe("admin tenants move: while it runs", () => {
       level: 0,
     };
     await admin.database.ref(alertPath(id, "call-1-urgency")).set(alert);
-    const report = await moveTenant(admin, id, SECOND, {
+    const report = await moveTenant(cliTargets(admin), id, SECOND, {
       settleSeconds: 0,
       catchUpMs: 500,
       progress: (line) => {

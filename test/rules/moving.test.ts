@@ -31,6 +31,8 @@ import {
   SERVER_TIME,
   expectOutcome,
   freshRunId,
+  onTarget,
+  RULES_TARGETS,
   rulesTestEnvironment,
   seedFresh,
   type Database,
@@ -159,61 +161,63 @@ const WRITES: readonly Write[] = [
   },
 ];
 
-describe("database.rules.json while a tenant moves", function () {
-  let env: RulesTestEnvironment;
-  const member = (tenant: string, role: Role) =>
-    env.authenticatedContext(uidOf(tenant, role), { tenant, role }).database();
+for (const target of RULES_TARGETS) {
+  describe(`while a tenant moves: ${onTarget(target)}`, function () {
+    let env: RulesTestEnvironment;
+    const member = (tenant: string, role: Role) =>
+      env.authenticatedContext(uidOf(tenant, role), { tenant, role }).database();
 
-  before(async function () {
-    this.timeout(60_000);
-    env = await rulesTestEnvironment();
-    await seedFresh(env, {
-      ...tenantData(STEADY),
-      ...tenantData(MOVING),
-      [tenantMovingPath(MOVING)]: MOVE,
-      [tenantMovedToPath(MOVING)]: { to: MOVE.to, at: 2 },
+    before(async function () {
+      this.timeout(60_000);
+      env = await rulesTestEnvironment(target);
+      await seedFresh(env, {
+        ...tenantData(STEADY),
+        ...tenantData(MOVING),
+        [tenantMovingPath(MOVING)]: MOVE,
+        [tenantMovedToPath(MOVING)]: { to: MOVE.to, at: 2 },
+      });
+    });
+
+    after(async function () {
+      await env.cleanup();
+    });
+
+    for (const write of WRITES) {
+      it(`allows ${write.name} on a steady tenant and refuses it on a moving one`, async function () {
+        await expectOutcome(true, () =>
+          write.run(member(STEADY, "dispatcher"), STEADY, uidOf(STEADY, "dispatcher")),
+        );
+        await expectOutcome(false, () =>
+          write.run(member(MOVING, "dispatcher"), MOVING, uidOf(MOVING, "dispatcher")),
+        );
+      });
+    }
+
+    it("lets every member of the tenant read the move's markers, and no one else", async function () {
+      for (const role of ["admin", "dispatcher", "subject"] as const) {
+        const db = member(MOVING, role);
+        await expectOutcome(true, () => db.ref(tenantMovingPath(MOVING)).get());
+        await expectOutcome(true, () => db.ref(tenantMovedToPath(MOVING)).get());
+      }
+      const outsider = member(STEADY, "admin");
+      await expectOutcome(false, () => outsider.ref(tenantMovingPath(MOVING)).get());
+      await expectOutcome(false, () => outsider.ref(tenantMovedToPath(MOVING)).get());
+      const anonymous = env.unauthenticatedContext().database();
+      await expectOutcome(false, () => anonymous.ref(tenantMovedToPath(MOVING)).get());
+      const snapshot = await member(MOVING, "subject").ref(tenantMovedToPath(MOVING)).get();
+      expect(snapshot.val()).to.deep.equal({ to: MOVE.to, at: 2 });
+    });
+
+    it("lets no client, not even an admin, write or remove the move's markers", async function () {
+      for (const tenant of [STEADY, MOVING]) {
+        const admin = member(tenant, "admin");
+        await expectOutcome(false, () => admin.ref(tenantMovingPath(tenant)).set(MOVE));
+        await expectOutcome(false, () => admin.ref(tenantMovingPath(tenant)).remove());
+        await expectOutcome(false, () =>
+          admin.ref(tenantMovedToPath(tenant)).set({ to: MOVE.to, at: 3 }),
+        );
+        await expectOutcome(false, () => admin.ref(tenantMovedToPath(tenant)).remove());
+      }
     });
   });
-
-  after(async function () {
-    await env.cleanup();
-  });
-
-  for (const write of WRITES) {
-    it(`allows ${write.name} on a steady tenant and refuses it on a moving one`, async function () {
-      await expectOutcome(true, () =>
-        write.run(member(STEADY, "dispatcher"), STEADY, uidOf(STEADY, "dispatcher")),
-      );
-      await expectOutcome(false, () =>
-        write.run(member(MOVING, "dispatcher"), MOVING, uidOf(MOVING, "dispatcher")),
-      );
-    });
-  }
-
-  it("lets every member of the tenant read the move's markers, and no one else", async function () {
-    for (const role of ["admin", "dispatcher", "subject"] as const) {
-      const db = member(MOVING, role);
-      await expectOutcome(true, () => db.ref(tenantMovingPath(MOVING)).get());
-      await expectOutcome(true, () => db.ref(tenantMovedToPath(MOVING)).get());
-    }
-    const outsider = member(STEADY, "admin");
-    await expectOutcome(false, () => outsider.ref(tenantMovingPath(MOVING)).get());
-    await expectOutcome(false, () => outsider.ref(tenantMovedToPath(MOVING)).get());
-    const anonymous = env.unauthenticatedContext().database();
-    await expectOutcome(false, () => anonymous.ref(tenantMovedToPath(MOVING)).get());
-    const snapshot = await member(MOVING, "subject").ref(tenantMovedToPath(MOVING)).get();
-    expect(snapshot.val()).to.deep.equal({ to: MOVE.to, at: 2 });
-  });
-
-  it("lets no client, not even an admin, write or remove the move's markers", async function () {
-    for (const tenant of [STEADY, MOVING]) {
-      const admin = member(tenant, "admin");
-      await expectOutcome(false, () => admin.ref(tenantMovingPath(tenant)).set(MOVE));
-      await expectOutcome(false, () => admin.ref(tenantMovingPath(tenant)).remove());
-      await expectOutcome(false, () =>
-        admin.ref(tenantMovedToPath(tenant)).set({ to: MOVE.to, at: 3 }),
-      );
-      await expectOutcome(false, () => admin.ref(tenantMovedToPath(tenant)).remove());
-    }
-  });
-});
+}

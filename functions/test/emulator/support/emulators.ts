@@ -116,6 +116,11 @@ export async function expectTestPlacement(admin: Admin, tenantId: string): Promi
   if (problem !== undefined) throw new Error(problem);
 }
 
+/** Leaves a tenant out of `checkTestPlacement`: for a test that moves it to another instance. */
+export function forgetTestPlacement(tenantId: string): void {
+  placedTenants.delete(tenantId);
+}
+
 async function placementProblem(admin: Admin, tenantId: string): Promise<string | undefined> {
   const record: unknown = (await admin.firestore.doc(firestore.tenantDoc(tenantId)).get()).data();
   const placement = tenantPlacementSchema.parse(record ?? {});
@@ -210,6 +215,18 @@ export function adminSdk(): Admin {
       await deleteAdminApp(app);
     },
   };
+}
+
+/**
+ * The stores as the admin CLI's operations take them: their `database` is the project's default
+ * instance (they find a tenant's own from its record), whichever instance this run's tenants are on.
+ */
+export function cliTargets(admin: Admin): {
+  auth: AdminAuth;
+  database: AdminDatabase;
+  firestore: Firestore;
+} {
+  return { auth: admin.auth, database: admin.defaultDatabase, firestore: admin.firestore };
 }
 
 /**
