@@ -17,9 +17,9 @@ import {
   ListenerTrie,
   sameNode,
   updatedWindow,
+  windowDelta,
   type ListenRequest,
   type ListenerHandle,
-  type PushBody,
 } from "./listeners.js";
 import { resolveServerValues } from "./servervalues.js";
 import { byteSize, normalize, setAt } from "./tree.js";
@@ -514,15 +514,28 @@ export class Database implements Engine {
   private pushTagged(listener: Listener, after: Node, paths: readonly (readonly string[])[]): void {
     const query = listener.query;
     if (query === null) return;
+    const previous = listener.lastResult;
     const result =
-      updatedWindow(listener.path, query, listener.lastResult, after, paths) ??
+      updatedWindow(listener.path, query, previous, after, paths) ??
       applyQuery(getAt(after, listener.path), query);
-    if (sameNode(result, listener.lastResult)) return;
+    if (sameNode(result, previous)) return;
     listener.lastResult = result;
-    const body: PushBody =
-      listener.tag === undefined
-        ? { p: formatPath(listener.path), d: result }
-        : { p: formatPath(listener.path), d: result, t: listener.tag };
-    listener.sink.push("d", body);
+    const tag = listener.tag === undefined ? {} : { t: listener.tag };
+    // Only the children that changed, as production sends them: each listener of a long list
+    // would otherwise get (and its client re-parse) the whole window on every change of one child.
+    const delta = windowDelta(previous, result);
+    const keys = delta === undefined ? [] : Object.keys(delta);
+    const only = keys[0];
+    if (delta === undefined || keys.length === 0) {
+      listener.sink.push("d", { p: formatPath(listener.path), d: result, ...tag });
+    } else if (keys.length === 1 && only !== undefined) {
+      listener.sink.push("d", {
+        p: formatPath([...listener.path, only]),
+        d: delta[only] ?? null,
+        ...tag,
+      });
+    } else {
+      listener.sink.push("m", { p: formatPath(listener.path), d: { ...delta }, ...tag });
+    }
   }
 }

@@ -136,6 +136,32 @@ export function sameNode(a: Node, b: Node): boolean {
   return true;
 }
 
+/**
+ * What changed between two windows of a tagged query, child by child: each child that entered or
+ * changed with its new value, each that left with null. Undefined when either window is not a set
+ * of children (empty, a leaf, or a node with its own priority), which only a whole push can say.
+ * Production sends a query's changes this way, so a client re-reads one call of a 100-call list,
+ * not the whole list, when that call changes.
+ */
+export function windowDelta(previous: Node, next: Node): Record<string, Node> | undefined {
+  if (!hasChildren(previous) || !hasChildren(next)) return undefined;
+  if (PRIORITY_KEY in previous || PRIORITY_KEY in next) return undefined;
+  const delta: Record<string, Node> = Object.create(null) as Record<string, Node>;
+  for (const key of Object.keys(next)) {
+    const value = next[key] ?? null;
+    if (
+      !Object.prototype.hasOwnProperty.call(previous, key) ||
+      !sameNode(previous[key] ?? null, value)
+    ) {
+      delta[key] = value;
+    }
+  }
+  for (const key of Object.keys(previous)) {
+    if (!Object.prototype.hasOwnProperty.call(next, key)) delta[key] = null;
+  }
+  return delta;
+}
+
 /** Whether one child lies within the query's range (its limit aside). */
 function inRange(query: QuerySpec, key: string, node: Node): boolean {
   const single: Record<string, Node> = Object.create(null) as Record<string, Node>;
