@@ -49,6 +49,7 @@ export interface ListenerHandle {
 
 export class Listener implements ListenerHandle {
   active = true;
+  private key: string | undefined;
   constructor(
     readonly namespace: string,
     readonly path: readonly string[],
@@ -59,6 +60,12 @@ export class Listener implements ListenerHandle {
     /** The last window sent to a tagged listener; identical results are not pushed again. */
     public lastResult: Node,
   ) {}
+
+  /** The same for every listener of this query at this location (the query's window). */
+  get windowKey(): string {
+    this.key ??= `${this.namespace}\u0000${this.path.join("/")}\u0000${JSON.stringify(this.query)}`;
+    return this.key;
+  }
 }
 
 /** Listeners indexed by path, so a write finds its ancestors' and descendants' listeners directly. */

@@ -284,7 +284,9 @@ describe("Database", () => {
         return seed % below;
       };
       const database = new Database();
-      const listeners = queries.map((wire, tag) => {
+      // Each query twice, as two dashboards would listen to it: listeners sharing a window share
+      // its recomputation, and each must still end up with the right window.
+      const listeners = [...queries, ...queries].map((wire, tag) => {
         const { sink, pushes } = recorder();
         const query = parseWireQuery(wire);
         const result = database.listen({
