@@ -18,7 +18,14 @@
  * - D dashboards (`--dashboards`): web SDK clients, each signed in as one of its tenant's
  *   dispatchers, connected only to its tenant's instance, watching what the console watches with
  *   the console's own queries (`dashboardQueries`): the tenant's calls list, its inbox and the
- *   transcript of one call.
+ *   transcript of one call. They run in `--dashboard-threads` worker threads
+ *   (bench/load-dashboards.ts), signed in one after another, so that applying their pushes never
+ *   delays the turns this thread times.
+ * - A warm-up (`--warmup` seconds, not measured) first, in which the calls join one after
+ *   another until all of them take turns: the Functions emulator starts a worker process for each
+ *   request that finds no idle one (production serves up to 80 at once per instance), and a burst
+ *   of those starting together on two cores takes seconds each, so each request behind them starts
+ *   one more. Ramping lets the pools grow to what the load needs before the measured window.
  * Reported per phase: turn latency (gateway's view) p50/p90/p99/max; turn → visible in a
  * dashboard (the caller's words in the transcript of every dashboard watching that call)
  * p50/p99; turns per second sustained; and per instance, from the emulator's own counters
@@ -30,29 +37,11 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { z } from "zod";
-import { deleteApp, initializeApp, setLogLevel } from "firebase/app";
-import { connectAuthEmulator, getAuth, signInWithEmailAndPassword, signOut } from "firebase/auth";
-import {
-  connectDatabaseEmulator,
-  getDatabase,
-  limitToLast,
-  onChildAdded,
-  onValue,
-  orderByChild,
-  query,
-  ref,
-  type Database,
-  type QueryConstraint,
-} from "firebase/database";
+import { setLogLevel } from "firebase/app";
 import { getDatabaseWithUrl, type Database as AdminDatabase } from "firebase-admin/database";
-import {
-  dashboardQueries,
-  firestore,
-  memberPath,
-  subjectPath,
-  type DashboardQuery,
-} from "@lifeline/model";
+import { firestore, memberPath, subjectPath } from "@lifeline/model";
 import { claimsOf, docOf, mirrorOf, newMemberRecord } from "../functions/src/domain/members.js";
 import {
   adminSdk,
@@ -63,6 +52,7 @@ import {
   PROJECT_ID,
   type Admin,
 } from "../functions/test/emulator/support/emulators.js";
+import { wallClock, type DashboardSpec, type FromDashboards } from "./load-dashboards.js";
 import {
   freshPhone,
   freshTurnId,
@@ -75,7 +65,9 @@ const USAGE = `Usage: npm run bench:load -- [options]
   --calls <n>        concurrent calls (default 100)
   --dashboards <n>   signed-in dashboards (default 200)
   --interval <ms>    time between a call's turns (default 5000)
-  --seconds <s>      how long each phase holds the load (default 60)
+  --seconds <s>      how long each phase measures the load (default 60)
+  --warmup <s>       calls join over this time before measuring, not measured (default 20)
+  --dashboard-threads <n>  worker threads the dashboards run in (default 2)
   --urgent <share>   share of calls that turn urgent once (default 0.05)
   --instances <n>    instances of the sharded phase (default: every instance in firebase.json)
   --knee             step the calls up (on one instance) until turn p99 passes 1 s
@@ -91,6 +83,8 @@ try {
       dashboards: { type: "string", default: "200" },
       interval: { type: "string", default: "5000" },
       seconds: { type: "string", default: "60" },
+      warmup: { type: "string", default: "20" },
+      "dashboard-threads": { type: "string", default: "2" },
       urgent: { type: "string", default: "0.05" },
       instances: { type: "string" },
       knee: { type: "boolean", default: false },
@@ -126,11 +120,13 @@ const CALLS = positive("calls", values.calls);
 const DASHBOARDS = positive("dashboards", values.dashboards);
 const INTERVAL_MS = Math.max(100, positive("interval", values.interval));
 const SECONDS = Math.max(5, positive("seconds", values.seconds));
+const WARMUP_SECONDS = positive("warmup", values.warmup);
+const DASHBOARD_THREADS = Math.max(1, positive("dashboard-threads", values["dashboard-threads"]));
 const URGENT_SHARE = Math.min(1, positive("urgent", values.urgent, true));
 /** A turn or a dashboard's view of it taking longer than this is counted as lost. */
 const LOST_AFTER_MS = 15_000;
 const KNEE_P99_MS = 1000;
-const OPENING_AT_ONCE = 4;
+const OPENING_AT_ONCE = 8;
 
 const CALM = [
   "Hello, I just wanted to check in.",
@@ -280,19 +276,30 @@ interface LiveCall {
   token?: string;
 }
 
-/** Send times of turns not yet seen by every dashboard watching their call, by turn id. */
+/** Wall-clock send times of the measured turns, by turn id. */
 const sentAt = new Map<string, number>();
 
-async function turn(call: LiveCall, text: string): Promise<number> {
+async function turn(call: LiveCall, text: string, measured = false): Promise<number> {
   call.token ??= await gatewayToken({ sub: `gateway-${call.callRef}` });
   const turnId = freshTurnId();
+  if (measured) sentAt.set(turnId, wallClock());
   const started = performance.now();
-  sentAt.set(turnId, started);
-  const reply = await gatewayPost(
-    "speechTurn",
-    { callRef: call.callRef, from: call.from, text, medium: "voice", turnId },
-    { token: call.token },
-  );
+  let timer: NodeJS.Timeout | undefined;
+  // Bounded in time: a request the Functions emulator lost (its worker process gone) never answers.
+  const reply = await Promise.race([
+    gatewayPost(
+      "speechTurn",
+      { callRef: call.callRef, from: call.from, text, medium: "voice", turnId },
+      { token: call.token },
+    ),
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`turn unanswered after ${String(2 * LOST_AFTER_MS)} ms`));
+      }, 2 * LOST_AFTER_MS);
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+  });
   const elapsed = performance.now() - started;
   if (reply.status !== 200) {
     throw new Error(`turn failed: ${reply.status} ${JSON.stringify(reply.body)}`);
@@ -303,66 +310,54 @@ async function turn(call: LiveCall, text: string): Promise<number> {
 
 // ---------------------------------------------------------------- dashboards
 
-interface Dashboard {
+interface Dashboards {
   close(): Promise<void>;
 }
 
-let appCount = 0;
+/** Why dashboards were refused a listen; the rules must let every dashboard watch what it watches. */
+const refusals: string[] = [];
 
-async function openDashboard(
-  tenant: Tenant,
-  member: { email: string; uid: string },
-  watched: LiveCall,
+/** Opens the dashboards in `threads` worker threads; resolves once every one of them listens. */
+async function openDashboards(
+  specs: readonly DashboardSpec[],
+  threads: number,
   seen: number[],
-): Promise<Dashboard> {
-  const app = initializeApp(
-    { projectId: PROJECT_ID, apiKey: "fake-api-key", databaseURL: instanceUrl(tenant.instance) },
-    `load-dashboard-${++appCount}`,
+): Promise<Dashboards> {
+  const shares: DashboardSpec[][] = Array.from(
+    { length: Math.min(threads, specs.length) },
+    () => [],
   );
-  const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${exported("FIREBASE_AUTH_EMULATOR_HOST")}`, {
-    disableWarnings: true,
+  specs.forEach((spec, index) => shares[index % shares.length]?.push(spec));
+  const workers = shares.map((share) => {
+    const worker = new Worker(new URL("./load-dashboards-thread.mjs", import.meta.url), {
+      workerData: share,
+    });
+    let closed: () => void = () => undefined;
+    const whenClosed = new Promise<void>((resolve) => (closed = resolve));
+    const opened = new Promise<void>((resolve, reject) => {
+      worker.on("error", reject);
+      worker.on("exit", () => {
+        closed();
+      });
+      worker.on("message", (message: FromDashboards) => {
+        if (message.kind === "opened") resolve();
+        else if (message.kind === "failed") {
+          refusals.push(message.message);
+          reject(new Error(message.message));
+        } else if (message.kind === "closed") closed();
+        else {
+          const sent = sentAt.get(message.turnId);
+          if (sent !== undefined) seen.push(message.at - sent);
+        }
+      });
+    });
+    return { worker, opened, whenClosed };
   });
-  await signInWithEmailAndPassword(auth, member.email, PASSWORD);
-  const db: Database = getDatabase(app);
-  const [host, port] = exported("FIREBASE_DATABASE_EMULATOR_HOST").split(":");
-  connectDatabaseEmulator(db, host ?? "127.0.0.1", Number(port));
-  const denied = (error: Error) => {
-    throw new Error(`dashboard of ${member.uid} refused: ${error.message}`);
-  };
-  const observed = new Set<string>();
-  const callId = watched.callId;
-  if (callId === undefined) throw new Error("a watched call has no id yet");
-  // The console's own queries (`dashboardQueries`), listened to as the console does (a value
-  // listener on the calls list and the inbox) but without its parsing and rendering: a browser
-  // spends its own CPU on those, and here 200 dashboards share the machine with the server.
-  const listened = (spec: DashboardQuery) => {
-    const constraints: QueryConstraint[] = [orderByChild(spec.orderByChild)];
-    if (spec.limitToLast !== undefined) constraints.push(limitToLast(spec.limitToLast));
-    return query(ref(db, spec.path), ...constraints);
-  };
-  const stops = [
-    onValue(listened(dashboardQueries.recentCalls(tenant.id)), () => undefined, denied),
-    onValue(listened(dashboardQueries.inbox(member.uid)), () => undefined, denied),
-    onChildAdded(
-      listened(dashboardQueries.transcript(tenant.id, callId)),
-      (snapshot) => {
-        const message: unknown = snapshot.val();
-        if (typeof message !== "object" || message === null) return;
-        const { role, turnId } = message as { role?: unknown; turnId?: unknown };
-        if (role !== "caller" || typeof turnId !== "string" || observed.has(turnId)) return;
-        observed.add(turnId);
-        const sent = sentAt.get(turnId);
-        if (sent !== undefined) seen.push(performance.now() - sent);
-      },
-      denied,
-    ),
-  ];
+  await Promise.all(workers.map((one) => one.opened));
   return {
     close: async () => {
-      for (const stop of stops) stop();
-      await signOut(auth);
-      await deleteApp(app);
+      for (const { worker } of workers) worker.postMessage("close");
+      await Promise.all(workers.map((one) => one.whenClosed));
     },
   };
 }
@@ -425,17 +420,21 @@ async function phase(
       urgent: index < Math.round(tenant.phones.length * URGENT_SHARE),
     })),
   );
-  // The first turn of every call opens it, so dashboards have a call to watch. A few at a time:
-  // the Functions emulator starts a worker process per concurrent request.
-  for (let index = 0; index < live.length; index += OPENING_AT_ONCE) {
-    await Promise.all(
-      live.slice(index, index + OPENING_AT_ONCE).map((call) => turn(call, "Hello, it's me.")),
-    );
+  // The first turn of every call opens it, so dashboards have a call to watch. One at a time at
+  // first, then more and more at once, up to OPENING_AT_ONCE: the Functions emulator starts a
+  // worker process per request that finds no idle one, so this grows each function's pool step by
+  // step to about what the load needs (a Cloud Run instance serves 80 requests at once), instead
+  // of in a burst in the measured window, where worker processes all starting together on two
+  // cores take seconds each and each slowed request starts one more.
+  for (let index = 0; index < live.length;) {
+    const batch = Math.min(OPENING_AT_ONCE, Math.max(1, Math.floor(index / 2)));
+    await Promise.all(live.slice(index, index + batch).map((call) => openCall(call)));
+    index += batch;
   }
   for (const tenant of tenants) await checkPlacement(tenant, live);
 
   const visible: number[] = [];
-  const open: Dashboard[] = [];
+  const specs: DashboardSpec[] = [];
   for (let index = 0; index < dashboards; index++) {
     const tenant = tenants[index % tenants.length];
     if (tenant === undefined) break;
@@ -443,44 +442,56 @@ async function phase(
     const watched = ofTenant[Math.floor(index / tenants.length) % ofTenant.length];
     const member =
       tenant.dispatchers[Math.floor(index / tenants.length) % tenant.dispatchers.length];
-    if (watched === undefined || member === undefined) continue;
-    open.push(await openDashboard(tenant, member, watched, visible));
+    if (watched?.callId === undefined || member === undefined) continue;
+    specs.push({
+      tenantId: tenant.id,
+      databaseUrl: instanceUrl(tenant.instance),
+      email: member.email,
+      uid: member.uid,
+      callId: watched.callId,
+    });
   }
+  const open = await openDashboards(specs, DASHBOARD_THREADS, visible);
 
-  const before = await Promise.all(instances.map(instanceStats));
   const turnTimes: number[] = [];
   let failed = 0;
-  const started = performance.now();
-  const endAt = started + SECONDS * 1000;
+  const measuredFrom = performance.now() + WARMUP_SECONDS * 1000;
+  const endAt = measuredFrom + SECONDS * 1000;
+  const before = sleep(WARMUP_SECONDS * 1000).then(() => Promise.all(instances.map(instanceStats)));
   await Promise.all(
     live.map(async (call, index) => {
-      await sleep((index / Math.max(1, live.length)) * INTERVAL_MS);
+      const joinOver = Math.max(INTERVAL_MS, WARMUP_SECONDS * 1000);
+      await sleep((index / Math.max(1, live.length)) * joinOver);
       for (let n = 0; performance.now() < endAt; n++) {
         const due = performance.now() + INTERVAL_MS;
         const text = call.urgent && n === 1 ? URGENT : (CALM[n % CALM.length] ?? "Hello");
+        const measured = performance.now() >= measuredFrom;
         try {
-          const elapsed = await turn(call, text);
+          const elapsed = await turn(call, text, measured);
+          if (!measured) continue;
           if (elapsed > LOST_AFTER_MS) failed++;
           else turnTimes.push(elapsed);
         } catch {
-          failed++;
+          if (measured) failed++;
+        } finally {
+          await sleep(Math.max(0, due - performance.now()));
         }
-        await sleep(Math.max(0, due - performance.now()));
       }
     }),
   );
-  const elapsedSeconds = (performance.now() - started) / 1000;
+  const elapsedSeconds = (performance.now() - measuredFrom) / 1000;
   // Dashboards get a moment to show the last turns before the counters are read.
   await sleep(1000);
-  const after = await Promise.all(instances.map(instanceStats));
-  await Promise.all(open.map((dashboard) => dashboard.close()));
+  const [started, after] = await Promise.all([before, Promise.all(instances.map(instanceStats))]);
+  await open.close();
   sentAt.clear();
+  if (refusals.length > 0) throw new Error(`dashboards refused: ${refusals.join("; ")}`);
 
   return {
     label,
     instances: instances.length,
     calls: live.length,
-    dashboards: open.length,
+    dashboards: specs.length,
     turn: percentiles(turnTimes),
     visible: percentiles(visible),
     turnsPerSecond: turnTimes.length / elapsedSeconds,
@@ -488,11 +499,26 @@ async function phase(
     perInstance: instances.map((instance, index) => ({
       instance,
       writesPerSecond:
-        ((after[index]?.writes ?? 0) - (before[index]?.writes ?? 0)) / elapsedSeconds,
-      open: before[index]?.open ?? Number.NaN,
+        ((after[index]?.writes ?? 0) - (started[index]?.writes ?? 0)) / elapsedSeconds,
+      open: started[index]?.open ?? Number.NaN,
       peak: after[index]?.peak ?? Number.NaN,
     })),
   };
+}
+
+/**
+ * A call's first turn, tried again when the Functions emulator loses it (a worker process it
+ * started died under it): the load needs every call open, and opening is not measured.
+ */
+async function openCall(call: LiveCall): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await turn(call, "Hello, it's me.");
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Refuses to report figures for a layout the functions do not follow. */
@@ -547,7 +573,7 @@ try {
   );
   const home = sharded[0] ?? defaultInstance();
   console.log(
-    `bench:load: ${TENANTS} tenants, a turn every ${INTERVAL_MS} ms per call, ${SECONDS} s per phase; instances: ${sharded.join(", ")}`,
+    `bench:load: ${TENANTS} tenants, a turn every ${INTERVAL_MS} ms per call, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured per phase, dashboards in ${DASHBOARD_THREADS} threads; instances: ${sharded.join(", ")}`,
   );
   if (!values.json) console.log(HEADER);
   if (values.knee) {

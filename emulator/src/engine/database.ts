@@ -17,9 +17,9 @@ import {
   ListenerTrie,
   sameNode,
   updatedWindow,
+  windowDelta,
   type ListenRequest,
   type ListenerHandle,
-  type PushBody,
 } from "./listeners.js";
 import { resolveServerValues } from "./servervalues.js";
 import { byteSize, normalize, setAt } from "./tree.js";
@@ -83,6 +83,17 @@ interface PreparedWrite {
 }
 
 type Failure = Exclude<WriteResult, { status: "ok" }>;
+
+/** One commit's recomputed windows, by `Listener.windowKey`, for the listeners that share them. */
+type SharedWindows = Map<
+  string,
+  {
+    readonly previous: Node;
+    readonly result: Node;
+    readonly unchanged: boolean;
+    readonly delta: Record<string, Node> | undefined;
+  }
+>;
 
 function isFailure(result: PreparedWrite | Failure): result is Failure {
   return "status" in result;
@@ -466,11 +477,12 @@ export class Database implements Engine {
   ): void {
     const affected = new Map<Listener, (readonly string[])[]>();
     for (const path of changed) space.listeners.collect(path, affected);
+    const windows: SharedWindows = new Map();
     for (const [listener, paths] of affected) {
       if (!listener.active) continue;
       try {
         if (listener.query === null) this.pushDefault(listener, before, after, paths);
-        else this.pushTagged(listener, after, paths);
+        else this.pushTagged(listener, after, paths, windows);
       } catch (error) {
         console.error("rtdb-emulator: push failed", error);
       }
@@ -511,18 +523,50 @@ export class Database implements Engine {
     listener.sink.push("m", { p: formatPath(location), d: merge });
   }
 
-  private pushTagged(listener: Listener, after: Node, paths: readonly (readonly string[])[]): void {
+  private pushTagged(
+    listener: Listener,
+    after: Node,
+    paths: readonly (readonly string[])[],
+    windows: SharedWindows,
+  ): void {
     const query = listener.query;
     if (query === null) return;
-    const result =
-      updatedWindow(listener.path, query, listener.lastResult, after, paths) ??
-      applyQuery(getAt(after, listener.path), query);
-    if (sameNode(result, listener.lastResult)) return;
+    const previous = listener.lastResult;
+    // Listeners of the same query at the same location that were sent the same window (every
+    // dashboard of a tenant on its calls list) share one recomputation and one delta per commit.
+    const key = listener.windowKey;
+    let shared = windows.get(key);
+    if (shared?.previous !== previous) {
+      const result =
+        updatedWindow(listener.path, query, previous, after, paths) ??
+        applyQuery(getAt(after, listener.path), query);
+      const unchanged = sameNode(result, previous);
+      shared = {
+        previous,
+        result,
+        unchanged,
+        delta: unchanged ? undefined : windowDelta(previous, result),
+      };
+      windows.set(key, shared);
+    }
+    if (shared.unchanged) return;
+    const { result, delta } = shared;
     listener.lastResult = result;
-    const body: PushBody =
-      listener.tag === undefined
-        ? { p: formatPath(listener.path), d: result }
-        : { p: formatPath(listener.path), d: result, t: listener.tag };
-    listener.sink.push("d", body);
+    const tag = listener.tag === undefined ? {} : { t: listener.tag };
+    // Only the children that changed, as production sends them: each listener of a long list
+    // would otherwise get (and its client re-parse) the whole window on every change of one child.
+    const keys = delta === undefined ? [] : Object.keys(delta);
+    const only = keys[0];
+    if (delta === undefined || keys.length === 0) {
+      listener.sink.push("d", { p: formatPath(listener.path), d: result, ...tag });
+    } else if (keys.length === 1 && only !== undefined) {
+      listener.sink.push("d", {
+        p: formatPath([...listener.path, only]),
+        d: delta[only] ?? null,
+        ...tag,
+      });
+    } else {
+      listener.sink.push("m", { p: formatPath(listener.path), d: { ...delta }, ...tag });
+    }
   }
 }

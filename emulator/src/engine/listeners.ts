@@ -49,6 +49,7 @@ export interface ListenerHandle {
 
 export class Listener implements ListenerHandle {
   active = true;
+  private key: string | undefined;
   constructor(
     readonly namespace: string,
     readonly path: readonly string[],
@@ -59,6 +60,12 @@ export class Listener implements ListenerHandle {
     /** The last window sent to a tagged listener; identical results are not pushed again. */
     public lastResult: Node,
   ) {}
+
+  /** The same for every listener of this query at this location (the query's window). */
+  get windowKey(): string {
+    this.key ??= `${this.namespace}\u0000${this.path.join("/")}\u0000${JSON.stringify(this.query)}`;
+    return this.key;
+  }
 }
 
 /** Listeners indexed by path, so a write finds its ancestors' and descendants' listeners directly. */
@@ -134,6 +141,32 @@ export function sameNode(a: Node, b: Node): boolean {
     if (!sameNode(a[key] ?? null, b[key] ?? null)) return false;
   }
   return true;
+}
+
+/**
+ * What changed between two windows of a tagged query, child by child: each child that entered or
+ * changed with its new value, each that left with null. Undefined when either window is not a set
+ * of children (empty, a leaf, or a node with its own priority), which only a whole push can say.
+ * Production sends a query's changes this way, so a client re-reads one call of a 100-call list,
+ * not the whole list, when that call changes.
+ */
+export function windowDelta(previous: Node, next: Node): Record<string, Node> | undefined {
+  if (!hasChildren(previous) || !hasChildren(next)) return undefined;
+  if (PRIORITY_KEY in previous || PRIORITY_KEY in next) return undefined;
+  const delta: Record<string, Node> = Object.create(null) as Record<string, Node>;
+  for (const key of Object.keys(next)) {
+    const value = next[key] ?? null;
+    if (
+      !Object.prototype.hasOwnProperty.call(previous, key) ||
+      !sameNode(previous[key] ?? null, value)
+    ) {
+      delta[key] = value;
+    }
+  }
+  for (const key of Object.keys(previous)) {
+    if (!Object.prototype.hasOwnProperty.call(next, key)) delta[key] = null;
+  }
+  return delta;
 }
 
 /** Whether one child lies within the query's range (its limit aside). */

@@ -201,6 +201,47 @@ describe("listens (§16 items 7, 8, 9, 11)", () => {
       }
     });
 
+    it("keeps a limitToLast list right when the server sends only its changed children (real client)", async () => {
+      const ns = uniqueName("ns");
+      const writer = connectClient(emulator, ns);
+      const reader = connectClient(emulator, ns);
+      const raw = await RawClient.open(emulator, ns);
+      try {
+        await set(ref(writer.db, "calls"), {
+          a: { at: 1, s: "x" },
+          b: { at: 2, s: "y" },
+          c: { at: 3, s: "z" },
+        });
+        const list = watch(query(ref(reader.db, "calls"), orderByChild("at"), limitToLast(2)));
+        await list.waitFor((s) => orderedKeys(s).join() === "b,c", "the initial window");
+        await raw.request("q", { p: "/calls", q: { i: "at", l: 2, vf: "r" }, t: 1, h: "" });
+        const from = raw.messages.length;
+        // One child changes inside the window; then one enters and pushes the oldest out.
+        await update(ref(writer.db, "calls/b"), { s: "y2" });
+        await list.waitFor((s) => s.child("b/s").val() === "y2", "b's change");
+        await set(ref(writer.db, "calls/d"), { at: 4, s: "w" });
+        const moved = await list.waitFor((s) => orderedKeys(s).includes("d"), "d to enter");
+        list.off();
+        expect(orderedEntries(moved)).to.deep.equal([
+          ["c", { at: 3, s: "z" }],
+          ["d", { at: 4, s: "w" }],
+        ]);
+        await until(() => raw.messages.length - from >= 2, "the raw client's two pushes");
+        const pushes = raw.messages
+          .slice(from)
+          .map((m) => pushBody(m, "d") ?? pushBody(m, "m"))
+          .filter((b) => b !== undefined);
+        expect(pushes).to.deep.equal([
+          { p: "calls/b", d: { at: 2, s: "y2" }, t: 1 },
+          { p: "calls", d: { b: null, d: { at: 4, s: "w" } }, t: 1 },
+        ]);
+      } finally {
+        raw.close();
+        await writer.close();
+        await reader.close();
+      }
+    });
+
     describe("query shapes through the real client", () => {
       let ns: string;
       let seeder: ClientHandle;

@@ -231,7 +231,7 @@ describe("Database", () => {
       ]);
     });
 
-    it("pushes a tagged listen's recomputed window with its tag, and nothing when it is unchanged", () => {
+    it("pushes a tagged listen's changed children with its tag, and nothing when the window is unchanged", () => {
       const database = new Database();
       set(database, ["q"], { b: { n: 1 }, c: { n: 2 }, d: { n: 5 } });
       const { sink, pushes } = recorder();
@@ -248,9 +248,23 @@ describe("Database", () => {
       set(database, ["q", "d", "n"], 6);
       expect(pushes).to.deep.equal([]);
       set(database, ["q", "f"], { n: 0 });
+      // f enters the window and c leaves it: one merge, at the query's location.
       expect(pushes).to.deep.equal([
-        { action: "d", body: { p: "q", d: { b: { n: 1 }, f: { n: 0 } }, t: 7 } },
+        { action: "m", body: { p: "q", d: { c: null, f: { n: 0 } }, t: 7 } },
       ]);
+      pushes.length = 0;
+      set(database, ["q", "b", "m"], "x");
+      // One child changed within the window: that child alone, whole, at its own path.
+      expect(pushes).to.deep.equal([
+        { action: "d", body: { p: "q/b", d: { m: "x", n: 1 }, t: 7 } },
+      ]);
+      pushes.length = 0;
+      set(database, ["q"], null);
+      expect(pushes).to.deep.equal([{ action: "d", body: { p: "q", d: null, t: 7 } }]);
+      pushes.length = 0;
+      set(database, ["q", "z"], { n: 3 });
+      // From an empty window, the whole window.
+      expect(pushes).to.deep.equal([{ action: "d", body: { p: "q", d: { z: { n: 3 } }, t: 7 } }]);
     });
 
     it("keeps every tagged window equal to a full recomputation across random writes", () => {
@@ -270,7 +284,9 @@ describe("Database", () => {
         return seed % below;
       };
       const database = new Database();
-      const listeners = queries.map((wire, tag) => {
+      // Each query twice, as two dashboards would listen to it: listeners sharing a window share
+      // its recomputation, and each must still end up with the right window.
+      const listeners = [...queries, ...queries].map((wire, tag) => {
         const { sink, pushes } = recorder();
         const query = parseWireQuery(wire);
         const result = database.listen({
@@ -293,8 +309,30 @@ describe("Database", () => {
           update(database, ["list"], { [`${key}/n`]: random(8), k0: { n: random(8) } });
         else set(database, ["list", key, "n"], random(8));
         for (const listener of listeners) {
-          const last = listener.pushes[listener.pushes.length - 1];
-          if (last?.body !== undefined) listener.window = last.body.d as typeof listener.window;
+          // Applied as the client applies them: a push at the location replaces the window, one at
+          // a child replaces that child, a merge replaces each child it names.
+          for (const push of listener.pushes) {
+            if (push.body === undefined) continue;
+            const { p, d } = push.body;
+            if (push.action === "d" && p === "list") {
+              listener.window = d as typeof listener.window;
+              continue;
+            }
+            const changes: Record<string, unknown> =
+              push.action === "m"
+                ? { ...(d as Record<string, unknown>) }
+                : { [p.slice("list/".length)]: d };
+            expect(p.startsWith("list"), `step ${String(step)}`).to.equal(true);
+            const next = new Map(Object.entries(listener.window as Record<string, unknown>));
+            for (const [key, value] of Object.entries(changes)) {
+              expect(key, `step ${String(step)}`).to.not.include("/");
+              if (value === null) next.delete(key);
+              else next.set(key, value);
+            }
+            listener.window = (
+              next.size === 0 ? null : Object.fromEntries(next)
+            ) as typeof listener.window;
+          }
           listener.pushes.length = 0;
           const expected = applyQuery(getAt(database.root(NS), ["list"]), listener.query);
           expect(listener.window, `step ${String(step)}`).to.deep.equal(expected);
