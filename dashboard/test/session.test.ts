@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { MemberMirror } from "@lifeline/model";
-import { accessVerdict, isPermissionDenied } from "../src/logic/session.js";
+import { accessVerdict, isPermissionDenied, movingNotice } from "../src/logic/session.js";
 
 const session = { role: "dispatcher", authTimeMs: 1_700_000_000_000 } as const;
 const dispatcher: MemberMirror = { role: "dispatcher", name: "Dana" };
@@ -54,6 +54,22 @@ describe("accessVerdict", () => {
     expect(accessVerdict(session, { revokedAt: session.authTimeMs - 60_000 })).to.deep.equal({
       ok: true,
     });
+  });
+});
+
+describe("movingNotice", () => {
+  const move = { to: "demo-lifeline-shard-2", since: 1 };
+
+  it("says actions are paused and callers still answered while the tenant moves", () => {
+    const text = movingNotice({ moving: move, movedTo: null });
+    expect(text).to.match(/actions are paused/);
+    expect(text).to.match(/answering every caller/);
+  });
+
+  it("says nothing before the marker is known, without a move, or once the move is done", () => {
+    expect(movingNotice({})).to.equal(undefined);
+    expect(movingNotice({ moving: null })).to.equal(undefined);
+    expect(movingNotice({ moving: move, movedTo: move.to })).to.equal(undefined);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   signIn,
   type Admin,
 } from "../../functions/test/emulator/support/emulators.js";
-import { runAdmin } from "../../scripts/admin.js";
+import { runCli, runCliJson, type Run } from "./cli.js";
 import { OPERATOR_UID } from "../../scripts/admin/operations.js";
 import { DEMO_TENANTS, seedDemo } from "../../scripts/seed.js";
 import {
@@ -41,36 +41,8 @@ after(async () => {
   await admin.close();
 });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runAdmin(
-    args,
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-    },
-    () => ({ targets: admin, where: "the test's emulator suite", close: () => Promise.resolve() }),
-  );
-  return { code, stdout, stderr };
-}
-
-/** Runs a command that must succeed with `--json` and answers its parsed output. */
-async function json(...args: string[]): Promise<unknown> {
-  const run = await cli(...args, "--json");
-  expect(run.code, run.stderr).to.equal(0);
-  return JSON.parse(run.stdout) as unknown;
-}
+const cli = (...args: string[]): Promise<Run> => runCli(() => admin, ...args);
+const json = (...args: string[]): Promise<unknown> => runCliJson(() => admin, ...args);
 
 function expectUsageError(run: Run, message: RegExp): void {
   expect(run.code, run.stderr).to.equal(2);

@@ -1,7 +1,8 @@
 /**
  * A dashboard open while its tenant moves to another database instance (`tenants move`): the
  * `movedTo` marker left on the old instance makes the page refresh its token and reconnect to the
- * new instance on its own, without signing the member out; its calls are there.
+ * new instance on its own, without signing the member out; its calls are there. While the move
+ * runs, the page says that actions are paused and that callers are still answered.
  */
 import { expect } from "chai";
 import { getAuth } from "firebase-admin/auth";
@@ -18,7 +19,7 @@ import {
   type AdminTargets,
 } from "../../scripts/admin/operations.js";
 import { moveTenant } from "../../scripts/admin/move.js";
-import { byTestId, screenshot } from "./support/browser.js";
+import { byTestId, screenshot, screenshotBoth } from "./support/browser.js";
 import { browserSuite } from "./support/suite.js";
 
 const SECOND = "demo-lifeline-shard-2";
@@ -67,7 +68,15 @@ describe("dashboard while its tenant moves (browser, end to end)", function () {
           .map((url) => new URL(url).searchParams.get("ns"));
       expect(namespaces()).to.not.include(SECOND);
 
-      await moveTenant(targets, tenantId, SECOND, { settleSeconds: 0, catchUpMs: 500 });
+      // A short settle (no function holds this fresh tenant's placement): long enough to see
+      // the page say that actions are paused while the move runs.
+      const moved = moveTenant(targets, tenantId, SECOND, { settleSeconds: 4, catchUpMs: 500 });
+      moved.catch(() => undefined);
+      const movingNotice = byTestId(page, "moving-notice");
+      await movingNotice.waitFor();
+      expect(await movingNotice.textContent()).to.match(/actions are paused/);
+      await screenshotBoth(page, "tenant-moving");
+      await moved;
 
       const deadline = Date.now() + 30_000;
       while (!namespaces().includes(SECOND) && Date.now() < deadline) {
@@ -78,6 +87,7 @@ describe("dashboard while its tenant moves (browser, end to end)", function () {
       await byTestId(page, "call-row", { "call-id": "call-moving" }).waitFor();
       await byTestId(page, "connection-indicator", { state: "online" }).waitFor();
       expect(await byTestId(page, "signin-form").count()).to.equal(0);
+      expect(await byTestId(page, "moving-notice").count(), "notice after the move").to.equal(0);
       await screenshot(page, "tenant-move-reconnected");
     } finally {
       closeInstanceDatabases();

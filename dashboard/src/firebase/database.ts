@@ -30,6 +30,9 @@ import {
   leadLabelsPath,
   tenantMovedToPath,
   tenantMovedToSchema,
+  tenantMovingPath,
+  tenantMoveSchema,
+  type TenantMove,
   leadLabelsSchema,
   type MemberMirror,
   memberMirrorSchema,
@@ -190,6 +193,24 @@ export function watchMovedTo(
     (marker) => {
       // A marker that does not parse says nothing: the page stays where it is.
       if (marker !== undefined) next(marker?.to ?? null);
+    },
+    denied,
+  );
+}
+
+/** `tenants/{t}/moving`: a move of the tenant to another instance is under way. */
+export function watchMoving(
+  db: Database,
+  tenant: string,
+  next: (move: TenantMove | null) => void,
+  denied: OnDenied,
+): Unsubscribe {
+  return watchRecord(
+    db,
+    tenantMovingPath(tenant),
+    tenantMoveSchema,
+    (marker) => {
+      if (marker !== undefined) next(marker);
     },
     denied,
   );

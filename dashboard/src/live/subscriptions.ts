@@ -19,6 +19,7 @@ import {
   watchLeadLabels,
   watchMember,
   watchMovedTo,
+  watchMoving,
   watchOutbox,
   watchPresence,
   watchRevocation,
@@ -275,6 +276,16 @@ export function startLive(firebase: Firebase, store: Store<AppState>, onDenied: 
       session.tenant,
       (movedTo) => {
         put((state) => ({ access: { ...state.access, movedTo } }));
+      },
+      (error) => {
+        console.warn("move marker not readable", error.message);
+      },
+    ),
+    watchMoving(
+      db,
+      session.tenant,
+      (moving) => {
+        put((state) => ({ access: { ...state.access, moving } }));
       },
       (error) => {
         console.warn("move marker not readable", error.message);

@@ -4,7 +4,7 @@
  * is gone. The rules refuse such a session anyway; signing out at once means the console never
  * looks live while every write it makes is refused. Pure.
  */
-import type { MemberMirror, Role } from "@lifeline/model";
+import type { MemberMirror, Role, TenantMove } from "@lifeline/model";
 
 /** Shown while the page reconnects to the instance its tenant moved to. */
 export const TENANT_MOVED_NOTICE =
@@ -31,6 +31,20 @@ export interface AccessState {
    * `null` once known to be absent.
    */
   readonly movedTo?: string | null;
+  /** The move in progress (`tenants/{t}/moving`); `null` once known to be absent. */
+  readonly moving?: TenantMove | null;
+}
+
+/**
+ * What the page says while its tenant moves to another instance: the rules refuse every write
+ * until the page has reconnected there, so a supervisor must know why an action fails, and that
+ * callers are still answered. Undefined when no move is under way (or it is done: the page is
+ * reconnecting, which says so itself).
+ */
+export function movingNotice(state: AccessState): string | undefined {
+  if (state.moving === undefined || state.moving === null) return undefined;
+  if (typeof state.movedTo === "string") return undefined;
+  return "Moving to another server: your actions are paused for about a minute. The assistant keeps answering every caller; this page reconnects on its own.";
 }
 
 export type AccessVerdict =

@@ -10,13 +10,15 @@
  * connection-indicator (data-state = connecting | online | offline), notice (transient messages),
  * keyboard-help-open, wall-mode-toggle (aria-pressed), view-live, view-history, view-members (admins),
  * sign-out, sign-out-everywhere, account-menu with menu-sign-out and menu-sign-out-everywhere (phones),
- * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm;
+ * banner-slot (the banner's reserved place: it appears without moving the page), banner-calm,
+ * moving-notice (while the tenant moves to another database instance);
  * the alarm's controls are listed in views/alarm.ts.
  */
 import { html, nothing, type TemplateResult } from "lit-html";
 import { CAPABILITIES } from "@lifeline/model";
 import type { AppState } from "../state/app-state.js";
 import { connectionState, type Banner, type Derived } from "../state/selectors.js";
+import { movingNotice } from "../logic/session.js";
 import type { Intents } from "../app/intents.js";
 import { alarmView } from "../state/alarm.js";
 import { ackRegionView } from "./ack-form.js";
@@ -191,6 +193,14 @@ function liveGrid(state: AppState, derived: Derived, intents: Intents): Template
   </div>`;
 }
 
+/** While the tenant moves to another instance every write is refused: say so, above everything. */
+function movingNoticeView(state: AppState): TemplateResult | typeof nothing {
+  const text = movingNotice(state.access);
+  return text === undefined
+    ? nothing
+    : html`<p class="moving-notice" data-testid="moving-notice" role="status">${text}</p>`;
+}
+
 export function shellView(
   state: AppState,
   derived: Derived,
@@ -216,6 +226,7 @@ export function shellView(
       data-kind=${notice?.kind ?? nothing}
       ?hidden=${notice === undefined}
     >${notice?.text ?? ""}</div>
+    ${movingNoticeView(state)}
     <div class="banner-slot" data-testid="banner-slot">
       ${criticalBannerView(banner, state, derived, intents)}
       <p class="banner-calm" data-testid="banner-calm" ?hidden=${alarming}
