@@ -25,6 +25,7 @@ import {
   type Role,
   tenantMovedToPath,
   tenantMovingPath,
+  tenantPath,
   viewerPath,
 } from "@lifeline/model";
 import {
@@ -206,6 +207,44 @@ for (const target of RULES_TARGETS) {
       await expectOutcome(false, () => anonymous.ref(tenantMovedToPath(MOVING)).get());
       const snapshot = await member(MOVING, "subject").ref(tenantMovedToPath(MOVING)).get();
       expect(snapshot.val()).to.deep.equal({ to: MOVE.to, at: 2 });
+    });
+
+    it("refuses a multi-path update from the tenant's root on a moving tenant, as each write alone", async function () {
+      const update = (tenant: string) => {
+        const uid = uidOf(tenant, "dispatcher");
+        const root = tenantPath(tenant);
+        return member(tenant, "dispatcher")
+          .ref(root)
+          .update({
+            [presencePath(tenant, uid).slice(root.length + 1)]: {
+              state: "online",
+              lastSeen: SERVER_TIME,
+              name: nameOf(uid),
+            },
+            [viewerPath(tenant, CALL, uid).slice(root.length + 1)]: {
+              name: nameOf(uid),
+              since: SERVER_TIME,
+            },
+          });
+      };
+      await expectOutcome(true, () => update(STEADY));
+      await expectOutcome(false, () => update(MOVING));
+    });
+
+    it("refuses the markers to another tenant's admin, on a tenant that does not exist, and through a parent's update", async function () {
+      const outsider = member(STEADY, "admin");
+      await expectOutcome(false, () => outsider.ref(tenantMovingPath(MOVING)).remove());
+      await expectOutcome(false, () =>
+        outsider.ref(tenantMovedToPath(MOVING)).set({ to: MOVE.to, at: 3 }),
+      );
+      const phantom = `${RUN}-phantom`;
+      const own = env
+        .authenticatedContext(uidOf(phantom, "admin"), { tenant: phantom, role: "admin" })
+        .database();
+      await expectOutcome(false, () => own.ref(tenantMovingPath(phantom)).set(MOVE));
+      const admin = member(MOVING, "admin");
+      await expectOutcome(false, () => admin.ref(tenantPath(MOVING)).update({ moving: null }));
+      await expectOutcome(false, () => admin.ref(tenantPath(MOVING)).update({ movedTo: null }));
     });
 
     it("lets no client, not even an admin, write or remove the move's markers", async function () {
